@@ -1,0 +1,40 @@
+# Raqib: `make run` and `make test` do all the set-up they need (a .venv built from requirements.lock).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: install run test lint eval bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/raqib run
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+eval: $(STAMP)
+	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl --run "$(BIN)/raqib extract --jsonl"
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lock:
+	$(PYTHON) -m venv /tmp/raqib-lock && /tmp/raqib-lock/bin/pip install --quiet -r requirements.in
+	( echo "# Exact versions of every package Raqib installs (generated from requirements.in by \`make lock\`)."; \
+	  /tmp/raqib-lock/bin/pip freeze ) > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,146 @@
+"""The ``raqib`` command line: a thin layer over the packages (``python -m bot`` runs the same).
+
+Every command takes ``--config PATH`` (or ``$RAQIB_CONFIG``, else ``./raqib.toml``). Configuration
+errors print one line naming the key and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import Config, ConfigError, load_config
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A command failed in a way the user can fix; printed as one line, exit status 2."""
+
+
+def _add_config_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # Sub-commands accept --config too; SUPPRESS keeps them from overwriting a value given earlier.
+    parser.add_argument("--config", metavar="PATH", default=None if top else argparse.SUPPRESS,
+                        help="configuration file (default: $RAQIB_CONFIG or ./raqib.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="raqib",
+        description="Raqib tracks official statements and reactions in the news and pushes them to Telegram.",
+        epilog="Run `raqib COMMAND --help` for a command's options.",
+    )
+    _add_config_option(parser, top=True)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    feeds = sub.add_parser("feeds", help="list, add, remove, import and export feeds",
+                           description="Manage the feeds Raqib polls. Example: raqib feeds add URL --lang ar")
+    _add_config_option(feeds)
+    fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    p = fsub.add_parser("list", help="list the feeds with their state", description="List the feeds and their state.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_config_option(p)
+    p = fsub.add_parser("add", help="add a feed", description="Add a feed. Example: raqib feeds add "
+                        "https://feeds.bbci.co.uk/arabic/rss.xml --lang ar")
+    p.add_argument("url")
+    p.add_argument("--speaker", help="speaker id when every item is that speaker's own statement")
+    p.add_argument("--lang", choices=["ar", "en"], help="the feed's language")
+    p.add_argument("--name", default="", help="a display name")
+    p.add_argument("--interval", type=int, default=600, help="seconds between polls (default 600)")
+    _add_config_option(p)
+    p = fsub.add_parser("remove", help="remove a feed", description="Remove a feed and its articles.")
+    p.add_argument("url")
+    _add_config_option(p)
+    p = fsub.add_parser("import", help="import feeds from an OPML file",
+                        description="Import feeds from an OPML file (nested outlines are flattened).")
+    p.add_argument("file", metavar="FILE.opml")
+    _add_config_option(p)
+    p = fsub.add_parser("export", help="export the feeds as OPML 2.0", description="Print the feeds as OPML 2.0.")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _add_config_option(p)
+
+    p = sub.add_parser("stats", help="counts of feeds, articles, statements, deliveries...",
+                       description="Print counts of feeds, failing feeds, articles, statements, clusters, chats, "
+                                   "subscriptions and pending deliveries.")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_config_option(p)
+
+    p = sub.add_parser("extract", help="find statements in a text",
+                       description="Find tracked speakers' statements. With --jsonl, read {id, text, lang, "
+                                   "published} objects a line on stdin and write {id, statements} a line.")
+    p.add_argument("file", nargs="?", help="a text file to analyse (- for standard input)")
+    p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
+    p.add_argument("--lang", choices=["ar", "en"], help="the text's language (detected when absent)")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="the text's date: decides who held which post")
+
+    p = sub.add_parser("poll", help="poll the feeds once, without Telegram",
+                       description="Fetch the feeds, store new articles, statements and clusters, and print a "
+                                   "summary. Example: raqib poll --once --feed URL")
+    p.add_argument("--once", action="store_true", help="run one cycle and exit (the only mode)")
+    p.add_argument("--feed", metavar="URL", action="append", help="poll only this feed (repeatable)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_config_option(p)
+
+    p = sub.add_parser("run", help="run the service: poll, extract, push to Telegram (or the console)",
+                       description="Run Raqib: poll feeds on schedule, push new statements, send digests. "
+                                   "Without a Telegram token it runs in console mode.")
+    p.add_argument("--console", action="store_true", help="console mode even when a token is set")
+    p.add_argument("--demo", action="store_true", help="use the bundled demo feeds served from loopback")
+    _add_config_option(p)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(getattr(args, "config", None))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "extract":
+            from reactions.cli import main_extract
+
+            rest = ["--jsonl"] if args.jsonl else []
+            rest += [f"--lang={args.lang}"] if args.lang else []
+            rest += [f"--published={args.published}"] if args.published else []
+            rest += [args.file] if args.file else []
+            return main_extract(rest)
+        if args.command == "run":
+            from bot.service import run_service
+
+            return run_service(args)
+        config = _config(args)
+        if args.command == "feeds":
+            from bot import cli_store
+
+            return cli_store.feeds_command(config, args)
+        if args.command == "stats":
+            from bot import cli_store
+
+            return cli_store.stats_command(config, args)
+        if args.command == "poll":
+            from feeds.cli import poll_command
+
+            return poll_command(config, args)
+    except ConfigError as exc:
+        print(f"raqib: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as exc:
+        print(f"raqib: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Opening the database: one SQLite file, WAL mode, foreign keys on, migrated to the latest schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import migrate
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A raw connection with Raqib's settings (autocommit mode; callers open transactions explicitly)."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` and upgrade its schema in place."""
+    conn = connect(path)
+    if migrate_to_latest:
+        migrate(conn)
+    return sqlite_utils.Database(conn)
+
+
+class transaction:
+    """``with transaction(db): ...`` runs the block in one write transaction (BEGIN IMMEDIATE .. COMMIT).
+
+    Nested use joins the outer transaction.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.conn = db.conn
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

@@ -1,0 +1,17 @@
+"""The store's own exceptions: callers catch these, never sqlite3 errors."""
+
+
+class StorageError(Exception):
+    """Base class for the store's errors."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer Raqib than this one."""
+
+
+class NotFound(StorageError):
+    """The row asked for does not exist."""
+
+
+class AlreadyExists(StorageError):
+    """A row with the same unique key exists already."""

@@ -1,0 +1,175 @@
+"""Versioned schema migrations, tracked with ``PRAGMA user_version``.
+
+Each migration is a list of SQL statements that takes the database from version N-1 to N and
+runs in one transaction. Never edit a migration that has shipped: append a new one.
+An older database is upgraded in place when it is opened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    # 1: the pipeline's tables: feeds, articles, statement clusters, statements
+    ("pipeline", [
+        """CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL DEFAULT '',
+            lang TEXT CHECK (lang IN ('ar', 'en')),
+            speaker TEXT,
+            interval INTEGER NOT NULL DEFAULT 600 CHECK (interval >= 5),
+            fetch_pages INTEGER NOT NULL DEFAULT 1,
+            origin TEXT NOT NULL DEFAULT 'config',
+            etag TEXT,
+            last_modified TEXT,
+            last_status INTEGER,
+            last_error TEXT,
+            last_error_at TEXT,
+            last_polled_at TEXT,
+            last_success_at TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            next_poll_at TEXT,
+            created_at TEXT NOT NULL DEFAULT (datetime('now'))
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            entry_key TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            lang TEXT,
+            published_at TEXT,
+            first_seen_at TEXT NOT NULL DEFAULT (datetime('now')),
+            updated_at TEXT,
+            content_hash TEXT,
+            UNIQUE (feed_id, entry_key)
+        )""",
+        """CREATE TABLE clusters (
+            id INTEGER PRIMARY KEY,
+            speaker TEXT NOT NULL,
+            person TEXT,
+            reaction TEXT,
+            text TEXT NOT NULL,
+            norm_text TEXT NOT NULL,
+            first_seen_at TEXT NOT NULL DEFAULT (datetime('now')),
+            last_seen_at TEXT NOT NULL DEFAULT (datetime('now'))
+        )""",
+        """CREATE TABLE statements (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            cluster_id INTEGER REFERENCES clusters(id) ON DELETE SET NULL,
+            speaker TEXT NOT NULL,
+            person TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('direct', 'reported')),
+            text TEXT NOT NULL,
+            quotes TEXT NOT NULL DEFAULT '[]',
+            reaction TEXT NOT NULL DEFAULT 'other',
+            lang TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            UNIQUE (article_id, speaker, start, "end")
+        )""",
+        "CREATE INDEX idx_articles_published ON articles (published_at)",
+        "CREATE INDEX idx_statements_cluster ON statements (cluster_id)",
+        "CREATE INDEX idx_statements_speaker_created ON statements (speaker, created_at)",
+        "CREATE INDEX idx_clusters_speaker_seen ON clusters (speaker, first_seen_at)",
+        "CREATE INDEX idx_feeds_next_poll ON feeds (next_poll_at)",
+    ]),
+    # 2: the bot's tables: chats, subscriptions, the delivery outbox, digests sent
+    ("bot", [
+        """CREATE TABLE chats (
+            id INTEGER PRIMARY KEY,
+            type TEXT NOT NULL DEFAULT 'private',
+            title TEXT NOT NULL DEFAULT '',
+            lang TEXT NOT NULL DEFAULT 'en' CHECK (lang IN ('ar', 'en')),
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            digest_time TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            inactive_reason TEXT,
+            created_at TEXT NOT NULL DEFAULT (datetime('now'))
+        )""",
+        """CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            speaker TEXT NOT NULL,
+            keyword TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            UNIQUE (chat_id, speaker, keyword)
+        )""",
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at TEXT NOT NULL DEFAULT (datetime('now')),
+            message_id INTEGER,
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            sent_at TEXT,
+            UNIQUE (chat_id, cluster_id)
+        )""",
+        """CREATE TABLE digests_sent (
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            day TEXT NOT NULL,
+            sent_at TEXT NOT NULL DEFAULT (datetime('now')),
+            PRIMARY KEY (chat_id, day)
+        )""",
+        "ALTER TABLE clusters ADD COLUMN fanned_out INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX idx_deliveries_due ON deliveries (status, next_attempt_at)",
+        "CREATE INDEX idx_subscriptions_speaker ON subscriptions (speaker)",
+        "CREATE INDEX idx_clusters_fanout ON clusters (fanned_out)",
+    ]),
+    # 3: full-text search over statement text, kept in step by triggers
+    ("search", [
+        """CREATE VIRTUAL TABLE statements_fts USING fts5(
+            text, content='statements', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER statements_ai AFTER INSERT ON statements BEGIN
+            INSERT INTO statements_fts (rowid, text) VALUES (new.id, new.text);
+        END""",
+        """CREATE TRIGGER statements_ad AFTER DELETE ON statements BEGIN
+            INSERT INTO statements_fts (statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END""",
+        """CREATE TRIGGER statements_au AFTER UPDATE OF text ON statements BEGIN
+            INSERT INTO statements_fts (statements_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            INSERT INTO statements_fts (rowid, text) VALUES (new.id, new.text);
+        END""",
+        "INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')",
+    ]),
+]
+
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Apply every migration above the database's version, up to ``target``; return the new version.
+
+    Each step runs in its own transaction together with its ``user_version`` bump, so a failing
+    step leaves the database at the previous version, unchanged.
+    """
+    version = schema_version(conn)
+    if version > LATEST_VERSION:
+        from storage.errors import SchemaTooNew
+
+        raise SchemaTooNew(f"database schema version {version} is newer than this Raqib ({LATEST_VERSION})")
+    for number in range(version + 1, target + 1):
+        _name, statements = MIGRATIONS[number - 1]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for sql in statements:
+                conn.execute(sql)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return schema_version(conn)
