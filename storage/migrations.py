@@ -141,6 +141,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         END""",
         "INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')",
     ]),
+    # 4: clustering looks up a speaker's clusters by last_seen_at (v1 indexed first_seen_at instead)
+    ("cluster-lookup", [
+        "CREATE INDEX idx_clusters_speaker_last_seen ON clusters (speaker, last_seen_at)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,40 @@
+"""Raqib's store: the only package with SQL. Open it with :func:`open_db`; every function takes the database.
+
+Other helpers' modules (``storage.chats``, ``storage.queries``, ``storage.outbox``) are imported directly.
+"""
+
+from storage.articles import (
+    article_by_key,
+    article_hashes,
+    cluster_by_id,
+    content_hash,
+    save_article,
+    statements_matching,
+    statements_of_article,
+    statements_of_cluster,
+)
+from storage.db import open_db, transaction
+from storage.errors import AlreadyExists, NotFound, SchemaTooNew, StorageError
+from storage.feeds import (
+    add_feed,
+    all_feeds,
+    due_feeds,
+    failing_feeds,
+    feed_by_id,
+    feed_by_url,
+    record_poll_failure,
+    record_poll_success,
+    remove_feed,
+    sync_config_feeds,
+)
+from storage.models import ArticleRow, ClusterRow, FeedRow, NewArticle, SaveResult, StatementRow, utc_now
+from storage.stats import stats
+
+__all__ = [
+    "AlreadyExists", "ArticleRow", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
+    "SchemaTooNew", "StatementRow", "StorageError",
+    "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",
+    "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "record_poll_failure", "record_poll_success",
+    "remove_feed", "save_article", "statements_matching", "statements_of_article", "statements_of_cluster",
+    "stats", "sync_config_feeds", "transaction", "utc_now",
+]

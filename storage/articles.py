@@ -1,0 +1,217 @@
+"""Articles, their statements, and the clusters that group one statement reprinted by many articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import sqlite_utils
+
+from storage.clusters import best_match, normalise, statement_key
+from storage.db import transaction
+from storage.errors import NotFound, StorageError
+from storage.models import TIME_FORMAT, ArticleRow, ClusterRow, NewArticle, SaveResult, StatementRow, utc_now
+
+CLUSTER_WINDOW = dt.timedelta(hours=72)
+MAX_CANDIDATES = 500
+_CHUNK = 500
+
+_ARTICLE_COLUMNS = ", ".join(ArticleRow.__dataclass_fields__)
+_STATEMENT_COLUMNS = ", ".join(f'"{name}"' for name in StatementRow.__dataclass_fields__)
+_CLUSTER_COLUMNS = ", ".join(ClusterRow.__dataclass_fields__)
+
+
+def article_by_key(db: sqlite_utils.Database, feed_id: int, entry_key: str) -> ArticleRow | None:
+    """The stored article of ``feed_id`` with this entry key, or None. Read-only."""
+    rows = list(db.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE feed_id = ? AND entry_key = ?",
+                         (feed_id, entry_key)))
+    return ArticleRow.from_row(rows[0]) if rows else None
+
+
+def article_hashes(db: sqlite_utils.Database, feed_id: int, entry_keys: Sequence[str]) -> dict[str, str]:
+    """``entry_key -> content_hash`` for the keys of ``feed_id`` already stored, so unchanged entries can
+    be skipped before fetching their pages. Keys not stored are absent. Read-only.
+    """
+    found: dict[str, str] = {}
+    keys = list(dict.fromkeys(entry_keys))
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.query(f"SELECT entry_key, content_hash FROM articles WHERE feed_id = ? AND entry_key IN ({marks})",
+                            (feed_id, *chunk)):
+            found[row["entry_key"]] = row["content_hash"] or ""
+    return found
+
+
+def statements_of_article(db: sqlite_utils.Database, article_id: int) -> list[StatementRow]:
+    """The article's statements in text order. Read-only."""
+    rows = db.query(f"SELECT {_STATEMENT_COLUMNS} FROM statements WHERE article_id = ? ORDER BY start, id",
+                    (article_id,))
+    return [_statement(row) for row in rows]
+
+
+def statements_of_cluster(db: sqlite_utils.Database, cluster_id: int) -> list[StatementRow]:
+    """The statements grouped in a cluster, oldest first. Read-only."""
+    rows = db.query(f"SELECT {_STATEMENT_COLUMNS} FROM statements WHERE cluster_id = ? ORDER BY id", (cluster_id,))
+    return [_statement(row) for row in rows]
+
+
+def cluster_by_id(db: sqlite_utils.Database, cluster_id: int) -> ClusterRow | None:
+    """The cluster with this id, or None. Read-only."""
+    rows = list(db.query(f"SELECT {_CLUSTER_COLUMNS} FROM clusters WHERE id = ?", (cluster_id,)))
+    return ClusterRow.from_row(rows[0]) if rows else None
+
+
+def statements_matching(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> list[StatementRow]:
+    """Statements matching an FTS5 query (Arabic or English words; diacritics ignored), best first.
+
+    Read-only. :raises ValueError: the query is not valid FTS5 syntax.
+    """
+    try:
+        rows = list(db.query(
+            f"""SELECT {", ".join("s." + c for c in _STATEMENT_COLUMNS.split(", "))}
+                FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid
+                WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (query, limit),
+        ))
+    except sqlite3.OperationalError as exc:
+        raise ValueError(f"bad search {query!r}: {exc}") from None
+    return [_statement(row) for row in rows]
+
+
+def content_hash(title: str, text: str) -> str:
+    """The hash :func:`save_article` uses when the article comes without one."""
+    return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+
+
+def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], *,
+                 now: str | None = None) -> SaveResult:
+    """Store an article and its statements, clustering each statement with its reprints. One transaction.
+
+    A new article, or one whose ``content_hash`` changed, gets its statements (``reactions.Statement``-like
+    objects) replaced; an unchanged one is left as it is (``status='unchanged'``, nothing written).
+    Each new statement joins the most similar cluster of the same speaker whose ``last_seen_at`` is within
+    72 hours of the statement's time (the article's ``published_at``, or ``now`` when absent or later), and
+    whose normalised text is the same statement (:func:`storage.clusters.is_same_statement`); otherwise it
+    starts a cluster with its text, person and reaction. Joining moves the cluster's ``last_seen_at`` forward.
+    A cluster left without statements by a changed article is deleted unless it was already pushed.
+
+    :param now: the current UTC time (``YYYY-MM-DD HH:MM:SS``); the clock when None.
+    :raises NotFound: ``article.feed_id`` is not a feed (nothing is written).
+    :raises StorageError: a statement was refused, e.g. its kind is not ``direct``/``reported``
+        (nothing is written).
+    """
+    now = _db_time(now) if now else utc_now()
+    if now is None:
+        raise ValueError("now must be a UTC time such as 2026-03-10 12:00:00")
+    try:
+        return _save(db, article, statements, now)
+    except sqlite3.IntegrityError as exc:
+        if "FOREIGN KEY" in str(exc):
+            raise NotFound(f"no feed with id {article.feed_id}") from None
+        raise StorageError(f"cannot save article {article.entry_key!r}: {exc}") from None
+
+
+def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], now: str) -> SaveResult:
+    digest = article.content_hash or content_hash(article.title, article.text)
+    when = _statement_time(article.published_at, now)
+    with transaction(db):
+        old = article_by_key(db, article.feed_id, article.entry_key)
+        if old is not None and old.content_hash == digest:
+            ids = [s.cluster_id for s in statements_of_article(db, old.id) if s.cluster_id is not None]
+            return SaveResult(old.id, "unchanged", 0, tuple(dict.fromkeys(ids)), ())
+        fields = (article.url, article.title or "", article.text or "", article.lang, article.published_at, digest)
+        if old is None:
+            cursor = db.execute(
+                """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
+                       first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (article.feed_id, article.entry_key, *fields, now),
+            )
+            article_id, status, orphans = cursor.lastrowid, "new", []
+        else:
+            article_id, status = old.id, "changed"
+            db.execute("""UPDATE articles SET url = ?, title = ?, text = ?, lang = ?, published_at = ?,
+                              content_hash = ?, updated_at = ? WHERE id = ?""", (*fields, now, article_id))
+            orphans = [row["cluster_id"] for row in db.query(
+                "SELECT DISTINCT cluster_id FROM statements WHERE article_id = ? AND cluster_id IS NOT NULL",
+                (article_id,))]
+            db.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
+
+        inserted, cluster_ids, created, seen = 0, [], [], set()
+        for statement in statements:
+            place = (statement.speaker, statement.start, statement.end)
+            if place in seen:  # the same statement twice in one list: stored once
+                continue
+            seen.add(place)
+            cluster_id, is_new = _cluster_for(db, statement, when)
+            db.execute(
+                """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes,
+                       reaction, lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
+                 json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "other",
+                 article.lang, statement.start, statement.end, now),
+            )
+            inserted += 1
+            cluster_ids.append(cluster_id)
+            if is_new:
+                created.append(cluster_id)
+        _delete_empty_clusters(db, orphans)
+        return SaveResult(article_id, status, inserted, tuple(dict.fromkeys(cluster_ids)), tuple(created))
+
+
+def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str) -> tuple[int, bool]:
+    """The cluster ``statement`` joins (its ``last_seen_at`` moved forward), or a new one: ``(id, created)``."""
+    key = statement_key(statement.text, statement.quotes or ())
+    moment = dt.datetime.strptime(when, TIME_FORMAT)
+    since = (moment - CLUSTER_WINDOW).strftime(TIME_FORMAT)
+    until = (moment + CLUSTER_WINDOW).strftime(TIME_FORMAT)
+    candidates = [(row["id"], row["norm_text"]) for row in db.query(
+        """SELECT id, norm_text FROM clusters WHERE speaker = ? AND last_seen_at >= ? AND first_seen_at <= ?
+           ORDER BY last_seen_at DESC LIMIT ?""",
+        (statement.speaker, since, until, MAX_CANDIDATES))]
+    match = best_match(key, candidates)
+    if match is not None:
+        db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?)
+                      WHERE id = ?""", (when, statement.person, match))
+        return match, False
+    cursor = db.execute(
+        """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (statement.speaker, statement.person, statement.reaction or "other", statement.text, key or
+         normalise(statement.text), when, when),
+    )
+    return cursor.lastrowid, True
+
+
+def _delete_empty_clusters(db: sqlite_utils.Database, cluster_ids: Sequence[int]) -> None:
+    for cluster_id in cluster_ids:
+        db.execute("""DELETE FROM clusters WHERE id = ? AND fanned_out = 0
+                      AND NOT EXISTS (SELECT 1 FROM statements WHERE cluster_id = ?)""", (cluster_id, cluster_id))
+
+
+def _statement_time(published_at: str | None, now: str) -> str:
+    """The time a statement is clustered at: the article's publication time, unless absent, unreadable or
+    in the future, then ``now``."""
+    published = _db_time(published_at) if published_at else None
+    return min(published, now) if published else now
+
+
+def _db_time(text: str) -> str | None:
+    """An ISO 8601 time (any offset; naive means UTC) in the database's format, or None when unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime(TIME_FORMAT)
+
+
+def _statement(row: dict) -> StatementRow:
+    row = dict(row)
+    row["quotes"] = tuple(json.loads(row["quotes"] or "[]"))
+    return StatementRow.from_row(row)
