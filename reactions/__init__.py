@@ -1,0 +1,26 @@
+"""Raqib reactions: find statements by tracked speakers in Arabic and English news text.
+
+    >>> from reactions import extract
+    >>> [s.speaker for s in extract("قالت وزارة الخارجية الأمريكية إنها تشعر بالقلق.", published="2020-01-01")]
+    ['us-state-department']
+"""
+
+from .extract import extract
+from .model import REACTIONS, Person, Post, Speaker, Statement
+from .registry import Registry, RegistryError, build_registry, load_registry
+from .text import detect_language, fold
+
+__all__ = [
+    "REACTIONS",
+    "Person",
+    "Post",
+    "Registry",
+    "RegistryError",
+    "Speaker",
+    "Statement",
+    "build_registry",
+    "detect_language",
+    "extract",
+    "fold",
+    "load_registry",
+]

@@ -1,0 +1,8 @@
+"""``python -m reactions extract --jsonl`` (the ``extract`` word is optional)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Command line: ``raqib extract`` / ``python -m reactions extract``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from .extract import extract
+from .registry import load_registry
+
+
+def _jsonl(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    load_registry()
+    for lineno, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        doc_id = None
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            doc_id = obj.get("id")
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise ValueError("'text' is missing or not a string")
+            lang = obj.get("lang") if obj.get("lang") in ("ar", "en") else None
+            stmts = [s.to_dict() for s in extract(text, lang=lang, published=obj.get("published"))]
+        except Exception as e:  # noqa: BLE001 - one bad line must not stop the stream
+            stderr.write(f"line {lineno}: {type(e).__name__}: {e}\n")
+            stderr.flush()
+            stmts = []
+        stdout.write(json.dumps({"id": doc_id, "statements": stmts}, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+def _one(path: str, lang: str | None, published: str | None, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        if path == "-":
+            text = sys.stdin.read()
+        else:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+    except OSError as e:
+        stderr.write(f"cannot read {path}: {e}\n")
+        return 2
+    stmts = extract(text, lang=lang, published=published)
+    reg = load_registry()
+    for i, s in enumerate(stmts, 1):
+        sp = reg.speakers.get(s.speaker)
+        flag = sp.flag if sp else ""
+        stdout.write(
+            f"[{i}] {flag} {s.speaker}  person={s.person or '-'}  kind={s.kind}  reaction={s.reaction}  "
+            f"offsets={s.start}-{s.end}\n    {s.text}\n"
+        )
+        for q in s.quotes:
+            stdout.write(f"    « {q} »\n")
+    stdout.write(f"{len(stmts)} statement(s)\n")
+    return 0
+
+
+def main_extract(argv: list[str] | None = None) -> int:
+    """``extract --jsonl`` (stream) or ``extract FILE|-`` (one text, printed readably)."""
+    ap = argparse.ArgumentParser(prog="raqib extract", description="Extract statements by tracked speakers.")
+    ap.add_argument("file", nargs="?", help="a text file, or - for standard input")
+    ap.add_argument("--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin')
+    ap.add_argument("--lang", choices=["ar", "en"], help="language of FILE (detected when omitted)")
+    ap.add_argument("--published", help="publication date of FILE, YYYY-MM-DD (decides who held which post)")
+    args = ap.parse_args(argv)
+    if args.jsonl:
+        if args.file not in (None, "-"):
+            with open(args.file, encoding="utf-8", errors="replace") as f:
+                return _jsonl(f, sys.stdout, sys.stderr)
+        return _jsonl(sys.stdin, sys.stdout, sys.stderr)
+    if not args.file:
+        ap.error("give a FILE (or -), or --jsonl")
+    return _one(args.file, args.lang, args.published, sys.stdout, sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "extract":
+        argv = argv[1:]
+    return main_extract(argv)

@@ -1,0 +1,807 @@
+"""Statement extraction and attribution.
+
+Pipeline for one text:
+  1. mask markup (shortcodes, tags) with spaces, fold character by character (offsets kept), tokenise;
+  2. split into sentences; sentences joined by one quotation form a *unit* that is attributed once;
+  3. in each unit, outside quotations: find speaker noun phrases (registry phrases: bodies, titles,
+     people, anaphors) and reporting verbs, and pair each verb with its subject (Arabic verb-subject
+     or subject-verb order, English subject-verb, "said X", "according to X", "X, who ..., said");
+  4. the unit's speaker is its first (English: its closing "..., X said") attributed subject;
+     pronoun and anaphor subjects ("وأضافت", "he added", "البيان") continue the current speaker when
+     gender and type agree; any explicit other speaker breaks the chain; when unsure, abstain;
+  5. a later clause with a different explicit speaker is cut off at its comma.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from .model import Statement
+from .reaction_types import classify
+from .registry import Mention, Registry, load_registry
+from .text import (
+    PLACEHOLDER,
+    Token,
+    detect_language,
+    find_quotes,
+    fold_keep_offsets,
+    mask_markup,
+    paragraphs,
+    split_sentences,
+    tokenize,
+)
+
+MAX_UNIT_CHARS = 4000  # longer units are not analysed (runaway quotes, junk)
+MAX_CONTEXT_AGE = 3  # sentences without speech after which a continuation is no longer trusted
+QUOTE = '"'
+_AR_ACCORDING = frozenset(
+    ["بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "ووفقا", "وفق", "ووفق", "طبقا", "وطبقا", "نقلا", "ونقلا"]
+)
+_EN_SOURCE_SKIP = frozenset(
+    ["a", "an", "the", "statement", "statements", "from", "by", "released", "issued", "comments", "remarks",
+     "report", "spokesman", "spokeswoman", "spokesperson", "of", "tweet", "briefing"]
+)
+_AR_SOURCE_SKIP = frozenset(["ما", "بيان", "بيانا", "لبيان", "تصريحات", "تصريح", "ل", "صادر", "الصادر", "عن", "من", "افاد", "ذكر", "اعلن", "قال", "قالت", "ذكرت", "اعلنت", "افادت"])
+_AR_QUOTED = frozenset(["نقل", "نقلت", "ونقل", "ونقلت", "فنقل", "فنقلت"])
+_AR_MASDAR_SKIP = frozenset(["صادر", "الصادر", "صادره", "الصادره", "عن", "من", "ل", "،", ","])
+_AR_NEEDS_COMP = frozenset(["اعلان", "تصريح", "تصريحات", "تاكيد", "قول", "اشاره", "تحذير", "دعوه", "افاده", "حديث"])
+_AR_SV_GAP = frozenset(["قد", "لقد", "كان", "كانت", "وكان", "وكانت", "الذي", "التي", "،", ",", "فقد", "وقد", "ايضا"])
+_FORMER = frozenset(
+    ["السابق", "السابقه", "سابق", "سابقه", "الاسبق", "الاسبقه", "اسبق", "former", "ex", "formerly", "erstwhile"]
+)
+_AR_SOURCE_NOUNS = frozenset(["تقرير", "بيان", "تغريده", "رساله", "وثيقه", "مذكره", "تقييم", "منشور", "بلاغ"])
+_JOIN_GAP = frozenset([",", "،", "(", ")", "-", "ـ", "the"])
+_ORG_KINDS = ("org", "title")
+_WORDS = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+")
+
+
+@dataclass
+class NP:
+    i: int
+    j: int  # view-token range [i, j)
+    status: str  # tracked | other | anaphor
+    speaker: str | None = None
+    person: str | None = None
+    genders: frozenset[str] = frozenset()
+    soft: bool = False
+    refers: tuple[str, ...] = ()
+    personlike: bool = False
+    clitic: str = ""
+
+
+@dataclass
+class Subject:
+    kind: str  # np | pronoun | unknown
+    np: NP | None = None
+    gender: str = ""
+
+
+@dataclass
+class Pair:
+    k: int  # verb index in the view
+    verb_kind: str
+    subject: Subject
+
+
+@dataclass
+class Context:
+    speaker: str | None  # None: someone not in the registry
+    tracked: bool
+    person: str | None
+    genders: frozenset[str]
+    age: int = 0
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _day(published: object) -> str:
+    if isinstance(published, _dt.datetime):
+        return published.date().isoformat()
+    if isinstance(published, _dt.date):
+        return published.isoformat()
+    if isinstance(published, str) and len(published) >= 10:
+        try:
+            return _dt.date.fromisoformat(published[:10]).isoformat()
+        except ValueError:
+            pass
+    return _dt.date.today().isoformat()
+
+
+def _is_ar(tok: Token) -> bool:
+    return "\u0600" <= tok.low[:1] <= "\u06ff"
+
+
+class _Doc:
+    """State for extracting from one text."""
+
+    def __init__(self, reg: Registry, text: str, lang: str, day: str) -> None:
+        self.reg = reg
+        self.lex = reg.lexicon
+        self.text = text
+        self.lang = lang
+        self.day = day
+        self.masked = mask_markup(text)
+        self.folded = fold_keep_offsets(self.masked)
+        self.doc_persons: set[str] = set()
+        self.ctx: Context | None = None
+
+    # --- units ------------------------------------------------------------------------------------
+    def units(self) -> list[tuple[Unit, list[tuple[int, int]]]]:
+        out: list[tuple[Unit, list[tuple[int, int]]]] = []
+        sents = split_sentences(self.masked)
+        si = 0
+        for pa, pb in paragraphs(self.masked):
+            quotes = find_quotes(self.masked, pa, pb)
+            para_sents = []
+            while si < len(sents) and sents[si][0] < pb:
+                if sents[si][0] >= pa:
+                    para_sents.append(sents[si])
+                si += 1
+            # an unclosed quotation only spans its own sentence unless the paragraph opens with it
+            fixed = []
+            for qa, qb in quotes:
+                if qb == pb and self.masked[qb - 1] not in "\"»”“'’":
+                    opens_para = not self.masked[pa:qa].strip()
+                    if not opens_para:
+                        own = next((s for s in para_sents if s[0] <= qa < s[1]), None)
+                        if own:
+                            qb = own[1]
+                fixed.append((qa, qb))
+            quotes = fixed
+            cur: Unit | None = None
+            for s in para_sents:
+                joined = cur is not None and any(qa < cur.end and qb > s[0] for qa, qb in quotes)
+                if joined and cur is not None and s[1] - cur.start <= MAX_UNIT_CHARS:
+                    cur.end = s[1]
+                    cur.sentences.append(s)
+                else:
+                    cur = Unit(s[0], s[1], [s])
+                    out.append((cur, quotes))
+        return out
+
+    def scan(self, unit: Unit) -> tuple[bool, bool]:
+        """Cheap look at the unit's words: (has a reporting verb or "according to", has a word that can
+        end the name of a tracked speaker)."""
+        seg = self.folded[unit.start:unit.end]
+        if PLACEHOLDER in seg:
+            seg = seg.replace(PLACEHOLDER, "")
+        words = {w.lower() for w in _WORDS.findall(seg)}
+        if "." in seg:
+            words |= {w.replace(".", "") for w in words if "." in w}
+        return not words.isdisjoint(self.reg.triggers), not words.isdisjoint(self.reg.tracked_keys)
+
+    def note_persons(self, unit: Unit) -> None:
+        """Remember people named in full in a unit without speech (their surnames may follow alone)."""
+        firsts = self.reg.person_first_tokens
+        if not any(w.lower() in firsts for w in _WORDS.findall(self.folded, unit.start, unit.end)):
+            return
+        view = tokenize(self.masked, unit.start, unit.end, folded=self.folded)
+        for _a, _b, m, _c in self.mentions(view):
+            if m.kind == "person" and m.full and len(m.persons) == 1:
+                self.doc_persons.add(m.persons[0])
+
+    # --- view and mentions ------------------------------------------------------------------------
+    def view(self, unit: Unit, quotes: list[tuple[int, int]]) -> tuple[list[Token], list[tuple[int, int]]]:
+        """Tokens of the unit outside quotations; each quotation becomes one placeholder token."""
+        qs = [(a, b) for a, b in quotes if a < unit.end and b > unit.start]
+        view: list[Token] = []
+        pos = unit.start
+        for a, b in qs:
+            if a > pos:
+                view.extend(tokenize(self.masked, pos, a, folded=self.folded))
+            view.append(Token(max(a, unit.start), min(b, unit.end), QUOTE, QUOTE))
+            pos = max(pos, b)
+        if pos < unit.end:
+            view.extend(tokenize(self.masked, pos, unit.end, folded=self.folded))
+        return view, qs
+
+    def mentions(self, view: list[Token]) -> list[tuple[int, int, Mention, str]]:
+        """Registry phrases in the view: longest first, no overlaps, in text order."""
+        idx = self.reg.index
+        cache = idx._key_cache
+        cands = []
+        for i, tok in enumerate(view):
+            if cache.get(tok.low, True) == []:
+                continue  # known not to begin any phrase
+            m = idx.match_at(view, i)
+            if m:
+                cands.append((i, i + m[0], m[1], m[2]))
+        if len(cands) > 1:
+            cands.sort(key=lambda c: (c[0] - c[1], c[0]))
+            taken: set[int] = set()
+            kept = []
+            for c in cands:
+                if not any(k in taken for k in range(c[0], c[1])):
+                    kept.append(c)
+                    taken.update(range(c[0], c[1]))
+            cands = sorted(kept)
+        return cands
+
+    def _side(self, m: Mention) -> str:
+        """'T:<id>' for a tracked body, 'O' for someone else, '' when neutral."""
+        reg = self.reg
+        if m.kind in _ORG_KINDS:
+            return f"T:{m.speaker}" if reg.is_tracked(m.speaker) else "O"
+        if m.kind == "person" and m.full:
+            sides = set()
+            for pid in m.persons:
+                post = reg.persons[pid].post_on(self.day)
+                sides.add(f"T:{post.speaker}" if post and reg.is_tracked(post.speaker) else "O")
+            return sides.pop() if len(sides) == 1 else ""
+        return ""
+
+    def noun_phrases(self, view: list[Token], ments: list[tuple[int, int, Mention, str]]) -> dict[int, NP]:
+        groups: list[list[tuple[int, int, Mention, str]]] = []
+        sides: list[set[str]] = []
+        for m in ments:
+            side = self._side(m[2])
+            if groups and not m[3]:
+                prev = groups[-1][-1]
+                gap = view[prev[1]:m[0]]
+                ok = len(gap) <= 2 and all(t.low in _JOIN_GAP for t in gap) and not (m[2].kind == "anaphor" and gap)
+                if ok and gap and any(t.low in (",", "،") for t in gap) and side:
+                    # across a comma only an apposition of the same speaker
+                    other = {x for x in sides[-1] if x}
+                    ok = not other or other == {side}
+                if ok:
+                    groups[-1].append(m)
+                    sides[-1].add(side)
+                    continue
+            groups.append([m])
+            sides.append({side})
+        nps: dict[int, NP] = {}
+        for g in groups:
+            np_ = self.resolve_group(view, [(a, b, mm) for a, b, mm, _ in g])
+            if np_ is not None:
+                np_.clitic = g[0][3]
+                if np_.j < len(view) and view[np_.j].low == ")" and any(t.low == "(" for t in view[np_.i:np_.j]):
+                    np_.j += 1
+                nps[np_.i] = np_
+        return nps
+
+    def _org_gender(self, view: list[Token], i: int, m: Mention) -> str:
+        if m.gender:
+            return m.gender
+        tok = view[i]
+        if not _is_ar(tok):
+            return "n"
+        w = tok.low
+        return "f" if w.endswith("ه") or w.endswith("ات") else "m"
+
+    def resolve_group(self, view: list[Token], g: list[tuple[int, int, Mention]]) -> NP | None:
+        reg = self.reg
+        i, j = g[0][0], g[-1][1]
+        core = [(a, b, m) for a, b, m in g if m.kind != "honorific"]
+        if not core:
+            return None
+        # trim leading/trailing honorific-only parts from the span
+        tracked_sp: list[str] = []
+        other_sp: list[str] = []
+        genders: set[str] = set()
+        prefix = None
+        role = ""
+        soft = False
+        title_roles: list[tuple[str, str]] = []
+        person_ms: list[Mention] = []
+        anaphors: list[Mention] = []
+        for a, _b, m in core:
+            if m.kind == "prefix":
+                prefix = m
+            elif m.kind in _ORG_KINDS:
+                if reg.is_tracked(m.speaker):
+                    tracked_sp.append(m.speaker)
+                    if m.kind == "title":
+                        title_roles.append((m.speaker, m.role))
+                        role = role or m.role
+                    soft = soft or m.soft
+                else:
+                    other_sp.append(m.speaker)
+                genders.add(self._org_gender(view, a, m))
+            elif m.kind == "suffix":
+                role = m.role
+                if m.gender:
+                    genders.add(m.gender)
+            elif m.kind == "person":
+                person_ms.append(m)
+            elif m.kind == "anaphor":
+                anaphors.append(m)
+        if prefix is not None:
+            role = "spokesperson"
+            genders = genders | ({prefix.gender} if prefix.gender else set())
+
+        former = any(view[k].low in _FORMER for k in (i - 1, j) if 0 <= k < len(view))
+        former = former or any(view[k].low in _FORMER for k in range(i, j))
+
+        person = None
+        person_speaker = None
+        person_gender = ""
+        for pm in person_ms:
+            cand = self.pick_person(pm, tracked_sp, prefix is not None or role == "spokesperson")
+            if cand:
+                person, person_speaker = cand
+                p = reg.persons[person]
+                person_gender = p.gender
+                break
+
+        if former:
+            return NP(i, j, "other", genders=frozenset(genders))
+
+        if person is not None:
+            if person_speaker and reg.is_tracked(person_speaker):
+                speaker = person_speaker
+                if tracked_sp and speaker not in tracked_sp:
+                    speaker = tracked_sp[0]
+                pers_out: str | None = person
+                post = reg.persons[person].post_on(self.day)
+                if prefix is not None and post is not None and post.role != "spokesperson":
+                    pers_out = None  # "a spokesman for <the minister>": the minister is not the speaker
+                gs = {person_gender} if person_gender and prefix is None else genders | {person_gender}
+                if prefix is not None:
+                    gs |= genders
+                self.doc_persons.add(person)
+                return NP(i, j, "tracked", speaker, pers_out, frozenset(g for g in gs if g is not None),
+                          soft=soft and not title_roles, personlike=True)
+            if tracked_sp and not person_ms[0].full:
+                pass  # a bare surname that does not fit: rely on the title
+            else:
+                self.doc_persons.add(person)
+                return NP(i, j, "other", person_speaker, person, frozenset({person_gender}), personlike=True)
+
+        if tracked_sp:
+            if len(set(tracked_sp)) > 1:
+                return NP(i, j, "other", genders=frozenset(genders))
+            if other_sp:
+                first = core[0][2] if core[0][2].kind != "prefix" else (core[1][2] if len(core) > 1 else core[0][2])
+                if first.kind in _ORG_KINDS and not reg.is_tracked(first.speaker):
+                    return NP(i, j, "other", first.speaker, genders=frozenset(genders))
+            speaker = tracked_sp[0]
+            holder = None
+            if prefix is None:
+                for sp, r in title_roles:
+                    holder = reg.holder(sp, r, self.day)
+                    if holder:
+                        break
+            if holder:
+                p = reg.persons[holder]
+                self.doc_persons.add(holder)
+                gs = {p.gender} | ({g for g in genders if g != "n"} if _is_ar(view[i]) else set())
+                return NP(i, j, "tracked", speaker, holder, frozenset(gs), soft=soft, personlike=True)
+            return NP(i, j, "tracked", speaker, None, frozenset(genders or {""}), soft=soft,
+                      personlike=bool(title_roles) or prefix is not None)
+        if other_sp:
+            return NP(i, j, "other", other_sp[0], genders=frozenset(genders))
+        if anaphors:
+            a = anaphors[0]
+            if prefix is not None:
+                # "المتحدث باسم الوزارة": the body is the anaphor, the speaker is its spokesperson
+                return NP(i, j, "anaphor", genders=frozenset(genders), refers=a.refers, personlike=True)
+            return NP(i, j, "anaphor", genders=frozenset({a.gender}), refers=a.refers,
+                      personlike=a.gender != "" and "any" not in a.refers)
+        if prefix is not None:
+            return None
+        return None
+
+    def pick_person(self, m: Mention, tracked_sp: list[str], spokes: bool) -> tuple[str, str | None] | None:
+        reg = self.reg
+        opts = []
+        for pid in m.persons:
+            p = reg.persons.get(pid)
+            if p is None:
+                continue
+            post = p.post_on(self.day)
+            fits_title = post is not None and post.speaker in tracked_sp
+            alone = (p.surname_alone_ar and post is not None) if self.lang == "ar" else p.surname_alone
+            if not m.full and not (alone or pid in self.doc_persons or fits_title):
+                continue
+            score = 0
+            if post is not None:
+                score += 1
+            if fits_title:
+                score += 4
+                if spokes and post is not None and post.role == "spokesperson":
+                    score += 2
+                if not spokes and post is not None and post.role != "spokesperson":
+                    score += 1
+            if pid in self.doc_persons:
+                score += 2
+            opts.append((score, pid, post.speaker if post else None))
+        if not opts:
+            return None
+        opts.sort(key=lambda x: -x[0])
+        return opts[0][1], opts[0][2]
+
+    # --- verbs and subjects -----------------------------------------------------------------------
+    def pairs(self, view: list[Token], nps: dict[int, NP]) -> list[Pair]:
+        lex = self.lex
+        covered = set()
+        ends: dict[int, NP] = {}
+        for np_ in nps.values():
+            covered.update(range(np_.i, np_.j))
+            ends[np_.j] = np_
+        out: list[Pair] = []
+        participles: list[Pair] = []
+        n = len(view)
+        first = nps.get(0)
+        if first is not None and first.j < n and view[first.j].low == ":" and first.status != "anaphor":
+            out.append(Pair(first.j, "colon", Subject("np", first)))  # headline "بلينكن: ..."
+        for k, tok in enumerate(view):
+            if k in covered or tok.low == QUOTE:
+                continue
+            low = tok.low
+            if _is_ar(tok):
+                if low in _AR_ACCORDING:
+                    np_ = self._np_after(view, nps, k + 1, _AR_SOURCE_SKIP)
+                    if np_ is not None:
+                        out.append(Pair(k, "according", Subject("np", np_)))
+                    continue
+                if low in _AR_QUOTED:  # "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"
+                    for q in range(k + 1, min(n, k + 10)):
+                        if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
+                            np_ = nps.get(q + 1) if view[q].low == "عن" else None
+                            if np_ is not None:
+                                out.append(Pair(k, "past", Subject("np", np_)))
+                            break
+                    continue
+                v = lex.verbs.get(low)
+                if v is None:
+                    continue
+                gender, kind = v
+                if kind == "participle":
+                    participles.append(Pair(k, kind, Subject("pronoun", gender=gender)))
+                    continue
+                if kind == "masdar":
+                    subj = self._ar_masdar_subject(view, nps, k, low)
+                    if subj is not None:
+                        out.append(Pair(k, kind, subj))
+                    continue
+                if kind == "weak":
+                    np_ = nps.get(k + 1)
+                    if np_ is not None and np_.status == "tracked" and not np_.clitic:
+                        out.append(Pair(k, "past", Subject("np", np_, gender)))
+                    continue
+                subj = self._ar_subject(view, nps, ends, k, gender, kind)
+                if kind == "imperfect" and not (subj.kind == "np" and subj.np is not None and subj.np.j <= k):
+                    continue  # present tense only in "<speaker> <verb>" headlines
+                out.append(Pair(k, kind, subj))
+            else:
+                if low == "according" and k + 1 < n and view[k + 1].low == "to":
+                    np_ = self._np_after(view, nps, k + 2, _EN_SOURCE_SKIP)
+                    if np_ is not None:
+                        out.append(Pair(k, "according", Subject("np", np_)))
+                    continue
+                if low == "quoted":  # "Reuters quoted a Pentagon spokesman as saying ..."
+                    np_ = self._np_after(view, nps, k + 1, _EN_SOURCE_SKIP)
+                    if np_ is not None:
+                        out.append(Pair(k, "en", Subject("np", np_)))
+                    continue
+                v = lex.verbs.get(low)
+                if v is None or v[1] != "en" or low in lex.en_participles:
+                    if v is not None and low in lex.en_participles:
+                        participles.append(Pair(k, "participle", Subject("pronoun")))
+                    continue
+                if k > 0 and view[k - 1].low in ("who", "which", "whom"):
+                    continue  # "an official who said ...": embedded speech, not the sentence's speaker
+                subj = self._en_subject(view, nps, ends, k)
+                if subj is None:
+                    continue
+                if low in lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
+                    continue
+                out.append(Pair(k, "en", subj))
+        if not out and participles and participles[0].k <= 2:
+            out.append(participles[0])
+        return out
+
+    def _np_after(self, view: list[Token], nps: dict[int, NP], j: int, skip: frozenset[str]) -> NP | None:
+        """The noun phrase at ``j``, after at most four skippable words ("a statement from the ...")."""
+        for q in range(j, min(len(view), j + 5)):
+            if q in nps:
+                return nps[q]
+            if view[q].low not in skip:
+                return None
+        return None
+
+    def _ar_masdar_subject(self, view: list[Token], nps: dict[int, NP], k: int, low: str) -> Subject | None:
+        j = k + 1
+        skipped = 0
+        while j < len(view) and j not in nps and view[j].low in _AR_MASDAR_SKIP and skipped < 3:
+            j += 1
+            skipped += 1
+        np_ = nps.get(j)
+        if np_ is None:
+            return None
+        base = low[1:] if low.startswith(("ب", "و")) and low[1:] in _AR_NEEDS_COMP | {"بيان", "تغريده"} else low
+        if base in _AR_NEEDS_COMP:
+            comp = self.lex.ar_complementizers
+            if not any(t.low in comp or t.low == QUOTE for t in view[np_.j:np_.j + 12]):
+                return None
+        return Subject("np", np_)
+
+    def _ar_subject(self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, gender: str,
+                    kind: str) -> Subject:
+        lex = self.lex
+        n = len(view)
+        j = k + 1
+        vs: Subject | None = None
+        if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
+            vs = Subject("np", nps[j], gender)
+        elif j < n and j in nps:
+            vs = Subject("unknown", gender=gender)
+        elif j < n and view[j].low in _AR_SOURCE_NOUNS and (src := self._np_after(view, nps, j + 1, _AR_SOURCE_SKIP)):
+            vs = Subject("np", src, gender)  # "وأشار تقرير للخارجية الأمريكية إلى ..."
+        elif j >= n or view[j].low in lex.ar_no_subject or view[j].low == QUOTE or not _is_ar(view[j]):
+            jj = j
+            steps = 0
+            while jj < n and steps < 5 and view[jj].low in lex.ar_fillers and jj not in nps:
+                jj += 1
+                steps += 1
+            if jj < n and jj in nps and steps and nps[jj].status != "anaphor":
+                vs = Subject("np", nps[jj], gender)
+            else:
+                vs = Subject("pronoun", gender=gender)
+        else:
+            vs = self._appositive(view, nps, j, gender)
+        # subject before the verb ("وكان كيري قال", "البنتاغون يشكك", "X، الذي علق")
+        if vs.kind != "np" or kind == "imperfect":
+            b = k
+            steps = 0
+            while b - 1 >= 0 and steps < 3 and view[b - 1].low in _AR_SV_GAP and b not in ends:
+                b -= 1
+                steps += 1
+            if b in ends and (kind != "imperfect" or vs.kind != "np"):
+                return Subject("np", ends[b], gender)
+        return vs
+
+    def _appositive(self, view: list[Token], nps: dict[int, NP], j: int, gender: str) -> Subject:
+        """'قال محمد النسور، مدير مكتب ... في مفوضية ...': an unknown name, a comma, a post at a body."""
+        comp = self.lex.ar_complementizers
+        saw_comma = False
+        for jj in range(j, min(len(view), j + 16)):
+            low = view[jj].low
+            if low in comp or low == QUOTE:
+                break
+            if low in ("،", ","):
+                saw_comma = True
+            np_ = nps.get(jj)
+            if np_ is not None:
+                if saw_comma and np_.status == "tracked" and jj > j + 1:
+                    prev = view[jj - 1].low
+                    if prev in ("في", "لدى", "ب", "باسم") or view[jj].low.startswith(("ب", "ل")):
+                        return Subject("np", NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders), gender)
+                break
+        return Subject("unknown", gender=gender)
+
+    def _en_subject(self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int) -> Subject | None:
+        lex = self.lex
+        b = k
+        steps = 0
+        while b - 1 >= 0 and steps < 5 and b not in ends and (
+            view[b - 1].low in lex.en_fillers or (view[b - 1].low.endswith("ly") and len(view[b - 1].low) > 3)
+        ):
+            b -= 1
+            steps += 1
+        if b in ends:
+            return Subject("np", ends[b])
+        if b - 1 >= 0:
+            prev = view[b - 1].low
+            if prev in lex.en_pronouns:
+                return Subject("pronoun", gender=lex.en_pronouns[prev])
+            if prev in (",",) and b - 1 not in ends:
+                # "X, who declined to be identified, said"
+                for p in range(b - 2, max(-1, b - 30), -1):
+                    if view[p].low == QUOTE:
+                        break
+                    if view[p].low == "," and p in ends:
+                        return Subject("np", ends[p])
+                    if view[p].low == ",":
+                        break
+        # "said X" after a quotation or a comma
+        before = view[k - 1].low if k > 0 else ""
+        if k == 0 or before in (",", QUOTE, ":") or view[k - 1].low == QUOTE:
+            j = k + 1
+            if j < len(view) and j in nps:
+                return Subject("np", nps[j])
+            if j < len(view) and view[j].low in lex.en_pronouns:
+                return Subject("pronoun", gender=lex.en_pronouns[view[j].low])
+            if k == 0:
+                return None
+        if b - 1 >= 0 and view[b - 1].low not in (",", QUOTE, ":", "-", "(", ")"):
+            return Subject("unknown")
+        return None
+
+    # --- attribution ------------------------------------------------------------------------------
+    def resolve(self, subj: Subject, local: Context | None) -> Context | None:
+        """The speaker a subject stands for, or None to abstain (unknown or unresolved)."""
+        if subj.kind == "unknown":
+            return Context(None, False, None, frozenset({subj.gender}))
+        if subj.kind == "np" and subj.np is not None:
+            np_ = subj.np
+            if np_.status == "tracked":
+                gs = set(np_.genders)
+                if subj.gender in ("m", "f") and np_.person is None:
+                    gs.add(subj.gender)
+                return Context(np_.speaker, True, np_.person, frozenset(gs))
+            if np_.status == "other":
+                return Context(np_.speaker, False, np_.person, np_.genders)
+            c = local or self.ctx
+            if c is None or c.age > MAX_CONTEXT_AGE:
+                return None
+            if "any" not in np_.refers and (c.speaker is None or c.speaker not in np_.refers):
+                return None
+            ag = next(iter(np_.genders)) if len(np_.genders) == 1 else ""
+            if ag in ("m", "f") and c.genders and ag not in c.genders and "" not in c.genders:
+                return None
+            person = c.person if np_.personlike else None
+            return Context(c.speaker, c.tracked, person, c.genders | ({ag} if ag else set()))
+        # pronoun
+        c = local or self.ctx
+        if c is None or c.age > MAX_CONTEXT_AGE:
+            return None
+        g = subj.gender
+        if g == "p":
+            return None
+        if g in ("m", "f", "n") and c.genders and g not in c.genders and "" not in c.genders:
+            return None
+        return Context(c.speaker, c.tracked, c.person, c.genders)
+
+    def attribute(self, view: list[Token], pairs: list[Pair]) -> list[tuple[int, Context | None]]:
+        """Speakers for the unit: [(first view index of the clause, context or None)]."""
+        if not pairs:
+            return []
+        lang_en = self.lang == "en"
+        main_pairs = [p for p in pairs if p.verb_kind != "according"] or pairs
+        chosen = main_pairs[0]
+        first = self.resolve(chosen.subject, None)
+        if lang_en:
+            n = len(view)
+            for p in main_pairs:
+                if p.k >= n - 10 and p.subject.kind in ("np", "pronoun"):
+                    start = min(p.k, p.subject.np.i if p.subject.np else p.k)
+                    if any(t.low in (",", QUOTE) for t in view[max(0, start - 3):start]):
+                        local = first if p is not chosen else None
+                        return [(0, self.resolve(p.subject, local))]
+        clauses = [(0, first)]
+        local = first
+        for p in main_pairs[1:]:
+            if p.k <= chosen.k:
+                continue
+            c = self.resolve(p.subject, local)
+            if c is None:
+                continue
+            if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
+                if not c.genders <= local.genders:
+                    local = Context(local.speaker, local.tracked, local.person, local.genders | c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+            if p.subject.kind == "pronoun":
+                continue
+            if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
+                if local.person is None and c.person is not None and c.tracked:
+                    local = Context(c.speaker, True, c.person, local.genders | c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+                elif chosen.subject.np is not None and chosen.subject.np.soft and c.person is not None:
+                    local = Context(c.speaker, c.tracked, c.person, c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+                continue
+            # a different explicit speaker: cut at the last comma before its clause
+            start = p.subject.np.i if (p.subject.np is not None and p.subject.np.j <= p.k) else p.k
+            cut = None
+            for q in range(start - 1, max(chosen.k, clauses[-1][0]), -1):
+                if view[q].low in ("،", ",", "؛", ";"):
+                    cut = q + 1
+                    break
+                if view[q].low == QUOTE:
+                    break
+            if cut is None or (start - cut > 3 and view[cut].low not in self.lex.ar_connectors):
+                continue
+            clauses.append((cut, c))
+            local = c
+        return clauses
+
+
+def _outside_is_empty(text: str, unit: Unit, qs: list[tuple[int, int]]) -> bool:
+    pos = unit.start
+    for qa, qb in qs:
+        if any(ch.isalnum() for ch in text[pos:max(pos, qa)]):
+            return False
+        pos = max(pos, qb)
+    return not any(ch.isalnum() for ch in text[pos:unit.end])
+
+
+def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
+    doc = _Doc(reg, text, lang, day)
+    out: list[Statement] = []
+    prev_unit_statement: tuple[int, Context] | None = None
+    unit_no = 0
+    for unit, quotes in doc.units():
+        unit_no += 1
+        if unit.end - unit.start > MAX_UNIT_CHARS:
+            doc.ctx = None
+            continue
+        qs = [(qa, qb) for qa, qb in quotes if qa < unit.end and qb > unit.start]
+        pure_quote = bool(qs) and _outside_is_empty(doc.masked, unit, qs)
+        clauses: list[tuple[int, Context | None]] = []
+        if not pure_quote:
+            has_trig, has_tracked = doc.scan(unit)
+            if not has_trig and has_tracked and ":" in doc.masked[unit.start:unit.start + 60]:
+                has_trig = True  # headline "بلينكن: ..."
+            if not has_trig:
+                if has_tracked:
+                    doc.note_persons(unit)
+                if doc.ctx is not None:
+                    doc.ctx.age += len(unit.sentences)
+                continue
+            if not has_tracked and (doc.ctx is None or not doc.ctx.tracked):
+                # speech, but nobody from the registry and no tracked speaker to continue: not tracked
+                doc.ctx = Context(None, False, None, frozenset())
+                prev_unit_statement = None
+                continue
+        view, qs = doc.view(unit, quotes)
+        if not pure_quote:
+            ments = doc.mentions(view)
+            nps = doc.noun_phrases(view, ments)
+            prs = doc.pairs(view, nps)
+            clauses = doc.attribute(view, prs)
+        elif prev_unit_statement is not None and prev_unit_statement[0] == unit_no - 1:
+            clauses = [(0, prev_unit_statement[1])]
+        if not clauses:
+            if doc.ctx is not None:
+                doc.ctx.age += len(unit.sentences)
+            continue
+        for ci, (vi, c) in enumerate(clauses):
+            a = unit.start if vi == 0 else view[vi].start
+            b = unit.end if ci + 1 >= len(clauses) else view[clauses[ci + 1][0] - 1].start
+            if c is None:
+                continue
+            if not (c.tracked and c.speaker):
+                continue
+            for s, e in unit.sentences:
+                s2, e2 = max(s, a), min(e, b)
+                while s2 < e2 and text[s2].isspace():
+                    s2 += 1
+                while e2 > s2 and text[e2 - 1] in " \t،,;؛":
+                    e2 -= 1
+                if e2 - s2 < 3:
+                    continue
+                inner = [(qa, qb) for qa, qb in qs if qa < e2 and qb > s2]
+                quotes_txt = tuple(
+                    text[max(qa, s2) + (1 if qa >= s2 else 0):min(qb, e2) - (1 if qb <= e2 else 0)].strip()
+                    for qa, qb in inner
+                )
+                quotes_txt = tuple(q for q in quotes_txt if q)
+                stext = text[s2:e2]
+                out.append(Statement(
+                    speaker=c.speaker, person=c.person, kind="direct" if inner else "reported",
+                    start=s2, end=e2, text=stext, quotes=quotes_txt,
+                    reaction=classify(stext, lang, reg.lexicon),
+                ))
+        last = clauses[-1][1]
+        if last is not None:
+            doc.ctx = Context(last.speaker, last.tracked, last.person, last.genders, 0)
+            prev_unit_statement = (unit_no, last) if (last.tracked and qs) else None
+        else:
+            doc.ctx = None
+            prev_unit_statement = None
+    out.sort(key=lambda st: (st.start, st.end))
+    return out
+
+
+def extract(text: str, lang: str | None = None, published: str | _dt.date | None = None) -> list[Statement]:
+    """Every statement by a tracked speaker in ``text`` (sorted by start).  Never raises."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        if not isinstance(text, str) or not text.strip():
+            return []
+        if "\x00" in text:
+            text = text.replace("\x00", " ")
+        lang = lang if lang in ("ar", "en") else detect_language(text)
+        reg = load_registry()
+        return _extract(reg, text, lang, _day(published))
+    except Exception:  # noqa: BLE001 - bad input must never take the caller down
+        return []

@@ -1,0 +1,94 @@
+"""Data classes shared by the reactions package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("direct", "reported")
+REACTIONS = (
+    "condemnation",
+    "concern",
+    "welcome",
+    "call",
+    "warning",
+    "denial",
+    "condolence",
+    "support",
+    "announcement",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement by a tracked speaker, located in the original text by ``start``/``end``."""
+
+    speaker: str
+    person: str | None
+    kind: str
+    start: int
+    end: int
+    text: str
+    quotes: tuple[str, ...] = ()
+    reaction: str = "other"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON fields of the eval format (``quotes`` as a list)."""
+        return {
+            "speaker": self.speaker,
+            "person": self.person,
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "quotes": list(self.quotes),
+            "reaction": self.reaction,
+        }
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post a person held for a speaker between two ISO dates (inclusive; empty means open)."""
+
+    speaker: str
+    role: str
+    start: str = ""
+    end: str = ""
+
+    def covers(self, day: str) -> bool:
+        return (not self.start or self.start <= day) and (not self.end or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    gender: str
+    names_en: tuple[str, ...]
+    names_ar: tuple[str, ...]
+    surnames_en: tuple[str, ...]
+    surnames_ar: tuple[str, ...]
+    surname_alone: bool  # English surname alone identifies the person
+    posts: tuple[Post, ...]
+    surname_alone_ar: bool = True  # Arabic surname alone identifies the person (when in post)
+
+    def post_on(self, day: str) -> Post | None:
+        for post in self.posts:
+            if post.covers(day):
+                return post
+        return None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A body whose statements Raqib tracks (or, with ``tracked=False``, a known look-alike)."""
+
+    id: str
+    name_en: str
+    name_ar: str
+    flag: str
+    aliases: tuple[str, ...]
+    tracked: bool = True
+    country: str = ""
+    gender: str = "f"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,509 @@
+"""The speaker registry (``speakers.toml``) and the extraction lexicon (``lexicon.toml``).
+
+Both files are loaded with :mod:`tomllib`, validated (a broken file raises :class:`RegistryError`
+naming the file, the entry and the problem) and compiled once into token-level phrase indexes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Person, Post, Speaker
+from .text import fold, tokenize
+
+DATA_DIR = Path(__file__).resolve().parent
+SPEAKERS_FILE = DATA_DIR / "speakers.toml"
+LEXICON_FILE = DATA_DIR / "lexicon.toml"
+GENDERS = ("m", "f", "")
+ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "وال", "فال", "بال", "كال")
+
+
+class RegistryError(ValueError):
+    """The registry or lexicon file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What a matched phrase means."""
+
+    kind: str  # org | title | person | anaphor | prefix | suffix | honorific
+    speaker: str = ""
+    role: str = ""
+    gender: str = ""
+    soft: bool = False
+    persons: tuple[str, ...] = ()
+    full: bool = False  # person: full name (not a bare surname)
+    refers: tuple[str, ...] = ()
+
+
+@dataclass
+class PhraseIndex:
+    """Phrases as folded token sequences, indexed by their first (lower-case) token."""
+
+    entries: dict[str, list[tuple[tuple[str, ...], bool, Mention]]] = field(default_factory=dict)
+    max_len: int = 1
+    _key_cache: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def add(self, phrase: str, mention: Mention, case_sensitive: bool = False) -> None:
+        toks = tokenize(phrase)
+        if not toks:
+            return
+        seq = tuple(t.case if case_sensitive else t.low for t in toks)
+        self._key_cache.clear()
+        bucket = self.entries.setdefault(seq[0].lower(), [])
+        for i, (s, cs, m) in enumerate(bucket):
+            if s == seq and cs == case_sensitive:
+                if m.kind == "person" and mention.kind == "person":
+                    merged = tuple(dict.fromkeys(m.persons + mention.persons))
+                    g = m.gender if m.gender == mention.gender else ""
+                    bucket[i] = (s, cs, Mention("person", persons=merged, full=m.full and mention.full, gender=g))
+                return
+        bucket.append((seq, case_sensitive, mention))
+        self.max_len = max(self.max_len, len(seq))
+
+    def keys_for(self, first: str) -> list[tuple[str, str]]:
+        return self._keys(first)
+
+    def _keys(self, first: str) -> list[tuple[str, str]]:
+        """Index keys a token can stand for: itself, or itself without an Arabic proclitic."""
+        cached = self._key_cache.get(first)
+        if cached is not None:
+            return cached
+        cands = []
+        if first in self.entries:
+            cands.append((first, ""))
+        if "\u0600" <= first[:1] <= "\u06ff":
+            for cl in ARABIC_CLITICS:
+                if first.startswith(cl) and len(first) > len(cl) + 1:
+                    rest = first[len(cl):]
+                    if cl.endswith("ال"):
+                        rest = "ال" + rest
+                    if rest in self.entries:
+                        cands.append((rest, cl))
+            if first.startswith("لل") and len(first) > 3 and "ال" + first[2:] in self.entries:
+                cands.append(("ال" + first[2:], "ل"))
+        if len(self._key_cache) > 200_000:
+            self._key_cache.clear()
+        self._key_cache[first] = cands
+        return cands
+
+    def match_at(self, toks: list[Any], i: int) -> tuple[int, Mention, str] | None:
+        """Longest phrase starting at token ``i``: (number of tokens, mention, Arabic clitic stripped)."""
+        cands = self._keys(toks[i].low)
+        if not cands:
+            return None
+        best: tuple[int, Mention, str] | None = None
+        for key, clitic in cands:
+            for seq, cs, mention in self.entries[key]:
+                n = len(seq)
+                if n <= (best[0] if best else 0) or i + n > len(toks):
+                    continue
+                ok = True
+                for k in range(n):
+                    tok = toks[i + k]
+                    want = seq[k]
+                    got = (tok.case if cs else tok.low) if k else (key if not cs else _strip_case(tok.case, clitic))
+                    if got != want and not (cs and len(got) > 1 and got.isupper() and got.capitalize() == want):
+                        ok = False  # (an ALL-CAPS headline word may stand for a capitalised name)
+                        break
+                if ok:
+                    best = (n, mention, clitic)
+        return best
+
+
+def _strip_case(word: str, clitic: str) -> str:
+    if not clitic:
+        return word
+    rest = word[len(clitic):]
+    return ("ال" + rest) if clitic.endswith("ال") else rest
+
+
+def _variants(phrase: str, pairs: list[tuple[str, str]]) -> set[str]:
+    out = {phrase}
+    for a, b in pairs:
+        for p in list(out):
+            if a in p:
+                out.add(p.replace(a, b))
+            if b in p:
+                out.add(p.replace(b, a))
+    return out
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, tuple[str, str]]  # folded token -> (gender m/f/p/"", form: past|imperfect|participle|masdar|en)
+    en_weak: frozenset[str]
+    en_participles: frozenset[str]
+    ar_no_subject: frozenset[str]
+    ar_fillers: frozenset[str]
+    ar_complementizers: frozenset[str]
+    ar_connectors: frozenset[str]
+    en_fillers: frozenset[str]
+    en_pronouns: dict[str, str]
+    reactions: dict[str, dict[str, tuple[str, ...]]]
+    reaction_order: tuple[str, ...]
+
+
+class Registry:
+    """Tracked speakers, look-alike bodies, people with dated posts, and the compiled matchers."""
+
+    def __init__(self, speakers_data: dict[str, Any], lexicon_data: dict[str, Any], source: str = "") -> None:
+        self.source = source
+        self.speakers: dict[str, Speaker] = {}
+        self.persons: dict[str, Person] = {}
+        self.unique_roles: frozenset[str] = frozenset()
+        self.index = PhraseIndex()
+        self.tracked_keys: set[str] = set()  # last words of phrases that can name a tracked speaker
+        self._resolve: dict[str, str] = {}
+        self._build(speakers_data, lexicon_data)
+
+    # --- public API ---------------------------------------------------------------------------
+    @property
+    def tracked(self) -> tuple[Speaker, ...]:
+        return tuple(s for s in self.speakers.values() if s.tracked)
+
+    def is_tracked(self, speaker_id: str | None) -> bool:
+        sp = self.speakers.get(speaker_id or "")
+        return bool(sp and sp.tracked)
+
+    def resolve(self, name: str) -> str | None:
+        """Map an id, name or alias (any case, Arabic folded) to a tracked speaker id, else None."""
+        if not isinstance(name, str):
+            return None
+        key = fold(name).strip()
+        if key.startswith("ال") and key not in self._resolve:
+            key2 = key[2:]
+            return self._resolve.get(key2)
+        return self._resolve.get(key)
+
+    def holder(self, speaker: str, role: str, day: str) -> str | None:
+        """The one person holding ``role`` for ``speaker`` on ``day`` (for unique roles), else None."""
+        if role not in self.unique_roles:
+            return None
+        found = [
+            p.id for p in self.persons.values()
+            if any(po.speaker == speaker and po.role == role and po.covers(day) for po in p.posts)
+        ]
+        return found[0] if len(found) == 1 else None
+
+    # --- building -----------------------------------------------------------------------------
+    def _build(self, sdata: dict[str, Any], ldata: dict[str, Any]) -> None:
+        src = self.source or "speakers.toml"
+        pairs = []
+        for i, pair in enumerate(_get(sdata, "variants", dict, src, {}).get("ar", [])):
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                raise RegistryError(f"{src}: [variants].ar[{i}] must be a pair of strings")
+            pairs.append((fold(pair[0]), fold(pair[1])))
+        roles = _get(sdata, "roles", dict, src, {})
+        self.unique_roles = frozenset(_str_list(roles.get("unique", []), f"{src}: [roles].unique"))
+
+        speakers = _get(sdata, "speaker", list, src)
+        if not speakers:
+            raise RegistryError(f"{src}: no [[speaker]] entries")
+        for i, raw in enumerate(speakers):
+            where = f"{src}: [[speaker]] #{i + 1}"
+            if not isinstance(raw, dict):
+                raise RegistryError(f"{where} is not a table")
+            sid = _req_str(raw, "id", where)
+            where = f"{src}: speaker {sid!r}"
+            if sid in self.speakers:
+                raise RegistryError(f"{where}: duplicate id")
+            tracked = raw.get("tracked", True)
+            if not isinstance(tracked, bool):
+                raise RegistryError(f"{where}: 'tracked' must be true or false")
+            gender = raw.get("gender", "f")
+            if gender not in GENDERS:
+                raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
+            aliases = tuple(_str_list(raw.get("aliases", []), f"{where}: 'aliases'"))
+            sp = Speaker(
+                id=sid,
+                name_en=_req_str(raw, "name_en", where),
+                name_ar=_req_str(raw, "name_ar", where),
+                flag=_req_str(raw, "flag", where) if tracked else str(raw.get("flag", "")),
+                aliases=aliases,
+                tracked=tracked,
+                country=str(raw.get("country", "")),
+                gender=gender,
+            )
+            self.speakers[sid] = sp
+            if tracked:
+                for key in (sid, sp.name_en, sp.name_ar, *aliases):
+                    self._resolve.setdefault(fold(key), sid)
+            for lang in ("en", "ar"):
+                for phrase in _str_list(raw.get(f"org_{lang}", []), f"{where}: 'org_{lang}'"):
+                    self._add(phrase, Mention("org", speaker=sid, gender=gender), pairs)
+                for j, t in enumerate(raw.get(f"titles_{lang}", [])):
+                    tw = f"{where}: titles_{lang}[{j}]"
+                    if not isinstance(t, dict):
+                        raise RegistryError(f"{tw} must be a table {{ text, role, gender }}")
+                    g = t.get("gender", "")
+                    if g not in GENDERS:
+                        raise RegistryError(f"{tw}: 'gender' must be one of 'm', 'f', ''")
+                    m = Mention("title", speaker=sid, role=_req_str(t, "role", tw), gender=g, soft=bool(t.get("soft")))
+                    self._add(_req_str(t, "text", tw), m, pairs)
+
+        for i, raw in enumerate(_get(sdata, "person", list, src, [])):
+            where = f"{src}: [[person]] #{i + 1}"
+            if not isinstance(raw, dict):
+                raise RegistryError(f"{where} is not a table")
+            pid = _req_str(raw, "id", where)
+            where = f"{src}: person {pid!r}"
+            if pid in self.persons:
+                raise RegistryError(f"{where}: duplicate id")
+            if pid != pid.lower() or " " in pid:
+                raise RegistryError(f"{where}: ids are lowercase and hyphenated")
+            gender = raw.get("gender", "")
+            if gender not in GENDERS:
+                raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
+            names = _str_list(raw.get("names", []), f"{where}: 'names'")
+            if not names:
+                raise RegistryError(f"{where}: 'names' is empty")
+            surnames = _str_list(raw.get("surnames", []), f"{where}: 'surnames'")
+            posts = []
+            for j, po in enumerate(raw.get("posts", [])):
+                pw = f"{where}: posts[{j}]"
+                if not isinstance(po, dict):
+                    raise RegistryError(f"{pw} must be a table {{ speaker, role, from, to }}")
+                spk = _req_str(po, "speaker", pw)
+                if spk not in self.speakers:
+                    raise RegistryError(f"{pw}: unknown speaker {spk!r}")
+                start, end = str(po.get("from", "")), str(po.get("to", ""))
+                for label, val in (("from", start), ("to", end)):
+                    if val:
+                        try:
+                            _dt.date.fromisoformat(val)
+                        except ValueError:
+                            raise RegistryError(f"{pw}: '{label}' = {val!r} is not an ISO date (YYYY-MM-DD)") from None
+                if start and end and end < start:
+                    raise RegistryError(f"{pw}: 'to' is before 'from'")
+                posts.append(Post(spk, _req_str(po, "role", pw), start, end))
+            if not posts:
+                raise RegistryError(f"{where}: 'posts' is empty")
+            alone = raw.get("surname_alone", False)
+            alone_ar = raw.get("surname_alone_ar", True)
+            if not isinstance(alone, bool) or not isinstance(alone_ar, bool):
+                raise RegistryError(f"{where}: 'surname_alone' and 'surname_alone_ar' must be true or false")
+            ar = lambda s: any("\u0600" <= c <= "\u06ff" for c in s)  # noqa: E731
+            person = Person(
+                id=pid, gender=gender,
+                names_en=tuple(n for n in names if not ar(n)), names_ar=tuple(n for n in names if ar(n)),
+                surnames_en=tuple(n for n in surnames if not ar(n)), surnames_ar=tuple(n for n in surnames if ar(n)),
+                surname_alone=alone, surname_alone_ar=alone_ar, posts=tuple(posts),
+            )
+            self.persons[pid] = person
+            for n in names:
+                self._add(n, Mention("person", persons=(pid,), full=True, gender=gender), pairs, case=not ar(n))
+            for n in surnames:
+                self._add(n, Mention("person", persons=(pid,), full=False, gender=gender), pairs, case=not ar(n))
+
+        self.lexicon = self._build_lexicon(ldata, pairs)
+        # words whose presence makes a sentence worth analysing, and first words of full names
+        self.triggers = frozenset(self.lexicon.verbs) | frozenset(
+            fold(w) for w in ("according", "quoted", "نقل", "نقلت", "ونقل", "ونقلت", "بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "ووفقا", "وفق", "ووفق",
+                              "طبقا", "وطبقا", "نقلا", "ونقلا")
+        )
+        firsts: set[str] = set()
+        for p in self.persons.values():
+            for n in (*p.names_en, *p.names_ar):
+                toks = tokenize(fold(n) if any("\u0600" <= c <= "\u06ff" for c in n) else n)
+                if toks:
+                    firsts.add(toks[0].low)
+                    for cl in ("و", "ف", "ب", "ل"):
+                        firsts.add(cl + toks[0].low)
+        self.person_first_tokens = frozenset(firsts)
+
+    def _add(self, phrase: str, mention: Mention, pairs: list[tuple[str, str]], case: bool = False) -> None:
+        relevant = (mention.kind in ("org", "title") and self.is_tracked(mention.speaker)) or (
+            mention.kind == "person"
+            and any(self.is_tracked(po.speaker) for pid in mention.persons for po in self.persons[pid].posts)
+        )
+        if relevant:
+            toks = tokenize(fold(phrase) if any("\u0600" <= c <= "\u06ff" for c in phrase) else phrase)
+            if toks:
+                # the last word must be present for the phrase to match: a cheap, selective test
+                for v in _variants(toks[-1].low, pairs):
+                    self.tracked_keys.add(v)
+                    if len(toks) == 1 and "\u0600" <= v[:1] <= "\u06ff":  # with a proclitic
+                        for cl in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك"):
+                            self.tracked_keys.add(cl + v)
+                        if v.startswith("ال"):
+                            self.tracked_keys.add("ل" + v[1:])
+                            self.tracked_keys.add("ول" + v[1:])
+        if any("\u0600" <= c <= "\u06ff" for c in phrase):
+            for v in _variants(fold(phrase), pairs):
+                self.index.add(v, mention)
+        else:
+            # phrases with an acronym ("UN", "WHO", "DoD") are matched case-sensitively
+            acronym = any(sum(c.isupper() for c in w) >= 2 for w in phrase.replace(".", "").split())
+            self.index.add(phrase, mention, case_sensitive=case or acronym)
+
+    def _build_lexicon(self, ldata: dict[str, Any], pairs: list[tuple[str, str]]) -> Lexicon:
+        src = "lexicon.toml"
+        verbs_raw = _get(ldata, "verbs", dict, src)
+        words = _get(ldata, "words", dict, src)
+        verbs: dict[str, tuple[str, str]] = {}
+
+        def put(form: str, gender: str, kind: str) -> None:
+            f = fold(form)
+            if f and f not in verbs:
+                verbs[f] = (gender, kind)
+                for cl in ("و", "ف"):
+                    verbs.setdefault(cl + f, (gender, kind))
+
+        for v in _str_list(verbs_raw.get("ar_past", []), f"{src}: verbs.ar_past"):
+            fv = fold(v)
+            put(fv, "m", "past")
+            fem = fv[:-1] + "ت" if fv[-1] in "اي" else fv + "ت"
+            put(fem, "f", "past")
+            plu = fv[:-1] + "وا" if fv[-1] in "اي" else fv + "وا"
+            put(plu, "p", "past")
+        for v in _str_list(verbs_raw.get("ar_past_fem", []), f"{src}: verbs.ar_past_fem"):
+            put(v, "f", "past")
+        for v in _str_list(verbs_raw.get("ar_weak", []), f"{src}: verbs.ar_weak"):
+            fv = fold(v)
+            put(fv, "m", "weak")
+            put(fv[:-1] + "ت" if fv[-1] in "اي" else fv + "ت", "f", "weak")
+        for v in _str_list(verbs_raw.get("ar_imperfect", []), f"{src}: verbs.ar_imperfect"):
+            fv = fold(v)
+            put(fv, "m", "imperfect")
+            if fv.startswith("ي"):
+                put("ت" + fv[1:], "f", "imperfect")
+        for v in _str_list(verbs_raw.get("ar_participle", []), f"{src}: verbs.ar_participle"):
+            fv = fold(v)
+            put(fv, "m", "participle")
+            put(fv[:-1] + "ه" if fv.endswith("ا") else fv + "ه", "f", "participle")
+        for v in _str_list(verbs_raw.get("ar_masdar", []), f"{src}: verbs.ar_masdar"):
+            put(v, "", "masdar")
+            put("ب" + fold(v), "", "masdar")
+        for v in _str_list(verbs_raw.get("en", []), f"{src}: verbs.en"):
+            verbs.setdefault(v.lower(), ("", "en"))
+
+        for spec in words.get("ar_spokes_prefix", []):
+            if not isinstance(spec, dict):
+                raise RegistryError(f"{src}: words.ar_spokes_prefix entries are {{ text, gender }} tables")
+            self._add(_req_str(spec, "text", src), Mention("prefix", gender=spec.get("gender", "")), pairs)
+        for p in _str_list(words.get("en_spokes_prefix", []), f"{src}: words.en_spokes_prefix"):
+            g = "m" if "spokesman" in p else "f" if "spokeswoman" in p else ""
+            self.index.add(p, Mention("prefix", gender=g))
+        for p in _str_list(words.get("en_role_suffix", []), f"{src}: words.en_role_suffix"):
+            g = "m" if "spokesman" in p else "f" if "spokeswoman" in p else ""
+            role = "official" if "official" in p else "spokesperson"
+            self.index.add(p, Mention("suffix", role=role, gender=g))
+        for p in _str_list(words.get("ar_honorifics", []), f"{src}: words.ar_honorifics"):
+            self._add(p, Mention("honorific"), pairs)
+        for p in _str_list(words.get("en_honorifics", []), f"{src}: words.en_honorifics"):
+            self.index.add(p, Mention("honorific"), case_sensitive=True)
+
+        for i, an in enumerate(_get(ldata, "anaphor", list, src, [])):
+            where = f"{src}: [[anaphor]] #{i + 1}"
+            if not isinstance(an, dict):
+                raise RegistryError(f"{where} is not a table")
+            g = an.get("gender", "")
+            if g not in GENDERS:
+                raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
+            refers = tuple(_str_list(an.get("refers", []), f"{where}: 'refers'"))
+            for r in refers:
+                if r != "any" and r not in self.speakers:
+                    raise RegistryError(f"{where}: 'refers' names unknown speaker {r!r}")
+            for t in _str_list(an.get("text", []), f"{where}: 'text'"):
+                self._add(t, Mention("anaphor", gender=g, refers=refers), pairs)
+
+        rx = _get(ldata, "reactions", dict, src)
+        order = tuple(_str_list(rx.get("order", []), f"{src}: reactions.order"))
+        from .model import REACTIONS
+
+        reactions: dict[str, dict[str, tuple[str, ...]]] = {}
+        for name in order:
+            if name not in REACTIONS:
+                raise RegistryError(f"{src}: reactions.order names unknown reaction type {name!r}")
+            spec = rx.get(name)
+            if not isinstance(spec, dict):
+                raise RegistryError(f"{src}: [reactions.{name}] is missing")
+            reactions[name] = {
+                lang: tuple(fold(w) for w in _str_list(spec.get(lang, []), f"{src}: reactions.{name}.{lang}"))
+                for lang in ("ar", "en")
+            }
+
+        def fl(key: str) -> frozenset[str]:
+            return frozenset(fold(w) for w in _str_list(words.get(key, []), f"{src}: words.{key}"))
+
+        pron = {}
+        for g, key in (("m", "en_pronouns_m"), ("f", "en_pronouns_f"), ("n", "en_pronouns_n")):
+            for w in _str_list(words.get(key, []), f"{src}: words.{key}"):
+                pron[w.lower()] = g
+        return Lexicon(
+            verbs=verbs,
+            en_weak=frozenset(w.lower() for w in _str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")),
+            en_participles=frozenset(
+                w.lower() for w in _str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
+            ),
+            ar_no_subject=fl("ar_no_subject"),
+            ar_fillers=fl("ar_fillers"),
+            ar_complementizers=fl("ar_complementizers"),
+            ar_connectors=fl("ar_clause_connectors"),
+            en_fillers=frozenset(w.lower() for w in _str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")),
+            en_pronouns=pron,
+            reactions=reactions,
+            reaction_order=order,
+        )
+
+
+# --- validation helpers ----------------------------------------------------------------------------
+
+
+def _get(data: dict[str, Any], key: str, typ: type, src: str, default: Any = None) -> Any:
+    if key not in data:
+        if default is not None:
+            return default
+        raise RegistryError(f"{src}: missing [{key}]")
+    val = data[key]
+    if not isinstance(val, typ):
+        raise RegistryError(f"{src}: [{key}] has the wrong type (expected {typ.__name__})")
+    return val
+
+
+def _req_str(d: dict[str, Any], key: str, where: str) -> str:
+    val = d.get(key)
+    if not isinstance(val, str) or not val.strip():
+        raise RegistryError(f"{where}: missing or empty '{key}'")
+    return val
+
+
+def _str_list(val: Any, where: str) -> list[str]:
+    if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
+        raise RegistryError(f"{where} must be a list of strings")
+    return val
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RegistryError(f"{path}: invalid TOML: {e}") from None
+    except OSError as e:
+        raise RegistryError(f"{path}: cannot read: {e}") from None
+
+
+def build_registry(speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None) -> Registry:
+    """Load and validate the two data files (uncached)."""
+    sp = Path(speakers_path) if speakers_path else SPEAKERS_FILE
+    lp = Path(lexicon_path) if lexicon_path else LEXICON_FILE
+    return Registry(_read_toml(sp), _read_toml(lp), source=str(sp))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(speakers_path: str, lexicon_path: str) -> Registry:
+    return build_registry(speakers_path or None, lexicon_path or None)
+
+
+def load_registry(speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None) -> Registry:
+    """The registry, loaded and validated once per pair of paths (cached)."""
+    return _cached(str(speakers_path or ""), str(lexicon_path or ""))

@@ -1,0 +1,284 @@
+"""Text preparation: folding for matching, masking of markup, sentence splitting, quotations, tokens.
+
+Everything here works on the *original* text's coordinates: markup is masked by replacing it with
+spaces (same length), sentences and quotations are ``(start, end)`` spans of the original string, and
+tokens carry their original offsets next to their folded form.  Folding is only ever applied to
+copies used for matching, so offsets never need to be mapped back.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# --- folding -------------------------------------------------------------------------------------
+
+_DELETE = (
+    [chr(c) for c in range(0x064B, 0x0660)]  # harakat, shadda, sukun, ...
+    + ["\u0670", "\u0640", "\u06E1", "\u06ED"]  # superscript alef, tatweel, small marks
+    + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u061c", "\u00ad"]
+)
+_MAP = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
+    "ة": "ه", "ۀ": "ه", "ە": "ه",
+    "ؤ": "و",
+    "ک": "ك", "ڪ": "ك", "گ": "ك",
+    "پ": "ب", "چ": "ج", "ڤ": "ف", "ژ": "ز",
+    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "〝": '"', "〞": '"', "＂": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
+    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ",
+    "\t": " ", "#": " ", "_": " ",
+    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-",
+    "٬": ",", "٫": ".",
+}
+for _i in range(10):
+    _MAP[chr(0x0660 + _i)] = str(_i)
+    _MAP[chr(0x06F0 + _i)] = str(_i)
+_TABLE = str.maketrans({**{c: None for c in _DELETE}, **_MAP})
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff01-\uff5e]")
+_INITIALISM = re.compile(r"\b((?:[A-Z]\.){2,})")
+
+
+def fold_case(text: str) -> str:
+    """Fold for matching but keep letter case (names are matched case-sensitively in English)."""
+    if not text:
+        return ""
+    if _PRESENTATION.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_TABLE)
+    if "." in text:
+        text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
+    return text
+
+
+def fold(text: str) -> str:
+    """The public matching normaliser: Arabic letter/diacritic folding, quote and space unification,
+    Arabic-Indic digits to ASCII, ``U.S.`` to ``US``, lower case, collapsed spaces."""
+    if not isinstance(text, str):
+        return ""
+    return " ".join(fold_case(text).lower().split())
+
+
+# --- language ------------------------------------------------------------------------------------
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3\ufb50-\ufdff\ufe70-\ufefc]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def detect_language(text: str) -> str:
+    """``ar`` when Arabic letters make up at least 30% of the letters (first 3,000 characters), else ``en``."""
+    if not isinstance(text, str) or not text:
+        return "en"
+    sample = text[:3000]
+    ar = len(_ARABIC_LETTER.findall(sample))
+    la = len(_LATIN_LETTER.findall(sample))
+    if ar + la == 0:
+        return "en"
+    return "ar" if ar / (ar + la) >= 0.3 else "en"
+
+
+# --- masking -------------------------------------------------------------------------------------
+
+_MARKUP = re.compile(
+    r"\[/?[A-Za-z][\w-]{0,60}(?:\s[^\[\]\n]{0,3000})?\]"  # WordPress-style shortcodes
+    r"|<[A-Za-z/!][^<>\n]{0,1000}>"  # HTML tags and comments
+    r"|&(?:[a-z]{2,8}|#\d{1,6});"  # entities
+    r"|https?://\S{1,500}"  # URLs
+    r"|-{8,}|_{8,}|={8,}"  # rules
+)
+
+
+def mask_markup(text: str) -> str:
+    """Replace shortcodes, tags, entities and URLs by spaces of the same length."""
+    if "[" not in text and "<" not in text and "&" not in text and "http" not in text and "---" not in text:
+        return text
+    return _MARKUP.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_ABBREV = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt cmdr adm sgt cpl sen rep gov st jr sr rev hon no nos vs etc
+    inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est mt ft u.s
+    e.g i.e""".split()
+)
+_TERMINATOR = re.compile(
+    r"(?<=\S)([.!?؟]+|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _is_boundary(para: str, m: re.Match[str]) -> bool:
+    punct = m.group(1)
+    after = m.end()
+    if m.group(3) is None:  # no space after: only when Arabic (or a quote) follows directly
+        return after < len(para) and not ("A" <= para[after] <= "z")
+    if punct != ".":
+        return True
+    rest = para[after:].lstrip()
+    if not rest:
+        return True
+    wb = _WORD_BEFORE.search(para, 0, m.start())
+    if wb:
+        word = wb.group(1).lower().rstrip(".")
+        nxt = rest[0]
+        if "." in word:  # an initialism ("U.N.", "U.S."): never a sentence end before a name
+            return False
+        if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+            # "U.S. officials", "Gen. Mark Milley", "Sir J. Smith": no break before a lower-case word
+            # or a capitalised word after a title abbreviation.
+            if nxt.islower() or word in _ABBREV or len(word) == 1:
+                return False
+        if nxt.islower() and nxt.isascii():
+            return False
+    return True
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of ``text`` (already masked).  Lines always break; full stops break even without
+    a following space when Arabic follows; abbreviations and initials do not break."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        para = text[pos:nl]
+        start = 0
+        for m in _TERMINATOR.finditer(para):
+            if _is_boundary(para, m):
+                _add_span(spans, para, pos, start, m.end())
+                start = m.end()
+        _add_span(spans, para, pos, start, len(para))
+        pos = nl + 1
+    return spans
+
+
+def _add_span(spans: list[tuple[int, int]], para: str, offset: int, a: int, b: int) -> None:
+    seg = para[a:b]
+    body = seg.strip()
+    if not body:
+        return
+    a += len(seg) - len(seg.lstrip())
+    if _ALNUM.search(body):
+        spans.append((offset + a, offset + a + len(body)))
+
+
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            nl = n
+        if text[pos:nl].strip():
+            out.append((pos, nl))
+        pos = nl + 1
+    return out
+
+
+# --- quotations ----------------------------------------------------------------------------------
+
+_CURLY = "“”„‟"
+
+
+_QUOTE_CHARS = re.compile("[«»“”„‟\"＂‘'’]")
+
+
+def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans (opening mark .. closing mark inclusive) of quotations in ``text[start:end]`` (one paragraph).
+
+    « » are directional (a lone » opens); “ ” „ ‟ form one family where a mark closes when a quotation
+    is open and opens otherwise (so the odd ” used on both sides works); ASCII " toggles; single quotes
+    count only at word edges.  An unclosed quotation runs to the end of the paragraph."""
+    spans: list[tuple[int, int]] = []
+    open_at = -1
+    family = ""
+    for m in _QUOTE_CHARS.finditer(text, start, end):
+        i = m.start()
+        ch = text[i]
+        if ch in "‘'’":
+            prev = text[i - 1] if i > start else " "
+            nxt = text[i + 1] if i + 1 < end else " "
+            if open_at < 0:
+                if ch != "’" and (prev.isspace() or prev in "([—-:") and nxt.isalnum():
+                    open_at, family = i, "s"
+            elif family == "s" and ch != "‘" and not prev.isspace() and not nxt.isalnum():
+                spans.append((open_at, i + 1))
+                open_at = -1
+            continue
+        fam = "g" if ch in "«»" else ("c" if ch in _CURLY else "a")
+        if open_at < 0:
+            open_at, family = i, fam
+        elif family == "s":
+            open_at, family = i, fam  # a double mark inside an open single quotation: drop the single one
+        elif fam == family or {fam, family} == {"a", "c"}:
+            if not (ch == "«" and fam == "g"):  # a nested or stray opener keeps the first
+                spans.append((open_at, i + 1))
+                open_at = -1
+    if open_at >= 0 and family != "s":
+        spans.append((open_at, end))
+    return spans
+
+
+# --- tokens ------------------------------------------------------------------------------------
+
+PLACEHOLDER = "\u0640"  # tatweel: stands in for deleted characters so folding keeps offsets
+_TABLE_1TO1: dict[int, str] = {}
+for _c in _DELETE:
+    _TABLE_1TO1[ord(_c)] = PLACEHOLDER
+for _k, _v in _MAP.items():
+    _TABLE_1TO1[ord(_k)] = _v
+for _cp in list(range(0xFB50, 0xFE00)) + list(range(0xFE70, 0xFF00)) + list(range(0xFF01, 0xFF5F)):
+    _n = unicodedata.normalize("NFKC", chr(_cp))
+    if len(_n) == 1 and _n != chr(_cp):
+        _TABLE_1TO1[_cp] = _TABLE_1TO1.get(ord(_n), _n)
+
+
+def fold_keep_offsets(text: str) -> str:
+    """Fold character by character (same length as ``text``): deleted marks become a placeholder."""
+    return text.translate(_TABLE_1TO1)
+
+
+_TOKEN = re.compile(
+    r"(?:[A-Z]\.){2,}"
+    r"|[^\W_](?:[^\W_]|['](?=[^\W_]))*"
+    r"|[^\s\w]"
+)
+
+
+@dataclass(slots=True)
+class Token:
+    start: int  # offsets in the original text
+    end: int
+    low: str  # folded, lower case
+    case: str  # folded, case kept
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Token]:
+    """Tokens of ``text[start:end]``; pass ``folded`` (from :func:`fold_keep_offsets`) to reuse it."""
+    if folded is None:
+        folded = fold_keep_offsets(text)
+    if end is None:
+        end = len(text)
+    toks: list[Token] = []
+    for m in _TOKEN.finditer(folded, start, end):
+        case = m.group()
+        if PLACEHOLDER in case:
+            case = case.replace(PLACEHOLDER, "")
+            if not case:
+                continue
+        elif case[0] == " ":
+            continue
+        if len(case) > 2 and case[1] == "." and case[-1] == ".":
+            case = case.replace(".", "")
+        toks.append(Token(m.start(), m.end(), case.lower(), case))
+    return toks

@@ -1,0 +1,101 @@
+"""Bad input never raises, offsets always point into the original text."""
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reactions import Statement, detect_language, extract
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", None, 42, b"\xff\xfe\x00binary", "\x00\x01\x02", "«««“““\"\"\"", "»"])
+def test_empty_none_and_junk_input_returns_a_list(bad: object):
+    assert isinstance(extract(bad), list)  # type: ignore[arg-type]
+
+
+def test_binary_junk_returns_without_raising():
+    rng = random.Random(7)
+    junk = bytes(rng.randrange(256) for _ in range(100_000)).decode("utf-8", errors="replace")
+    assert isinstance(extract(junk), list)
+
+
+def test_unbalanced_quotation_marks_return_statements_or_none():
+    text = 'قال وزير الخارجية البريطاني "إن الوضع خطير. وأضاف أن «المفاوضات مستمرة.\nوقالت الخارجية الأمريكية إنها قلقة.'
+    got = extract(text, published="2019-01-01")
+    assert all(isinstance(s, Statement) for s in got)
+    assert all(text[s.start:s.end] == s.text for s in got)
+
+
+def test_a_five_megabyte_text_returns():
+    para = (
+        "وقال المتحدث باسم وزارة الخارجية الأمريكية إن الوضع \"مقلق للغاية\". "
+        "واستمرت الاشتباكات في المدينة حتى الصباح بحسب مصادر محلية.\n"
+    )
+    text = para * (5_000_000 // len(para))
+    got = extract(text, published="2022-01-01")
+    assert isinstance(got, list) and got
+
+
+def test_a_five_megabyte_text_without_any_punctuation_returns():
+    text = ("قال وزير الخارجية الأمريكي " * 200_000) + '"'
+    assert isinstance(extract(text, published="2022-01-01"), list)
+
+
+def test_language_is_detected_from_the_letters():
+    assert detect_language("قالت وزارة الخارجية") == "ar"
+    assert detect_language("The State Department said") == "en"
+    assert detect_language("") == "en"
+
+
+@pytest.mark.skipif(not SEEDS, reason="seed articles not available")
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_offsets_point_into_the_original_text_of_the_seeds(path: Path):
+    text = path.read_text(encoding="utf-8")
+    got = extract(text, published="2022-01-25")
+    assert got
+    assert [s.start for s in got] == sorted(s.start for s in got)
+    for s in got:
+        assert text[s.start:s.end] == s.text
+        for q in s.quotes:
+            assert q in s.text
+
+
+def test_statement_to_dict_has_the_eval_fields():
+    s = extract("قال وزير الدفاع البريطاني بن والاس: \"لن نتراجع\".", published="2022-02-01")[0]
+    d = s.to_dict()
+    assert set(d) == {"speaker", "person", "kind", "start", "end", "text", "quotes", "reaction"}
+    assert d["quotes"] == ["لن نتراجع"] and d["person"] == "ben-wallace"
+
+
+def test_cli_jsonl_streams_one_line_per_input_line_and_survives_bad_lines():
+    lines = [
+        json.dumps({"id": "a", "text": "The Pentagon said it had no comment.", "lang": "en", "published": "2020-01-01"}),
+        "{not json",
+        json.dumps({"id": "b", "text": "قالت الحكومة البريطانية إنها قلقة.", "lang": "ar", "published": "2020-01-01"}),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "reactions", "extract", "--jsonl"], input="\n".join(lines) + "\n",
+        capture_output=True, text=True, cwd=REPO, timeout=60,
+    )
+    assert proc.returncode == 0
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", None, "b"]
+    assert out[0]["statements"][0]["speaker"] == "us-pentagon"
+    assert out[1]["statements"] == []
+    assert out[2]["statements"][0]["speaker"] == "uk-government"
+    assert "line 2" in proc.stderr
+
+
+def test_cli_prints_one_file_readably(tmp_path: Path):
+    from reactions.cli import main_extract
+
+    f = tmp_path / "a.txt"
+    f.write_text("قالت وزارة الدفاع الأمريكية إن الضربات انتهت.", encoding="utf-8")
+    assert main_extract([str(f), "--published", "2018-04-14"]) == 0
