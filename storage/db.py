@@ -27,7 +27,11 @@ def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils
     """Open (creating if needed) the database at ``path`` and upgrade its schema in place."""
     conn = connect(path)
     if migrate_to_latest:
-        migrate(conn)
+        try:
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
     return sqlite_utils.Database(conn)
 
 
