@@ -26,7 +26,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 eval: $(STAMP)
+	@echo "== $(SHARED)/eval/dev.jsonl (development gold) =="
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl --run "$(BIN)/raqib extract --jsonl"
+	@echo "== tests/data/challenge.jsonl (written independently of the rules, to check they generalise) =="
+	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge.jsonl --run "$(BIN)/raqib extract --jsonl"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
