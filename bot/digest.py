@@ -1,0 +1,142 @@
+"""The daily digest: per chat, at the chat's local digest time, the statements of the past day from the
+speakers it follows, split into messages at Telegram's limit.
+
+Scheduling: ONE repeating job (every minute) asks storage which chats' local digest time has passed today
+with no ``digests_sent`` row for that local day (:func:`storage.chats.chats_due_for_digest`), sends their
+digests and records them. Compared with one ``run_daily`` job per chat this survives restarts (a digest due
+while the service was down goes out when it comes back, and one already sent is not repeated), follows
+/digest changes and timezone/DST rules without rescheduling anything, and keeps no per-chat jobs in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from bot import render
+from storage import chats, queries
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "digest"
+INTERVAL = 60
+
+
+def _default_fold() -> Callable[[str], str]:
+    from bot.handlers import fold_function
+
+    return fold_function() or str.casefold
+
+
+def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, window_end: str,
+                 fold: Callable[[str], str] | None = None) -> list[queries.ClusterView]:
+    """The clusters a chat's digest lists: those of the speakers it follows first seen in the window; a
+    speaker followed only with keywords contributes the statements mentioning one of them."""
+    subs = chats.subscriptions_of(db, chat_id)
+    if not subs:
+        return []
+    keywords: dict[str, list[str] | None] = {}
+    for sub in subs:
+        if not sub.keyword:
+            keywords[sub.speaker] = None
+        elif keywords.get(sub.speaker, []) is not None:
+            keywords.setdefault(sub.speaker, []).append(sub.keyword)
+    views = queries.digest_clusters(db, window_start, window_end, sorted(keywords))
+    if all(k is None for k in keywords.values()):
+        return views
+    fold = fold or _default_fold()
+    kept = []
+    for view in views:
+        words = keywords.get(view.speaker)
+        if words is None or any(fold(w) in fold(view.text) for w in words):
+            kept.append(view)
+    return kept
+
+
+def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: render.Names) -> list[str]:
+    """The digest's messages for one due chat (empty when there is nothing to report)."""
+    views = digest_views(db, due.chat_id, due.window_start, due.window_end)
+    if not views:
+        return []
+    return render.digest(due.day, views, due.lang, names, due.timezone)
+
+
+async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.Names,
+                           now: dt.datetime | None = None) -> int:
+    """Send every digest that is due through ``sink`` (``async send(chat_id, html)``); returns how many.
+
+    A digest is recorded as sent once its first message went out (a failure later in a multi-part digest is
+    logged, not retried, so nobody gets the beginning twice). Retryable errors leave it unrecorded: the next
+    tick tries again. A chat that is gone is deactivated.
+    """
+    from bot.sender import ChatGone, ChatMoved, RetryLater, SendError, limiter_for
+
+    limiter = limiter_for(sink)
+    now = now or dt.datetime.now(dt.UTC)
+    sent = 0
+    for due in chats.chats_due_for_digest(db, now):
+        parts = digest_messages(db, due, names)
+        if not parts:
+            chats.mark_digest_sent(db, due.chat_id, due.day)
+            continue
+        delivered = 0
+        try:
+            for part in parts:
+                await limiter.acquire(due.chat_id, "private" if due.chat_id > 0 else "group")
+                await sink.send(due.chat_id, part)
+                delivered += 1
+        except RetryLater as exc:
+            log.info("digest for chat %s: retry later (%s)", due.chat_id, exc)
+            if delivered == 0:
+                continue
+        except ChatGone as exc:
+            log.info("digest for chat %s: chat gone (%s); deactivating it", due.chat_id, exc)
+            chats.deactivate_chat(db, due.chat_id, str(exc) or "chat gone")
+            continue
+        except ChatMoved as exc:
+            new_id = getattr(exc, "new_chat_id", None)
+            log.info("digest for chat %s: moved to %s", due.chat_id, new_id)
+            if new_id is not None and delivered == 0:
+                from storage.outbox import migrate_chat
+
+                migrate_chat(db, due.chat_id, new_id)
+                continue
+        except SendError:
+            log.warning("digest for chat %s failed after %d of %d messages", due.chat_id, delivered, len(parts),
+                        exc_info=True)
+            if delivered == 0:
+                continue
+        chats.mark_digest_sent(db, due.chat_id, due.day)
+        sent += 1
+    return sent
+
+
+def schedule_digest(job_queue: Any, db: sqlite_utils.Database, sink: Any, names: render.Names,
+                    first: float = 5.0) -> Any:
+    """Start the one repeating digest job (every minute) on ``job_queue``; returns the Job."""
+
+    async def tick(context: Any) -> None:
+        sent = await send_due_digests(db, sink, names)
+        if sent:
+            log.info("sent %d daily digests", sent)
+
+    for job in job_queue.get_jobs_by_name(JOB_NAME):
+        job.schedule_removal()
+    return job_queue.run_repeating(tick, interval=INTERVAL, first=first, name=JOB_NAME,
+                                   job_kwargs={"max_instances": 1, "coalesce": True})
+
+
+def preview(db: sqlite_utils.Database, chat_id: int, names: render.Names, lang: str = "en",
+            now: dt.datetime | None = None, speakers: Sequence[str] | None = None) -> list[str]:
+    """The digest a chat would get for the 24 hours up to ``now`` (console mode's preview)."""
+    now = now or dt.datetime.now(dt.UTC)
+    end = now + dt.timedelta(seconds=1)
+    start = chats.utc_text(end - dt.timedelta(days=1))
+    views = digest_views(db, chat_id, start, chats.utc_text(end))
+    if speakers is not None:
+        views = [v for v in views if v.speaker in speakers]
+    return render.digest(now.date().isoformat(), views, lang, names)

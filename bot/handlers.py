@@ -1,0 +1,405 @@
+"""Telegram command handlers: thin async functions that parse ``context.args``, call storage and the
+renderers, and reply in HTML. Bad input gets a "Usage: …" reply.
+
+The handlers are methods of :class:`Handlers`, which holds what they need (configuration, database,
+display names); :func:`bot.app.build_application` registers them. No state lives in ``bot_data``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import logging
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlite_utils
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.config import Config, check_feed_url, check_timezone, parse_time
+from bot.i18n import lang_of, t
+from storage import chats, queries
+
+log = logging.getLogger(__name__)
+
+LATEST_DEFAULT = 5
+LATEST_MAX = 20
+WHO_DAYS = 7
+
+
+class FeedURLRefused(ValueError):
+    """A URL given to /addfeed that Raqib will not fetch (scheme, private address, unresolvable host)."""
+
+
+async def check_public_url(url: str, allow_private: bool = False) -> str:
+    """Accept only http(s) URLs whose host resolves to public addresses (unless ``allow_private``).
+
+    Every address the host resolves to is checked: private, loopback, link-local, multicast, reserved and
+    unspecified ones are refused, so a name that also resolves to 127.0.0.1 is refused.
+
+    :raises FeedURLRefused: with a reason for the user.
+    """
+    try:
+        url = check_feed_url(url)
+    except ValueError:
+        raise FeedURLRefused("only http:// and https:// URLs can be feeds") from None
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise FeedURLRefused("the URL has no host")
+    if parts.username or parts.password:
+        raise FeedURLRefused("URLs with a user name or password are not accepted")
+    if allow_private:
+        return url
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise FeedURLRefused("the URL's port is not valid") from None
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        raise FeedURLRefused(f"the host {host} cannot be resolved") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if (address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
+                or address.is_reserved or address.is_unspecified or not address.is_global):
+            raise FeedURLRefused(f"{host} resolves to a private, loopback or link-local address ({address})")
+    return url
+
+
+class Handlers:
+    """The bot's commands. ``registry`` is the speaker registry (``reactions.load_registry()``)."""
+
+    def __init__(self, config: Config, db: sqlite_utils.Database, registry: Any, *,
+                 on_feed_added: Any = None, on_feed_removed: Any = None, admins: tuple[int, ...] = ()) -> None:
+        self.config = config
+        self.admins = frozenset(config.telegram.admins) | frozenset(admins)
+        self.db = db
+        self.registry = registry
+        self.names = render.Names.from_registry(registry)
+        self.on_feed_added = on_feed_added  # (application, FeedRow) -> None: schedule its job
+        self.on_feed_removed = on_feed_removed  # (application, url) -> None: cancel its job
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    def chat_of(self, update: Update) -> chats.Chat:
+        """The chat row for this update (created on first contact, language from the user's Telegram)."""
+        chat = update.effective_chat
+        user = update.effective_user
+        assert chat is not None
+        return chats.ensure_chat(
+            self.db, chat.id, chat.type, chat.title or chat.username or chat.first_name or "",
+            lang_of(user.language_code if user else None), self.config.digest.timezone,
+            self.config.digest.time.strftime("%H:%M"))
+
+    def is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.admins
+
+    def resolve(self, name: str) -> str | None:
+        """A tracked speaker id from an id or alias (either language), else None."""
+        speaker = self.registry.resolve(name.strip())
+        return speaker if speaker in self.names.speakers else None
+
+    def parse_speakers(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Leading words that name speakers (multi-word aliases allowed) -> (speaker ids, the other words)."""
+        found: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(4, len(words) - i), 0, -1):
+                speaker = self.resolve(" ".join(words[i:i + size]))
+                if speaker:
+                    if speaker not in found:
+                        found.append(speaker)
+                    i += size
+                    break
+            else:
+                break
+        return found, words[i:]
+
+    def speaker_list(self, speakers: list[str], lang: str) -> str:
+        sep = "، " if lang == "ar" else ", "
+        return sep.join(render.esc(self.names.speaker(s, lang)) for s in speakers)
+
+    def known(self) -> str:
+        return ", ".join(sorted(self.names.speakers))
+
+    @staticmethod
+    async def reply(update: Update, text: str, lang: str = "en", **kwargs: Any) -> None:
+        message = update.effective_message
+        assert message is not None
+        for part in render.split_html(render.rtl(text, lang)):
+            await message.reply_text(part, parse_mode=ParseMode.HTML, **kwargs)
+            kwargs.pop("reply_markup", None)
+
+    def keyboard(self, chat_id: int, lang: str) -> InlineKeyboardMarkup:
+        followed = {s.speaker for s in chats.subscriptions_of(self.db, chat_id)}
+        rows = [[InlineKeyboardButton(("✅ " if sid in followed else "➕ ") + self.names.speaker(sid, lang),
+                                      callback_data=f"sub:{sid}")] for sid in self.names.speakers]
+        return InlineKeyboardMarkup(rows)
+
+    # --- commands ------------------------------------------------------------------------------------
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start and /help: what the bot does, the commands and the tracked speakers."""
+        chat = self.chat_of(update)
+        await self.reply(update, render.help_text(self.names, chat.lang, admin=self.is_admin(update)), chat.lang)
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/subscribe [speaker …] [keyword]: a keyboard without arguments."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        args = list(context.args or [])
+        if not args:
+            await self.reply(update, t("subscribe_keyboard", lang), lang, reply_markup=self.keyboard(chat.id, lang))
+            return
+        if len(args) == 1 and args[0].lower() in ("all", "الكل"):
+            speakers, rest = list(self.names.speakers), []
+        else:
+            speakers, rest = self.parse_speakers(args)
+        if not speakers:
+            await self.reply(update, t("unknown_speakers", lang, names=render.esc(args[0]), known=self.known())
+                             + "\n" + t("usage_subscribe", lang), lang)
+            return
+        keyword = " ".join(rest).strip()[:100]
+        new = [s for s in speakers if chats.subscribe(self.db, chat.id, s, keyword)]
+        names = self.speaker_list(speakers, lang)
+        if not new:
+            await self.reply(update, t("already_subscribed", lang, names=names), lang)
+        elif keyword:
+            await self.reply(update, t("subscribed_keyword", lang, names=names, keyword=render.esc(keyword)), lang)
+        else:
+            await self.reply(update, t("subscribed", lang, names=names), lang)
+
+    async def toggle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tap on the /subscribe keyboard (``sub:<speaker>``): follow or unfollow that speaker."""
+        query = update.callback_query
+        assert query is not None
+        await query.answer()
+        chat = self.chat_of(update)
+        speaker = (query.data or "").removeprefix("sub:")
+        if speaker in self.names.speakers:
+            if any(s.speaker == speaker for s in chats.subscriptions_of(self.db, chat.id)):
+                chats.unsubscribe(self.db, chat.id, speaker)
+            else:
+                chats.subscribe(self.db, chat.id, speaker)
+        try:
+            await query.edit_message_text(render.rtl(t("subscribe_keyboard", chat.lang), chat.lang),
+                                          reply_markup=self.keyboard(chat.id, chat.lang))
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():  # a double tap: nothing changed, nothing to do
+                raise
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/unsubscribe speaker … | all."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        args = list(context.args or [])
+        if not args:
+            await self.reply(update, t("usage_unsubscribe", lang), lang, reply_markup=self.keyboard(chat.id, lang))
+            return
+        if len(args) == 1 and args[0].lower() in ("all", "الكل"):
+            chats.unsubscribe(self.db, chat.id)
+            await self.reply(update, t("unsubscribed_all", lang), lang)
+            return
+        speakers, rest = self.parse_speakers(args)
+        if rest or not speakers:
+            bad = render.esc(" ".join(rest) or args[0])
+            await self.reply(update, t("unknown_speakers", lang, names=bad, known=self.known()) + "\n"
+                             + t("usage_unsubscribe", lang), lang)
+            return
+        removed = [s for s in speakers if chats.unsubscribe(self.db, chat.id, s)]
+        if removed:
+            await self.reply(update, t("unsubscribed", lang, names=self.speaker_list(removed, lang)), lang)
+        else:
+            await self.reply(update, t("not_subscribed", lang, names=self.speaker_list(speakers, lang)), lang)
+
+    async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/subscriptions: what this chat follows."""
+        chat = self.chat_of(update)
+        await self.reply(update, render.subscriptions(chats.subscriptions_of(self.db, chat.id), chat.lang,
+                                                      self.names), chat.lang)
+
+    async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/latest [speaker] [n]: the latest n statement clusters, newest first."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        n, words = LATEST_DEFAULT, []
+        for arg in context.args or []:
+            if arg.lstrip("-").isdigit():
+                n = int(arg)
+            else:
+                words.append(arg)
+        speaker = self.resolve(" ".join(words)) if words else None
+        if not 1 <= n <= LATEST_MAX or (words and speaker is None):
+            await self.reply(update, t("usage_latest", lang, max=LATEST_MAX), lang)
+            return
+        views = queries.latest_clusters(self.db, speaker, n)
+        await self.reply(update, render.latest(views, lang, self.names, speaker, chat.timezone), lang)
+
+    async def who(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/who [topic]: the speakers' board, or who reacted to a topic in the last 7 days."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        topic = " ".join(context.args or []).strip()
+        now = dt.datetime.now(dt.UTC)
+        if not topic:
+            rows = queries.who_board(self.db, now, self.names.tracked)
+            await self.reply(update, render.who_board(rows, lang, self.names, chat.timezone), lang)
+            return
+        results = queries.search_statements(self.db, topic[:200], now - dt.timedelta(days=WHO_DAYS),
+                                            self.names.tracked, fold=fold_function())
+        await self.reply(update, render.who_topic(topic, results, lang, self.names, chat.timezone), lang)
+
+    async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/digest [HH:MM] [timezone] | off: the chat's daily digest time."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        args = list(context.args or [])
+        if not args:
+            key = "digest_current" if chat.digest_time else "digest_current_off"
+            await self.reply(update, t(key, lang, time=chat.digest_time, tz=render.esc(chat.timezone)), lang)
+            return
+        if len(args) == 1 and args[0].lower() in ("off", "إيقاف", "ايقاف"):
+            chats.set_digest(self.db, chat.id, None)
+            await self.reply(update, t("digest_off", lang), lang)
+            return
+        if len(args) > 2:
+            await self.reply(update, t("usage_digest", lang), lang)
+            return
+        try:
+            when = parse_time(args[0]).strftime("%H:%M")
+        except ValueError:
+            await self.reply(update, t("usage_digest", lang), lang)
+            return
+        tz = chat.timezone
+        if len(args) == 2:
+            try:
+                tz = check_timezone(args[1])
+            except ValueError:
+                await self.reply(update, t("bad_timezone", lang, tz=render.esc(args[1])) + "\n"
+                                 + t("usage_digest", lang), lang)
+                return
+        chats.set_digest(self.db, chat.id, when, tz)
+        await self.reply(update, t("digest_set", lang, time=when, tz=render.esc(tz)), lang)
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/language ar|en."""
+        chat = self.chat_of(update)
+        args = [a.lower() for a in context.args or []]
+        aliases = {"ar": "ar", "arabic": "ar", "عربي": "ar", "العربية": "ar", "en": "en", "english": "en",
+                   "إنجليزي": "en", "الإنجليزية": "en"}
+        if len(args) != 1 or args[0] not in aliases:
+            await self.reply(update, t("usage_language", chat.lang), chat.lang)
+            return
+        lang = aliases[args[0]]
+        chats.set_language(self.db, chat.id, lang)
+        await self.reply(update, t("language_set", lang), lang)
+
+    # --- admin ---------------------------------------------------------------------------------------
+
+    async def refuse_non_admin(self, update: Update, lang: str) -> bool:
+        if self.is_admin(update):
+            return False
+        await self.reply(update, t("admin_only", lang), lang)
+        return True
+
+    async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/status (admins): failing feeds and why, last poll, outbox size, subscribers."""
+        chat = self.chat_of(update)
+        if await self.refuse_non_admin(update, chat.lang):
+            return
+        await self.reply(update, render.status(queries.status(self.db), chat.lang), chat.lang)
+
+    async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/addfeed URL [speaker] (admins): public http(s) feeds only, polled from now on."""
+        from storage import feeds as feed_store
+        from storage.errors import AlreadyExists
+
+        chat = self.chat_of(update)
+        lang = chat.lang
+        if await self.refuse_non_admin(update, lang):
+            return
+        args = list(context.args or [])
+        if not args or len(args) > 5:
+            await self.reply(update, t("usage_addfeed", lang), lang)
+            return
+        speaker = None
+        if len(args) > 1:
+            speaker = self.resolve(" ".join(args[1:]))
+            if speaker is None:
+                await self.reply(update, t("unknown_speakers", lang, names=render.esc(" ".join(args[1:])),
+                                           known=self.known()) + "\n" + t("usage_addfeed", lang), lang)
+                return
+        try:
+            url = await check_public_url(args[0], self.config.telegram.allow_private_feed_urls)
+        except FeedURLRefused as exc:
+            await self.reply(update, t("feed_refused", lang, reason=render.esc(exc)), lang)
+            return
+        try:
+            feed = feed_store.add_feed(self.db, url, speaker=speaker, origin="bot")
+        except AlreadyExists:
+            await self.reply(update, t("feed_exists", lang, url=render.esc(url)), lang)
+            return
+        if self.on_feed_added is not None:
+            self.on_feed_added(context.application, feed)
+        log.info("feed added by admin %s: %s", update.effective_user.id if update.effective_user else "?", url)
+        await self.reply(update, t("feed_added", lang, url=render.esc(url)), lang)
+
+    async def removefeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/removefeed URL (admins): stop polling it and forget its articles."""
+        from storage import feeds as feed_store
+        from storage.errors import NotFound
+
+        chat = self.chat_of(update)
+        lang = chat.lang
+        if await self.refuse_non_admin(update, lang):
+            return
+        args = list(context.args or [])
+        if len(args) != 1:
+            await self.reply(update, t("usage_removefeed", lang), lang)
+            return
+        url = args[0].strip()
+        try:
+            feed_store.remove_feed(self.db, url)
+        except NotFound:
+            await self.reply(update, t("feed_unknown", lang, url=render.esc(url)), lang)
+            return
+        if self.on_feed_removed is not None:
+            self.on_feed_removed(context.application, url)
+        await self.reply(update, t("feed_removed", lang, url=render.esc(url)), lang)
+
+    # --- errors --------------------------------------------------------------------------------------
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The one error handler: log with the traceback, tell the chat something went wrong."""
+        log.error("error while handling an update", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_message is not None:
+            lang = "en"
+            try:
+                if update.effective_chat is not None:
+                    found = chats.chat_by_id(self.db, update.effective_chat.id)
+                    lang = found.lang if found else lang
+                await update.effective_message.reply_text(t("error", lang))
+            except Exception:  # noqa: BLE001 - the chat may be gone; the error is logged above
+                log.warning("could not tell the chat about the error", exc_info=True)
+
+
+def fold_function():
+    """The extractor's folding (for Arabic substring search), or None when it is not available."""
+    try:
+        from reactions import fold
+    except ImportError:
+        try:
+            from reactions.text import fold
+        except ImportError:
+            return None
+    return lambda text: fold(text).lower()

@@ -1,0 +1,191 @@
+"""Every message of the bot in English and Arabic: ``t(key, lang, **values)``.
+
+Templates are HTML (Telegram's subset). Values are inserted as given: callers escape what they insert
+(``render.esc``). Arabic messages are written right to left; Latin fragments inside them (ids, commands)
+are isolated by Telegram's bidi handling, and lines that must start right-to-left begin with an RTL mark.
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "ar")
+RLM = "\u200f"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # /start and /help
+    "help": {
+        "en": ("<b>Raqib</b> follows official statements and reactions in Arabic and English news and tells you "
+               "as soon as a tracked body speaks.\n\n"
+               "<b>Commands</b>\n"
+               "/subscribe [speaker …] [keyword]: follow speakers (a keyboard without arguments)\n"
+               "/unsubscribe [speaker …|all]: stop following\n"
+               "/subscriptions: what this chat follows\n"
+               "/latest [speaker] [n]: the latest statements\n"
+               "/who [topic]: who said what, and who has not reacted\n"
+               "/digest [HH:MM] [timezone] | off: the daily digest\n"
+               "/language ar|en: the interface language\n\n"
+               "<b>Tracked speakers</b>\n{speakers}"),
+        "ar": ("<b>رقيب</b> يتابع البيانات والمواقف الرسمية في الأخبار العربية والإنجليزية ويخبرك فور صدور "
+               "تصريح عن جهة متابَعة.\n\n"
+               "<b>الأوامر</b>\n"
+               "/subscribe [جهة …] [كلمة]: متابعة جهات (لوحة أزرار دون وسائط)\n"
+               "/unsubscribe [جهة …|all]: إيقاف المتابعة\n"
+               "/subscriptions: ما تتابعه هذه المحادثة\n"
+               "/latest [جهة] [عدد]: أحدث التصريحات\n"
+               "/who [موضوع]: من قال ماذا، ومن لم يعلّق بعد\n"
+               "/digest [HH:MM] [المنطقة الزمنية] | off: الملخص اليومي\n"
+               "/language ar|en: لغة الواجهة\n\n"
+               "<b>الجهات المتابَعة</b>\n{speakers}"),
+    },
+    "help_admin": {
+        "en": "\n\n<b>Admin</b>\n/status · /addfeed URL [speaker] · /removefeed URL",
+        "ar": "\n\n<b>للمشرفين</b>\n/status · /addfeed URL [جهة] · /removefeed URL",
+    },
+    "speaker_line": {"en": "{flag} {name} (<code>{id}</code>)", "ar": "{flag} {name} (<code>{id}</code>)"},
+    # commands list (set_my_commands)
+    "cmd_start": {"en": "What Raqib does", "ar": "ما الذي يفعله رقيب"},
+    "cmd_help": {"en": "Commands and tracked speakers", "ar": "الأوامر والجهات المتابَعة"},
+    "cmd_subscribe": {"en": "Follow speakers", "ar": "متابعة جهات"},
+    "cmd_unsubscribe": {"en": "Stop following", "ar": "إيقاف المتابعة"},
+    "cmd_subscriptions": {"en": "What this chat follows", "ar": "ما تتابعه هذه المحادثة"},
+    "cmd_latest": {"en": "The latest statements", "ar": "أحدث التصريحات"},
+    "cmd_who": {"en": "Who said what", "ar": "من قال ماذا"},
+    "cmd_digest": {"en": "The daily digest", "ar": "الملخص اليومي"},
+    "cmd_language": {"en": "Interface language", "ar": "لغة الواجهة"},
+    # /subscribe
+    "subscribe_keyboard": {
+        "en": "Tap a speaker to follow or unfollow it (✅ = followed).",
+        "ar": "اضغط على جهة لمتابعتها أو إلغاء متابعتها (✅ = متابَعة).",
+    },
+    "subscribed": {"en": "✅ Following: {names}", "ar": "✅ تتم متابعة: {names}"},
+    "subscribed_keyword": {
+        "en": "✅ Following {names}, only statements mentioning “{keyword}”.",
+        "ar": "✅ تتم متابعة {names}، فقط التصريحات التي تذكر «{keyword}».",
+    },
+    "already_subscribed": {"en": "You already follow {names}.", "ar": "أنت تتابع {names} بالفعل."},
+    "unknown_speakers": {
+        "en": "Unknown speaker: {names}. Known: {known}",
+        "ar": "جهة غير معروفة: {names}. الجهات المعروفة: {known}",
+    },
+    "usage_subscribe": {
+        "en": "Usage: /subscribe [speaker …] [keyword], e.g. /subscribe pentagon or /subscribe state Syria",
+        "ar": "الاستخدام: /subscribe [جهة …] [كلمة]، مثلاً /subscribe البنتاغون أو /subscribe state سوريا",
+    },
+    "unsubscribed": {"en": "Stopped following: {names}", "ar": "تم إيقاف متابعة: {names}"},
+    "unsubscribed_all": {"en": "Stopped following everything.", "ar": "تم إيقاف كل المتابعات."},
+    "not_subscribed": {"en": "You do not follow {names}.", "ar": "أنت لا تتابع {names}."},
+    "usage_unsubscribe": {
+        "en": "Usage: /unsubscribe speaker … or /unsubscribe all",
+        "ar": "الاستخدام: /unsubscribe جهة … أو /unsubscribe all",
+    },
+    "subscriptions": {"en": "<b>This chat follows</b>\n{lines}", "ar": "<b>تتابع هذه المحادثة</b>\n{lines}"},
+    "subscription_keyword": {"en": " (only “{keyword}”)", "ar": " (فقط «{keyword}»)"},
+    "no_subscriptions": {
+        "en": "This chat follows nobody yet. Try /subscribe",
+        "ar": "لا تتابع هذه المحادثة أي جهة بعد. جرّب /subscribe",
+    },
+    # /latest
+    "usage_latest": {
+        "en": "Usage: /latest [speaker] [n], n from 1 to {max}, e.g. /latest pentagon 3",
+        "ar": "الاستخدام: /latest [جهة] [عدد]، العدد من 1 إلى {max}، مثلاً /latest البنتاغون 3",
+    },
+    "latest_title": {"en": "<b>Latest statements</b>", "ar": "<b>أحدث التصريحات</b>"},
+    "latest_title_speaker": {"en": "<b>Latest statements: {name}</b>", "ar": "<b>أحدث تصريحات {name}</b>"},
+    "nothing_yet": {"en": "No statements yet.", "ar": "لا توجد تصريحات بعد."},
+    "carried_by": {"en": "Carried by", "ar": "نقلته"},
+    "by_person": {"en": "{person}", "ar": "{person}"},
+    # /who
+    "who_title": {"en": "<b>Who said what</b> (last 24 h · 7 days)", "ar": "<b>من قال ماذا</b> (آخر 24 ساعة · 7 أيام)"},
+    "who_counts": {"en": "{day} in 24 h · {week} in 7 days", "ar": "{day} خلال 24 ساعة · {week} خلال 7 أيام"},
+    "who_latest": {"en": "Latest:", "ar": "الأحدث:"},
+    "who_none": {"en": "No statement in the last 7 days.", "ar": "لا تصريح خلال آخر 7 أيام."},
+    "who_topic_title": {"en": "<b>Who reacted to “{topic}”</b> (last 7 days)",
+                        "ar": "<b>من علّق على «{topic}»</b> (آخر 7 أيام)"},
+    "who_reacted": {"en": "<b>Reacted</b>", "ar": "<b>علّقوا</b>"},
+    "who_not_reacted": {"en": "<b>No reaction found</b>", "ar": "<b>لم يُعثر على تعليق</b>"},
+    "who_nobody": {"en": "No tracked speaker has reacted to “{topic}” in the last 7 days.",
+                   "ar": "لم تعلّق أي جهة متابَعة على «{topic}» خلال آخر 7 أيام."},
+    "matches": {"en": "{n} matching statements", "ar": "{n} تصريحات مطابقة"},
+    # /digest
+    "usage_digest": {
+        "en": "Usage: /digest HH:MM [timezone] or /digest off, e.g. /digest 08:00 Asia/Riyadh",
+        "ar": "الاستخدام: /digest HH:MM [المنطقة الزمنية] أو /digest off، مثلاً /digest 08:00 Asia/Riyadh",
+    },
+    "bad_timezone": {
+        "en": "Unknown timezone “{tz}”. Use an IANA name such as Asia/Riyadh or Europe/London.",
+        "ar": "منطقة زمنية غير معروفة «{tz}». استخدم اسماً مثل Asia/Riyadh أو Europe/London.",
+    },
+    "digest_set": {"en": "📰 Daily digest at {time} ({tz}).", "ar": "📰 الملخص اليومي الساعة {time} ({tz})."},
+    "digest_off": {"en": "Daily digest turned off.", "ar": "تم إيقاف الملخص اليومي."},
+    "digest_current": {
+        "en": "📰 Daily digest at {time} ({tz}). Change it with /digest HH:MM [timezone] or /digest off",
+        "ar": "📰 الملخص اليومي الساعة {time} ({tz}). غيّره بـ /digest HH:MM [المنطقة الزمنية] أو /digest off",
+    },
+    "digest_current_off": {
+        "en": "The daily digest is off. Turn it on with /digest HH:MM [timezone]",
+        "ar": "الملخص اليومي متوقف. فعّله بـ /digest HH:MM [المنطقة الزمنية]",
+    },
+    "digest_title": {"en": "<b>📰 Daily digest, {day}</b>", "ar": "<b>📰 الملخص اليومي، {day}</b>"},
+    "digest_empty": {"en": "No statements from the speakers you follow today.",
+                     "ar": "لا تصريحات اليوم من الجهات التي تتابعها."},
+    # /language
+    "usage_language": {"en": "Usage: /language ar|en", "ar": "الاستخدام: /language ar|en"},
+    "language_set": {"en": "Language: English.", "ar": "اللغة: العربية."},
+    # admin
+    "admin_only": {
+        "en": "Sorry, only the bot's administrators can use this command.",
+        "ar": "عذراً، هذا الأمر متاح لمشرفي البوت فقط.",
+    },
+    "status_title": {"en": "<b>Status</b>", "ar": "<b>الحالة</b>"},
+    "status_body": {
+        "en": ("Feeds: {feeds} ({failing} failing)\nLast poll: {last_poll}\nLast successful poll: {last_success}\n"
+               "Outbox: {pending} pending, {failed} failed\nChats: {chats} · subscribers: {subscribers} · "
+               "subscriptions: {subscriptions}\nStatements in 24 h: {recent}"),
+        "ar": ("المصادر: {feeds} ({failing} متعثرة)\nآخر جلب: {last_poll}\nآخر جلب ناجح: {last_success}\n"
+               "صندوق الإرسال: {pending} بانتظار الإرسال، {failed} فشلت\nالمحادثات: {chats} · المشتركون: "
+               "{subscribers} · الاشتراكات: {subscriptions}\nتصريحات آخر 24 ساعة: {recent}"),
+    },
+    "status_failing": {"en": "<b>Failing feeds</b>", "ar": "<b>مصادر متعثرة</b>"},
+    "status_failing_line": {
+        "en": "• {name}: {failures} failures, {error} (since {when})",
+        "ar": "• {name}: {failures} محاولات فاشلة، {error} (منذ {when})",
+    },
+    "never": {"en": "never", "ar": "أبداً"},
+    "usage_addfeed": {"en": "Usage: /addfeed URL [speaker]", "ar": "الاستخدام: /addfeed URL [جهة]"},
+    "usage_removefeed": {"en": "Usage: /removefeed URL", "ar": "الاستخدام: /removefeed URL"},
+    "feed_refused": {"en": "Refused: {reason}", "ar": "مرفوض: {reason}"},
+    "feed_added": {"en": "Added {url}; first poll now.", "ar": "تمت إضافة {url}؛ يبدأ الجلب الآن."},
+    "feed_exists": {"en": "{url} is already a feed.", "ar": "{url} موجود مسبقاً."},
+    "feed_removed": {"en": "Removed {url}.", "ar": "تمت إزالة {url}."},
+    "feed_unknown": {"en": "{url} is not a feed.", "ar": "{url} ليس من المصادر."},
+    # errors
+    "error": {"en": "Something went wrong; it has been logged. Please try again later.",
+              "ar": "حدث خطأ وتم تسجيله. يرجى المحاولة لاحقاً."},
+    # reaction types
+    "reaction_condemnation": {"en": "condemnation", "ar": "إدانة"},
+    "reaction_concern": {"en": "concern", "ar": "قلق"},
+    "reaction_welcome": {"en": "welcome", "ar": "ترحيب"},
+    "reaction_call": {"en": "call", "ar": "دعوة"},
+    "reaction_warning": {"en": "warning", "ar": "تحذير"},
+    "reaction_denial": {"en": "denial", "ar": "نفي"},
+    "reaction_condolence": {"en": "condolence", "ar": "تعزية"},
+    "reaction_support": {"en": "support", "ar": "دعم"},
+    "reaction_announcement": {"en": "announcement", "ar": "إعلان"},
+    "reaction_other": {"en": "statement", "ar": "تصريح"},
+}
+
+
+def lang_of(code: str | None) -> str:
+    """A Telegram ``language_code`` (``ar``, ``ar-SA``, ``en-GB``, None...) -> ``ar`` or ``en``."""
+    return "ar" if (code or "").lower().split("-")[0] == "ar" else "en"
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` (English when the language is unknown), formatted with ``values``."""
+    entry = MESSAGES[key]
+    template = entry.get(lang) or entry["en"]
+    return template.format(**values) if values else template
+
+
+def reaction_name(reaction: str | None, lang: str) -> str:
+    key = f"reaction_{reaction or 'other'}"
+    return t(key if key in MESSAGES else "reaction_other", lang)

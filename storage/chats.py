@@ -1,0 +1,197 @@
+"""Chats, their subscriptions and the digests sent to them (tables ``chats``, ``subscriptions``,
+``digests_sent``). Owned by the bot's interaction layer; the delivery outbox lives in ``storage/outbox.py``.
+
+Times are UTC text ``YYYY-MM-DD HH:MM:SS``; a chat's ``digest_time`` is local ``HH:MM`` text in the chat's
+``timezone`` (NULL: no digest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlite_utils
+
+from storage.db import transaction
+
+__all__ = [
+    "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_digest",
+    "deactivate_chat", "subscribe", "unsubscribe", "subscriptions_of", "chats_due_for_digest",
+    "mark_digest_sent", "digest_sent", "chat_counts", "utc_text",
+]
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: int
+    type: str
+    title: str
+    lang: str
+    timezone: str
+    digest_time: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Subscription:
+    speaker: str
+    keyword: str = ""
+
+
+@dataclass(frozen=True)
+class DigestDue:
+    """A chat whose digest for local day ``day`` is due; it covers ``[window_start, window_end)`` (UTC text)."""
+
+    chat_id: int
+    lang: str
+    timezone: str
+    day: str
+    window_start: str
+    window_end: str
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A datetime as the database's UTC text (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _chat(row: dict) -> Chat:
+    return Chat(id=row["id"], type=row["type"], title=row["title"], lang=row["lang"], timezone=row["timezone"],
+                digest_time=row["digest_time"], active=bool(row["active"]))
+
+
+def chat_by_id(db: sqlite_utils.Database, chat_id: int) -> Chat | None:
+    """The chat, or None. Read-only."""
+    rows = list(db.query("SELECT * FROM chats WHERE id = ?", [chat_id]))
+    return _chat(rows[0]) if rows else None
+
+
+def ensure_chat(db: sqlite_utils.Database, chat_id: int, type: str = "private", title: str = "",
+                lang: str = "en", timezone: str = "UTC", digest_time: str | None = "08:00") -> Chat:
+    """Insert the chat if missing (with these defaults), reactivate it if it was marked inactive.
+
+    An existing chat keeps its language, timezone and digest time; its title is refreshed.
+    """
+    lang = lang if lang in ("ar", "en") else "en"
+    with transaction(db) as conn:
+        conn.execute(
+            "INSERT INTO chats (id, type, title, lang, timezone, digest_time) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET active = 1, inactive_reason = NULL, type = excluded.type, "
+            "title = CASE WHEN excluded.title != '' THEN excluded.title ELSE chats.title END",
+            [chat_id, type or "private", title or "", lang, timezone, digest_time],
+        )
+    chat = chat_by_id(db, chat_id)
+    assert chat is not None
+    return chat
+
+
+def set_language(db: sqlite_utils.Database, chat_id: int, lang: str) -> None:
+    if lang not in ("ar", "en"):
+        raise ValueError(f"unknown language {lang!r}")
+    db.execute("UPDATE chats SET lang = ? WHERE id = ?", [lang, chat_id])
+
+
+def set_digest(db: sqlite_utils.Database, chat_id: int, digest_time: str | None,
+               timezone: str | None = None) -> None:
+    """Set the chat's daily digest time (``HH:MM``, local to ``timezone``), or turn it off with None."""
+    if timezone is None:
+        db.execute("UPDATE chats SET digest_time = ? WHERE id = ?", [digest_time, chat_id])
+    else:
+        db.execute("UPDATE chats SET digest_time = ?, timezone = ? WHERE id = ?", [digest_time, timezone, chat_id])
+
+
+def deactivate_chat(db: sqlite_utils.Database, chat_id: int, reason: str) -> None:
+    db.execute("UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", [reason, chat_id])
+
+
+def subscribe(db: sqlite_utils.Database, chat_id: int, speaker: str, keyword: str = "") -> bool:
+    """Follow ``speaker`` (narrowed to statements mentioning ``keyword`` when given). True if new."""
+    with transaction(db) as conn:
+        cur = conn.execute("INSERT OR IGNORE INTO subscriptions (chat_id, speaker, keyword) VALUES (?, ?, ?)",
+                           [chat_id, speaker, (keyword or "").strip()])
+        return cur.rowcount > 0
+
+
+def unsubscribe(db: sqlite_utils.Database, chat_id: int, speaker: str | None = None) -> int:
+    """Stop following ``speaker`` (every keyword of it), or everything with None. Returns rows removed."""
+    with transaction(db) as conn:
+        if speaker is None:
+            cur = conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", [chat_id])
+        else:
+            cur = conn.execute("DELETE FROM subscriptions WHERE chat_id = ? AND speaker = ?", [chat_id, speaker])
+        return cur.rowcount
+
+
+def subscriptions_of(db: sqlite_utils.Database, chat_id: int) -> list[Subscription]:
+    """The chat's subscriptions, by speaker then keyword. Read-only."""
+    return [Subscription(r["speaker"], r["keyword"]) for r in db.query(
+        "SELECT speaker, keyword FROM subscriptions WHERE chat_id = ? ORDER BY speaker, keyword", [chat_id])]
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def chats_due_for_digest(db: sqlite_utils.Database, now_utc: dt.datetime) -> list[DigestDue]:
+    """Active chats with a digest time that has passed today (in the chat's timezone) and no digest recorded
+    for that local day. Each digest covers the 24 hours up to today's digest moment, so consecutive digests
+    neither overlap nor leave gaps, and a restart neither repeats nor skips one. A chat created after today's
+    digest moment starts tomorrow. Read-only.
+    """
+    if now_utc.tzinfo is None:
+        now_utc = now_utc.replace(tzinfo=dt.UTC)
+    due = []
+    rows = db.query(
+        "SELECT c.id, c.lang, c.timezone, c.digest_time, c.created_at, "
+        "  (SELECT group_concat(day, ',') FROM digests_sent d WHERE d.chat_id = c.id AND d.day >= ?) AS sent "
+        "FROM chats c WHERE c.active = 1 AND c.digest_time IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)",
+        [(now_utc - dt.timedelta(days=2)).strftime("%Y-%m-%d")],
+    )
+    for row in rows:
+        zone = _zone(row["timezone"])
+        local_now = now_utc.astimezone(zone)
+        try:
+            hours, minutes = (int(p) for p in row["digest_time"].split(":"))
+            moment = dt.datetime.combine(local_now.date(), dt.time(hours, minutes), tzinfo=zone)
+        except ValueError:
+            continue
+        if local_now < moment:
+            continue
+        day = local_now.date().isoformat()
+        if day in (row["sent"] or "").split(","):
+            continue
+        window_end = utc_text(moment)
+        if row["created_at"] > window_end:
+            continue
+        window_start = utc_text(moment - dt.timedelta(days=1))
+        due.append(DigestDue(row["id"], row["lang"], row["timezone"], day, window_start, window_end))
+    return due
+
+
+def mark_digest_sent(db: sqlite_utils.Database, chat_id: int, day: str) -> bool:
+    """Record the digest of local ``day`` as sent; False if it was recorded already."""
+    with transaction(db) as conn:
+        cur = conn.execute("INSERT OR IGNORE INTO digests_sent (chat_id, day) VALUES (?, ?)", [chat_id, day])
+        return cur.rowcount > 0
+
+
+def digest_sent(db: sqlite_utils.Database, chat_id: int, day: str) -> bool:
+    return bool(list(db.query("SELECT 1 FROM digests_sent WHERE chat_id = ? AND day = ?", [chat_id, day])))
+
+
+def chat_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """``chats`` (active), ``inactive``, ``subscribers`` (active chats with a subscription), ``subscriptions``."""
+    row = next(db.query(
+        "SELECT (SELECT count(*) FROM chats WHERE active = 1) AS chats, "
+        "(SELECT count(*) FROM chats WHERE active = 0) AS inactive, "
+        "(SELECT count(DISTINCT s.chat_id) FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+        " WHERE c.active = 1) AS subscribers, "
+        "(SELECT count(*) FROM subscriptions) AS subscriptions"))
+    return dict(row)

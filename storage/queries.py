@@ -1,0 +1,262 @@
+"""The reads behind the bot's boards: /latest, /who, the digest and /status. Read-only, no writes.
+
+A cluster is one statement as carried by one or more articles; its time (``when``) is the earliest
+publication time of its articles, else its clustering time. Lists are ordered by that time, newest first.
+Windows ("the last 24 hours", "the last 7 days", a digest's day) are on when Raqib *saw* a statement
+(``statements.created_at``): a digest then never misses a statement published just before its cut-off but
+fetched after it, and a statement is in exactly one digest (the one covering the moment its cluster was
+first seen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+__all__ = [
+    "ArticleRef", "ClusterView", "WhoRow", "SearchResult", "FailingFeed", "StatusView",
+    "latest_clusters", "clusters_by_id", "who_board", "search_statements", "fts_query", "digest_clusters",
+    "status",
+]
+
+CANDIDATES = 200
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article that carried a statement: where to read it and which outlet published it."""
+
+    url: str | None
+    title: str
+    outlet: str
+    lang: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    id: int
+    speaker: str
+    person: str | None
+    reaction: str | None
+    text: str
+    first_seen_at: str
+    articles: tuple[ArticleRef, ...]
+
+    @property
+    def when(self) -> str:
+        published = sorted(a.published_at for a in self.articles if a.published_at)
+        return published[0] if published else self.first_seen_at
+
+
+@dataclass(frozen=True)
+class WhoRow:
+    speaker: str
+    last_24h: int
+    last_7d: int
+    latest: ClusterView | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Per speaker, the latest cluster with a statement matching the topic (None: no reaction found)."""
+
+    speaker: str
+    match: ClusterView | None
+    matches: int
+
+
+@dataclass(frozen=True)
+class FailingFeed:
+    url: str
+    name: str
+    consecutive_failures: int
+    last_status: int | None
+    last_error: str | None
+    last_error_at: str | None
+
+
+@dataclass(frozen=True)
+class StatusView:
+    feeds: int
+    failing: tuple[FailingFeed, ...]
+    last_poll: str | None
+    last_success: str | None
+    outbox_pending: int
+    outbox_failed: int
+    chats: int
+    subscribers: int
+    subscriptions: int
+    clusters_24h: int
+
+
+def _text(moment: dt.datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _outlet(name: str | None, url: str | None) -> str:
+    if name:
+        return name
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+def clusters_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[ClusterView]:
+    """The clusters with these ids, in the order given, each with its articles (oldest first)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    articles: dict[int, list[ArticleRef]] = {i: [] for i in ids}
+    seen: set[tuple[int, int]] = set()
+    for row in db.query(
+        f"SELECT s.cluster_id, a.id, a.url, a.title, a.lang, a.published_at, a.first_seen_at, f.name, f.url AS feed_url "
+        f"FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id "
+        f"WHERE s.cluster_id IN ({marks}) ORDER BY coalesce(a.published_at, a.first_seen_at), a.id", ids):
+        if (row["cluster_id"], row["id"]) in seen:
+            continue
+        seen.add((row["cluster_id"], row["id"]))
+        articles[row["cluster_id"]].append(ArticleRef(
+            url=row["url"], title=row["title"] or "", outlet=_outlet(row["name"], row["url"] or row["feed_url"]),
+            lang=row["lang"], published_at=row["published_at"]))
+    views = {}
+    for row in db.query(f"SELECT id, speaker, person, reaction, text, first_seen_at FROM clusters "
+                        f"WHERE id IN ({marks})", ids):
+        views[row["id"]] = ClusterView(row["id"], row["speaker"], row["person"], row["reaction"], row["text"],
+                                       row["first_seen_at"], tuple(articles[row["id"]]))
+    return [views[i] for i in ids if i in views]
+
+
+def _newest_first(views: Iterable[ClusterView]) -> list[ClusterView]:
+    return sorted(views, key=lambda v: (v.when, v.id), reverse=True)
+
+
+def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: int = 5) -> list[ClusterView]:
+    """The ``n`` newest clusters (of one speaker if given), newest first by publication time, among the
+    most recently seen ones. Read-only.
+    """
+    n = max(0, n)
+    if speaker:
+        ids = [r["id"] for r in db.query(
+            "SELECT id FROM clusters WHERE speaker = ? ORDER BY first_seen_at DESC, id DESC LIMIT ?",
+            [speaker, max(CANDIDATES, n)])]
+    else:
+        ids = [r["id"] for r in db.query(
+            "SELECT id FROM clusters ORDER BY first_seen_at DESC, id DESC LIMIT ?", [max(CANDIDATES, n)])]
+    return _newest_first(v for v in clusters_by_id(db, ids) if v.articles)[:n]
+
+
+def who_board(db: sqlite_utils.Database, now: dt.datetime, speakers: Sequence[str]) -> list[WhoRow]:
+    """For each speaker: how many statement clusters were seen in the last 24 hours and 7 days, and the
+    latest one. Read-only."""
+    day, week = _text(now - dt.timedelta(days=1)), _text(now - dt.timedelta(days=7))
+    board = []
+    for speaker in speakers:
+        row = next(db.query(
+            "SELECT count(DISTINCT CASE WHEN created_at >= ? THEN cluster_id END) AS d, "
+            "count(DISTINCT cluster_id) AS w FROM statements WHERE speaker = ? AND created_at >= ?",
+            [day, speaker, week]))
+        latest = latest_clusters(db, speaker, 1)
+        board.append(WhoRow(speaker, row["d"] or 0, row["w"] or 0, latest[0] if latest else None))
+    return board
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(topic: str) -> str:
+    """The user's words as a safe FTS5 MATCH expression: each word a quoted string, all required.
+
+    Operators, quotes, parentheses and column filters in the input are plain text here.
+    """
+    words = _WORD.findall(topic)
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime, speakers: Sequence[str],
+                      fold: Callable[[str], str] | None = None) -> list[SearchResult]:
+    """Which ``speakers`` made a statement about ``topic`` since ``since`` (FTS5 over statement text).
+
+    When full-text search finds nothing (Arabic words carry prefixes such as و، ب، ال that the tokenizer
+    keeps), fall back to a substring match of the folded topic in the folded statement text (``fold``:
+    the extractor's matching normaliser; casefold when None). Read-only.
+    """
+    since_text = _text(since)
+    hits: list[tuple[str, int]] = []
+    query = fts_query(topic)
+    if query:
+        hits = [(r["speaker"], r["cluster_id"]) for r in db.query(
+            "SELECT s.speaker, s.cluster_id FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
+            "WHERE statements_fts MATCH ? AND s.created_at >= ? AND s.cluster_id IS NOT NULL "
+            "ORDER BY s.created_at DESC, s.id DESC LIMIT 2000", [query, since_text])]
+    needle = topic.strip()
+    if not hits and needle:
+        folder = fold or str.casefold
+        db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
+        folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        hits = [(r["speaker"], r["cluster_id"]) for r in db.query(
+            "SELECT speaker, cluster_id FROM statements WHERE created_at >= ? AND cluster_id IS NOT NULL "
+            "AND raqib_fold(text) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT 2000",
+            [since_text, f"%{folded}%"])]
+    by_speaker: dict[str, list[int]] = {}
+    for speaker, cluster_id in hits:
+        by_speaker.setdefault(speaker, [])
+        if cluster_id not in by_speaker[speaker]:
+            by_speaker[speaker].append(cluster_id)
+    results = []
+    for speaker in speakers:
+        ids = by_speaker.get(speaker, [])
+        views = _newest_first(clusters_by_id(db, ids[:50]))
+        results.append(SearchResult(speaker, views[0] if views else None, len(ids)))
+    return results
+
+
+def digest_clusters(db: sqlite_utils.Database, day_start_utc: str | dt.datetime, day_end_utc: str | dt.datetime,
+                    speakers: Sequence[str] | None = None) -> list[ClusterView]:
+    """Clusters first seen by Raqib in ``[day_start_utc, day_end_utc)`` (of these speakers if given),
+    oldest first. Read-only."""
+    start = day_start_utc if isinstance(day_start_utc, str) else _text(day_start_utc)
+    end = day_end_utc if isinstance(day_end_utc, str) else _text(day_end_utc)
+    sql = ("SELECT DISTINCT s.cluster_id AS id FROM statements s WHERE s.created_at >= ? AND s.created_at < ? "
+           "AND s.cluster_id IS NOT NULL "
+           "AND NOT EXISTS (SELECT 1 FROM statements o WHERE o.cluster_id = s.cluster_id AND o.created_at < ?)")
+    params: list = [start, end, start]
+    if speakers is not None:
+        if not speakers:
+            return []
+        sql += f" AND s.speaker IN ({','.join('?' * len(speakers))})"
+        params += list(speakers)
+    ids = [r["id"] for r in db.query(sql + " LIMIT 1000", params)]
+    views = [v for v in clusters_by_id(db, ids) if v.articles]
+    return sorted(views, key=lambda v: (v.when, v.id))
+
+
+def status(db: sqlite_utils.Database, now: dt.datetime | None = None) -> StatusView:
+    """What an admin needs: failing feeds and why, last poll, outbox size, subscribers. Read-only."""
+    now = now or dt.datetime.now(dt.UTC)
+    failing = tuple(FailingFeed(r["url"], r["name"], r["consecutive_failures"], r["last_status"], r["last_error"],
+                                r["last_error_at"]) for r in db.query(
+        "SELECT url, name, consecutive_failures, last_status, last_error, last_error_at FROM feeds "
+        "WHERE consecutive_failures > 0 ORDER BY consecutive_failures DESC, url"))
+    row = next(db.query(
+        "SELECT (SELECT count(*) FROM feeds) AS feeds, (SELECT max(last_polled_at) FROM feeds) AS last_poll, "
+        "(SELECT max(last_success_at) FROM feeds) AS last_success, "
+        "(SELECT count(*) FROM deliveries WHERE status IN ('pending', 'sending')) AS pending, "
+        "(SELECT count(*) FROM deliveries WHERE status = 'failed') AS failed, "
+        "(SELECT count(*) FROM chats WHERE active = 1) AS chats, "
+        "(SELECT count(DISTINCT s.chat_id) FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+        " WHERE c.active = 1) AS subscribers, "
+        "(SELECT count(*) FROM subscriptions) AS subscriptions, "
+        "(SELECT count(DISTINCT cluster_id) FROM statements WHERE created_at >= ?) AS recent",
+        [_text(now - dt.timedelta(days=1))]))
+    return StatusView(feeds=row["feeds"], failing=failing, last_poll=row["last_poll"],
+                      last_success=row["last_success"], outbox_pending=row["pending"],
+                      outbox_failed=row["failed"], chats=row["chats"], subscribers=row["subscribers"],
+                      subscriptions=row["subscriptions"], clusters_24h=row["recent"])

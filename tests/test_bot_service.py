@@ -1,0 +1,186 @@
+"""bot.service and bot.app wiring: which configuration `raqib run` uses, token redaction, post_init in
+Telegram mode (command menus, channels, jobs), and the daily digest job's sending."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+
+import pytest
+
+from bot import digest, render, service
+from bot.app import build_application
+from bot.config import Config, TelegramConfig
+from reactions.registry import load_registry
+from storage import chats
+from storage.feeds import add_feed
+from tests.fake_telegram import FakeTelegram, parse_html
+from tests.test_bot_storage import article, st
+
+TOKEN = "123456:AAH-secret-token"
+
+
+def args(**kw):
+    return argparse.Namespace(config=kw.get("config"), demo=kw.get("demo", False), console=kw.get("console", False),
+                              verbose=False)
+
+
+@pytest.fixture
+def clean_env(monkeypatch, tmp_path):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("RAQIB_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_no_token_and_no_config_runs_the_demo(clean_env):
+    config, demo = service.choose_config(args())
+    assert demo and config.demo and config.storage_path.name == "raqib.db"
+    assert [f.speaker for f in config.feeds][0] == "us-state-department"
+    assert "raqib-demo-" in str(config.storage_path)
+
+
+def test_a_config_file_is_used_without_token(clean_env):
+    (clean_env / "raqib.toml").write_text('[storage]\npath = "x.db"\n', encoding="utf-8")
+    config, demo = service.choose_config(args())
+    assert not demo and config.storage_path.resolve() == (clean_env / "x.db").resolve() and config.feeds == ()
+    config, demo = service.choose_config(args(demo=True))
+    assert demo
+
+
+def test_invalid_config_is_one_line_and_exit_2(clean_env, capsys):
+    (clean_env / "bad.toml").write_text("[digest]\ntime = '25:00'\n", encoding="utf-8")
+    assert service.run_service(args(config=str(clean_env / "bad.toml"))) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "digest.time" in err
+
+
+def test_redact_filter_hides_the_token_everywhere():
+    records = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(self.format(record))
+
+    handler = Keep()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(service.RedactFilter(TOKEN))
+    logger = logging.getLogger("test.redact")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("POST https://api.telegram.org/bot%s/getMe", TOKEN)
+        logger.warning(f"plain {TOKEN}")
+        try:
+            raise RuntimeError(f"url /bot{TOKEN}/sendMessage failed")
+        except RuntimeError:
+            logger.exception("boom")
+    finally:
+        logger.removeHandler(handler)
+    assert len(records) == 3
+    assert all(TOKEN not in r for r in records)
+    assert "<token>" in records[0] and "<token>" in records[2]
+
+
+def test_post_init_sets_menus_subscribes_channels_and_starts_jobs(db):
+    with FakeTelegram(token=TOKEN) as server:
+        config = Config(storage_path=":memory:", telegram=TelegramConfig(
+            token=TOKEN, api_url=server.api_url, file_api_url=server.file_api_url, channels=(-100777,)))
+
+        async def scenario():
+            app = build_application(config, db, registry=load_registry())
+            async with app:
+                await app.post_init(app)
+                await app.start()
+                names = sorted(job.name for job in app.job_queue.jobs())
+                await app.stop()
+                await app.post_shutdown(app)
+            return names
+
+        names = asyncio.run(scenario())
+        calls = server.method_calls("setMyCommands")
+    assert "digest" in names and "raqib-delivery" in names
+    assert sorted(c.get("language_code") or "" for c in calls) == ["", "ar"]
+    assert [s.speaker for s in chats.subscriptions_of(db, -100777)] == sorted(
+        ["us-state-department", "us-pentagon", "un-ohchr", "uk-government"])
+
+
+class ListSink:
+    def __init__(self):
+        self.sent = []
+
+    async def send(self, chat_id, html):
+        parse_html(html)
+        self.sent.append((chat_id, html))
+        return len(self.sent)
+
+
+def test_digest_job_sends_once_per_local_day(db):
+    feed = add_feed(db, "https://news.example/rss", name="Example News")
+    article(db, feed, "a", "x", [st("us-pentagon", "US forces supported the SDF near Hasakah.")],
+            now="2026-01-09 12:00:00")
+    article(db, feed, "b", "x", [st("un-ohchr", "We are concerned about civilians in Hasakah.")],
+            now="2026-01-09 13:00:00")
+    chats.ensure_chat(db, 5, digest_time="08:00", timezone="UTC")
+    db.execute("UPDATE chats SET created_at = '2026-01-01 00:00:00'")
+    chats.subscribe(db, 5, "us-pentagon")
+    chats.subscribe(db, 5, "un-ohchr", "children")  # keyword not in the statement: left out
+    names = render.Names.from_registry(load_registry())
+    sink = ListSink()
+    at = dt.datetime(2026, 1, 10, 8, 1, tzinfo=dt.UTC)
+    assert asyncio.run(digest.send_due_digests(db, sink, names, at)) == 1
+    assert asyncio.run(digest.send_due_digests(db, sink, names, at + dt.timedelta(hours=3))) == 0
+    assert len(sink.sent) == 1
+    text = parse_html(sink.sent[0][1])
+    assert "Daily digest, 2026-01-10" in text and "US forces supported the SDF" in text
+    assert "civilians" not in text
+    assert chats.digest_sent(db, 5, "2026-01-10")
+
+
+def test_raqib_run_with_a_token_answers_on_telegram_and_never_logs_the_token(tmp_path):
+    """`raqib run` as a process in Telegram mode, against the fake Bot API server, verbose logging on."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with FakeTelegram(token=TOKEN) as server:
+        (tmp_path / "raqib.toml").write_text(
+            f'[storage]\npath = "raqib.db"\n[telegram]\napi_url = "{server.api_url}"\n'
+            f'file_api_url = "{server.file_api_url}"\nadmins = [77]\n', encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "RAQIB_CONFIG"}
+        env["TELEGRAM_BOT_TOKEN"] = TOKEN
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run", "--config", str(tmp_path / "raqib.toml")],
+                                cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            server.wait_until(lambda: server.method_calls("setMyCommands"), timeout=30)
+            server.send_command(77, "/status", user_id=77)
+            reply = server.wait_for(lambda m: int(m["chat_id"]) == 77, timeout=20)
+            assert "Feeds: 0 (0 failing)" in parse_html(reply["text"])
+            time.sleep(0.5)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-2000:]
+    assert TOKEN not in out + err
+    assert "AAH-secret" not in out + err
+
+
+def test_console_bot_never_calls_telegram(db):
+    from bot.app import ConsoleModeError
+
+    async def scenario():
+        app = build_application(Config(storage_path=":memory:"), db, console=True, sink=ListSink(),
+                                registry=load_registry(), start_jobs=False)
+        async with app:
+            assert (await app.bot.get_me()).username == "raqib_console_bot"
+            with pytest.raises(ConsoleModeError):
+                await app.bot.send_message(1, "hi")
+            assert app.updater is None
+
+    asyncio.run(scenario())
