@@ -1,0 +1,149 @@
+"""Feed polling benchmark: the 200 captured real feeds served from loopback, through the whole pipeline.
+
+1. First poll: fetch + parse + extraction + storage into a fresh SQLite file. Prints seconds, entries
+   per second and peak memory (ru_maxrss of this process and of the worker processes; with
+   ``--tracemalloc`` also the Python heap peak, which slows the run down).
+2. Second poll: the server answers every conditional request with 304. Must take under 2 seconds.
+3. Event-loop stall while the largest feed (2.5 MB) is parsed, with the process pool and with a thread
+   pool: the longest gap a 10 ms heartbeat saw (what one huge feed costs every other feed).
+
+Usage: ``python bench/bench_feeds.py [--corpus DIR] [--per-host N] [--tracemalloc] [--skip-stall]``.
+Exit status 1 when the 304 poll takes 2 seconds or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.config import Config, FeedConfig, FetchConfig  # noqa: E402
+from feeds import parse as feed_parse  # noqa: E402
+from feeds.pipeline import poll_once  # noqa: E402
+from storage.db import open_db  # noqa: E402
+from tests.feed_server import FeedServer  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "feeds" / "real"
+NOT_MODIFIED_BUDGET = 2.0
+
+
+def maxrss_mb(who: int) -> float:
+    """Peak resident memory in MB (Linux reports ru_maxrss in KB)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def worker_peaks_mb() -> list[float]:
+    """Peak resident memory (VmHWM) of each live parse worker process, in MB (Linux only).
+
+    The workers are children of the forkserver, not of this process, so RUSAGE_CHILDREN misses them.
+    """
+    pool = feed_parse._pool
+    peaks = []
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return peaks
+
+
+async def heartbeat_lag(stop: asyncio.Event, tick: float = 0.01) -> float:
+    """The longest time the loop took to come back to a ``tick``-second sleep, minus the tick."""
+    loop = asyncio.get_running_loop()
+    worst = 0.0
+    while not stop.is_set():
+        start = loop.time()
+        await asyncio.sleep(tick)
+        worst = max(worst, loop.time() - start - tick)
+    return worst
+
+
+async def stall_with(kind: str, body: bytes, url: str) -> tuple[float, float]:
+    """Parse ``body`` with a ``kind`` pool while a heartbeat runs: (seconds, worst loop lag)."""
+    os.environ["RAQIB_PARSE_POOL"] = kind
+    feed_parse.shutdown_pool()
+    await feed_parse.parse_off_loop(b"<rss version='2.0'><channel><title>x</title></channel></rss>")  # warm up
+    stop = asyncio.Event()
+    beat = asyncio.create_task(heartbeat_lag(stop))
+    start = time.perf_counter()
+    await feed_parse.parse_off_loop(body, content_type="application/xml", url=url)
+    seconds = time.perf_counter() - start
+    stop.set()
+    lag = await beat
+    feed_parse.shutdown_pool()
+    return seconds, lag
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of feed files")
+    parser.add_argument("--per-host", type=int, default=FetchConfig.per_host,
+                        help="requests at a time to one host; everything is on 127.0.0.1 here "
+                             f"(default {FetchConfig.per_host}, the configuration's default)")
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap (slower)")
+    parser.add_argument("--skip-stall", action="store_true", help="skip the event-loop stall comparison")
+    args = parser.parse_args(argv)
+    corpus = args.corpus if args.corpus.is_dir() else Path("/work/shared/feeds/real")
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    print(f"corpus: {corpus} ({len(files)} feeds, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB); "
+          f"parse pool: {feed_parse.pool_kind()}; cpus: {os.cpu_count()}")
+
+    status = 0
+    with tempfile.TemporaryDirectory() as tmp, FeedServer(root=corpus) as server:
+        db_path = Path(tmp) / "bench.db"
+        config = Config(storage_path=db_path,
+                        fetch=FetchConfig(per_host=args.per_host, timeout=120.0, full_text_min_chars=0),
+                        feeds=tuple(FeedConfig(url=server.url(p.name), fetch_pages=False) for p in files))
+        db = open_db(db_path)
+        if args.tracemalloc:
+            tracemalloc.start()
+        start = time.perf_counter()
+        first = asyncio.run(poll_once(db, config))
+        seconds = time.perf_counter() - start
+        heap = tracemalloc.get_traced_memory()[1] / 1e6 if args.tracemalloc else None
+        tracemalloc.stop()
+        workers = worker_peaks_mb()
+        print(f"first poll: {seconds:.2f} s for {first.feeds_polled} feeds ({first.failed} failed), "
+              f"{first.entries} entries -> {first.entries / seconds:.0f} entries/s; "
+              f"{first.new_articles} articles, {first.new_statements} statements, {first.new_clusters} clusters")
+        print(f"peak memory: main process {maxrss_mb(resource.RUSAGE_SELF):.0f} MB (ru_maxrss)"
+              + (f", parse workers {' + '.join(f'{w:.0f}' for w in workers)} MB (VmHWM)" if workers else "")
+              + (f", Python heap peak {heap:.0f} MB (tracemalloc)" if heap is not None else ""))
+
+        server.not_modified_only = True
+        start = time.perf_counter()
+        second = asyncio.run(poll_once(db, config))
+        seconds = time.perf_counter() - start
+        verdict = "ok" if seconds < NOT_MODIFIED_BUDGET else f"TOO SLOW (budget {NOT_MODIFIED_BUDGET:.0f} s)"
+        print(f"second poll (304): {seconds:.2f} s for {second.feeds_polled} feeds, {second.not_modified} not "
+              f"modified, {second.new_articles} new articles: {verdict}")
+        if seconds >= NOT_MODIFIED_BUDGET or second.new_articles:
+            status = 1
+        db.close()
+
+    if not args.skip_stall:
+        largest = max(files, key=lambda p: p.stat().st_size)
+        body = largest.read_bytes()
+        for kind in ("process", "thread"):
+            seconds, lag = asyncio.run(stall_with(kind, body, "http://127.0.0.1/" + largest.name))
+            print(f"largest feed ({len(body) / 1e6:.1f} MB) parsed in a {kind} pool: {seconds:.2f} s, "
+                  f"worst event-loop stall {lag * 1000:.0f} ms")
+    feed_parse.shutdown_pool()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

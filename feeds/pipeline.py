@@ -1,0 +1,344 @@
+"""The orchestrator: :func:`refresh_feed` reads top to bottom like Miniflux's ``RefreshFeed``.
+
+fetch (conditional) -> parse (worker pool) -> skip unchanged entries -> full text for summary-only
+entries -> statements (reactions, or the feed's own speaker) -> store (storage.save_article) ->
+record the poll on the feed row (validators, errors, backoff, Retry-After, permanent redirects).
+This is the only module of ``feeds/`` that calls storage; every failure ends up as a readable
+message on the feed row, never as an exception out of :func:`refresh_feed`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ipaddress
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import reactions
+import storage
+from bot.config import Config, FetchConfig
+from feeds.errors import FeedError, short
+from feeds.fetch import Fetcher
+from feeds.fulltext import fetch_full_text
+from feeds.models import Entry, FeedResult, FetchResult, PollSummary
+from feeds.parse import parse_off_loop
+from feeds.text import lead
+from reactions.model import Statement
+from storage.errors import AlreadyExists
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 86400  # a failing feed is still tried once a day
+MAX_RETRY_AFTER = 7 * 86400  # a server asking for more than a week is not obeyed beyond a week
+DEFAULT_PARALLEL = 16  # feeds refreshed at once by poll_once (bodies are held in memory while parsed)
+SPEAKER_REACTION = "announcement"
+
+
+def utcnow() -> dt.datetime:
+    """The current UTC time, without microseconds."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def db_time(when: dt.datetime) -> str:
+    """A time as the database stores it: UTC ``YYYY-MM-DD HH:MM:SS``."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_db_time(text: str | None) -> dt.datetime | None:
+    """The inverse of :func:`db_time`; None for None or an unreadable value."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("T", " ").replace("Z", "")).replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def backoff_seconds(interval: int, failures: int, retry_after: float | None = None) -> float:
+    """Seconds until the next try after ``failures`` consecutive failures.
+
+    The interval doubles with each failure (``interval * 2**failures``) up to a day (or the interval
+    itself when that is longer); a ``Retry-After`` asks for at least that long (capped at a week).
+    """
+    failures = max(1, failures)
+    delay = float(min(interval * 2 ** min(failures, 30), max(MAX_BACKOFF, interval)))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+    return delay
+
+
+def is_due(feed: Any, now: dt.datetime) -> bool:
+    """Whether a scheduled job firing at ``now`` should poll ``feed``.
+
+    ``next_poll_at`` is set one interval after the last poll started, so a job firing on its regular
+    tick is due even with jitter; only backoff and Retry-After (which push it further) make it wait.
+    Half an interval of slack absorbs the jitter.
+    """
+    next_at = parse_db_time(getattr(feed, "next_poll_at", None))
+    if next_at is None:
+        return True
+    slack = dt.timedelta(seconds=max(1.0, feed.interval / 2))
+    return next_at <= now + slack
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    entry: Entry
+    text: str
+    lang: str
+    published: str
+    page_fetched: bool
+
+
+async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfig) -> FeedResult:
+    """Poll one feed and store what is new; never raises (except cancellation).
+
+    :param db: the ``sqlite_utils.Database`` from ``storage.db.open_db``.
+    :param feed: a ``storage.models.FeedRow``.
+    :param client: the shared :class:`Fetcher`.
+    :param settings: ``config.fetch`` (``full_text_min_chars`` decides which entries get their page).
+    :returns: a :class:`FeedResult` (outcome ``ok``, ``not_modified`` or ``failed``).
+    """
+    started = utcnow()
+    try:
+        return await _refresh(db, feed, client, settings, started)
+    except asyncio.CancelledError:
+        raise
+    except FeedError as exc:
+        return _failed(db, feed, started, exc.message, status=exc.status,
+                       retry_after=getattr(exc, "retry_after", None))
+    except Exception as exc:  # noqa: BLE001 - recorded on the feed row; the other feeds go on
+        log.exception("feed %s: unexpected error", feed.url)
+        return _failed(db, feed, started, f"internal error: {type(exc).__name__}: {short(str(exc), 120)}")
+
+
+async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime) -> FeedResult:
+    fetched = await client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    next_poll = db_time(started + dt.timedelta(seconds=feed.interval))
+    if fetched.not_modified:
+        _record_success(db, feed, fetched, next_poll)
+        return FeedResult(feed.id, feed.url, "not_modified", status=304, new_url=fetched.permanent_url,
+                          next_poll_at=next_poll)
+
+    parsed = await parse_off_loop(fetched.body, content_type=fetched.content_type, url=fetched.final_url)
+    entries = parsed.entries
+    known = storage.article_hashes(db, feed.id, [e.key for e in entries]) if entries else {}
+    todo = [e for e in entries if known.get(e.key) != e.content_hash]
+    seen_at = db_time(started)
+    first_seen = _first_seen_of_undated(db, feed.id, todo, known)
+    prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen)
+    found = await _statements(feed, prepared)
+
+    new = changed = statements_new = 0
+    new_clusters: list[int] = []
+    cluster_ids: list[int] = []
+    for number, (item, statements) in enumerate(zip(prepared, found, strict=True), 1):
+        if number % 50 == 0:
+            await asyncio.sleep(0)  # a first poll of a long feed: let the other feeds' coroutines run
+        article = _new_article(feed.id, item)
+        saved = storage.save_article(db, article, statements, now=seen_at)
+        new += saved.status == "new"
+        changed += saved.status == "changed"
+        statements_new += saved.statements_new
+        new_clusters.extend(c for c in saved.clusters_new if c not in new_clusters)
+        cluster_ids.extend(c for c in saved.cluster_ids if c not in cluster_ids)
+
+    _record_success(db, feed, fetched, next_poll)
+    log.debug("feed %s: %d entries, %d new, %d changed, %d statements", feed.url, len(entries), new, changed,
+              statements_new)
+    return FeedResult(
+        feed.id, feed.url, "ok", status=fetched.status, entries=len(entries), new_articles=new,
+        changed_articles=changed, new_statements=statements_new, new_clusters=tuple(new_clusters),
+        cluster_ids=tuple(cluster_ids), pages_fetched=sum(p.page_fetched for p in prepared),
+        new_url=fetched.permanent_url, next_poll_at=next_poll,
+    )
+
+
+def _first_seen_of_undated(db: Any, feed_id: int, todo: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
+    """For changed entries without a readable date: the date they were stored with (first seen), so an
+    update does not move them to today."""
+    dates: dict[str, str] = {}
+    for entry in todo:
+        if entry.published is None and entry.key in known:
+            old = storage.article_by_key(db, feed_id, entry.key)
+            if old is not None:
+                dates[entry.key] = old.published_at or old.first_seen_at
+    return dates
+
+
+def page_allowed(feed_url: str, link: str) -> bool:
+    """Whether an article page may be fetched: a feed on the public internet may not make Raqib fetch
+    loopback, private or link-local addresses (``localhost``, ``10.x``, ``169.254.169.254``...)."""
+    return _is_private_host(feed_url) or not _is_private_host(link)
+
+
+def _is_private_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_global
+
+
+async def _prepare(feed: Any, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig,
+                   seen_at: str, feed_language: str | None, first_seen: dict[str, str]) -> list[_Prepared]:
+    """Choose each entry's text (fetching the page for summary-only entries), language and date."""
+    fetch_pages = bool(feed.fetch_pages) and settings.full_text_min_chars > 0
+
+    async def one(entry: Entry) -> _Prepared:
+        text = entry.text
+        page = False
+        if (fetch_pages and entry.link and len(text) < settings.full_text_min_chars
+                and page_allowed(feed.url, entry.link)):
+            full = await fetch_full_text(client, entry.link)
+            if full and len(full) > len(text):
+                text, page = full, True
+        lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
+        return _Prepared(entry, text, lang, entry.published or first_seen.get(entry.key) or seen_at, page)
+
+    return list(await asyncio.gather(*(one(e) for e in entries)))
+
+
+def _detect_language(text: str) -> str | None:
+    try:
+        lang = reactions.detect_language(text)
+    except Exception:  # noqa: BLE001 - fall back to counting Arabic letters
+        letters = [c for c in text if c.isalpha()]
+        if not letters:
+            return None
+        arabic = sum("\u0600" <= c <= "\u06ff" for c in letters)
+        lang = "ar" if arabic * 3 > len(letters) else "en"
+    return lang if lang in ("ar", "en") else None
+
+
+def speaker_reaction(text: str, lang: str) -> str:
+    """The reaction type of an official item from reactions' lexicon; ``announcement`` when it names none."""
+    try:
+        from reactions.reaction_types import classify
+
+        reaction = classify(text, lang, reactions.load_registry().lexicon)
+    except Exception:  # noqa: BLE001 - the lexicon is optional here
+        log.debug("reaction lexicon unavailable", exc_info=True)
+        return SPEAKER_REACTION
+    return reaction if reaction and reaction != "other" else SPEAKER_REACTION
+
+
+def speaker_statement(speaker: str, title: str, text: str, lang: str = "en") -> Statement:
+    """The one statement of an item of an official feed: the speaker's own words, title and lead.
+
+    Its span is the start of ``title + "\\n" + text`` (what extraction sees and storage stores).
+    """
+    opening = lead(text) if text else ""
+    body = f"{title}\n{opening}".strip() if title else opening
+    return Statement(speaker=speaker, person=None, kind="reported", start=0, end=len(body), text=body,
+                     quotes=(), reaction=speaker_reaction(body, lang))
+
+
+def _extract_all(feed: Any, items: Sequence[_Prepared]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for item in items:
+        title = item.entry.title
+        if feed.speaker:
+            out.append([speaker_statement(feed.speaker, title, item.text, item.lang)])
+            continue
+        combined = f"{title}\n{item.text}" if title else item.text
+        try:
+            out.append(list(reactions.extract(combined, item.lang, item.published[:10])))
+        except Exception:  # noqa: BLE001 - an extractor bug must not lose the article
+            log.exception("extraction failed for %s", item.entry.link or item.entry.key)
+            out.append([])
+    return out
+
+
+async def _statements(feed: Any, items: Sequence[_Prepared]) -> list[list[Any]]:
+    """Statements for each prepared entry (extraction runs in a thread: it is pure CPU work)."""
+    if not items:
+        return []
+    return await asyncio.to_thread(_extract_all, feed, items)
+
+
+def _new_article(feed_id: int, item: _Prepared) -> Any:
+    new_article = getattr(getattr(storage, "models", None), "NewArticle", None) or storage.NewArticle
+    entry = item.entry
+    return new_article(feed_id=feed_id, entry_key=entry.key, url=entry.link, title=entry.title, text=item.text,
+                       lang=item.lang, published_at=item.published, content_hash=entry.content_hash)
+
+
+def _record_success(db: Any, feed: Any, fetched: FetchResult, next_poll: str) -> None:
+    etag = fetched.etag or (feed.etag if fetched.not_modified else None)
+    last_modified = fetched.last_modified or (feed.last_modified if fetched.not_modified else None)
+    new_url = fetched.permanent_url if fetched.permanent_url and fetched.permanent_url != feed.url else None
+    try:
+        storage.record_poll_success(db, feed.id, status=fetched.status, etag=etag, last_modified=last_modified,
+                                    next_poll_at=next_poll, new_url=new_url)
+    except AlreadyExists:
+        # The new address is already another feed: keep polling the old one.
+        log.warning("feed %s moved to %s, which is already a feed", feed.url, new_url)
+        storage.record_poll_success(db, feed.id, status=fetched.status, etag=etag, last_modified=last_modified,
+                                    next_poll_at=next_poll)
+
+
+def _failed(db: Any, feed: Any, started: dt.datetime, message: str, *, status: int | None = None,
+            retry_after: float | None = None) -> FeedResult:
+    failures = (feed.consecutive_failures or 0) + 1
+    delay = backoff_seconds(feed.interval, failures, retry_after)
+    next_poll = db_time(started + dt.timedelta(seconds=delay))
+    log.info("feed %s failed (%d in a row): %s; next try %s", feed.url, failures, message, next_poll)
+    try:
+        storage.record_poll_failure(db, feed.id, status=status, error=message, next_poll_at=next_poll)
+    except Exception:  # noqa: BLE001 - the database itself failing: log, report in the result
+        log.exception("could not record the failure of feed %s", feed.url)
+    return FeedResult(feed.id, feed.url, "failed", status=status, error=message, next_poll_at=next_poll)
+
+
+def select_feeds(db: Any, urls: Iterable[str] | None = None) -> list[Any]:
+    """The feeds to poll: all of them, or those with the given URLs.
+
+    :raises KeyError: a URL that is not a known feed (the message names it).
+    """
+    if urls is None:
+        return list(storage.all_feeds(db))
+    chosen = []
+    for url in urls:
+        feed = storage.feed_by_url(db, url)
+        if feed is None:
+            raise KeyError(url)
+        chosen.append(feed)
+    return chosen
+
+
+async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, *,
+                    fetcher: Fetcher | None = None, parallel: int = DEFAULT_PARALLEL) -> PollSummary:
+    """Poll every feed (due or not) once, or only ``urls``; return the totals.
+
+    The configured feeds are synced into the database first. Feeds are refreshed concurrently, at most
+    ``parallel`` at a time (and ``fetch.per_host`` requests per host).
+
+    :raises KeyError: one of ``urls`` is not a known feed.
+    """
+    storage.sync_config_feeds(db, config.feeds)
+    feeds = select_feeds(db, urls)
+    summary = PollSummary()
+    gate = asyncio.Semaphore(max(1, parallel))
+    own = fetcher is None
+    client = fetcher or Fetcher(config.fetch)
+
+    async def one(feed: Any) -> FeedResult:
+        async with gate:
+            return await refresh_feed(db, feed, client, config.fetch)
+
+    try:
+        for result in await asyncio.gather(*(one(f) for f in feeds)):
+            summary.add(result)
+    finally:
+        if own:
+            await client.aclose()
+    return summary
+

@@ -1,0 +1,171 @@
+"""The parser stage on inline documents: encodings, dates, markup, bad documents, an XML bomb."""
+
+from __future__ import annotations
+
+import dataclasses
+import tracemalloc
+
+import pytest
+
+import feeds.parse
+from feeds.errors import NotAFeed, ParserCrashed
+from feeds.parse import parse_document
+from feeds.text import html_to_text, lead
+from tests.feed_server import atom, rss
+
+ARABIC = "وقال المتحدث باسم وزارة الخارجية الأمريكية إن الولايات المتحدة تدين الهجوم وتدعو إلى ضبط النفس."
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "application/rss+xml", "text/xml", ""])
+def test_windows_1256_without_declared_encoding_comes_out_as_arabic(content_type):
+    items = [{"title": "بيان وزارة الخارجية", "link": f"http://news.test/{i}", "description": ARABIC}
+             for i in range(3)]
+    document = rss(items, encoding="windows-1256", declare=False)
+    assert b"encoding" not in document.split(b"?>")[0]
+    parsed = parse_document(document, content_type=content_type, url="http://news.test/feed")
+    assert [e.title for e in parsed.entries] == ["بيان وزارة الخارجية"] * 3
+    assert parsed.entries[0].text == ARABIC
+
+
+def test_an_unreadable_arabic_date_leaves_published_empty_and_keeps_the_entry():
+    items = [{"title": "خبر", "link": "http://news.test/1", "description": "نص",
+              "pubDate": "الأحد، 05 يناير 2025 10:00"},
+             {"title": "no date", "link": "http://news.test/2", "description": "text"}]
+    parsed = parse_document(rss(items), url="http://news.test/feed")
+    assert [(e.title, e.published) for e in parsed.entries] == [("خبر", None), ("no date", None)]
+
+
+def test_dates_come_out_as_utc_text():
+    items = [{"title": "t", "link": "http://news.test/1", "pubDate": "Tue, 02 Jan 2024 12:30:00 +0300"}]
+    assert parse_document(rss(items)).entries[0].published == "2024-01-02 09:30:00"
+
+
+def test_a_date_far_in_the_future_is_treated_as_unreadable():
+    items = [{"title": "t", "link": "http://news.test/1", "pubDate": "Tue, 02 Jan 2103 12:30:00 GMT"}]
+    assert parse_document(rss(items)).entries[0].published is None
+
+
+def test_markup_scripts_and_shortcodes_are_stripped():
+    html = ('<p>First <b>paragraph</b>.</p><script>alert("x")</script><style>p{}</style>'
+            '<p>[caption id="attachment_1" align="alignnone"]A caption[/caption] Second.</p>[gallery ids="1,2"]')
+    parsed = parse_document(rss([{"title": "T &amp; <i>U</i>", "link": "http://news.test/1", "description": html}]))
+    entry = parsed.entries[0]
+    assert entry.text == "First paragraph.\nA caption Second."
+    assert "alert" not in entry.text and "[" not in entry.text
+
+
+def test_content_encoded_is_preferred_over_a_shorter_summary():
+    item = {"title": "t", "link": "http://news.test/1", "description": "short",
+            "content": "<p>" + "long text. " * 20 + "</p>"}
+    entry = parse_document(rss([item])).entries[0]
+    assert entry.summary == "short"
+    assert entry.text == entry.content and len(entry.text) > 100
+
+
+def test_relative_links_resolve_against_the_final_url():
+    document = rss([{"title": "t", "link": "/news/1?utm_source=rss", "description": "d"}])
+    entry = parse_document(document, url="http://www.news.test/feeds/all.xml").entries[0]
+    assert entry.link == "http://www.news.test/news/1"
+    assert entry.key == "u:https://news.test/news/1"
+
+
+def test_gov_uk_style_atom_ids_lose_their_timestamp():
+    entries = [{"id": "https://www.gov.uk/government/news/x#2024-01-02T10:00:00Z", "title": "Statement",
+                "summary": "text"}]
+    entry = parse_document(atom(entries)).entries[0]
+    assert entry.key == "u:https://gov.uk/government/news/x"
+
+
+def test_entries_are_frozen():
+    entry = parse_document(rss([{"title": "t", "link": "http://news.test/1"}])).entries[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.title = "x"  # type: ignore[misc]
+
+
+def test_a_valid_feed_without_items_is_not_an_error():
+    parsed = parse_document(rss([]))
+    assert parsed.entries == () and parsed.version == "rss20"
+
+
+@pytest.mark.parametrize(("body", "detail"), [
+    (b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>Hi</p></body></html>", "HTML page"),
+    (b"", "empty document"),
+    (b"   \n", "empty document"),
+    (b"\x00\x01\x02garbage{json: true}", ""),
+    (b'{"not": "a feed"}', ""),
+])
+def test_documents_without_entries_are_not_feeds(body, detail):
+    with pytest.raises(NotAFeed) as caught:
+        parse_document(body, content_type="text/html", url="http://news.test/")
+    assert caught.value.message.startswith("not a feed: ")
+    assert detail in caught.value.message
+
+
+def test_an_exception_inside_the_parser_is_caught(monkeypatch):
+    def explode(*args, **kwargs):
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(feeds.parse.feedparser, "parse", explode)
+    with pytest.raises(ParserCrashed) as caught:
+        parse_document(rss([]))
+    assert caught.value.message == "parser failed: RecursionError: deep"
+
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+ <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+ <!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">
+]>
+<rss version="2.0"><channel><title>&h;</title><link>http://bomb.test/</link><description>&h;</description>
+<item><title>&h;</title><link>http://bomb.test/1</link><description>&h;&h;&h;&h;</description></item>
+<item><title>ok</title><link>http://bomb.test/2</link><description>fine</description></item>
+</channel></rss>"""
+
+
+def test_an_xml_bomb_stays_small():
+    tracemalloc.start()
+    try:
+        try:
+            parsed = parse_document(BOMB, content_type="application/rss+xml", url="http://bomb.test/feed")
+            entries = parsed.entries
+        except NotAFeed:
+            entries = ()
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024  # fully expanded, &h; alone would be 2.2 GB
+    assert len(entries) <= 2
+    assert all(len(e.title) + len(e.text) < 100_000 for e in entries)
+
+
+def test_html_to_text_keeps_paragraphs_and_drops_comments():
+    assert html_to_text("<div>a<br>b<!-- hidden --></div><ul><li>c</li><li>d</li></ul>") == "a\nb\nc\nd"
+    assert html_to_text("plain &amp; simple") == "plain & simple"
+    assert html_to_text("1 < 2 and [not a shortcode]", is_html=False) == "1 < 2 and [not a shortcode]"
+
+
+def test_lead_takes_the_first_sentences():
+    text = "First sentence here. " * 10 + "\n" + "Second paragraph. " * 40
+    assert lead(text, max_chars=100) == ("First sentence here. " * 4).strip()
+    assert lead("Short text.\nMore.") == "Short text."
+    assert lead("word " * 200, max_chars=50) == ("word " * 10).strip()
+    assert text.startswith(lead(text))
+
+
+def test_a_json_feed_is_read():
+    document = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "J", "language": "ar", "items": ['
+                b'{"id": "1", "url": "https://news.test/1?utm_source=x", "title": "One", '
+                b'"content_html": "<p>Body <b>one</b></p>", "date_published": "2024-01-02T10:00:00+02:00"},'
+                b'{"id": "2", "title": "Two", "content_text": "Body two"}]}')
+    parsed = parse_document(document, content_type="application/feed+json", url="https://news.test/feed.json")
+    assert parsed.version == "json1" and parsed.language == "ar"
+    assert [(e.key, e.title, e.text, e.published) for e in parsed.entries] == [
+        ("u:https://news.test/1", "One", "Body one", "2024-01-02 08:00:00"),
+        ("g:2", "Two", "Body two", None),
+    ]
