@@ -16,22 +16,14 @@ import dataclasses
 import datetime as dt
 import email.utils
 import http
-import importlib.util
 import socket
 import ssl
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-
-if importlib.util.find_spec("sniffio") is None:
-    # httpcore runs ``import sniffio`` on every request and falls back to asyncio when it fails; a failed
-    # import is not cached, so each request searched sys.path again (~25% of a poll's CPU). Recording the
-    # absence makes the same import fail at once. (Adding sniffio to the lock file would do it too.)
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 from bot.config import FetchConfig
 from feeds.errors import (
