@@ -1,8 +1,8 @@
 """Raqib reactions: find statements by tracked speakers in Arabic and English news text.
 
-    >>> from reactions import extract
-    >>> [s.speaker for s in extract("قالت وزارة الخارجية الأمريكية إنها تشعر بالقلق.", published="2020-01-01")]
-    ['us-state-department']
+>>> from reactions import extract
+>>> [s.speaker for s in extract("قالت وزارة الخارجية الأمريكية إنها تشعر بالقلق.", published="2020-01-01")]
+['us-state-department']
 """
 
 from .extract import extract

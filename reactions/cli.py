@@ -65,7 +65,9 @@ def main_extract(argv: list[str] | None = None) -> int:
     """``extract --jsonl`` (stream) or ``extract FILE|-`` (one text, printed readably)."""
     ap = argparse.ArgumentParser(prog="raqib extract", description="Extract statements by tracked speakers.")
     ap.add_argument("file", nargs="?", help="a text file, or - for standard input")
-    ap.add_argument("--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin')
+    ap.add_argument(
+        "--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin'
+    )
     ap.add_argument("--lang", choices=["ar", "en"], help="language of FILE (detected when omitted)")
     ap.add_argument("--published", help="publication date of FILE, YYYY-MM-DD (decides who held which post)")
     args = ap.parse_args(argv)

@@ -14,6 +14,7 @@ Pipeline for one text:
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
@@ -28,33 +29,97 @@ from .text import (
     find_quotes,
     fold_keep_offsets,
     mask_markup,
+    ngrams,
     paragraphs,
+    scan_words,
     split_sentences,
     tokenize,
 )
 
 MAX_UNIT_CHARS = 4000  # longer units are not analysed (runaway quotes, junk)
-MAX_CONTEXT_AGE = 3  # sentences without speech after which a continuation is no longer trusted
+MAX_CONTEXT_AGE = 3  # sentences without speech after which an anaphor ("الوزارة") is no longer trusted
+MAX_PRONOUN_AGE = 1  # the same for a bare English pronoun ("he said")
+MAX_PRONOUN_AGE_AR = 0  # and for an Arabic verb without subject ("وأضاف"): only the very next sentence
 QUOTE = '"'
 _AR_ACCORDING = frozenset(
     ["بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "ووفقا", "وفق", "ووفق", "طبقا", "وطبقا", "نقلا", "ونقلا"]
 )
 _EN_SOURCE_SKIP = frozenset(
-    ["a", "an", "the", "statement", "statements", "from", "by", "released", "issued", "comments", "remarks",
-     "report", "spokesman", "spokeswoman", "spokesperson", "of", "tweet", "briefing"]
+    [
+        "a",
+        "an",
+        "the",
+        "statement",
+        "statements",
+        "from",
+        "by",
+        "released",
+        "issued",
+        "comments",
+        "remarks",
+        "report",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "of",
+        "tweet",
+        "briefing",
+    ]
 )
-_AR_SOURCE_SKIP = frozenset(["ما", "بيان", "بيانا", "لبيان", "تصريحات", "تصريح", "ل", "صادر", "الصادر", "عن", "من", "افاد", "ذكر", "اعلن", "قال", "قالت", "ذكرت", "اعلنت", "افادت"])
+_AR_SOURCE_SKIP = frozenset(
+    [
+        "ما",
+        "بيان",
+        "بيانا",
+        "لبيان",
+        "تصريحات",
+        "تصريح",
+        "ل",
+        "صادر",
+        "الصادر",
+        "عن",
+        "من",
+        "افاد",
+        "ذكر",
+        "اعلن",
+        "قال",
+        "قالت",
+        "ذكرت",
+        "اعلنت",
+        "افادت",
+    ]
+)
 _AR_QUOTED = frozenset(["نقل", "نقلت", "ونقل", "ونقلت", "فنقل", "فنقلت"])
 _AR_MASDAR_SKIP = frozenset(["صادر", "الصادر", "صادره", "الصادره", "عن", "من", "ل", "،", ","])
-_AR_NEEDS_COMP = frozenset(["اعلان", "تصريح", "تصريحات", "تاكيد", "قول", "اشاره", "تحذير", "دعوه", "افاده", "حديث"])
-_AR_SV_GAP = frozenset(["قد", "لقد", "كان", "كانت", "وكان", "وكانت", "الذي", "التي", "،", ",", "فقد", "وقد", "ايضا"])
+_AR_NEEDS_COMP = frozenset(
+    ["اعلان", "تصريح", "تصريحات", "تاكيد", "قول", "اشاره", "تحذير", "دعوه", "افاده", "حديث"]
+)
+_AR_SV_GAP = frozenset(
+    ["قد", "لقد", "كان", "كانت", "وكان", "وكانت", "الذي", "التي", "،", ",", "فقد", "وقد", "ايضا"]
+)
 _FORMER = frozenset(
-    ["السابق", "السابقه", "سابق", "سابقه", "الاسبق", "الاسبقه", "اسبق", "former", "ex", "formerly", "erstwhile"]
+    [
+        "السابق",
+        "السابقه",
+        "سابق",
+        "سابقه",
+        "الاسبق",
+        "الاسبقه",
+        "اسبق",
+        "former",
+        "ex",
+        "formerly",
+        "erstwhile",
+    ]
 )
 _AR_SOURCE_NOUNS = frozenset(["تقرير", "بيان", "تغريده", "رساله", "وثيقه", "مذكره", "تقييم", "منشور", "بلاغ"])
-_JOIN_GAP = frozenset([",", "،", "(", ")", "-", "ـ", "the"])
+_JOIN_GAP = frozenset([",", "،", "(", ")", "-", "ـ", "the", "'s"])
 _ORG_KINDS = ("org", "title")
-_WORDS = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+")
+_AR_NOT_VERBS = frozenset(  # sentence openers that are not verbs (prepositions, connectors)
+    """وفي في ومن من وعلى على وبعد بعد وقبل قبل ومع مع وفيما فيما وخلال خلال وبحسب بحسب ووفقا وفقا واثر اثر
+    وعقب عقب ولدى لدى وامام امام بدوره بدورها كما وكما لكن ولكن بينما اما واما ثم""".split()
+)
+_WORDS = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+")
 
 
 @dataclass
@@ -92,6 +157,7 @@ class Context:
     person: str | None
     genders: frozenset[str]
     age: int = 0
+    pronoun_ok: bool = True  # English: may "he said" still refer to this speaker after a silent sentence?
 
 
 @dataclass
@@ -99,6 +165,19 @@ class Unit:
     start: int
     end: int
     sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+_HOME_PLACES = frozenset(["واشنطن", "لندن", "جنيف", "نيويورك"])
+
+
+def _elsewhere(view: list[Token]) -> bool:
+    """Does the unit open with "وفي <place>،" naming a place other than a tracked speaker's seat?"""
+    if len(view) < 3 or view[0].low not in ("في", "وفي"):
+        return False
+    for k in range(2, min(5, len(view))):
+        if view[k].low in ("،", ","):
+            return view[1].low not in _HOME_PLACES and not view[1].low.startswith(("ال", "بيان", "تصريح"))
+    return False
 
 
 def _day(published: object) -> str:
@@ -115,7 +194,7 @@ def _day(published: object) -> str:
 
 
 def _is_ar(tok: Token) -> bool:
-    return "\u0600" <= tok.low[:1] <= "\u06ff"
+    return tok.ar
 
 
 class _Doc:
@@ -129,11 +208,16 @@ class _Doc:
         self.day = day
         self.masked = mask_markup(text)
         self.folded = fold_keep_offsets(self.masked)
+        lowered = self.folded.lower()
+        self.lowered = lowered if len(lowered) == len(self.folded) else self.folded
+        self.has_marks = PLACEHOLDER in self.folded
+        self.has_dots = "." in self.folded
         self.doc_persons: set[str] = set()
         self.ctx: Context | None = None
 
     # --- units ------------------------------------------------------------------------------------
     def units(self) -> list[tuple[Unit, list[tuple[int, int]]]]:
+        """Sentences grouped by the quotations that join them, each with the quotations it overlaps."""
         out: list[tuple[Unit, list[tuple[int, int]]]] = []
         sents = split_sentences(self.masked)
         si = 0
@@ -145,37 +229,47 @@ class _Doc:
                     para_sents.append(sents[si])
                 si += 1
             # an unclosed quotation only spans its own sentence unless the paragraph opens with it
-            fixed = []
-            for qa, qb in quotes:
-                if qb == pb and self.masked[qb - 1] not in "\"»”“'’":
-                    opens_para = not self.masked[pa:qa].strip()
-                    if not opens_para:
-                        own = next((s for s in para_sents if s[0] <= qa < s[1]), None)
-                        if own:
-                            qb = own[1]
-                fixed.append((qa, qb))
-            quotes = fixed
+            if quotes and quotes[-1][1] == pb and self.masked[pb - 1] not in "\"»”“'’":
+                qa, qb = quotes[-1]
+                if self.masked[pa:qa].strip():
+                    own = next((s for s in reversed(para_sents) if s[0] <= qa < s[1]), None)
+                    if own:
+                        quotes[-1] = (qa, own[1])
+            starts = [q[0] for q in quotes]
             cur: Unit | None = None
             for s in para_sents:
-                joined = cur is not None and any(qa < cur.end and qb > s[0] for qa, qb in quotes)
+                joined = False
+                if cur is not None and quotes:
+                    i = bisect.bisect_left(starts, cur.end) - 1
+                    joined = i >= 0 and quotes[i][1] > s[0]
                 if joined and cur is not None and s[1] - cur.start <= MAX_UNIT_CHARS:
                     cur.end = s[1]
                     cur.sentences.append(s)
                 else:
                     cur = Unit(s[0], s[1], [s])
                     out.append((cur, quotes))
+            if quotes:
+                # give each unit only the quotations it overlaps
+                for k in range(len(out) - 1, -1, -1):
+                    unit, qs = out[k]
+                    if qs is not quotes:
+                        break
+                    lo = bisect.bisect_left(starts, unit.start) - 1
+                    hi = bisect.bisect_left(starts, unit.end)
+                    out[k] = (
+                        unit,
+                        [q for q in quotes[max(lo, 0) : hi] if q[0] < unit.end and q[1] > unit.start],
+                    )
         return out
 
     def scan(self, unit: Unit) -> tuple[bool, bool]:
-        """Cheap look at the unit's words: (has a reporting verb or "according to", has a word that can
-        end the name of a tracked speaker)."""
-        seg = self.folded[unit.start:unit.end]
-        if PLACEHOLDER in seg:
-            seg = seg.replace(PLACEHOLDER, "")
-        words = {w.lower() for w in _WORDS.findall(seg)}
-        if "." in seg:
-            words |= {w.replace(".", "") for w in words if "." in w}
-        return not words.isdisjoint(self.reg.triggers), not words.isdisjoint(self.reg.tracked_keys)
+        """Cheap look at the unit's words: (has a reporting verb or "according to", has a word sequence
+        that can end the name of a tracked speaker)."""
+        words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
+        has_trig = not self.reg.triggers.isdisjoint(words)
+        if self.reg.tracked_last.isdisjoint(words):
+            return has_trig, False
+        return has_trig, not self.reg.tracked_keys.isdisjoint(ngrams(words, 3, self.reg.tracked_last))
 
     def note_persons(self, unit: Unit) -> None:
         """Remember people named in full in a unit without speech (their surnames may follow alone)."""
@@ -242,10 +336,15 @@ class _Doc:
         sides: list[set[str]] = []
         for m in ments:
             side = self._side(m[2])
-            if groups and not m[3]:
+            prev_prefix = bool(groups) and groups[-1][-1][2].kind == "prefix"
+            if groups and (not m[3] or (prev_prefix and m[3] in ("ل", "ب"))):
                 prev = groups[-1][-1]
-                gap = view[prev[1]:m[0]]
-                ok = len(gap) <= 2 and all(t.low in _JOIN_GAP for t in gap) and not (m[2].kind == "anaphor" and gap)
+                gap = view[prev[1] : m[0]]
+                ok = (
+                    len(gap) <= 2
+                    and all(t.low in _JOIN_GAP for t in gap)
+                    and not (m[2].kind == "anaphor" and gap)
+                )
                 if ok and gap and any(t.low in (",", "،") for t in gap) and side:
                     # across a comma only an apposition of the same speaker
                     other = {x for x in sides[-1] if x}
@@ -261,7 +360,11 @@ class _Doc:
             np_ = self.resolve_group(view, [(a, b, mm) for a, b, mm, _ in g])
             if np_ is not None:
                 np_.clitic = g[0][3]
-                if np_.j < len(view) and view[np_.j].low == ")" and any(t.low == "(" for t in view[np_.i:np_.j]):
+                if (
+                    np_.j < len(view)
+                    and view[np_.j].low == ")"
+                    and any(t.low == "(" for t in view[np_.i : np_.j])
+                ):
                     np_.j += 1
                 nps[np_.i] = np_
         return nps
@@ -281,11 +384,11 @@ class _Doc:
         core = [(a, b, m) for a, b, m in g if m.kind != "honorific"]
         if not core:
             return None
-        # trim leading/trailing honorific-only parts from the span
         tracked_sp: list[str] = []
         other_sp: list[str] = []
         genders: set[str] = set()
         prefix = None
+        suffix = None
         role = ""
         soft = False
         title_roles: list[tuple[str, str]] = []
@@ -306,6 +409,7 @@ class _Doc:
                 genders.add(self._org_gender(view, a, m))
             elif m.kind == "suffix":
                 role = m.role
+                suffix = m
                 if m.gender:
                     genders.add(m.gender)
             elif m.kind == "person":
@@ -336,18 +440,28 @@ class _Doc:
         if person is not None:
             if person_speaker and reg.is_tracked(person_speaker):
                 speaker = person_speaker
-                if tracked_sp and speaker not in tracked_sp:
-                    speaker = tracked_sp[0]
+                full = any(pm.full and person in pm.persons for pm in person_ms)
+                if tracked_sp and speaker not in tracked_sp and not full:
+                    speaker = tracked_sp[0]  # a bare surname that does not fit the title: trust the title
                 pers_out: str | None = person
                 post = reg.persons[person].post_on(self.day)
-                if prefix is not None and post is not None and post.role != "spokesperson":
-                    pers_out = None  # "a spokesman for <the minister>": the minister is not the speaker
+                spokes = prefix is not None or (suffix is not None and suffix.role == "spokesperson")
+                if spokes and post is not None and post.role != "spokesperson":
+                    pers_out = None  # "a spokesman for <the minister>", "May's spokesman": not the minister
                 gs = {person_gender} if person_gender and prefix is None else genders | {person_gender}
                 if prefix is not None:
                     gs |= genders
                 self.doc_persons.add(person)
-                return NP(i, j, "tracked", speaker, pers_out, frozenset(g for g in gs if g is not None),
-                          soft=soft and not title_roles, personlike=True)
+                return NP(
+                    i,
+                    j,
+                    "tracked",
+                    speaker,
+                    pers_out,
+                    frozenset(g for g in gs if g is not None),
+                    soft=soft and not title_roles,
+                    personlike=True,
+                )
             if tracked_sp and not person_ms[0].full:
                 pass  # a bare surname that does not fit: rely on the title
             else:
@@ -358,7 +472,11 @@ class _Doc:
             if len(set(tracked_sp)) > 1:
                 return NP(i, j, "other", genders=frozenset(genders))
             if other_sp:
-                first = core[0][2] if core[0][2].kind != "prefix" else (core[1][2] if len(core) > 1 else core[0][2])
+                first = (
+                    core[0][2]
+                    if core[0][2].kind != "prefix"
+                    else (core[1][2] if len(core) > 1 else core[0][2])
+                )
                 if first.kind in _ORG_KINDS and not reg.is_tracked(first.speaker):
                     return NP(i, j, "other", first.speaker, genders=frozenset(genders))
             speaker = tracked_sp[0]
@@ -373,8 +491,16 @@ class _Doc:
                 self.doc_persons.add(holder)
                 gs = {p.gender} | ({g for g in genders if g != "n"} if _is_ar(view[i]) else set())
                 return NP(i, j, "tracked", speaker, holder, frozenset(gs), soft=soft, personlike=True)
-            return NP(i, j, "tracked", speaker, None, frozenset(genders or {""}), soft=soft,
-                      personlike=bool(title_roles) or prefix is not None)
+            return NP(
+                i,
+                j,
+                "tracked",
+                speaker,
+                None,
+                frozenset(genders or {""}),
+                soft=soft,
+                personlike=bool(title_roles) or prefix is not None,
+            )
         if other_sp:
             return NP(i, j, "other", other_sp[0], genders=frozenset(genders))
         if anaphors:
@@ -382,10 +508,14 @@ class _Doc:
             if prefix is not None:
                 # "المتحدث باسم الوزارة": the body is the anaphor, the speaker is its spokesperson
                 return NP(i, j, "anaphor", genders=frozenset(genders), refers=a.refers, personlike=True)
-            return NP(i, j, "anaphor", genders=frozenset({a.gender}), refers=a.refers,
-                      personlike=a.gender != "" and "any" not in a.refers)
-        if prefix is not None:
-            return None
+            return NP(
+                i,
+                j,
+                "anaphor",
+                genders=frozenset({a.gender}),
+                refers=a.refers,
+                personlike=a.gender != "" and "any" not in a.refers,
+            )
         return None
 
     def pick_person(self, m: Mention, tracked_sp: list[str], spokes: bool) -> tuple[str, str | None] | None:
@@ -441,13 +571,21 @@ class _Doc:
                     if np_ is not None:
                         out.append(Pair(k, "according", Subject("np", np_)))
                     continue
+                if low in ("جاء", "وجاء") and k + 1 < n and view[k + 1].low == "في":
+                    # "وجاء في بيان للخارجية البريطانية أن ..." / "وجاء في البيان أن ..."
+                    np_ = self._np_after(view, nps, k + 2, _AR_SOURCE_SKIP | _AR_SOURCE_NOUNS)
+                    if np_ is not None:
+                        out.append(Pair(k, "past", Subject("np", np_)))
+                    continue
                 if low in _AR_QUOTED:  # "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"
+                    subj = Subject("unknown")  # without "عن X": someone else passes words on
                     for q in range(k + 1, min(n, k + 10)):
                         if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
                             np_ = nps.get(q + 1) if view[q].low == "عن" else None
                             if np_ is not None:
-                                out.append(Pair(k, "past", Subject("np", np_)))
+                                subj = Subject("np", np_)
                             break
+                    out.append(Pair(k, "past", subj))
                     continue
                 v = lex.verbs.get(low)
                 if v is None:
@@ -467,8 +605,10 @@ class _Doc:
                         out.append(Pair(k, "past", Subject("np", np_, gender)))
                     continue
                 subj = self._ar_subject(view, nps, ends, k, gender, kind)
-                if kind == "imperfect" and not (subj.kind == "np" and subj.np is not None and subj.np.j <= k):
-                    continue  # present tense only in "<speaker> <verb>" headlines
+                if kind == "imperfect" and not (
+                    subj.kind == "np" and subj.np is not None and (subj.np.j <= k or k == 0)
+                ):
+                    continue  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"
                 out.append(Pair(k, kind, subj))
             else:
                 if low == "according" and k + 1 < n and view[k + 1].low == "to":
@@ -477,6 +617,9 @@ class _Doc:
                         out.append(Pair(k, "according", Subject("np", np_)))
                     continue
                 if low == "quoted":  # "Reuters quoted a Pentagon spokesman as saying ..."
+                    if k >= 2 and view[k - 1].low in ("was", "were") and (k - 1) in ends:
+                        out.append(Pair(k, "en", Subject("np", ends[k - 1])))  # "X was quoted as saying"
+                        continue
                     np_ = self._np_after(view, nps, k + 1, _EN_SOURCE_SKIP)
                     if np_ is not None:
                         out.append(Pair(k, "en", Subject("np", np_)))
@@ -486,12 +629,26 @@ class _Doc:
                     if v is not None and low in lex.en_participles:
                         participles.append(Pair(k, "participle", Subject("pronoun")))
                     continue
+                if low in ("called", "calls", "call") and not (
+                    k + 1 < n
+                    and (
+                        view[k + 1].low in ("on", "for", "upon")
+                        or any(t.low == QUOTE for t in view[k + 1 : k + 5])
+                    )
+                ):
+                    continue  # "Blinken called his Turkish counterpart": a phone call, not a statement
                 if k > 0 and view[k - 1].low in ("who", "which", "whom"):
                     continue  # "an official who said ...": embedded speech, not the sentence's speaker
                 subj = self._en_subject(view, nps, ends, k)
                 if subj is None:
                     continue
                 if low in lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
+                    if subj.kind == "unknown" or (
+                        subj.kind == "np" and subj.np and subj.np.status == "other"
+                    ):
+                        out.append(
+                            Pair(k, "weak-other", Subject("unknown"))
+                        )  # someone else acts: a new topic
                     continue
                 out.append(Pair(k, "en", subj))
         if not out and participles and participles[0].k <= 2:
@@ -516,24 +673,34 @@ class _Doc:
         np_ = nps.get(j)
         if np_ is None:
             return None
-        base = low[1:] if low.startswith(("ب", "و")) and low[1:] in _AR_NEEDS_COMP | {"بيان", "تغريده"} else low
+        base = (
+            low[1:] if low.startswith(("ب", "و")) and low[1:] in _AR_NEEDS_COMP | {"بيان", "تغريده"} else low
+        )
         if base in _AR_NEEDS_COMP:
             comp = self.lex.ar_complementizers
-            if not any(t.low in comp or t.low == QUOTE for t in view[np_.j:np_.j + 12]):
+            if not any(t.low in comp or t.low == QUOTE for t in view[np_.j : np_.j + 12]):
                 return None
         return Subject("np", np_)
 
-    def _ar_subject(self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, gender: str,
-                    kind: str) -> Subject:
+    def _ar_subject(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, gender: str, kind: str
+    ) -> Subject:
         lex = self.lex
         n = len(view)
         j = k + 1
         vs: Subject | None = None
         if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender)
+            if nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
+                # "وقال وزير الخارجية عادل الجبير": someone else, unless a long title ends in a tracked name
+                vs = self._appositive(view, nps, j + 1, gender)
         elif j < n and j in nps:
             vs = Subject("unknown", gender=gender)
-        elif j < n and view[j].low in _AR_SOURCE_NOUNS and (src := self._np_after(view, nps, j + 1, _AR_SOURCE_SKIP)):
+        elif (
+            j < n
+            and view[j].low in _AR_SOURCE_NOUNS
+            and (src := self._np_after(view, nps, j + 1, _AR_SOURCE_SKIP))
+        ):
             vs = Subject("np", src, gender)  # "وأشار تقرير للخارجية الأمريكية إلى ..."
         elif j >= n or view[j].low in lex.ar_no_subject or view[j].low == QUOTE or not _is_ar(view[j]):
             jj = j
@@ -558,6 +725,23 @@ class _Doc:
                 return Subject("np", ends[b], gender)
         return vs
 
+    def _name_follows(self, view: list[Token], j: int) -> bool:
+        """Does an unknown word (most likely a name) follow position ``j``?"""
+        if j >= len(view):
+            return False
+        tok = view[j]
+        low = tok.low
+        lex = self.lex
+        if not _is_ar(tok):
+            return bool(tok.case[:1].isupper()) and low not in lex.en_fillers and low not in lex.verbs
+        return not (
+            low in lex.ar_no_subject
+            or low in lex.ar_fillers
+            or low in lex.ar_complementizers
+            or low in lex.verbs
+            or low in _AR_SOURCE_NOUNS
+        )
+
     def _appositive(self, view: list[Token], nps: dict[int, NP], j: int, gender: str) -> Subject:
         """'قال محمد النسور، مدير مكتب ... في مفوضية ...': an unknown name, a comma, a post at a body."""
         comp = self.lex.ar_complementizers
@@ -570,24 +754,50 @@ class _Doc:
                 saw_comma = True
             np_ = nps.get(jj)
             if np_ is not None:
+                if (
+                    np_.status == "tracked"
+                    and np_.person is not None
+                    and self.reg.persons[np_.person].post_on(self.day) is not None
+                    and np_.j < len(view)
+                    and view[np_.j].low in (",", "،", *comp)
+                ):
+                    return Subject(
+                        "np", np_, gender
+                    )  # "المسؤول الإداري ... في الحكومة البريطانية مارك لوكوك، أن"
                 if saw_comma and np_.status == "tracked" and jj > j + 1:
                     prev = view[jj - 1].low
                     if prev in ("في", "لدى", "ب", "باسم") or view[jj].low.startswith(("ب", "ل")):
-                        return Subject("np", NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders), gender)
-                break
+                        return Subject(
+                            "np", NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders), gender
+                        )
+                if np_.status != "tracked":
+                    break
         return Subject("unknown", gender=gender)
 
-    def _en_subject(self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int) -> Subject | None:
+    def _en_subject(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int
+    ) -> Subject | None:
         lex = self.lex
         b = k
         steps = 0
-        while b - 1 >= 0 and steps < 5 and b not in ends and (
-            view[b - 1].low in lex.en_fillers or (view[b - 1].low.endswith("ly") and len(view[b - 1].low) > 3)
+        while (
+            b - 1 >= 0
+            and steps < 5
+            and b not in ends
+            and (
+                view[b - 1].low in lex.en_fillers
+                or (view[b - 1].low.endswith("ly") and len(view[b - 1].low) > 3)
+            )
         ):
             b -= 1
             steps += 1
         if b in ends:
             return Subject("np", ends[b])
+        if b - 1 >= 0 and b - 2 >= 0 and (b - 1) not in ends and view[b - 1].case[:1].isupper():
+            # "the minister Sergei Shoigu said": an anaphor followed by an unknown name is someone else
+            for e, np_ in ends.items():
+                if np_.status == "anaphor" and e <= b - 1 and all(t.case[:1].isupper() for t in view[e:b]):
+                    return Subject("unknown")
         if b - 1 >= 0:
             prev = view[b - 1].low
             if prev in lex.en_pronouns:
@@ -600,11 +810,15 @@ class _Doc:
                     if view[p].low == "," and p in ends:
                         return Subject("np", ends[p])
                     if view[p].low == ",":
+                        if p >= 1 and view[p - 1].case[:1].isupper() and view[p - 1].low != QUOTE:
+                            return Subject("unknown")  # "Zelenskiy, speaking in Kyiv, thanked ..."
                         break
         # "said X" after a quotation or a comma
         before = view[k - 1].low if k > 0 else ""
         if k == 0 or before in (",", QUOTE, ":") or view[k - 1].low == QUOTE:
             j = k + 1
+            if j + 1 < len(view) and view[j].low in ("a", "an", "the") and j + 1 in nps:
+                j += 1  # '"...," said a State Department spokesperson'
             if j < len(view) and j in nps:
                 return Subject("np", nps[j])
             if j < len(view) and view[j].low in lex.en_pronouns:
@@ -639,9 +853,11 @@ class _Doc:
                 return None
             person = c.person if np_.personlike else None
             return Context(c.speaker, c.tracked, person, c.genders | ({ag} if ag else set()))
-        # pronoun
+        # pronoun: only right after the speaker (at most one sentence without speech in between)
         c = local or self.ctx
-        if c is None or c.age > MAX_CONTEXT_AGE:
+        if c is None or c.age > (MAX_PRONOUN_AGE if self.lang == "en" else MAX_PRONOUN_AGE_AR):
+            return None
+        if c.age and not c.pronoun_ok and local is None:
             return None
         g = subj.gender
         if g == "p":
@@ -650,26 +866,59 @@ class _Doc:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
 
-    def attribute(self, view: list[Token], pairs: list[Pair]) -> list[tuple[int, Context | None]]:
+    def attribute(
+        self, view: list[Token], pairs: list[Pair], nps: dict[int, NP]
+    ) -> list[tuple[int, Context | None]]:
         """Speakers for the unit: [(first view index of the clause, context or None)]."""
         if not pairs:
             return []
         lang_en = self.lang == "en"
         main_pairs = [p for p in pairs if p.verb_kind != "according"] or pairs
+        if not lang_en and _elsewhere(view):
+            # "وفي القاهرة، أدانت الخارجية ...": a bare anaphor after a new place is someone else
+            main_pairs = [
+                Pair(p.k, p.verb_kind, Subject("unknown", gender=p.subject.gender))
+                if p.subject.kind == "np" and p.subject.np is not None and p.subject.np.status == "anaphor"
+                else p
+                for p in main_pairs
+            ]
         chosen = main_pairs[0]
-        first = self.resolve(chosen.subject, None)
+        local0 = None
+        if (
+            chosen.subject.kind == "pronoun"
+            and chosen.k > 1
+            and not lang_en
+            and view
+            and view[0].low not in _AR_NOT_VERBS
+            and 1 in nps
+            and not nps[1].clitic
+            and nps[1].status in ("tracked", "other")
+        ):
+            # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...": the sentence's subject speaks
+            local0 = self.resolve(Subject("np", nps[1]), None)
+        first = self.resolve(chosen.subject, local0)
         if lang_en:
             n = len(view)
             for p in main_pairs:
                 if p.k >= n - 10 and p.subject.kind in ("np", "pronoun"):
                     start = min(p.k, p.subject.np.i if p.subject.np else p.k)
-                    if any(t.low in (",", QUOTE) for t in view[max(0, start - 3):start]):
+                    if (
+                        start > 0
+                        and p.subject.kind == "pronoun"
+                        and p.k > 0
+                        and view[p.k - 1].low in self.lex.en_pronouns
+                    ):
+                        start = p.k - 1
+                    while start > 0 and view[start - 1].low in ("the", "a", "an"):
+                        start -= 1
+                    # '"...," X said' / '..., said X' closes the sentence: X speaks for all of it
+                    if start > 0 and view[start - 1].low in (",", QUOTE):
                         local = first if p is not chosen else None
                         return [(0, self.resolve(p.subject, local))]
         clauses = [(0, first)]
         local = first
         for p in main_pairs[1:]:
-            if p.k <= chosen.k:
+            if p.k <= chosen.k or p.verb_kind == "weak-other":
                 continue
             c = self.resolve(p.subject, local)
             if c is None:
@@ -682,9 +931,11 @@ class _Doc:
                 continue
             if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
                 if local.person is None and c.person is not None and c.tracked:
+                    # "a Pentagon spokesman denied ..., and Commander Sean Robertson said ...": named
                     local = Context(c.speaker, True, c.person, local.genders | c.genders)
                     clauses[-1] = (clauses[-1][0], local)
                 elif chosen.subject.np is not None and chosen.subject.np.soft and c.person is not None:
+                    # "the US ambassador announced ... with Secretary Pompeo, who commented ...": the latter
                     local = Context(c.speaker, c.tracked, c.person, c.genders)
                     clauses[-1] = (clauses[-1][0], local)
                 continue
@@ -704,13 +955,90 @@ class _Doc:
         return clauses
 
 
+_LABEL_BEFORE = frozenset(
+    [
+        "ل",
+        "لصحيفه",
+        "صحيفه",
+        "وكاله",
+        "لوكاله",
+        "قناه",
+        "لقناه",
+        "موقع",
+        "لموقع",
+        "برنامج",
+        "لبرنامج",
+        "وفق",
+        "حسب",
+        "بحسب",
+        "منصه",
+        "شبكه",
+        "لشبكه",
+        "مجله",
+        "لمجله",
+        "تطبيق",
+        "حساب",
+        "تلفزيون",
+        "لتلفزيون",
+        "اذاعه",
+        "لاذاعه",
+        "newspaper",
+        "agency",
+        "channel",
+        "program",
+        "programme",
+        "show",
+        "magazine",
+        "website",
+        "platform",
+        "app",
+    ]
+)
+
+
+def _is_label(doc: _Doc, qa: int, qb: int) -> bool:
+    """A short quoted name after "لـ"/"صحيفة"/"موقع" ... (a newspaper, a programme): not quoted speech."""
+    inner = doc.masked[qa + 1 : qb - 1].split()
+    if not inner or len(inner) > 3:
+        return False
+    before = doc.folded[max(0, qa - 20) : qa].replace(PLACEHOLDER, "").split()
+    if not before or before[-1].lower() not in _LABEL_BEFORE:
+        return False
+    if before[-1] != "ل":
+        return True
+    # "لـ«الشرق الأوسط»، إن ...": the reporting clause goes on after a bare "لـ" + name
+    after = doc.folded[qb : qb + 12].replace(PLACEHOLDER, "").split()
+    return bool(after) and (
+        after[0][:1] in ("،", ",", ":") or after[0] in ("ان", "إن", "أن", "انه", "إنه", "أنه")
+    )
+
+
+def _age(doc: _Doc, unit: Unit) -> None:
+    """A unit without speech: the current speaker grows older.  In English a later bare "he said" may
+    still refer to them only if this unit names that person again ("..., Howe was asked ...")."""
+    ctx = doc.ctx
+    if ctx is None:
+        return
+    ctx.age += len(unit.sentences)
+    if doc.lang == "en" and ctx.pronoun_ok:
+        person = doc.reg.persons.get(ctx.person or "")
+        names = (
+            {w.lower() for n in (person.surnames_en + person.names_en) for w in n.split()}
+            if person
+            else set()
+        )
+        ctx.pronoun_ok = bool(names) and not names.isdisjoint(
+            scan_words(doc.lowered, unit.start, unit.end)[:25]
+        )
+
+
 def _outside_is_empty(text: str, unit: Unit, qs: list[tuple[int, int]]) -> bool:
     pos = unit.start
     for qa, qb in qs:
-        if any(ch.isalnum() for ch in text[pos:max(pos, qa)]):
+        if any(ch.isalnum() for ch in text[pos : max(pos, qa)]):
             return False
         pos = max(pos, qb)
-    return not any(ch.isalnum() for ch in text[pos:unit.end])
+    return not any(ch.isalnum() for ch in text[pos : unit.end])
 
 
 def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
@@ -728,13 +1056,12 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
         clauses: list[tuple[int, Context | None]] = []
         if not pure_quote:
             has_trig, has_tracked = doc.scan(unit)
-            if not has_trig and has_tracked and ":" in doc.masked[unit.start:unit.start + 60]:
+            if not has_trig and has_tracked and ":" in doc.masked[unit.start : unit.start + 60]:
                 has_trig = True  # headline "بلينكن: ..."
             if not has_trig:
                 if has_tracked:
                     doc.note_persons(unit)
-                if doc.ctx is not None:
-                    doc.ctx.age += len(unit.sentences)
+                _age(doc, unit)
                 continue
             if not has_tracked and (doc.ctx is None or not doc.ctx.tracked):
                 # speech, but nobody from the registry and no tracked speaker to continue: not tracked
@@ -746,12 +1073,11 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
             ments = doc.mentions(view)
             nps = doc.noun_phrases(view, ments)
             prs = doc.pairs(view, nps)
-            clauses = doc.attribute(view, prs)
+            clauses = doc.attribute(view, prs, nps)
         elif prev_unit_statement is not None and prev_unit_statement[0] == unit_no - 1:
             clauses = [(0, prev_unit_statement[1])]
         if not clauses:
-            if doc.ctx is not None:
-                doc.ctx.age += len(unit.sentences)
+            _age(doc, unit)
             continue
         for ci, (vi, c) in enumerate(clauses):
             a = unit.start if vi == 0 else view[vi].start
@@ -768,22 +1094,32 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
                     e2 -= 1
                 if e2 - s2 < 3:
                     continue
-                inner = [(qa, qb) for qa, qb in qs if qa < e2 and qb > s2]
+                inner = [(qa, qb) for qa, qb in qs if qa < e2 and qb > s2 and not _is_label(doc, qa, qb)]
                 quotes_txt = tuple(
-                    text[max(qa, s2) + (1 if qa >= s2 else 0):min(qb, e2) - (1 if qb <= e2 else 0)].strip()
+                    text[max(qa, s2) + (1 if qa >= s2 else 0) : min(qb, e2) - (1 if qb <= e2 else 0)].strip()
                     for qa, qb in inner
                 )
                 quotes_txt = tuple(q for q in quotes_txt if q)
                 stext = text[s2:e2]
-                out.append(Statement(
-                    speaker=c.speaker, person=c.person, kind="direct" if inner else "reported",
-                    start=s2, end=e2, text=stext, quotes=quotes_txt,
-                    reaction=classify(stext, lang, reg.lexicon),
-                ))
+                out.append(
+                    Statement(
+                        speaker=c.speaker,
+                        person=c.person,
+                        kind="direct" if inner else "reported",
+                        start=s2,
+                        end=e2,
+                        text=stext,
+                        quotes=quotes_txt,
+                        reaction=classify(
+                            stext, lang, reg.lexicon, doc.lowered[s2:e2].replace(PLACEHOLDER, "")
+                        ),
+                    )
+                )
         last = clauses[-1][1]
         if last is not None:
             doc.ctx = Context(last.speaker, last.tracked, last.person, last.genders, 0)
-            prev_unit_statement = (unit_no, last) if (last.tracked and qs) else None
+            ends_colon = doc.masked[unit.start : unit.end].rstrip().endswith(":")
+            prev_unit_statement = (unit_no, last) if (last.tracked and (qs or ends_colon)) else None
         else:
             doc.ctx = None
             prev_unit_statement = None

@@ -32,11 +32,11 @@ def _patterns(lex: Lexicon) -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]
     return _COMPILED[key]
 
 
-def classify(text: str, lang: str, lex: Lexicon) -> str:
+def classify(text: str, lang: str, lex: Lexicon, folded: str | None = None) -> str:
     """The reaction type whose keyword appears first in ``text`` (at one position, the lexicon's order
-    decides); ``other`` when none appears."""
+    decides); ``other`` when none appears.  ``folded``: the text already folded and lower-cased."""
     pat, order = _patterns(lex)["ar" if lang == "ar" else "en"]
-    m = pat.search(fold(text))
+    m = pat.search(folded if folded is not None else fold(text))
     if not m or not m.lastgroup:
         return "other"
     return order[int(m.lastgroup[1:])]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Person, Post, Speaker
-from .text import fold, tokenize
+from .text import fold, fold_keep_offsets, scan_words, tokenize
 
 DATA_DIR = Path(__file__).resolve().parent
 SPEAKERS_FILE = DATA_DIR / "speakers.toml"
@@ -61,7 +61,11 @@ class PhraseIndex:
                 if m.kind == "person" and mention.kind == "person":
                     merged = tuple(dict.fromkeys(m.persons + mention.persons))
                     g = m.gender if m.gender == mention.gender else ""
-                    bucket[i] = (s, cs, Mention("person", persons=merged, full=m.full and mention.full, gender=g))
+                    bucket[i] = (
+                        s,
+                        cs,
+                        Mention("person", persons=merged, full=m.full and mention.full, gender=g),
+                    )
                 return
         bucket.append((seq, case_sensitive, mention))
         self.max_len = max(self.max_len, len(seq))
@@ -80,7 +84,7 @@ class PhraseIndex:
         if "\u0600" <= first[:1] <= "\u06ff":
             for cl in ARABIC_CLITICS:
                 if first.startswith(cl) and len(first) > len(cl) + 1:
-                    rest = first[len(cl):]
+                    rest = first[len(cl) :]
                     if cl.endswith("ال"):
                         rest = "ال" + rest
                     if rest in self.entries:
@@ -107,8 +111,14 @@ class PhraseIndex:
                 for k in range(n):
                     tok = toks[i + k]
                     want = seq[k]
-                    got = (tok.case if cs else tok.low) if k else (key if not cs else _strip_case(tok.case, clitic))
-                    if got != want and not (cs and len(got) > 1 and got.isupper() and got.capitalize() == want):
+                    got = (
+                        (tok.case if cs else tok.low)
+                        if k
+                        else (key if not cs else _strip_case(tok.case, clitic))
+                    )
+                    if got != want and not (
+                        cs and len(got) > 1 and got.isupper() and got.capitalize() == want
+                    ):
                         ok = False  # (an ALL-CAPS headline word may stand for a capitalised name)
                         break
                 if ok:
@@ -119,7 +129,7 @@ class PhraseIndex:
 def _strip_case(word: str, clitic: str) -> str:
     if not clitic:
         return word
-    rest = word[len(clitic):]
+    rest = word[len(clitic) :]
     return ("ال" + rest) if clitic.endswith("ال") else rest
 
 
@@ -136,7 +146,9 @@ def _variants(phrase: str, pairs: list[tuple[str, str]]) -> set[str]:
 
 @dataclass
 class Lexicon:
-    verbs: dict[str, tuple[str, str]]  # folded token -> (gender m/f/p/"", form: past|imperfect|participle|masdar|en)
+    verbs: dict[
+        str, tuple[str, str]
+    ]  # folded token -> (gender m/f/p/"", form: past|imperfect|participle|masdar|en)
     en_weak: frozenset[str]
     en_participles: frozenset[str]
     ar_no_subject: frozenset[str]
@@ -158,7 +170,9 @@ class Registry:
         self.persons: dict[str, Person] = {}
         self.unique_roles: frozenset[str] = frozenset()
         self.index = PhraseIndex()
-        self.tracked_keys: set[str] = set()  # last words of phrases that can name a tracked speaker
+        self.tracked_keys: set[str] = set()  # last 1-3 words of phrases that can name a tracked speaker
+        self.tracked_last: set[str] = set()  # the last word of each of those
+        self._relevant: list[list[str]] = []
         self._resolve: dict[str, str] = {}
         self._build(speakers_data, lexicon_data)
 
@@ -186,7 +200,8 @@ class Registry:
         if role not in self.unique_roles:
             return None
         found = [
-            p.id for p in self.persons.values()
+            p.id
+            for p in self.persons.values()
             if any(po.speaker == speaker and po.role == role and po.covers(day) for po in p.posts)
         ]
         return found[0] if len(found) == 1 else None
@@ -244,7 +259,9 @@ class Registry:
                     g = t.get("gender", "")
                     if g not in GENDERS:
                         raise RegistryError(f"{tw}: 'gender' must be one of 'm', 'f', ''")
-                    m = Mention("title", speaker=sid, role=_req_str(t, "role", tw), gender=g, soft=bool(t.get("soft")))
+                    m = Mention(
+                        "title", speaker=sid, role=_req_str(t, "role", tw), gender=g, soft=bool(t.get("soft"))
+                    )
                     self._add(_req_str(t, "text", tw), m, pairs)
 
         for i, raw in enumerate(_get(sdata, "person", list, src, [])):
@@ -278,7 +295,9 @@ class Registry:
                         try:
                             _dt.date.fromisoformat(val)
                         except ValueError:
-                            raise RegistryError(f"{pw}: '{label}' = {val!r} is not an ISO date (YYYY-MM-DD)") from None
+                            raise RegistryError(
+                                f"{pw}: '{label}' = {val!r} is not an ISO date (YYYY-MM-DD)"
+                            ) from None
                 if start and end and end < start:
                     raise RegistryError(f"{pw}: 'to' is before 'from'")
                 posts.append(Post(spk, _req_str(po, "role", pw), start, end))
@@ -290,22 +309,53 @@ class Registry:
                 raise RegistryError(f"{where}: 'surname_alone' and 'surname_alone_ar' must be true or false")
             ar = lambda s: any("\u0600" <= c <= "\u06ff" for c in s)  # noqa: E731
             person = Person(
-                id=pid, gender=gender,
-                names_en=tuple(n for n in names if not ar(n)), names_ar=tuple(n for n in names if ar(n)),
-                surnames_en=tuple(n for n in surnames if not ar(n)), surnames_ar=tuple(n for n in surnames if ar(n)),
-                surname_alone=alone, surname_alone_ar=alone_ar, posts=tuple(posts),
+                id=pid,
+                gender=gender,
+                names_en=tuple(n for n in names if not ar(n)),
+                names_ar=tuple(n for n in names if ar(n)),
+                surnames_en=tuple(n for n in surnames if not ar(n)),
+                surnames_ar=tuple(n for n in surnames if ar(n)),
+                surname_alone=alone,
+                surname_alone_ar=alone_ar,
+                posts=tuple(posts),
             )
             self.persons[pid] = person
             for n in names:
-                self._add(n, Mention("person", persons=(pid,), full=True, gender=gender), pairs, case=not ar(n))
+                self._add(
+                    n, Mention("person", persons=(pid,), full=True, gender=gender), pairs, case=not ar(n)
+                )
             for n in surnames:
-                self._add(n, Mention("person", persons=(pid,), full=False, gender=gender), pairs, case=not ar(n))
+                self._add(
+                    n, Mention("person", persons=(pid,), full=False, gender=gender), pairs, case=not ar(n)
+                )
 
         self.lexicon = self._build_lexicon(ldata, pairs)
+        self._build_tracked_keys(pairs)
         # words whose presence makes a sentence worth analysing, and first words of full names
         self.triggers = frozenset(self.lexicon.verbs) | frozenset(
-            fold(w) for w in ("according", "quoted", "نقل", "نقلت", "ونقل", "ونقلت", "بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "ووفقا", "وفق", "ووفق",
-                              "طبقا", "وطبقا", "نقلا", "ونقلا")
+            fold(w)
+            for w in (
+                "according",
+                "quoted",
+                "جاء",
+                "وجاء",
+                "نقل",
+                "نقلت",
+                "ونقل",
+                "ونقلت",
+                "بحسب",
+                "حسب",
+                "وبحسب",
+                "وحسب",
+                "وفقا",
+                "ووفقا",
+                "وفق",
+                "ووفق",
+                "طبقا",
+                "وطبقا",
+                "نقلا",
+                "ونقلا",
+            )
         )
         firsts: set[str] = set()
         for p in self.persons.values():
@@ -323,17 +373,11 @@ class Registry:
             and any(self.is_tracked(po.speaker) for pid in mention.persons for po in self.persons[pid].posts)
         )
         if relevant:
-            toks = tokenize(fold(phrase) if any("\u0600" <= c <= "\u06ff" for c in phrase) else phrase)
-            if toks:
-                # the last word must be present for the phrase to match: a cheap, selective test
-                for v in _variants(toks[-1].low, pairs):
-                    self.tracked_keys.add(v)
-                    if len(toks) == 1 and "\u0600" <= v[:1] <= "\u06ff":  # with a proclitic
-                        for cl in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك"):
-                            self.tracked_keys.add(cl + v)
-                        if v.startswith("ال"):
-                            self.tracked_keys.add("ل" + v[1:])
-                            self.tracked_keys.add("ول" + v[1:])
+            words = scan_words(
+                fold_keep_offsets(fold(phrase) if any("\u0600" <= c <= "\u06ff" for c in phrase) else phrase)
+            )
+            if words:
+                self._relevant.append(words)
         if any("\u0600" <= c <= "\u06ff" for c in phrase):
             for v in _variants(fold(phrase), pairs):
                 self.index.add(v, mention)
@@ -341,6 +385,25 @@ class Registry:
             # phrases with an acronym ("UN", "WHO", "DoD") are matched case-sensitively
             acronym = any(sum(c.isupper() for c in w) >= 2 for w in phrase.replace(".", "").split())
             self.index.add(phrase, mention, case_sensitive=case or acronym)
+
+    def _build_tracked_keys(self, pairs: list[tuple[str, str]]) -> None:
+        """For each phrase that can name a tracked speaker, its last (up to) three words: a sentence
+        without any of these word sequences cannot name a tracked speaker (a cheap, selective test)."""
+        for words in self._relevant:
+            tail = words[-3:]
+            firsts = [tail[0]]
+            if (
+                len(words) <= 3 and "\u0600" <= tail[0][:1] <= "\u06ff"
+            ):  # the first word may carry a proclitic
+                w = tail[0]
+                firsts += [cl + w for cl in ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك", "وك")]
+                if w.startswith("ال"):
+                    firsts += ["ل" + w[1:], "ول" + w[1:], "فل" + w[1:]]
+            for first in firsts:
+                for v in _variants(" ".join([first, *tail[1:]]), pairs):
+                    self.tracked_keys.add(v)
+                    self.tracked_last.add(v.rsplit(" ", 1)[-1])
+        self._relevant = []
 
     def _build_lexicon(self, ldata: dict[str, Any], pairs: list[tuple[str, str]]) -> Lexicon:
         src = "lexicon.toml"
@@ -438,15 +501,20 @@ class Registry:
                 pron[w.lower()] = g
         return Lexicon(
             verbs=verbs,
-            en_weak=frozenset(w.lower() for w in _str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")),
+            en_weak=frozenset(
+                w.lower() for w in _str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")
+            ),
             en_participles=frozenset(
-                w.lower() for w in _str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
+                w.lower()
+                for w in _str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
             ),
             ar_no_subject=fl("ar_no_subject"),
             ar_fillers=fl("ar_fillers"),
             ar_complementizers=fl("ar_complementizers"),
             ar_connectors=fl("ar_clause_connectors"),
-            en_fillers=frozenset(w.lower() for w in _str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")),
+            en_fillers=frozenset(
+                w.lower() for w in _str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")
+            ),
             en_pronouns=pron,
             reactions=reactions,
             reaction_order=order,
@@ -492,7 +560,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise RegistryError(f"{path}: cannot read: {e}") from None
 
 
-def build_registry(speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None) -> Registry:
+def build_registry(
+    speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None
+) -> Registry:
     """Load and validate the two data files (uncached)."""
     sp = Path(speakers_path) if speakers_path else SPEAKERS_FILE
     lp = Path(lexicon_path) if lexicon_path else LEXICON_FILE
@@ -504,6 +574,8 @@ def _cached(speakers_path: str, lexicon_path: str) -> Registry:
     return build_registry(speakers_path or None, lexicon_path or None)
 
 
-def load_registry(speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None) -> Registry:
+def load_registry(
+    speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None
+) -> Registry:
     """The registry, loaded and validated once per pair of paths (cached)."""
     return _cached(str(speakers_path or ""), str(lexicon_path or ""))

@@ -10,29 +10,73 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 # --- folding -------------------------------------------------------------------------------------
 
 _DELETE = (
     [chr(c) for c in range(0x064B, 0x0660)]  # harakat, shadda, sukun, ...
-    + ["\u0670", "\u0640", "\u06E1", "\u06ED"]  # superscript alef, tatweel, small marks
+    + ["\u0670", "\u0640", "\u06e1", "\u06ed"]  # superscript alef, tatweel, small marks
     + ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\ufeff", "\u061c", "\u00ad"]
 )
 _MAP = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
-    "ة": "ه", "ۀ": "ه", "ە": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ئ": "ي",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ە": "ه",
     "ؤ": "و",
-    "ک": "ك", "ڪ": "ك", "گ": "ك",
-    "پ": "ب", "چ": "ج", "ڤ": "ف", "ژ": "ز",
-    "«": '"', "»": '"', "“": '"', "”": '"', "„": '"', "‟": '"', "〝": '"', "〞": '"', "＂": '"',
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "`": "'", "´": "'",
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
-    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2008": " ",
-    "\t": " ", "#": " ", "_": " ",
-    "–": "-", "—": "-", "‒": "-", "―": "-", "−": "-",
-    "٬": ",", "٫": ".",
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "پ": "ب",
+    "چ": "ج",
+    "ڤ": "ف",
+    "ژ": "ز",
+    "«": '"',
+    "»": '"',
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "‟": '"',
+    "〝": '"',
+    "〞": '"',
+    "＂": '"',
+    "‘": "'",
+    "’": "'",
+    "‚": "'",
+    "‛": "'",
+    "`": "'",
+    "´": "'",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u3000": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2008": " ",
+    "\t": " ",
+    "#": " ",
+    "_": " ",
+    "–": "-",
+    "—": "-",
+    "‒": "-",
+    "―": "-",
+    "−": "-",
+    "٬": ",",
+    "٫": ".",
 }
 for _i in range(10):
     _MAP[chr(0x0660 + _i)] = str(_i)
@@ -69,10 +113,10 @@ _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
 def detect_language(text: str) -> str:
-    """``ar`` when Arabic letters make up at least 30% of the letters (first 3,000 characters), else ``en``."""
+    """``ar`` when Arabic letters are at least 30% of the letters (first 1,500 characters), else ``en``."""
     if not isinstance(text, str) or not text:
         return "en"
-    sample = text[:3000]
+    sample = text[:1500]
     ar = len(_ARABIC_LETTER.findall(sample))
     la = len(_LATIN_LETTER.findall(sample))
     if ar + la == 0:
@@ -105,23 +149,23 @@ _ABBREV = frozenset(
     inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est mt ft u.s
     e.g i.e""".split()
 )
-_TERMINATOR = re.compile(
-    r"(?<=\S)([.!?؟]+|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])"
-)
+_TERMINATOR = re.compile(r"([.!?؟]+|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
 def _is_boundary(para: str, m: re.Match[str]) -> bool:
+    if m.start() == 0 or para[m.start() - 1].isspace():
+        return False  # " ..." or a stray mark after a space: not a sentence end
     punct = m.group(1)
     after = m.end()
     if m.group(3) is None:  # no space after: only when Arabic (or a quote) follows directly
         return after < len(para) and not ("A" <= para[after] <= "z")
     if punct != ".":
         return True
-    rest = para[after:].lstrip()
-    if not rest:
+    rest = para[after : after + 40].lstrip()
+    if not rest or "\u0600" <= rest[0] <= "\u06ff":
         return True
-    wb = _WORD_BEFORE.search(para, 0, m.start())
+    wb = _WORD_BEFORE.search(para, max(0, m.start() - 40), m.start())
     if wb:
         word = wb.group(1).lower().rstrip(".")
         nxt = rest[0]
@@ -255,12 +299,20 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(slots=True)
 class Token:
-    start: int  # offsets in the original text
-    end: int
-    low: str  # folded, lower case
-    case: str  # folded, case kept
+    """A word or punctuation mark: offsets in the original text, folded lower-case and cased forms."""
+
+    __slots__ = ("start", "end", "low", "case", "ar")
+
+    def __init__(self, start: int, end: int, low: str, case: str) -> None:
+        self.start = start
+        self.end = end
+        self.low = low
+        self.case = case
+        self.ar = "\u0600" <= case[0] <= "\u06ff"  # an Arabic word
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.case!r})"
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Token]:
@@ -270,15 +322,63 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
     if end is None:
         end = len(text)
     toks: list[Token] = []
+    append = toks.append
     for m in _TOKEN.finditer(folded, start, end):
         case = m.group()
         if PLACEHOLDER in case:
             case = case.replace(PLACEHOLDER, "")
             if not case:
                 continue
-        elif case[0] == " ":
+        elif case == " ":
             continue
-        if len(case) > 2 and case[1] == "." and case[-1] == ".":
+        elif case[-1] == "." and len(case) > 2 and case[1] == ".":
             case = case.replace(".", "")
-        toks.append(Token(m.start(), m.end(), case.lower(), case))
+        a, b = m.span()
+        if case[-2:] == "'s" and len(case) > 3 and case[0] < "\u0600":  # English possessive: two tokens
+            append(Token(a, b - 2, case[:-2].lower(), case[:-2]))
+            append(Token(b - 2, b, "'s", "'s"))
+            continue
+        append(Token(a, b, case if "\u0600" <= case[0] <= "\u06ff" else case.lower(), case))
     return toks
+
+
+_SCAN_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*")
+
+
+_SCAN_FIX = re.compile(r"[A-Za-z]\.[A-Za-z]")
+
+
+def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: bool = False) -> list[str]:
+    """Lower-case words of folded text (placeholders dropped, "u.s." -> "us", possessive "'s" dropped):
+    the same words for registry phrases and for text, so that cheap set tests agree with full matching."""
+    seg = folded[start : len(folded) if end is None else end]
+    if PLACEHOLDER in seg:
+        seg = seg.replace(PLACEHOLDER, "")
+    if not lowered:
+        seg = seg.lower()
+    words = _SCAN_WORD.findall(seg)
+    if "'" in seg or ("." in seg and _SCAN_FIX.search(seg)):
+        words = [_fix_word(w) for w in words]
+    return words
+
+
+def _fix_word(w: str) -> str:
+    if "." in w:
+        w = w.replace(".", "")
+    if w.endswith("'s") and len(w) > 3:
+        w = w[:-2]
+    return w
+
+
+def ngrams(words: list[str], n: int = 3, last: frozenset[str] | set[str] | None = None) -> set[str]:
+    """The 1..n-grams of ``words`` joined by spaces (only those ending in a word of ``last`` if given)."""
+    grams: set[str] = set()
+    for i, w in enumerate(words):
+        if last is not None and w not in last:
+            continue
+        grams.add(w)
+        for k in range(1, n):
+            if i - k < 0:
+                break
+            grams.add(" ".join(words[i - k : i + 1]))
+    return grams

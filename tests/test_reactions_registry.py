@@ -14,7 +14,9 @@ def test_the_four_tracked_speakers_with_flags_and_names():
     reg = load_registry()
     assert {s.id for s in reg.tracked} == TRACKED
     flags = {s.id: s.flag for s in reg.tracked}
-    assert flags["us-state-department"] == "🇺🇸" and flags["uk-government"] == "🇬🇧" and flags["un-ohchr"] == "🇺🇳"
+    assert (
+        flags["us-state-department"] == "🇺🇸" and flags["uk-government"] == "🇬🇧" and flags["un-ohchr"] == "🇺🇳"
+    )
     for s in reg.tracked:
         assert s.name_en and s.name_ar and s.aliases
 
@@ -85,14 +87,19 @@ def test_missing_file_gives_a_clear_error(tmp_path: Path):
 
 
 def test_a_post_naming_an_unknown_speaker_is_reported(tmp_path: Path):
-    path = _broken(tmp_path, 'speaker = "us-pentagon", role = "secretary", from = "2017-01-20"',
-                   'speaker = "us-pentagone", role = "secretary", from = "2017-01-20"')
+    path = _broken(
+        tmp_path,
+        'speaker = "us-pentagon", role = "secretary", from = "2017-01-20"',
+        'speaker = "us-pentagone", role = "secretary", from = "2017-01-20"',
+    )
     with pytest.raises(RegistryError, match=r"james-mattis.*unknown speaker 'us-pentagone'"):
         build_registry(path, LEXICON_FILE)
 
 
 def test_a_bad_date_is_reported(tmp_path: Path):
-    path = _broken(tmp_path, 'from = "2021-01-26", to = "2025-01-20"', 'from = "26/01/2021", to = "2025-01-20"')
+    path = _broken(
+        tmp_path, 'from = "2021-01-26", to = "2025-01-20"', 'from = "26/01/2021", to = "2025-01-20"'
+    )
     with pytest.raises(RegistryError, match=r"antony-blinken.*'from' = '26/01/2021' is not an ISO date"):
         build_registry(path, LEXICON_FILE)
 

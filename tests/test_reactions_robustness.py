@@ -15,7 +15,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
 
 
-@pytest.mark.parametrize("bad", ["", "   \n\t", None, 42, b"\xff\xfe\x00binary", "\x00\x01\x02", "«««“““\"\"\"", "»"])
+@pytest.mark.parametrize(
+    "bad", ["", "   \n\t", None, 42, b"\xff\xfe\x00binary", "\x00\x01\x02", '«««“““"""', "»"]
+)
 def test_empty_none_and_junk_input_returns_a_list(bad: object):
     assert isinstance(extract(bad), list)  # type: ignore[arg-type]
 
@@ -27,15 +29,18 @@ def test_binary_junk_returns_without_raising():
 
 
 def test_unbalanced_quotation_marks_return_statements_or_none():
-    text = 'قال وزير الخارجية البريطاني "إن الوضع خطير. وأضاف أن «المفاوضات مستمرة.\nوقالت الخارجية الأمريكية إنها قلقة.'
+    text = (
+        'قال وزير الخارجية البريطاني "إن الوضع خطير. وأضاف أن «المفاوضات مستمرة.\n'
+        "وقالت الخارجية الأمريكية إنها قلقة."
+    )
     got = extract(text, published="2019-01-01")
     assert all(isinstance(s, Statement) for s in got)
-    assert all(text[s.start:s.end] == s.text for s in got)
+    assert all(text[s.start : s.end] == s.text for s in got)
 
 
 def test_a_five_megabyte_text_returns():
     para = (
-        "وقال المتحدث باسم وزارة الخارجية الأمريكية إن الوضع \"مقلق للغاية\". "
+        'وقال المتحدث باسم وزارة الخارجية الأمريكية إن الوضع "مقلق للغاية". '
         "واستمرت الاشتباكات في المدينة حتى الصباح بحسب مصادر محلية.\n"
     )
     text = para * (5_000_000 // len(para))
@@ -62,13 +67,13 @@ def test_offsets_point_into_the_original_text_of_the_seeds(path: Path):
     assert got
     assert [s.start for s in got] == sorted(s.start for s in got)
     for s in got:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         for q in s.quotes:
             assert q in s.text
 
 
 def test_statement_to_dict_has_the_eval_fields():
-    s = extract("قال وزير الدفاع البريطاني بن والاس: \"لن نتراجع\".", published="2022-02-01")[0]
+    s = extract('قال وزير الدفاع البريطاني بن والاس: "لن نتراجع".', published="2022-02-01")[0]
     d = s.to_dict()
     assert set(d) == {"speaker", "person", "kind", "start", "end", "text", "quotes", "reaction"}
     assert d["quotes"] == ["لن نتراجع"] and d["person"] == "ben-wallace"
@@ -76,13 +81,26 @@ def test_statement_to_dict_has_the_eval_fields():
 
 def test_cli_jsonl_streams_one_line_per_input_line_and_survives_bad_lines():
     lines = [
-        json.dumps({"id": "a", "text": "The Pentagon said it had no comment.", "lang": "en", "published": "2020-01-01"}),
+        json.dumps(
+            {
+                "id": "a",
+                "text": "The Pentagon said it had no comment.",
+                "lang": "en",
+                "published": "2020-01-01",
+            }
+        ),
         "{not json",
-        json.dumps({"id": "b", "text": "قالت الحكومة البريطانية إنها قلقة.", "lang": "ar", "published": "2020-01-01"}),
+        json.dumps(
+            {"id": "b", "text": "قالت الحكومة البريطانية إنها قلقة.", "lang": "ar", "published": "2020-01-01"}
+        ),
     ]
     proc = subprocess.run(
-        [sys.executable, "-m", "reactions", "extract", "--jsonl"], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, cwd=REPO, timeout=60,
+        [sys.executable, "-m", "reactions", "extract", "--jsonl"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
     )
     assert proc.returncode == 0
     out = [json.loads(x) for x in proc.stdout.splitlines()]

@@ -35,7 +35,7 @@ def test_statement_added_after_an_sdf_statement_belongs_to_nobody_tracked():
 def test_added_in_a_tweet_continues_the_uk_foreign_office():
     text = (
         "بدورها، أدانت وزارة الخارجية البريطانية الهجوم على القافلة الإنسانية. "
-        "وأضافت في تغريدة \"يجب محاسبة المسؤولين عن هذا الاعتداء\"."
+        'وأضافت في تغريدة "يجب محاسبة المسؤولين عن هذا الاعتداء".'
     )
     got = extract(text, published="2022-02-01")
     assert [s.speaker for s in got] == ["uk-government", "uk-government"]
@@ -134,3 +134,57 @@ def test_pronoun_continuation_in_english():
     )
     got = extract(text, published="2023-02-07")
     assert [(s.speaker, s.person) for s in got] == [("uk-government", "james-cleverly")] * 2
+
+
+SYRIA_ARTICLE = 'غارات جديدة على إدلب وسط تحذيرات أممية\nقال المرصد السوري لحقوق الإنسان إن 12 مدنيا قتلوا في غارات على ريف إدلب الجنوبي. وأضاف المرصد أن طائرات روسية نفذت معظم الغارات.\nمن جهتها، قالت وزارة الدفاع الروسية إنها استهدفت مواقع لهيئة تحرير الشام. وأكدت الوزارة أن قواتها لم تستهدف المدنيين.\nوقالت المتحدثة باسم مفوضية الأمم المتحدة السامية لحقوق الإنسان رافينا شامداساني إن المفوضية وثقت مقتل 103 مدنيين خلال عشرة أيام. وأضافت أن "الضربات الجوية تستهدف على ما يبدو منشآت مدنية".\nوقال المتحدث باسم منظمة اليونيسف إن الأطفال يدفعون الثمن الأكبر. وأضاف أن 30 طفلا قتلوا الشهر الماضي.\nفي غضون ذلك، أعلنت وزارة الدفاع التركية إرسال تعزيزات إلى نقاط المراقبة.\nوفي واشنطن، قالت الخارجية الأمريكية في بيان إن "الهجمات على المدنيين غير مقبولة". وأضاف البيان أن الولايات المتحدة تدعو إلى وقف فوري لإطلاق النار.\nوقال الرئيس الأمريكي دونالد ترامب في تغريدة إن على روسيا وسوريا وقف القصف. وأضاف أن واشنطن تراقب الوضع.\n'
+
+GAZA_ARTICLE = 'Gaza: UN rights office warns of \'apocalyptic\' conditions\nThe UN human rights office said on Friday that conditions in northern Gaza were "apocalyptic".\n"The situation is beyond catastrophic," spokesperson Jeremy Laurence told reporters in Geneva.\nIsrael\'s military said it was targeting Hamas militants and took steps to limit civilian harm.\nIt added that it had opened a new crossing for aid.\nUNRWA chief Philippe Lazzarini said the agency was on the verge of collapse.\n"We cannot operate like this," he said.\nState Department spokesman Matthew Miller said Washington was pressing Israel to allow more aid.\n"We want to see more trucks," Miller said.\nHamas said the strikes killed 40 people.\nBritish Foreign Secretary David Lammy said in a statement that the UK was suspending some arms export licences.\nThe Pentagon did not immediately respond to a request for comment.\n'
+
+
+def test_a_syria_article_keeps_only_the_tracked_speakers():
+    got = extract(SYRIA_ARTICLE, published="2019-05-20")
+    assert [(s.speaker, s.person) for s in got] == [
+        ("un-ohchr", "ravina-shamdasani"),
+        ("un-ohchr", "ravina-shamdasani"),
+        ("us-state-department", None),
+        ("us-state-department", None),
+    ]
+    assert got[1].text.startswith("وأضافت أن") and got[1].kind == "direct"
+    assert got[3].text.startswith("وأضاف البيان")
+
+
+def test_a_gaza_article_attributes_quotes_and_skips_other_bodies():
+    got = extract(GAZA_ARTICLE, published="2024-09-02")
+    assert [(s.speaker, s.person) for s in got] == [
+        ("un-ohchr", None),
+        ("un-ohchr", None),
+        ("un-ohchr", "jeremy-laurence"),
+        ("us-state-department", "matthew-miller"),
+        ("us-state-department", "matthew-miller"),
+        ("uk-government", "david-lammy"),
+    ]
+
+
+REACTIONS_ROUNDUP = 'ردود فعل دولية على الهجوم\nأدانت الولايات المتحدة الهجوم، وقالت المتحدثة باسم الخارجية الأمريكية هيذر ناورت إن "هذا العمل الإرهابي الجبان لن يمر دون عقاب".\nكما أدانت الخارجية الفرنسية الهجوم، وقالت في بيان إن باريس تقف إلى جانب مصر.\nوأدانت وزارة الخارجية السعودية الهجوم، مؤكدة تضامن المملكة مع مصر.\nوأعربت الخارجية عن خالص تعازيها لأسر الضحايا.\nوقال وزير الخارجية البريطاني بوريس جونسون إن بلاده "تقف بحزم مع مصر".\nوأضاف أن لندن مستعدة لتقديم المساعدة.\nودان الأمين العام للأمم المتحدة أنطونيو غوتيريش الهجوم، وقال إن المسؤولين يجب أن يقدموا للعدالة.\nوأضاف أن الأمم المتحدة تقف مع الشعب المصري.\nودعا المفوض السامي لحقوق الإنسان زيد رعد الحسين إلى تحقيق شامل.\nوقالت الحكومة المصرية إنها ستلاحق المسؤولين.\nوأضافت الحكومة أن الأجهزة الأمنية تعمل على تحديد هوية المهاجمين.\n'
+
+
+def test_a_roundup_of_reactions_keeps_each_speaker_apart():
+    got = extract(REACTIONS_ROUNDUP, published="2017-11-25")
+    assert [(s.speaker, s.person) for s in got] == [
+        ("us-state-department", "heather-nauert"),
+        ("uk-government", "boris-johnson"),
+        ("uk-government", "boris-johnson"),
+        ("un-ohchr", "zeid-raad-al-hussein"),
+    ]
+
+
+def test_a_bare_ministry_after_a_new_place_is_not_carried_over():
+    text = "قالت الخارجية الأمريكية إن الهجوم إرهابي. وفي القاهرة، أدانت الخارجية الهجوم."
+    assert [s.text for s in extract(text, published="2017-11-25")] == [
+        "قالت الخارجية الأمريكية إن الهجوم إرهابي."
+    ]
+
+
+def test_a_bare_ministry_in_the_speakers_own_capital_is_carried_over():
+    text = "قالت الخارجية الأمريكية إن الهجوم إرهابي. وفي واشنطن، أكدت الخارجية أنها ستتابع التحقيق."
+    assert [s.speaker for s in extract(text, published="2017-11-25")] == ["us-state-department"] * 2

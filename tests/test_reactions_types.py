@@ -6,19 +6,39 @@ from reactions import extract
 
 REACTION_CASES = [
     ("condemnation", "ar", "أدانت وزارة الخارجية الأمريكية بشدة التفجير الذي استهدف السوق المركزي."),
-    ("condemnation", "en", "The State Department condemned the bombing of the central market in the strongest terms."),
+    (
+        "condemnation",
+        "en",
+        "The State Department condemned the bombing of the central market in the strongest terms.",
+    ),
     ("concern", "ar", "أعربت مفوضية الأمم المتحدة لحقوق الإنسان عن قلقها البالغ إزاء اعتقال الصحفيين."),
-    ("concern", "en", "The UN human rights office said it was deeply concerned by the arrest of journalists."),
+    (
+        "concern",
+        "en",
+        "The UN human rights office said it was deeply concerned by the arrest of journalists.",
+    ),
     ("welcome", "ar", "رحبت الحكومة البريطانية بالإفراج عن المعتقلين السياسيين."),
     ("welcome", "en", "The British government welcomed the release of the political prisoners."),
     ("call", "ar", "دعا وزير الخارجية البريطاني جميع الأطراف إلى ضبط النفس."),
     ("call", "en", "British Foreign Secretary William Hague urged all parties to show restraint."),
     ("warning", "ar", "حذر البنتاغون من أن أي هجوم على القوات الأمريكية سيقابل برد حاسم."),
-    ("warning", "en", "The Pentagon warned that any attack on American forces would be met with a decisive response."),
+    (
+        "warning",
+        "en",
+        "The Pentagon warned that any attack on American forces would be met with a decisive response.",
+    ),
     ("denial", "ar", "نفت وزارة الدفاع الأمريكية أن تكون طائراتها قصفت المستشفى."),
     ("denial", "en", "The Pentagon denied that its aircraft had struck the hospital."),
-    ("condolence", "ar", "قدمت الخارجية الأمريكية تعازيها لأسر الضحايا وقالت إنها تقف إلى جانب الشعب التركي."),
-    ("condolence", "en", "The State Department said it offered its deepest condolences to the families of the victims."),
+    (
+        "condolence",
+        "ar",
+        "قدمت الخارجية الأمريكية تعازيها لأسر الضحايا وقالت إنها تقف إلى جانب الشعب التركي.",
+    ),
+    (
+        "condolence",
+        "en",
+        "The State Department said it offered its deepest condolences to the families of the victims.",
+    ),
     ("support", "ar", "أكدت الحكومة البريطانية دعمها الكامل للحكومة العراقية في حربها على الإرهاب."),
     ("support", "en", "The Foreign Office said Britain stood in solidarity with the people of Ukraine."),
     ("announcement", "ar", "أعلنت الخارجية البريطانية فرض عقوبات على خمسة مسؤولين."),
@@ -45,7 +65,12 @@ def test_john_kirby_speaks_for_the_body_he_served_on_that_date(day: str, speaker
 
 
 def test_john_kirby_at_the_white_house_is_not_tracked():
-    assert extract("John Kirby said the United States was watching the situation closely.", published="2024-02-01") == []
+    assert (
+        extract(
+            "John Kirby said the United States was watching the situation closely.", published="2024-02-01"
+        )
+        == []
+    )
     assert extract("قال جون كيربي إن واشنطن تتابع الوضع عن كثب.", published="2024-02-01") == []
 
 
@@ -62,7 +87,10 @@ def test_an_unnamed_unique_post_names_its_holder_on_the_date():
 
 
 def test_former_officials_are_not_tracked():
-    assert extract("Former Secretary of State Mike Pompeo said the deal was a mistake.", published="2023-01-01") == []
+    assert (
+        extract("Former Secretary of State Mike Pompeo said the deal was a mistake.", published="2023-01-01")
+        == []
+    )
 
 
 def test_us_ambassador_to_the_un_counts_as_state_department():
@@ -75,3 +103,23 @@ def test_direct_and_reported_kinds():
     reported = extract("قال المتحدث باسم الخارجية الأمريكية إن بلاده لن تقبل بذلك.", published="2020-01-01")
     assert [s.kind for s in direct] == ["direct"]
     assert [s.kind for s in reported] == ["reported"]
+
+
+def test_published_may_be_a_date_object_or_omitted():
+    import datetime
+
+    text = "John Kirby said the United States was watching the situation closely."
+    assert extract(text, published=datetime.date(2015, 7, 20))[0].speaker == "us-state-department"
+    assert extract(text, published=datetime.datetime(2022, 3, 10, 12, 0))[0].speaker == "us-pentagon"
+    assert extract(text) == []  # today Kirby holds no tracked post
+    assert extract(text, published="not a date") == []
+
+
+def test_statements_are_frozen_and_sorted_by_start():
+    import dataclasses
+
+    text = "قال البنتاغون إن الضربات انتهت. وقالت الخارجية البريطانية إنها تدعم الضربات."
+    got = extract(text, published="2018-04-14")
+    assert [s.start for s in got] == sorted(s.start for s in got)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        got[0].speaker = "x"  # type: ignore[misc]
