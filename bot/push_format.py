@@ -1,0 +1,213 @@
+"""Push messages: a new statement (or several from one article) as Telegram HTML, in Arabic or English.
+
+Pure: :func:`render_push` takes a :class:`storage.outbox.PushBundle` (or anything with the same
+attributes) and returns the message. Every inserted value goes through :func:`html.escape`, and the
+message stays within Telegram's 4,096 characters: statement texts are shortened on their raw text, before
+escaping, so a cut never falls inside a tag or an entity. Arabic messages use Arabic labels; plain text
+flows right to left in Telegram's clients by itself.
+
+Example (English)::
+
+    🇺🇸 <b>US State Department</b> · Ned Price
+    ⚠️ <b>Condemnation</b>
+    <blockquote>The United States condemns the attack ...</blockquote>
+    📰 <a href="https://...">Al Jazeera</a>: Title of the article
+    🕒 2022-01-22 18:05 UTC
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+MAX_LENGTH = 4096
+BUDGET = 4000  # leave room: Telegram counts the visible text, we count the HTML (always longer)
+MAX_ITEMS = 8  # statements shown in one message; the rest are counted
+
+REACTION_LABELS: dict[str, dict[str, str]] = {
+    "condemnation": {"en": "Condemnation", "ar": "إدانة"},
+    "concern": {"en": "Concern", "ar": "قلق"},
+    "welcome": {"en": "Welcome", "ar": "ترحيب"},
+    "call": {"en": "Call", "ar": "دعوة"},
+    "warning": {"en": "Warning", "ar": "تحذير"},
+    "denial": {"en": "Denial", "ar": "نفي"},
+    "condolence": {"en": "Condolences", "ar": "تعزية"},
+    "support": {"en": "Support", "ar": "دعم"},
+    "announcement": {"en": "Announcement", "ar": "إعلان"},
+    "other": {"en": "Statement", "ar": "تصريح"},
+}
+REACTION_ICONS = {
+    "condemnation": "⛔", "concern": "😟", "welcome": "🤝", "call": "📣", "warning": "⚠️", "denial": "🚫",
+    "condolence": "🕊", "support": "✊", "announcement": "📢", "other": "💬",
+}
+LABELS: dict[str, dict[str, str]] = {
+    "source": {"en": "Source", "ar": "المصدر"},
+    "more": {"en": "and {n} more statements in this article", "ar": "و{n} تصريحات أخرى في هذا المقال"},
+    "utc": {"en": "UTC", "ar": "بتوقيت غرينتش"},
+    "link": {"en": "article", "ar": "المقال"},
+}
+
+
+def reaction_label(reaction: str | None, lang: str) -> str:
+    labels = REACTION_LABELS.get(reaction or "other", REACTION_LABELS["other"])
+    return labels["ar" if lang == "ar" else "en"]
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Any:
+    try:
+        from reactions import load_registry
+    except ImportError:
+        try:
+            from reactions.registry import load_registry
+        except ImportError:
+            return None
+    try:
+        return load_registry()
+    except Exception:  # a broken registry must not stop pushes: fall back to ids
+        return None
+
+
+def speaker_label(speaker_id: str, lang: str) -> tuple[str, str]:
+    """``(flag, name)`` of a speaker in ``lang``; the id itself when the registry does not know it."""
+    registry = _registry()
+    for speaker in getattr(registry, "tracked", ()) or ():
+        if getattr(speaker, "id", None) == speaker_id:
+            name = speaker.name_ar if lang == "ar" else speaker.name_en
+            return getattr(speaker, "flag", "") or "", name or speaker_id
+    return "", speaker_id
+
+
+def person_label(person: str | None, lang: str) -> str:
+    """A person id (``ned-price``) as a name in ``lang``: from the registry when it lists the person,
+    else the id title-cased (``Ned Price``); a value that is not an id is shown as it is."""
+    if not person:
+        return ""
+    registry = _registry()
+    found = None
+    people = getattr(registry, "persons", None) or getattr(registry, "people", None)
+    if isinstance(people, dict):
+        found = people.get(person)
+    elif people:
+        found = next((p for p in people if getattr(p, "id", None) == person), None)
+    if found is not None:
+        names = getattr(found, "names_ar" if lang == "ar" else "names_en", ()) or getattr(found, "names_en", ())
+        if names:
+            return names[0]
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", person):
+        return " ".join(part.capitalize() for part in person.split("-"))
+    return person
+
+
+def _time_label(value: str | None, lang: str) -> str:
+    if not value:
+        return ""
+    text = value.strip().replace("T", " ")
+    m = re.match(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}))?", text)
+    if not m:
+        return text[:32]
+    day, clock = m.group(1), m.group(2)
+    if not clock:
+        return day
+    return f"{day} {clock} {LABELS['utc']['ar' if lang == 'ar' else 'en']}"
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shorten(text: str, budget: int) -> str:
+    """The longest clean prefix of ``text`` whose escaped form fits ``budget`` UTF-16 units, with '…'."""
+    escaped = html.escape(text)
+    if utf16_len(escaped) <= budget:
+        return escaped
+    if budget <= 1:
+        return ""
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest raw prefix whose escaped form + '…' fits
+        mid = (lo + hi + 1) // 2
+        if utf16_len(html.escape(text[:mid])) + 1 <= budget:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    space = cut.rfind(" ")
+    if space > lo * 0.6:
+        cut = cut[:space]
+    return html.escape(cut.rstrip(" ,،;؛:-")) + "…"
+
+
+def _item_text(item: Any) -> str:
+    text = (getattr(item, "text", "") or "").strip()
+    quotes = [q.strip() for q in getattr(item, "quotes", ()) or () if q and q.strip()]
+    if not text and quotes:
+        return " … ".join(f"«{q}»" for q in quotes)
+    missing = [q for q in quotes if q not in text]
+    if missing and len(text) < 600:
+        text += "\n" + " … ".join(f"«{q}»" for q in missing)
+    return text
+
+
+def render_push(bundle: Any, lang: str = "en") -> str:
+    """The push message for ``bundle`` (``speaker`` and ``items``: cluster id, speaker, person, reaction,
+    text, quotes, title, url, outlet, published_at, first_seen_at) in ``lang`` ('ar' or 'en').
+
+    :returns: Telegram HTML of at most 4,096 characters.
+    """
+    lang = "ar" if lang == "ar" else "en"
+    items: Sequence[Any] = tuple(getattr(bundle, "items", ()) or ())
+    speaker_id = getattr(bundle, "speaker", "") or (items[0].speaker if items else "")
+    flag, name = speaker_label(speaker_id, lang)
+    shown, hidden = items[:MAX_ITEMS], max(0, len(items) - MAX_ITEMS)
+
+    persons = list(dict.fromkeys(person_label(getattr(i, "person", None), lang) for i in shown))
+    persons = [p for p in persons if p]
+    head = f"{flag} <b>{html.escape(name)}</b>" if flag else f"<b>{html.escape(name)}</b>"
+    if persons:
+        head += " · " + html.escape("، ".join(persons) if lang == "ar" else ", ".join(persons))
+
+    def reaction_line(item: Any) -> str:
+        reaction = getattr(item, "reaction", None) or "other"
+        return f"{REACTION_ICONS.get(reaction, '💬')} <b>{html.escape(reaction_label(reaction, lang))}</b>"
+
+    first = items[0] if items else None
+    footer: list[str] = []
+    if first is not None:
+        outlet = (getattr(first, "outlet", "") or "").strip()
+        url = (getattr(first, "url", "") or "").strip()
+        title = (getattr(first, "title", "") or "").strip()
+        source_name = outlet or LABELS["link"][lang]
+        if url.startswith(("http://", "https://")):
+            source = f'<a href="{html.escape(url, quote=True)}">{html.escape(source_name)}</a>'
+        else:
+            source = html.escape(source_name)
+        line = f"📰 {source}"
+        if title:
+            line += ": " + _shorten(title, 300)
+        footer.append(line)
+        when = _time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang)
+        if when:
+            footer.append(f"🕒 {html.escape(when)}")
+    if hidden:
+        footer.insert(0, "➕ " + html.escape(LABELS["more"][lang].format(n=hidden)))
+
+    # Fixed parts first, then the statements share what is left of the budget.
+    blocks = [(reaction_line(item), _item_text(item)) for item in shown]
+    fixed = utf16_len(head) + sum(utf16_len(r) + len("\n<blockquote></blockquote>\n") for r, _t in blocks)
+    fixed += sum(utf16_len(f) + 1 for f in footer) + 2
+    remaining = max(0, BUDGET - fixed)
+    body: list[str] = [head]
+    for index, (reaction, text) in enumerate(blocks):
+        share = remaining // (len(blocks) - index)
+        escaped = _shorten(text, share) if text else ""
+        remaining -= utf16_len(escaped)
+        body.append(reaction)
+        if escaped:
+            body.append(f"<blockquote>{escaped}</blockquote>")
+    message = "\n".join(body + [""] + footer if footer else body)
+    if utf16_len(message) > MAX_LENGTH:  # cannot happen with sane inputs; never send an invalid message
+        message = head + "\n" + _shorten(" ".join(t for _r, t in blocks), MAX_LENGTH - utf16_len(head) - 200)
+    return message

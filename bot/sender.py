@@ -1,0 +1,447 @@
+"""Sending pushes: the outbox drained to Telegram within its rate limits, safely across crashes.
+
+The flow for one message: :func:`storage.outbox.claim_due` marks the chat's deliveries ``sending``, the
+message is rendered (:func:`bot.push_format.render_push`) and sent through a :class:`Sink`, then the rows are
+marked ``sent``. After a crash or ``kill -9`` at any moment, :func:`storage.outbox.recover_in_flight` (run by
+:func:`schedule_delivery` at start-up) puts ``sending`` rows back to ``pending``: nothing is lost, and at most
+the one message per chat that was in flight is sent again.
+
+Rate limits (Telegram: about 30 messages a second overall, 1 a second per chat, 20 a minute per group) are
+kept by our own :class:`RateLimiter` rather than PTB's ``AIORateLimiter``: AIORateLimiter's overall limiter
+is a leaky bucket that lets a burst of 30 through at once (a strict one-second window sees more than 30), it
+does not limit private chats at all, and it retries a 429 inside ``send_message``, hiding it from the outbox.
+Ours spaces messages evenly (29/s) and never starts more than 28 in any one second (a margin for jitter on
+the way: the bench's strict one-second window then sees no 429 at all, sustaining 28 messages/s), keeps a
+next-allowed time per chat (1.05 s private, 3.1 s group), and turns a 429 into a pause: of that chat, or of
+the whole sender when it is a global flood (a private chat, or two chats within two seconds). Do not add
+AIORateLimiter to the Application as well: the limits would be applied twice.
+
+Errors: :class:`RetryLater` (429) -> retry after ``retry_after`` (not counted as an attempt);
+:class:`ChatGone` (blocked, kicked, chat not found) -> the chat is marked inactive and its deliveries failed
+with the reason; :class:`ChatMoved` (group upgraded) -> the chat moves to its new id and the message is sent
+there; :class:`TransientError` (network, timeouts, 5xx) -> retried with exponential backoff, and failed after
+:data:`MAX_ATTEMPTS` attempts with ``last_error`` (visible in /status); :class:`Rejected` (any other 400) ->
+failed at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import logging
+import math
+import time
+import warnings
+import weakref
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import sqlite_utils
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.push_format import render_push
+from storage import outbox
+
+logger = logging.getLogger(__name__)
+
+MESSAGES_PER_SECOND = 29.0  # spacing between messages (Telegram allows about 30 a second)
+WINDOW_CAP = 28  # and at most this many in any one second: a margin of 2 for jitter on the way
+PRIVATE_INTERVAL = 1.05  # seconds between two messages to one private chat (limit: 1/s)
+GROUP_INTERVAL = 3.1  # seconds between two messages to one group or channel (limit: 20/min)
+CONCURRENCY = 8  # requests in flight at once (the limiter still spaces them)
+CLAIM_BATCH = 50  # messages claimed per query
+MAX_ATTEMPTS = 8  # network failures before a delivery is given up ('failed')
+BACKOFF_BASE = 2.0  # seconds: 2, 4, 8, ... between network retries
+BACKOFF_MAX = 600.0
+FLOOD_WINDOW = 2.0  # 429s for two chats within this many seconds: a global flood
+JOB_NAME = "raqib-delivery"
+MAX_RUN_SECONDS = 60.0  # one run of the delivery job stops claiming after this long
+MAX_WAIT_IN_RUN = 5.0  # a message that would wait longer than this (flood control) goes back to the queue
+
+
+# --- the sink and its errors -----------------------------------------------------------------------
+
+class SendError(Exception):
+    """A message could not be sent; the subclass says what to do about it."""
+
+
+class RetryLater(SendError):
+    """Flood control (429): try again after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood control: retry after {seconds:g}s")
+        self.seconds = float(seconds)
+
+
+class ChatGone(SendError):
+    """The bot can no longer write to the chat (blocked by the user, kicked, chat deleted)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ChatMoved(SendError):
+    """The group became a supergroup with a new id."""
+
+    def __init__(self, new_chat_id: int) -> None:
+        super().__init__(f"chat migrated to {new_chat_id}")
+        self.new_chat_id = int(new_chat_id)
+
+
+class TransientError(SendError):
+    """A network error, a timeout or a server error: worth retrying later."""
+
+
+class Rejected(SendError):
+    """Telegram refused the message itself (a 400 other than a missing chat): retrying will not help."""
+
+
+class Sink(Protocol):
+    """Where pushes go: Telegram, or the console in console mode."""
+
+    async def send(self, chat_id: int, html: str) -> int:
+        """Send ``html`` (Telegram HTML) to ``chat_id``; return the message id.
+
+        :raises SendError: a subclass saying whether to retry, drop the chat or follow it.
+        """
+        ...
+
+
+class TelegramSink:
+    """A :class:`Sink` over a ``telegram.Bot``, mapping PTB's errors to :class:`SendError` subclasses."""
+
+    def __init__(self, bot: Any, *, disable_preview: bool = True) -> None:
+        self.bot = bot
+        self.disable_preview = disable_preview
+
+    async def send(self, chat_id: int, html: str) -> int:
+        try:
+            message = await self.bot.send_message(
+                chat_id, html, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview))
+        except RetryAfter as exc:
+            raise RetryLater(_retry_after_seconds(exc)) from exc
+        except ChatMigrated as exc:
+            raise ChatMoved(exc.new_chat_id) from exc
+        except Forbidden as exc:
+            raise ChatGone(exc.message) from exc
+        except BadRequest as exc:
+            text = exc.message.lower()
+            if "chat not found" in text or "user is deactivated" in text or "peer_id_invalid" in text \
+                    or "have no rights to send" in text or "not enough rights" in text:
+                raise ChatGone(exc.message) from exc
+            raise Rejected(exc.message) from exc
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            raise TransientError(str(exc) or type(exc).__name__) from exc
+        except TelegramError as exc:  # InvalidToken, Conflict, ...: not the message's fault; retry later
+            raise TransientError(str(exc)) from exc
+        return message.message_id
+
+
+def _retry_after_seconds(exc: Any) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that retry_after will become a timedelta
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+# --- rate limiting ---------------------------------------------------------------------------------
+
+class WaitTooLong(Exception):
+    """A message would wait ``seconds`` for flood control: better back in the queue than held in memory."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"waiting {seconds:.1f}s for flood control")
+        self.seconds = seconds
+
+
+class RateLimiter:
+    """Evenly spaced sends (``per_second`` overall) with a next-allowed time per chat, and pauses after 429s.
+
+    Time comes from ``clock`` (``time.monotonic``) and waiting from ``sleep`` (``asyncio.sleep``).
+    """
+
+    def __init__(self, per_second: float = MESSAGES_PER_SECOND, *, private_interval: float = PRIVATE_INTERVAL,
+                 group_interval: float = GROUP_INTERVAL, window_cap: int | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        self.spacing = 1.0 / per_second
+        # never more than this many starts in any one second (Telegram: 30; keep a margin for network jitter)
+        self.window_cap = window_cap if window_cap is not None else max(1, min(WINDOW_CAP, math.floor(per_second)))
+        self.recent: collections.deque[float] = collections.deque()
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self.clock, self.sleep = clock, sleep
+        self.next_slot = 0.0
+        self.paused_until = 0.0
+        self.chat_next: dict[int, float] = {}
+        self.recent_429: collections.deque[tuple[float, int]] = collections.deque()
+        self.pauses = 0
+
+    async def acquire(self, chat_id: int, chat_type: str = "private",
+                      should_stop: Callable[[], bool] | None = None, max_wait: float | None = None) -> bool:
+        """Wait until a message may go to ``chat_id``, and take that slot. Returns False, without a slot, as
+        soon as ``should_stop()`` is true (checked at least every quarter second while waiting).
+
+        :raises WaitTooLong: the chat or the whole sender is held (flood control) for more than ``max_wait``.
+        """
+        while True:
+            if should_stop is not None and should_stop():
+                return False
+            now = self.clock()
+            ready = max(self.paused_until, self.chat_next.get(chat_id, 0.0))
+            if max_wait is not None and ready - now > max_wait:
+                raise WaitTooLong(ready - now)
+            if ready > now:
+                await self.sleep(ready - now if should_stop is None else min(ready - now, 0.25))
+                continue
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.spacing
+            interval = self.private_interval if chat_type == "private" and chat_id > 0 else self.group_interval
+            previous = self.chat_next.get(chat_id, 0.0)
+            self.chat_next[chat_id] = slot + interval
+            if slot > now:
+                await self.sleep(slot - now)
+            await self._window()
+            now = self.clock()
+            if self.paused_until > now:  # a flood began while we waited: that slot is void
+                if self.chat_next.get(chat_id) == slot + interval:
+                    self.chat_next[chat_id] = previous
+                continue
+            self.recent.append(now)  # no await since _window() saw room: the window cannot overfill
+            if len(self.chat_next) > 50_000:
+                self._forget(now)
+            return True
+
+    async def _window(self) -> None:
+        """Wait while ``window_cap`` messages started within the last second. The even spacing alone is not
+        enough: a stalled event loop (a slow disk write, a busy machine) wakes several waiters at once."""
+        while True:
+            now = self.clock()
+            while self.recent and self.recent[0] <= now - 1.0:
+                self.recent.popleft()
+            if len(self.recent) < self.window_cap:
+                return
+            await self.sleep(self.recent[0] + 1.0 - now)
+
+    def _forget(self, now: float) -> None:
+        self.chat_next = {c: t for c, t in self.chat_next.items() if t > now}
+
+    def retry_after(self, chat_id: int, seconds: float, chat_type: str = "private") -> bool:
+        """A 429 for ``chat_id``: hold that chat for ``seconds``, and the whole sender when it looks like a
+        global flood (a private chat, which our spacing keeps within its own limit, or 429s for two chats
+        within :data:`FLOOD_WINDOW` seconds). Returns True when the whole sender pauses."""
+        now = self.clock()
+        self.chat_next[chat_id] = max(self.chat_next.get(chat_id, 0.0), now + seconds)
+        while self.recent_429 and self.recent_429[0][0] < now - FLOOD_WINDOW:
+            self.recent_429.popleft()
+        self.recent_429.append((now, chat_id))
+        is_global = (chat_type == "private" and chat_id > 0) or len({c for _t, c in self.recent_429}) > 1
+        if is_global:
+            if now + seconds > self.paused_until:
+                self.pauses += 1
+            self.paused_until = max(self.paused_until, now + seconds)
+        return is_global
+
+
+_LIMITERS: weakref.WeakKeyDictionary[Any, RateLimiter] = weakref.WeakKeyDictionary()
+
+
+def limiter_for(sink: Any) -> RateLimiter:
+    """The limiter shared by every drain through ``sink`` (one per bot, kept between runs)."""
+    try:
+        limiter = _LIMITERS.get(sink)
+        if limiter is None:
+            limiter = _LIMITERS[sink] = RateLimiter()
+        return limiter
+    except TypeError:  # not weak-referenceable
+        return RateLimiter()
+
+
+# --- draining the outbox ---------------------------------------------------------------------------
+
+def _after(seconds: float) -> str:
+    """The database time ``seconds`` from now, rounded up to the next whole second."""
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + dt.timedelta(seconds=1)
+    return outbox.format_time(moment)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th failed attempt: 2, 4, 8, ... up to 10 minutes."""
+    return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+
+
+async def fan_out(db: sqlite_utils.Database, cluster_ids: Any = None) -> int:
+    """Enqueue deliveries for clusters not yet fanned out (the feeds scheduler's ``on_new_clusters``)."""
+    count = outbox.fan_out(db, cluster_ids)
+    if count:
+        logger.info("fan-out: %d deliveries enqueued", count)
+    return count
+
+
+def fan_out_for(db: sqlite_utils.Database) -> Callable[[Any], Any]:
+    """``on_new_clusters`` for :func:`feeds.scheduler.schedule_feeds`, which calls it with the cluster ids only:
+    ``schedule_feeds(job_queue, db, config, on_new_clusters=fan_out_for(db))``."""
+    async def on_new_clusters(cluster_ids: Any) -> int:
+        return await fan_out(db, cluster_ids)
+
+    return on_new_clusters
+
+
+async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | None = None,
+                       limiter: RateLimiter | None = None, concurrency: int = CONCURRENCY,
+                       should_stop: Callable[[], bool] | None = None,
+                       max_seconds: float | None = None) -> int:
+    """Send the due deliveries, one message per chat, article and speaker; return how many messages went out.
+
+    Stops when nothing is due (rows waiting for a retry are left for a later run), after ``limit``
+    messages were claimed, after ``max_seconds``, or as soon as ``should_stop()`` is true (claimed messages
+    not yet sent go back to ``pending``).
+    """
+    limiter = limiter or limiter_for(sink)
+    started = time.monotonic()
+    claimed = 0
+    semaphore = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task] = set()
+    results: list[int] = []
+
+    def stopping() -> bool:
+        return bool(should_stop and should_stop())
+
+    async def deliver(job: outbox.DeliveryJob) -> None:
+        try:
+            results.append(await _deliver(db, sink, limiter, job, stopping))
+        except Exception:  # a bug must not kill the job loop: keep the rows for a later try
+            logger.exception("delivery to chat %s failed unexpectedly", job.chat_id)
+            outbox.mark_retry(db, job.delivery_ids, "internal error (see log)", _after(backoff(job.attempts)))
+        finally:
+            semaphore.release()
+
+    try:
+        while not stopping():
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                break
+            if limiter.paused_until - limiter.clock() > MAX_WAIT_IN_RUN:
+                break  # flood control for a while: a later run goes on
+            want = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - claimed)
+            if want <= 0:
+                break
+            jobs = outbox.claim_due(db, outbox.utc_now(), want)
+            if not jobs:
+                if not tasks:
+                    break
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)  # retries may become due
+                tasks = {t for t in tasks if not t.done()}
+                if not tasks:
+                    continue
+                await asyncio.sleep(0.2)
+                continue
+            claimed += len(jobs)
+            for index, job in enumerate(jobs):
+                await semaphore.acquire()
+                if stopping():
+                    semaphore.release()
+                    rest = [d for j in jobs[index:] for d in j.delivery_ids]
+                    outbox.mark_retry(db, rest, "sender stopped", outbox.utc_now(), count_attempt=False)
+                    break
+                task = asyncio.create_task(deliver(job))
+                tasks.add(task)
+            tasks = {t for t in tasks if not t.done()}
+    finally:
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+    return sum(results)
+
+
+async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.DeliveryJob,
+                   stopping: Callable[[], bool]) -> int:
+    ids = job.delivery_ids
+    html = render_push(job.bundle, job.lang)
+    chat_id = job.chat_id
+    for _hop in range(3):  # follow at most a few migrations
+        try:
+            acquired = await limiter.acquire(chat_id, job.chat_type, should_stop=stopping, max_wait=MAX_WAIT_IN_RUN)
+        except WaitTooLong as exc:  # a long flood pause: give the job back rather than hold the run
+            outbox.mark_retry(db, ids, "waiting for flood control", _after(exc.seconds), count_attempt=False)
+            return 0
+        if not acquired or stopping():
+            outbox.mark_retry(db, ids, "sender stopped", outbox.utc_now(), count_attempt=False)
+            return 0
+        try:
+            message_id = await sink.send(chat_id, html)
+        except ChatMoved as exc:
+            logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
+            outbox.migrate_chat(db, chat_id, exc.new_chat_id)
+            chat_id = exc.new_chat_id
+            continue
+        except RetryLater as exc:
+            seconds = max(exc.seconds, 0.5)
+            whole = limiter.retry_after(chat_id, seconds, job.chat_type)
+            logger.warning("429 for chat %s: retry after %gs%s", chat_id, seconds,
+                           " (sender paused)" if whole else "")
+            outbox.mark_retry(db, ids, str(exc), _after(seconds), count_attempt=False)
+            return 0
+        except ChatGone as exc:
+            logger.info("chat %s is gone: %s", chat_id, exc.reason)
+            outbox.deactivate_chat(db, chat_id, exc.reason)
+            return 0
+        except Rejected as exc:
+            logger.error("message to chat %s rejected: %s", chat_id, exc)
+            outbox.mark_failed(db, ids, f"rejected: {exc}")
+            return 0
+        except TransientError as exc:
+            if job.attempts >= MAX_ATTEMPTS:
+                logger.error("giving up on chat %s after %d attempts: %s", chat_id, job.attempts, exc)
+                outbox.mark_failed(db, ids, f"after {job.attempts} attempts: {exc}")
+            else:
+                wait = backoff(job.attempts)
+                logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
+                outbox.mark_retry(db, ids, str(exc), _after(wait))
+            return 0
+        outbox.mark_sent(db, ids, message_id)
+        return 1
+    outbox.mark_failed(db, ids, "chat migrated too many times")
+    return 0
+
+
+# --- the repeating job -----------------------------------------------------------------------------
+
+class _SkipFilter(logging.Filter):
+    """Quiet APScheduler's 'skipped: maximum number of running instances' for our job (a long drain is
+    expected to overlap the next tick)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (JOB_NAME in message and "maximum number of running instances" in message)
+
+
+def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0) -> Any:
+    """Start the sender: recover the messages a crash left in flight, then every ``interval`` seconds
+    fan out new clusters and drain the outbox (one run at a time; a run ends when nothing is due, or
+    soon after the application stops). Returns the ``telegram.ext.Job``."""
+    recovered = outbox.recover_in_flight(db)
+    if recovered:
+        logger.info("recovered %d deliveries left in flight", recovered)
+    logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
+    limiter = limiter_for(sink)
+
+    async def deliver(context: Any) -> None:
+        application = getattr(context, "application", None)
+
+        def should_stop() -> bool:
+            return application is not None and not application.running
+
+        await fan_out(db)
+        await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS)
+
+    return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
+                                   job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})
+

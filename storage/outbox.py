@@ -1,0 +1,340 @@
+"""The delivery outbox: fan-out of statement clusters into per-chat deliveries, claiming and marking them.
+
+Every SQL string about deliveries lives here. A delivery row goes
+``pending -> sending -> sent``; on a retryable error back to ``pending`` with a later ``next_attempt_at``;
+on a permanent one to ``failed`` with ``last_error`` (kept, visible in /status, never deleted).
+Crash safety: a row is marked ``sending`` *before* the message goes out and ``sent`` right after, so after a
+crash :func:`recover_in_flight` puts the ``sending`` rows back to ``pending``: nothing is lost, and at most
+the message that was in flight for a chat is sent twice.
+
+Times are UTC text ``YYYY-MM-DD HH:MM:SS``, like SQLite's ``datetime('now')``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from storage.db import transaction
+
+__all__ = [
+    "DeliveryJob", "PushBundle", "PushItem", "claim_due", "deactivate_chat", "delivery_counts", "failed_deliveries",
+    "fan_out", "format_time", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
+    "pending_count", "recover_in_flight", "utc_now",
+]
+
+
+def format_time(moment: dt.datetime) -> str:
+    """A datetime as the database's UTC text (naive values are taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def utc_now() -> str:
+    return format_time(dt.datetime.now(dt.UTC))
+
+
+# --- what a push message needs ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PushItem:
+    """One cluster as a push shows it: the cluster and its first statement's article."""
+
+    cluster_id: int
+    speaker: str
+    person: str | None
+    reaction: str
+    text: str
+    quotes: tuple[str, ...]
+    kind: str
+    article_id: int | None
+    title: str
+    url: str | None
+    outlet: str
+    published_at: str | None
+    first_seen_at: str | None
+
+
+@dataclass(frozen=True)
+class PushBundle:
+    """What one push message carries: one or more clusters of one speaker from one article."""
+
+    speaker: str
+    items: tuple[PushItem, ...]
+
+    @property
+    def article(self) -> PushItem:
+        return self.items[0]
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    """One message to send: the claimed delivery rows of one chat, one article and one speaker."""
+
+    chat_id: int
+    chat_type: str
+    lang: str
+    delivery_ids: tuple[int, ...]
+    attempts: int  # after this claim (1 on the first try)
+    bundle: PushBundle
+
+
+# --- fan-out -----------------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    try:
+        from reactions import fold
+    except ImportError:  # the package's __init__ not there yet: the same function
+        from reactions.text import fold
+    return fold(text).lower()
+
+
+def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None) -> int:
+    """Enqueue one delivery per active chat whose subscriptions match each cluster not yet fanned out.
+
+    A subscription matches when its speaker is the cluster's and its keyword is empty or occurs (folded,
+    lower case) in the cluster's text or its statements' texts. ``INSERT OR IGNORE`` on
+    UNIQUE(chat_id, cluster_id) means a cluster is pushed once per chat however often it is seen again.
+    The clusters are then marked ``fanned_out = 1``; all in one transaction.
+
+    :param cluster_ids: only these clusters (still only those with ``fanned_out = 0``); default all.
+    :returns: the number of deliveries inserted.
+    """
+    conn = db.conn
+    inserted = 0
+    with transaction(db):
+        if cluster_ids is None:
+            rows = conn.execute("SELECT id, speaker, text FROM clusters WHERE fanned_out = 0 ORDER BY id").fetchall()
+        else:
+            ids = sorted(set(int(i) for i in cluster_ids))
+            rows = []
+            for chunk in _chunks(ids, 500):
+                marks = ",".join("?" * len(chunk))
+                rows += conn.execute(f"SELECT id, speaker, text FROM clusters WHERE fanned_out = 0 AND id IN ({marks})"
+                                     " ORDER BY id", chunk).fetchall()
+        subscribers: dict[str, list[tuple[int, str]]] = {}
+        for cluster_id, speaker, cluster_text in rows:
+            if speaker not in subscribers:
+                subscribers[speaker] = [
+                    (chat_id, _fold(keyword) if keyword else "")
+                    for chat_id, keyword in conn.execute(
+                        "SELECT s.chat_id, s.keyword FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+                        "WHERE s.speaker = ? AND c.active = 1 ORDER BY s.chat_id", (speaker,))
+                ]
+            subs = subscribers[speaker]
+            haystack = None
+            if any(keyword for _c, keyword in subs):
+                texts = [cluster_text or ""] + [
+                    t for (t,) in conn.execute("SELECT text FROM statements WHERE cluster_id = ?", (cluster_id,))]
+                haystack = _fold("\n".join(texts))
+            chats = sorted({chat_id for chat_id, keyword in subs
+                            if not keyword or (haystack is not None and keyword in haystack)})
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO deliveries (chat_id, cluster_id) VALUES (?, ?)",
+                             [(chat_id, cluster_id) for chat_id in chats])
+            inserted += conn.total_changes - before
+            conn.execute("UPDATE clusters SET fanned_out = 1 WHERE id = ?", (cluster_id,))
+    return inserted
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# --- claiming ----------------------------------------------------------------------------------------
+
+_FIRST_ARTICLE = ("(SELECT s.article_id FROM statements s WHERE s.cluster_id = d.cluster_id "
+                  "ORDER BY s.id LIMIT 1)")
+
+
+def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[DeliveryJob]:
+    """Claim up to ``limit`` messages that are due: pending deliveries with ``next_attempt_at <= now``
+    for active chats, at most one message per chat per call.
+
+    The deliveries of one chat whose clusters' first statements come from the same article and speaker are
+    claimed together and make one message. Claimed rows become ``sending`` with ``attempts + 1`` in the same
+    transaction, so two senders never claim the same row.
+    """
+    conn = db.conn
+    with transaction(db):
+        # The oldest due rows, in index order (status, next_attempt_at, rowid): cheap however long the queue.
+        chats = list(dict.fromkeys(row[0] for row in conn.execute(
+            "SELECT d.chat_id FROM deliveries d JOIN chats c ON c.id = d.chat_id AND c.active = 1 "
+            "WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+            "ORDER BY d.next_attempt_at, d.id LIMIT ?", (now, limit * 4))))[:limit]
+        if not chats:
+            return []
+        groups: dict[int, list[tuple[int, int, int, tuple]]] = {}
+        for chunk in _chunks(chats, 500):
+            marks = ",".join("?" * len(chunk))
+            for delivery_id, chat_id, cluster_id, attempts, speaker, article_id in conn.execute(
+                    f"SELECT d.id, d.chat_id, d.cluster_id, d.attempts, cl.speaker, {_FIRST_ARTICLE} "
+                    "FROM deliveries d JOIN clusters cl ON cl.id = d.cluster_id "
+                    # unary + keeps the planner on UNIQUE(chat_id, ...) rather than scanning every due row
+                    f"WHERE +d.status = 'pending' AND +d.next_attempt_at <= ? AND d.chat_id IN ({marks}) "
+                    "ORDER BY d.next_attempt_at, d.id", (now, *chunk)):
+                key = (article_id if article_id is not None else -cluster_id, speaker)
+                groups.setdefault(chat_id, []).append((delivery_id, cluster_id, attempts, key))
+        picked: list[tuple[int, list[tuple[int, int, int]]]] = []
+        for chat_id in chats:
+            rows = groups.get(chat_id)
+            if not rows:
+                continue
+            first_key = rows[0][3]
+            picked.append((chat_id, [(d, c, a) for d, c, a, k in rows if k == first_key]))
+        ids = [d for _chat, rows in picked for d, _c, _a in rows]
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id IN ({marks})",
+                         chunk)
+        chat_info = {}
+        for chunk in _chunks([c for c, _r in picked], 500):
+            marks = ",".join("?" * len(chunk))
+            for chat_id, chat_type, lang in conn.execute(
+                    f"SELECT id, type, lang FROM chats WHERE id IN ({marks})", chunk):
+                chat_info[chat_id] = (chat_type, lang)
+        items = load_items(db, {c for _chat, rows in picked for _d, c, _a in rows})
+    jobs = []
+    for chat_id, rows in picked:
+        chat_type, lang = chat_info[chat_id]
+        bundle_items = tuple(items[c] for _d, c, _a in rows if c in items)
+        jobs.append(DeliveryJob(
+            chat_id=chat_id, chat_type=chat_type, lang=lang, delivery_ids=tuple(d for d, _c, _a in rows),
+            attempts=max(a for _d, _c, a in rows) + 1,
+            bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "", items=bundle_items)))
+    return jobs
+
+
+def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int]) -> dict[int, PushItem]:
+    """The cluster (speaker, person, reaction, text), its first statement's quotes and kind, and that
+    statement's article (title, url, feed name, published/first seen), by cluster id. Read-only."""
+    ids = sorted(set(cluster_ids))
+    out: dict[int, PushItem] = {}
+    for chunk in _chunks(ids, 500):
+        marks = ",".join("?" * len(chunk))
+        for row in db.conn.execute(
+                "SELECT cl.id, cl.speaker, cl.person, cl.reaction, cl.text, s.quotes, s.kind, s.text, s.person, "
+                "a.id, a.title, a.url, f.name, f.url, a.published_at, a.first_seen_at "
+                "FROM clusters cl "
+                "LEFT JOIN statements s ON s.id = (SELECT MIN(s2.id) FROM statements s2 WHERE s2.cluster_id = cl.id) "
+                "LEFT JOIN articles a ON a.id = s.article_id "
+                "LEFT JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE cl.id IN ({marks})", chunk):
+            (cid, speaker, person, reaction, text, quotes, kind, s_text, s_person, article_id, title, url,
+             feed_name, feed_url, published, first_seen) = row
+            try:
+                quote_list = tuple(str(q) for q in json.loads(quotes or "[]") if str(q).strip())
+            except (ValueError, TypeError):
+                quote_list = ()
+            out[cid] = PushItem(
+                cluster_id=cid, speaker=speaker, person=person or s_person, reaction=reaction or "other",
+                text=s_text or text or "", quotes=quote_list, kind=kind or "reported", article_id=article_id,
+                title=title or "", url=url, outlet=feed_name or _host(url or feed_url or ""),
+                published_at=published, first_seen_at=first_seen)
+    return out
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or ""
+
+
+# --- marking -----------------------------------------------------------------------------------------
+
+def _update(db: sqlite_utils.Database, ids: Iterable[int], sql: str, params: Sequence) -> None:
+    ids = list(ids)
+    with transaction(db):
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            db.conn.execute(sql.format(marks=marks), (*params, *chunk))
+
+
+def mark_sent(db: sqlite_utils.Database, ids: Iterable[int], message_id: int | None, *, now: str | None = None) -> None:
+    """The message for these deliveries went out as ``message_id``."""
+    _update(db, ids, "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL "
+                     "WHERE id IN ({marks})", (message_id, now or utc_now()))
+
+
+def mark_retry(db: sqlite_utils.Database, ids: Iterable[int], error: str, next_attempt_at: str, *,
+               count_attempt: bool = True) -> None:
+    """Back to ``pending``, not before ``next_attempt_at``; ``error`` is kept in ``last_error``.
+
+    :param count_attempt: False when the failure was not the message's (flood control, shutdown): the
+        attempt the claim counted is given back, so a 429 storm never makes a delivery fail.
+    """
+    back = "" if count_attempt else ", attempts = max(0, attempts - 1)"
+    _update(db, ids, "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt_at = ?" + back +
+            " WHERE id IN ({marks})", (error, next_attempt_at))
+
+
+def mark_failed(db: sqlite_utils.Database, ids: Iterable[int], error: str) -> None:
+    """Given up: ``failed`` with ``last_error`` (kept and visible, never retried)."""
+    _update(db, ids, "UPDATE deliveries SET status = 'failed', last_error = ? WHERE id IN ({marks})", (error,))
+
+
+def deactivate_chat(db: sqlite_utils.Database, chat_id: int, reason: str) -> int:
+    """The bot can no longer write to the chat (blocked, kicked, deleted): mark it inactive with ``reason`` and
+    its pending or in-flight deliveries ``failed`` with that reason (kept, so nothing is silently lost).
+
+    :returns: the number of deliveries failed.
+    """
+    with transaction(db):
+        db.conn.execute("UPDATE chats SET active = 0, inactive_reason = ? WHERE id = ?", (reason, chat_id))
+        cur = db.conn.execute("UPDATE deliveries SET status = 'failed', last_error = ? "
+                              "WHERE chat_id = ? AND status IN ('pending', 'sending')",
+                              (f"chat inactive: {reason}", chat_id))
+        return cur.rowcount
+
+
+def migrate_chat(db: sqlite_utils.Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: move the chat, its subscriptions and deliveries to ``new_id``
+    (ON UPDATE CASCADE carries the rows). If ``new_id`` exists already, the old chat's subscriptions and
+    deliveries are merged into it (duplicates dropped) and the old chat removed."""
+    conn = db.conn
+    with transaction(db):
+        if conn.execute("SELECT 1 FROM chats WHERE id = ?", (new_id,)).fetchone() is None:
+            conn.execute("UPDATE chats SET id = ? WHERE id = ?", (new_id, old_id))
+            return
+        conn.execute("UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        conn.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        conn.execute("UPDATE OR IGNORE digests_sent SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        conn.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+
+
+def recover_in_flight(db: sqlite_utils.Database) -> int:
+    """At start-up: deliveries left ``sending`` by a crash go back to ``pending`` (due now).
+
+    :returns: how many were recovered.
+    """
+    with transaction(db):
+        cur = db.conn.execute("UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
+                              "WHERE status = 'sending'", (utc_now(),))
+        return cur.rowcount
+
+
+def pending_count(db: sqlite_utils.Database) -> int:
+    """Deliveries not yet sent nor given up (``pending`` or ``sending``). Read-only."""
+    return db.conn.execute("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'sending')").fetchone()[0]
+
+
+def delivery_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Deliveries by status (every status present, 0 when none). Read-only."""
+    counts = dict.fromkeys(("pending", "sending", "sent", "failed", "dropped"), 0)
+    for status, count in db.conn.execute("SELECT status, COUNT(*) FROM deliveries GROUP BY status"):
+        counts[status] = count
+    return counts
+
+
+def failed_deliveries(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
+    """The most recent failed deliveries with their chat and last error, newest first. Read-only."""
+    return [dict(zip(("id", "chat_id", "cluster_id", "attempts", "last_error", "created_at"), row, strict=True))
+            for row in db.conn.execute(
+                "SELECT id, chat_id, cluster_id, attempts, last_error, created_at FROM deliveries "
+                "WHERE status = 'failed' ORDER BY id DESC LIMIT ?", (limit,))]
