@@ -86,6 +86,10 @@ class InvalidURL(FetchError):
     """The URL (or a redirect target) is not an absolute http(s) URL."""
 
 
+class AddressRefused(FetchError):
+    """An article page (or a redirect hop) on a loopback, private or unresolvable address, from a public feed."""
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 class ParseError(FeedError):
@@ -105,6 +109,14 @@ class ParserCrashed(ParseError):
 
     def __init__(self, exc: BaseException) -> None:
         super().__init__(f"parser failed: {type(exc).__name__}: {_short(str(exc))}")
+
+
+class ParserTimedOut(ParseError):
+    """Parsing (or extracting a page) ran longer than the limit; the stuck worker was replaced."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"parser timed out after {seconds:g} s")
+        self.seconds = seconds
 
 
 def _size(n: int) -> str:

@@ -18,7 +18,7 @@ import email.utils
 import http
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +27,7 @@ import httpx
 
 from bot.config import FetchConfig
 from feeds.errors import (
+    AddressRefused,
     BodyTooLarge,
     ConnectionFailed,
     FetchError,
@@ -118,12 +119,15 @@ class Fetcher:
             yield
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    accept: str = FEED_ACCEPT) -> FetchResult:
+                    accept: str = FEED_ACCEPT, allow: Callable[[str], Awaitable[bool]] | None = None) -> FetchResult:
         """GET ``url``, conditionally when ``etag``/``last_modified`` are given.
+
+        :param allow: asked before each request (the first and every redirect hop) whether that URL may be
+            fetched (:class:`feeds.addresses.PageGuard` for article pages); False raises AddressRefused.
 
         :returns: a :class:`FetchResult` with status 200 (or another 2xx) and the body, or 304.
         :raises FetchError: ``FetchTimeout``, ``BodyTooLarge``, ``TooManyRedirects``, ``HTTPStatusError``
-            (with ``retry_after`` for 429/503), ``ConnectionFailed`` or ``InvalidURL``.
+            (with ``retry_after`` for 429/503), ``ConnectionFailed``, ``InvalidURL`` or ``AddressRefused``.
         """
         headers = {"Accept": accept}
         if etag:
@@ -138,6 +142,8 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         for _hop in range(self.settings.max_redirects + 1):
             _check_url(current)
+            if allow is not None and not await allow(current):
+                raise AddressRefused(f"not fetched: {short(current, 80)} is on a private or unresolvable address")
             try:
                 async with self._slot(current):
                     if deadline is None:

@@ -8,10 +8,11 @@ the pipeline keeps the feed's own text.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import trafilatura
 
-from feeds.errors import FetchError
+from feeds.errors import FetchError, ParseError
 from feeds.fetch import PAGE_ACCEPT, Fetcher
 from feeds.parse import run_off_loop
 from feeds.text import strip_shortcodes, tidy
@@ -33,15 +34,23 @@ def extract_main_text(html: bytes, url: str | None = None) -> str:
     return tidy(strip_shortcodes(text or ""))
 
 
-async def fetch_full_text(fetcher: Fetcher, url: str) -> str | None:
-    """Fetch ``url`` and return its main text, or None when the page cannot be fetched or has none."""
+async def fetch_full_text(fetcher: Fetcher, url: str, *,
+                          allow: Callable[[str], Awaitable[bool]] | None = None) -> str | None:
+    """Fetch ``url`` and return its main text, or None when the page cannot be fetched or has none.
+
+    :param allow: asked before each request and redirect hop (:class:`feeds.addresses.PageGuard`).
+    """
     try:
-        result = await fetcher.fetch(url, accept=PAGE_ACCEPT)
+        result = await fetcher.fetch(url, accept=PAGE_ACCEPT, allow=allow)
     except FetchError as exc:
         log.debug("page %s: %s", url, exc.message)
         return None
     media_type = result.content_type.split(";", 1)[0].strip().lower()
     if not result.body or media_type not in HTML_TYPES:
         return None
-    text = await run_off_loop(extract_main_text, result.body, result.final_url)
+    try:
+        text = await run_off_loop(extract_main_text, result.body, result.final_url)
+    except ParseError as exc:  # the extractor timed out: keep the feed's text
+        log.info("page %s: %s", url, exc.message)
+        return None
     return text or None

@@ -1,12 +1,18 @@
 """Entry identity: normalised links, stable entry keys and content hashes.
 
 An entry's key decides whether an item seen again is the same article (Miniflux's ``entry.Hash``).
-Raqib prefers the *normalised link* (``u:`` keys): links survive feeds that regenerate their guids on
-every fetch, and normalisation (https, no ``www.``, no tracking parameters, no ``#fragment``, no
-trailing slash) makes the same article reached twice one key.  When links are missing or shared by
-several items of one fetch (every item pointing at a home page), the guid is used (``g:`` keys; gov.uk
-style ``url#2024-01-02T10:00:00Z`` ids lose their timestamp so an updated item keeps its key), and
-when the guid is missing or repeated too, a hash of title and summary (``h:`` keys).
+Keys are guid-first, as the feed intends: ``g:`` keys from the guid (gov.uk style
+``url#2024-01-02T10:00:00Z`` ids lose their timestamp, so an updated item keeps its key; URL-shaped guids
+are normalised like links). A guid missing, or repeated within one fetch, falls back to the normalised
+link (``u:`` keys), then to a hash of title and summary (``h:`` keys).
+
+Links are normalised (https, no ``www.``, no tracking parameters, no ``#fragment``, no trailing slash) so
+the same article reached twice compares equal, and each entry carries its *identifying link*
+(``EntryKey.link``, stored as ``articles.link_key``): within one fetch, items that share a link and a
+title are one article reached twice (kept once, whatever their guids); a link shared by items with
+different titles (a home page, a live page) or a bare home-page link identifies nothing. Across fetches
+the pipeline uses the identifying link to recognise an article whose guid changed (feeds that regenerate
+guids on every fetch) instead of storing it again.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that only track where a click came from.
@@ -114,6 +121,19 @@ def text_hash_key(title: str, summary: str) -> str:
     return "h:" + hashlib.sha1(f"{' '.join(title.split())}\n{' '.join(summary.split())}".encode()).hexdigest()[:24]
 
 
+def is_home_link(link: str | None) -> bool:
+    """True for a normalised link to a site's front page (``https://example.com/``): it names no article."""
+    if not link:
+        return False
+    parts = urlsplit(link)
+    return parts.path in ("", "/") and not parts.query
+
+
+def fold_title(title: str) -> str:
+    """A title as compared to tell one article reached twice from distinct items sharing a link."""
+    return " ".join(title.split()).casefold()
+
+
 @dataclass(frozen=True)
 class Identity:
     """The identifying parts of one raw item, before keys are chosen for the whole fetch."""
@@ -121,6 +141,16 @@ class Identity:
     link: str | None
     guid: str | None
     hashkey: str
+    title: str = ""
+
+
+class EntryKey(NamedTuple):
+    """The key chosen for one item: ``key`` (``g:``/``u:``/``h:``), ``kind`` (``"guid"``, ``"link"`` or
+    ``"hash"``) and ``link``, the normalised link when it identifies this item (else None)."""
+
+    key: str
+    kind: str
+    link: str | None
 
 
 def identity(link: str | None, guid: str | None, title: str, summary: str, base: str | None = None) -> Identity:
@@ -129,37 +159,51 @@ def identity(link: str | None, guid: str | None, title: str, summary: str, base:
     norm_guid = normalize_guid(guid)
     if norm_link is None and norm_guid and norm_guid.startswith("https://"):
         norm_link = norm_guid
-    return Identity(norm_link, norm_guid, text_hash_key(title, summary))
+    return Identity(norm_link, norm_guid, text_hash_key(title, summary), fold_title(title))
 
 
-def assign_keys(items: Sequence[Identity]) -> list[tuple[str, str] | None]:
-    """Choose a key for each item of one fetch: ``(key, kind)``, or None for an exact repeat to drop.
+def assign_keys(items: Sequence[Identity]) -> list[EntryKey | None]:
+    """Choose a key for each item of one fetch, or None for an item to drop.
 
-    Items identical in link, guid and text (a feed repeating an item) keep only their first copy.
-    A link shared by several distinct items falls back to the guid, a repeated or missing guid to the
-    text hash; a text hash that still collides keeps only its first item.
+    Dropped: an exact repeat (same link, guid, title and text), and a second item with the same
+    (non-home-page) link and title as an earlier one: the same article reached via another guid.
+    A link shared by items with different titles, or a home-page link, does not identify an item
+    (``EntryKey.link`` is None). Keys: the guid when present and not repeated in this fetch, else the
+    identifying link, else the text hash; a key that still collides keeps only its first item.
     """
+    keep = [True] * len(items)
     first: dict[Identity, int] = {}
     for i, item in enumerate(items):
-        first.setdefault(item, i)
-    distinct = [item for i, item in enumerate(items) if first[item] == i]
-    links = Counter(item.link for item in distinct if item.link)
-    guids = Counter(item.guid for item in distinct if item.guid)
-    keys: list[tuple[str, str] | None] = []
+        if first.setdefault(item, i) != i:
+            keep[i] = False
+    titles_by_link: dict[str, set[str]] = {}
+    for i, item in enumerate(items):
+        if not keep[i] or not item.link or is_home_link(item.link):
+            continue
+        titles = titles_by_link.setdefault(item.link, set())
+        label = item.title or item.hashkey
+        if label in titles:
+            keep[i] = False  # the same article reached twice (another guid, or none)
+        else:
+            titles.add(label)
+    identifying = {link for link, titles in titles_by_link.items() if len(titles) == 1}
+    guids = Counter(item.guid for i, item in enumerate(items) if keep[i] and item.guid)
+    keys: list[EntryKey | None] = []
     used: set[str] = set()
     for i, item in enumerate(items):
-        if first[item] != i:
+        if not keep[i]:
             keys.append(None)
             continue
-        if item.link and links[item.link] == 1:
-            key, kind = "u:" + item.link, "link"
-        elif item.guid and guids[item.guid] == 1:
+        link = item.link if item.link in identifying else None
+        if item.guid and guids[item.guid] == 1:
             key, kind = "g:" + item.guid, "guid"
+        elif link:
+            key, kind = "u:" + link, "link"
         else:
             key, kind = item.hashkey, "hash"
         if key in used:
             keys.append(None)
             continue
         used.add(key)
-        keys.append((key, kind))
+        keys.append(EntryKey(key, kind, link))
     return keys

@@ -38,8 +38,9 @@ class Entry:
     ``title``, ``summary`` and ``content`` are plain text (markup, scripts and shortcodes removed);
     ``text`` is the longer of ``content`` and ``summary``. ``published`` is UTC ``YYYY-MM-DD HH:MM:SS``
     or None when the feed gives no date the parser can read (the pipeline then uses the time first
-    seen). ``link`` is the normalised article URL (or None). ``key_kind`` says what the key was made
-    from: ``"link"``, ``"guid"`` or ``"hash"``.
+    seen). ``link`` is the article URL to show (absolute, tracking parameters dropped; or None).
+    ``key_kind`` says what the key was made from: ``"guid"``, ``"link"`` or ``"hash"``; ``link_key`` is the
+    normalised link when it identifies this entry (:func:`feeds.identity.assign_keys`), else None.
     """
 
     key: str
@@ -53,6 +54,7 @@ class Entry:
     content_hash: str = ""
     key_kind: str = "link"
     raw_link: str | None = None
+    link_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ time first seen), and gives each entry a stable key (:mod:`feeds.identity`).
 
 Parsing a large feed takes seconds of CPU, so :func:`parse_off_loop` runs it in a worker process
 (a thread pool when ``RAQIB_PARSE_POOL=thread`` or when processes are unavailable), keeping the event
-loop free for the other feeds.
+loop free for the other feeds. A job that runs longer than :data:`WORK_TIMEOUT` fails with
+:class:`feeds.errors.ParserTimedOut` and its worker pool is replaced; workers ignore SIGINT.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ import datetime as dt
 import io
 import json
 import logging
+import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -29,7 +32,7 @@ from typing import Any, TypeVar
 
 import feedparser
 
-from feeds.errors import NotAFeed, ParseError, ParserCrashed, short
+from feeds.errors import NotAFeed, ParseError, ParserCrashed, ParserTimedOut, short
 from feeds.identity import assign_keys, clean_link, content_hash, identity
 from feeds.models import Entry, ParsedFeed
 from feeds.text import html_to_text
@@ -129,7 +132,7 @@ def _to_parsed_feed(parsed: Any, body: bytes, url: str, now: float | None) -> Pa
     for raw, (title, summary, content), ident, chosen in zip(raw_entries, texts, identities, keys, strict=True):
         if chosen is None:
             continue
-        key, kind = chosen
+        key, kind, link_key = chosen
         text = content if len(content) >= len(summary) else summary
         # dict.get: FeedParserDict.get would map a missing published_parsed to updated_parsed, with a warning.
         published = format_time(dict.get(raw, "published_parsed"), now=now) or format_time(
@@ -138,7 +141,7 @@ def _to_parsed_feed(parsed: Any, body: bytes, url: str, now: float | None) -> Pa
         entries.append(Entry(
             key=key, guid=(raw.get("id") or raw.get("guid") or None), link=raw_link, title=title,
             summary=summary, content=content, published=published, text=text,
-            content_hash=content_hash(title, text), key_kind=kind, raw_link=raw.get("link"),
+            content_hash=content_hash(title, text), key_kind=kind, raw_link=raw.get("link"), link_key=link_key,
         ))
     language = (feed.get("language") or "")[:2].lower() or None
     return ParsedFeed(entries=tuple(entries), title=html_to_text(feed.get("title") or "").replace("\n", " "),
@@ -184,7 +187,7 @@ def parse_json_feed(body: bytes, *, url: str = "", now: float | None = None) -> 
                                                              strict=True):
         if chosen is None:
             continue
-        key, kind = chosen
+        key, kind, link_key = chosen
         body_text = content if len(content) >= len(summary) else summary
         published = None
         for field in ("date_published", "date_modified"):
@@ -197,7 +200,8 @@ def parse_json_feed(body: bytes, *, url: str = "", now: float | None = None) -> 
         entries.append(Entry(key=key, guid=str(item.get("id")) if item.get("id") is not None else None, link=link,
                              title=title, summary=summary, content=content, published=published, text=body_text,
                              content_hash=content_hash(title, body_text), key_kind=kind,
-                             raw_link=item.get("url") if isinstance(item.get("url"), str) else None))
+                             raw_link=item.get("url") if isinstance(item.get("url"), str) else None,
+                             link_key=link_key))
     language = data.get("language") if isinstance(data.get("language"), str) else ""
     return ParsedFeed(entries=tuple(entries), title=text(data.get("title"), is_html=False),
                       version="json1", language=language[:2].lower() or None)
@@ -215,6 +219,11 @@ def rfc3339_date(value: str) -> time.struct_time | None:
 
 
 # --- running off the event loop ---------------------------------------------------------------------
+
+# The longest one job (a parse, a page extraction) may run in the pool; the clock starts when a worker
+# takes the job, not while it waits in the queue behind other feeds' jobs.
+WORK_TIMEOUT = 60.0
+_POLL = 0.25  # how often a queued job is checked for having started
 
 _pool_lock = threading.Lock()
 _pool: concurrent.futures.Executor | None = None
@@ -235,11 +244,17 @@ def _thread_pool() -> concurrent.futures.ThreadPoolExecutor:
         return _threads
 
 
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C in a terminal reaches the whole process group; the workers leave it to
+    the service, which shuts them down itself (instead of each printing a KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def worker_pool() -> concurrent.futures.Executor:
     """The shared executor for CPU-heavy work (parsing, page extraction), created on first use.
 
     A process pool (``forkserver`` start method: safe in a process with threads) of up to
-    ``min(4, cpu_count)`` workers; a thread pool when ``RAQIB_PARSE_POOL=thread``.
+    ``min(4, cpu_count)`` workers that ignore SIGINT; a thread pool when ``RAQIB_PARSE_POOL=thread``.
     """
     global _pool
     if pool_kind() == "thread":
@@ -249,7 +264,8 @@ def worker_pool() -> concurrent.futures.Executor:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             workers = max(1, min(4, os.cpu_count() or 1))
-            _pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                                           initializer=_ignore_sigint)
         return _pool
 
 
@@ -265,22 +281,96 @@ def shutdown_pool() -> None:
         threads.shutdown(wait=False, cancel_futures=True)
 
 
-async def run_off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``func(*args, **kwargs)`` in :func:`worker_pool`; if the process pool breaks (a worker
-    killed, say, by the OOM killer), start a fresh one once, then fall back to a thread."""
+def _retire(pool: concurrent.futures.Executor) -> None:
+    """Replace a process pool with a stuck worker: the next job starts a fresh pool, and the old pool's
+    processes are killed (jobs of other feeds running there fail with BrokenProcessPool and are run again
+    by :func:`run_off_loop`). A thread cannot be killed: a stuck thread keeps its slot until it ends."""
     global _pool
+    with _pool_lock:
+        if _pool is pool:
+            _pool = None
+    if not isinstance(pool, concurrent.futures.ProcessPoolExecutor):
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        try:
+            process.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    if processes:
+        threading.Thread(target=_reap, args=(processes,), name="raqib-reap", daemon=True).start()
+
+
+def _reap(processes: list[Any]) -> None:
+    """Wait for terminated workers (off the event loop); kill one that ignores SIGTERM."""
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=5)
+
+
+async def _wait_limited(future: concurrent.futures.Future[T], limit: float) -> T:
+    """Await a pool future; raise TimeoutError once it has run (not queued) for ``limit`` seconds.
+
+    "Running" is the executor's notion: a process pool marks a job running when it hands it to the
+    workers' call queue, which holds one job more than there are workers, so the clock may start a
+    little early for that one job."""
+    waiter = asyncio.wrap_future(future)
     loop = asyncio.get_running_loop()
+    started: float | None = None
+    try:
+        while True:
+            if math.isinf(limit):
+                return await waiter
+            if started is None and future.running():
+                started = loop.time()
+            step = _POLL if started is None else max(0.0, started + limit - loop.time())
+            done, _pending = await asyncio.wait({waiter}, timeout=step)
+            if done:
+                return waiter.result()
+            if started is not None:
+                raise TimeoutError
+    finally:
+        if not waiter.done():
+            waiter.cancel()
+
+
+async def run_off_loop(func: Callable[..., T], *args: Any, time_limit: float | None = None, **kwargs: Any) -> T:
+    """Run ``func(*args, **kwargs)`` in :func:`worker_pool` and return its result.
+
+    If the process pool breaks (a worker killed, say, by the OOM killer), start a fresh one once, then
+    fall back to a thread.
+
+    :param time_limit: seconds the job may run once a worker has taken it (None: :data:`WORK_TIMEOUT`;
+        ``math.inf``: no limit). Past it the process pool is replaced (see :func:`_retire`).
+    :raises ParserTimedOut: the job ran longer than ``time_limit``.
+    """
+    limit = WORK_TIMEOUT if time_limit is None else time_limit
     call = _Call(func, args, kwargs)
     for _attempt in range(2):
         pool = worker_pool()
         try:
-            return await loop.run_in_executor(pool, call)
+            future = pool.submit(call)
+        except (BrokenProcessPool, RuntimeError):
+            # Broken, or shut down by _retire between worker_pool() and submit(): use a fresh pool.
+            _retire(pool)
+            continue
+        try:
+            return await _wait_limited(future, limit)
         except BrokenProcessPool:
             log.warning("worker pool broke; starting a new one")
-            with _pool_lock:
-                if _pool is pool:
-                    _pool = None
-    return await loop.run_in_executor(_thread_pool(), call)
+            _retire(pool)
+        except TimeoutError:
+            log.warning("%s ran longer than %g s; replacing the worker pool", getattr(func, "__name__", func), limit)
+            _retire(pool)
+            raise ParserTimedOut(limit) from None
+    threads = _thread_pool()
+    try:
+        return await _wait_limited(threads.submit(call), limit)
+    except TimeoutError:
+        raise ParserTimedOut(limit) from None
 
 
 class _Call:
@@ -293,13 +383,15 @@ class _Call:
         return self.func(*self.args, **self.kwargs)
 
 
-async def parse_off_loop(body: bytes, *, content_type: str = "", url: str = "") -> ParsedFeed:
-    """:func:`parse_document` in the worker pool.
+async def parse_off_loop(body: bytes, *, content_type: str = "", url: str = "",
+                         time_limit: float | None = None) -> ParsedFeed:
+    """:func:`parse_document` in the worker pool, within ``time_limit`` (default :data:`WORK_TIMEOUT`).
 
-    :raises ParseError: as :func:`parse_document`; any other exception becomes :class:`ParserCrashed`.
+    :raises ParseError: as :func:`parse_document`; :class:`ParserTimedOut` past the limit; any other
+        exception becomes :class:`ParserCrashed`.
     """
     try:
-        return await run_off_loop(parse_document, body, content_type=content_type, url=url)
+        return await run_off_loop(parse_document, body, content_type=content_type, url=url, time_limit=time_limit)
     except ParseError:
         raise
     except Exception as exc:  # noqa: BLE001 - e.g. a result that would not pickle

@@ -1,8 +1,10 @@
 """The orchestrator: :func:`refresh_feed` reads top to bottom like Miniflux's ``RefreshFeed``.
 
-fetch (conditional) -> parse (worker pool) -> skip unchanged entries -> full text for summary-only
-entries -> statements (reactions, or the feed's own speaker) -> store (storage.save_article) ->
-record the poll on the feed row (validators, errors, backoff, Retry-After, permanent redirects).
+fetch (conditional) -> parse (worker pool, time-limited) -> recognise entries whose guid changed by
+their link -> skip unchanged entries -> full text for summary-only entries (public addresses only,
+:mod:`feeds.addresses`) -> statements (reactions, or the feed's own speaker) -> store
+(storage.save_article, with the entry's identifying link) -> record the poll on the feed row
+(validators, errors, backoff, Retry-After, permanent redirects).
 This is the only module of ``feeds/`` that calls storage; every failure ends up as a readable
 message on the feed row, never as an exception out of :func:`refresh_feed`.
 """
@@ -11,16 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import ipaddress
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import reactions
 import storage
 from bot.config import Config, FetchConfig
+from feeds.addresses import PageGuard
+from feeds.addresses import page_allowed as page_allowed  # re-exported: the check lived here before
 from feeds.errors import FeedError, short
 from feeds.fetch import Fetcher
 from feeds.fulltext import fetch_full_text
@@ -28,7 +30,8 @@ from feeds.models import Entry, FeedResult, FetchResult, PollSummary
 from feeds.parse import parse_off_loop
 from feeds.text import lead
 from reactions.model import Statement
-from storage.errors import AlreadyExists
+from storage.articles import articles_by_links, rekey_article
+from storage.errors import AlreadyExists, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -94,18 +97,21 @@ class _Prepared:
     page_fetched: bool
 
 
-async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfig) -> FeedResult:
+async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, *,
+                       allow_private: bool = False) -> FeedResult:
     """Poll one feed and store what is new; never raises (except cancellation).
 
     :param db: the ``sqlite_utils.Database`` from ``storage.db.open_db``.
     :param feed: a ``storage.models.FeedRow``.
     :param client: the shared :class:`Fetcher`.
     :param settings: ``config.fetch`` (``full_text_min_chars`` decides which entries get their page).
+    :param allow_private: fetch article pages on private addresses even for a public feed
+        (``config.telegram.allow_private_feed_urls``; see :mod:`feeds.addresses`).
     :returns: a :class:`FeedResult` (outcome ``ok``, ``not_modified`` or ``failed``).
     """
     started = utcnow()
     try:
-        return await _refresh(db, feed, client, settings, started)
+        return await _refresh(db, feed, client, settings, started, allow_private)
     except asyncio.CancelledError:
         raise
     except FeedError as exc:
@@ -116,7 +122,8 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
         return _failed(db, feed, started, f"internal error: {type(exc).__name__}: {short(str(exc), 120)}")
 
 
-async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime) -> FeedResult:
+async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime,
+                   allow_private: bool = False) -> FeedResult:
     fetched = await client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     next_poll = db_time(started + dt.timedelta(seconds=feed.interval))
     if fetched.not_modified:
@@ -127,10 +134,12 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     parsed = await parse_off_loop(fetched.body, content_type=fetched.content_type, url=fetched.final_url)
     entries = parsed.entries
     known = storage.article_hashes(db, feed.id, [e.key for e in entries]) if entries else {}
+    known.update(_recognise_by_link(db, feed.id, entries, known))
     todo = [e for e in entries if known.get(e.key) != e.content_hash]
     seen_at = db_time(started)
     first_seen = _first_seen_of_undated(db, feed.id, todo, known)
-    prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen)
+    guard = PageGuard(feed.url, allow_private=allow_private, timeout=settings.timeout)
+    prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen, guard)
     found = await _statements(feed, prepared)
 
     new = changed = statements_new = 0
@@ -140,7 +149,7 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
         if number % 50 == 0:
             await asyncio.sleep(0)  # a first poll of a long feed: let the other feeds' coroutines run
         article = _new_article(feed.id, item)
-        saved = storage.save_article(db, article, statements, now=seen_at)
+        saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key)
         new += saved.status == "new"
         changed += saved.status == "changed"
         statements_new += saved.statements_new
@@ -158,6 +167,37 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     )
 
 
+def _recognise_by_link(db: Any, feed_id: int, entries: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
+    """Entries with a new key whose identifying link is that of one stored article of the feed: the same
+    article under a new key (a feed that regenerates guids on every fetch, a guid the feed changed once,
+    or a key from before guid-first keys). That article is re-keyed to the entry's key, so it is updated,
+    not stored again, and the next fetch finds it by key. Not when the stored article's own key is also
+    in this fetch (then both items are live and distinct).
+
+    :returns: ``entry_key -> content_hash`` of the re-keyed articles (to merge into ``known``).
+    """
+    unknown = [e for e in entries if e.key not in known and e.link_key]
+    if not unknown:
+        return {}
+    current = {e.key for e in entries}
+    stored = articles_by_links(db, feed_id, [e.link_key for e in unknown if e.link_key])
+    rekeyed: dict[str, str] = {}
+    taken: set[int] = set()
+    for entry in unknown:
+        old = stored.get(entry.link_key or "")
+        if old is None or old.entry_key in current or old.id in taken:
+            continue
+        taken.add(old.id)
+        try:
+            rekey_article(db, old.id, entry.key)
+        except StorageError:  # a key taken meanwhile: store the entry as new
+            log.debug("feed %s: could not re-key article %d to %s", feed_id, old.id, entry.key, exc_info=True)
+            continue
+        log.debug("feed %s: %s is the stored %s (same link %s)", feed_id, entry.key, old.entry_key, entry.link_key)
+        rekeyed[entry.key] = old.content_hash or ""
+    return rekeyed
+
+
 def _first_seen_of_undated(db: Any, feed_id: int, todo: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
     """For changed entries without a readable date: the date they were stored with (first seen), so an
     update does not move them to today."""
@@ -170,34 +210,18 @@ def _first_seen_of_undated(db: Any, feed_id: int, todo: Sequence[Entry], known: 
     return dates
 
 
-def page_allowed(feed_url: str, link: str) -> bool:
-    """Whether an article page may be fetched: a feed on the public internet may not make Raqib fetch
-    loopback, private or link-local addresses (``localhost``, ``10.x``, ``169.254.169.254``...)."""
-    return _is_private_host(feed_url) or not _is_private_host(link)
-
-
-def _is_private_host(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return not address.is_global
-
-
 async def _prepare(feed: Any, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig,
-                   seen_at: str, feed_language: str | None, first_seen: dict[str, str]) -> list[_Prepared]:
-    """Choose each entry's text (fetching the page for summary-only entries), language and date."""
+                   seen_at: str, feed_language: str | None, first_seen: dict[str, str],
+                   guard: PageGuard | None = None) -> list[_Prepared]:
+    """Choose each entry's text (fetching the page for summary-only entries, when ``guard`` allows its
+    address and every redirect hop), language and date."""
     fetch_pages = bool(feed.fetch_pages) and settings.full_text_min_chars > 0
 
     async def one(entry: Entry) -> _Prepared:
         text = entry.text
         page = False
-        if (fetch_pages and entry.link and len(text) < settings.full_text_min_chars
-                and page_allowed(feed.url, entry.link)):
-            full = await fetch_full_text(client, entry.link)
+        if fetch_pages and entry.link and len(text) < settings.full_text_min_chars:
+            full = await fetch_full_text(client, entry.link, allow=guard.allowed if guard else None)
             if full and len(full) > len(text):
                 text, page = full, True
         lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
@@ -332,7 +356,8 @@ async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, 
 
     async def one(feed: Any) -> FeedResult:
         async with gate:
-            return await refresh_feed(db, feed, client, config.fetch)
+            return await refresh_feed(db, feed, client, config.fetch,
+                                      allow_private=config.telegram.allow_private_feed_urls)
 
     try:
         for result in await asyncio.gather(*(one(f) for f in feeds)):

@@ -63,7 +63,8 @@ class FeedJobs:
             return FeedResult(feed.id, feed.url, "skipped", next_poll_at=feed.next_poll_at)
         self._running.add(feed_id)
         try:
-            result = await refresh_feed(self.db, feed, self.fetcher, self.config.fetch)
+            result = await refresh_feed(self.db, feed, self.fetcher, self.config.fetch,
+                                        allow_private=self.config.telegram.allow_private_feed_urls)
         finally:
             self._running.discard(feed_id)
         if result.new_clusters and self.on_new_clusters is not None:

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from storage.clusters import best_match, normalise, statement_key
 from storage.db import transaction
-from storage.errors import NotFound, StorageError
+from storage.errors import AlreadyExists, NotFound, StorageError
 from storage.models import TIME_FORMAT, ArticleRow, ClusterRow, NewArticle, SaveResult, StatementRow, utc_now
 
 CLUSTER_WINDOW = dt.timedelta(hours=72)
@@ -45,6 +45,45 @@ def article_hashes(db: sqlite_utils.Database, feed_id: int, entry_keys: Sequence
                             (feed_id, *chunk)):
             found[row["entry_key"]] = row["content_hash"] or ""
     return found
+
+
+def article_by_link(db: sqlite_utils.Database, feed_id: int, link_key: str) -> ArticleRow | None:
+    """The stored article of ``feed_id`` whose identifying link (``articles.link_key``, the normalised link
+    the feeds pipeline passed to :func:`save_article`) is ``link_key``; None when no article, or more
+    than one, has it (a link several articles share identifies none of them). Read-only."""
+    return articles_by_links(db, feed_id, [link_key]).get(link_key)
+
+
+def articles_by_links(db: sqlite_utils.Database, feed_id: int, link_keys: Sequence[str]) -> dict[str, ArticleRow]:
+    """``link_key -> ArticleRow`` for the given identifying links of ``feed_id`` held by exactly one stored
+    article (as :func:`article_by_link`, for many links at once). Read-only."""
+    found: dict[str, ArticleRow] = {}
+    shared: set[str] = set()
+    keys = [k for k in dict.fromkeys(link_keys) if k]
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i:i + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.query(f"""SELECT {_ARTICLE_COLUMNS}, link_key FROM articles
+                                WHERE feed_id = ? AND link_key IN ({marks})""", (feed_id, *chunk)):
+            if row["link_key"] in found:
+                shared.add(row["link_key"])
+            found[row["link_key"]] = ArticleRow.from_row(row)
+    return {k: v for k, v in found.items() if k not in shared}
+
+
+def rekey_article(db: sqlite_utils.Database, article_id: int, entry_key: str) -> None:
+    """Give a stored article a new entry key (its feed now identifies it differently, e.g. a new guid).
+
+    :raises NotFound: no article ``article_id``.
+    :raises AlreadyExists: another article of the same feed already has ``entry_key`` (nothing changes).
+    """
+    try:
+        with transaction(db):
+            cursor = db.execute("UPDATE articles SET entry_key = ? WHERE id = ?", (entry_key, article_id))
+    except sqlite3.IntegrityError:
+        raise AlreadyExists(f"another article of the feed already has the key {entry_key!r}") from None
+    if cursor.rowcount == 0:
+        raise NotFound(f"no article with id {article_id}")
 
 
 def statements_of_article(db: sqlite_utils.Database, article_id: int) -> list[StatementRow]:
@@ -89,7 +128,7 @@ def content_hash(title: str, text: str) -> str:
 
 
 def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], *,
-                 now: str | None = None) -> SaveResult:
+                 now: str | None = None, link_key: str | None = None) -> SaveResult:
     """Store an article and its statements, clustering each statement with its reprints. One transaction.
 
     A new article, or one whose ``content_hash`` changed, gets its statements (``reactions.Statement``-like
@@ -101,6 +140,8 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
     A cluster left without statements by a changed article is deleted unless it was already pushed.
 
     :param now: the current UTC time (``YYYY-MM-DD HH:MM:SS``); the clock when None.
+    :param link_key: the article's identifying link (found again by :func:`article_by_link`), written
+        with a new or changed article; for an unchanged one only when given and different.
     :raises NotFound: ``article.feed_id`` is not a feed (nothing is written).
     :raises StorageError: a statement was refused, e.g. its kind is not ``direct``/``reported``
         (nothing is written).
@@ -109,33 +150,39 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
     if now is None:
         raise ValueError("now must be a UTC time such as 2026-03-10 12:00:00")
     try:
-        return _save(db, article, statements, now)
+        return _save(db, article, statements, now, link_key)
     except sqlite3.IntegrityError as exc:
         if "FOREIGN KEY" in str(exc):
             raise NotFound(f"no feed with id {article.feed_id}") from None
         raise StorageError(f"cannot save article {article.entry_key!r}: {exc}") from None
 
 
-def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], now: str) -> SaveResult:
+def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], now: str,
+          link_key: str | None) -> SaveResult:
     digest = article.content_hash or content_hash(article.title, article.text)
     when = _statement_time(article.published_at, now)
     with transaction(db):
         old = article_by_key(db, article.feed_id, article.entry_key)
         if old is not None and old.content_hash == digest:
+            if link_key is not None:
+                db.execute("UPDATE articles SET link_key = ? WHERE id = ? AND link_key IS NOT ?",
+                           (link_key, old.id, link_key))
             ids = [s.cluster_id for s in statements_of_article(db, old.id) if s.cluster_id is not None]
             return SaveResult(old.id, "unchanged", 0, tuple(dict.fromkeys(ids)), ())
-        fields = (article.url, article.title or "", article.text or "", article.lang, article.published_at, digest)
+        fields = (article.url, article.title or "", article.text or "", article.lang, article.published_at, digest,
+                  link_key)
         if old is None:
             cursor = db.execute(
                 """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
-                       first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       link_key, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (article.feed_id, article.entry_key, *fields, now),
             )
             article_id, status, orphans = cursor.lastrowid, "new", []
         else:
             article_id, status = old.id, "changed"
             db.execute("""UPDATE articles SET url = ?, title = ?, text = ?, lang = ?, published_at = ?,
-                              content_hash = ?, updated_at = ? WHERE id = ?""", (*fields, now, article_id))
+                              content_hash = ?, link_key = ?, updated_at = ? WHERE id = ?""",
+                       (*fields, now, article_id))
             orphans = [row["cluster_id"] for row in db.query(
                 "SELECT DISTINCT cluster_id FROM statements WHERE article_id = ? AND cluster_id IS NOT NULL",
                 (article_id,))]

@@ -145,6 +145,13 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
     ("cluster-lookup", [
         "CREATE INDEX idx_clusters_speaker_last_seen ON clusters (speaker, last_seen_at)",
     ]),
+    # 5: each article's identifying link (normalised by feeds.identity), so an entry whose guid changed is
+    # recognised as the article already stored; filled from the link-first keys ('u:<link>') of before
+    ("article-links", [
+        "ALTER TABLE articles ADD COLUMN link_key TEXT",
+        "UPDATE articles SET link_key = substr(entry_key, 3) WHERE entry_key LIKE 'u:%'",
+        "CREATE INDEX idx_articles_feed_link ON articles (feed_id, link_key)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.identity import Identity, assign_keys, clean_link, identity, normalize_guid, normalize_link
+from feeds.identity import (
+    EntryKey,
+    Identity,
+    assign_keys,
+    clean_link,
+    identity,
+    is_home_link,
+    normalize_guid,
+    normalize_link,
+)
 
 
 @pytest.mark.parametrize(("link", "expected"), [
@@ -69,37 +78,80 @@ def _ids(*rows: tuple[str | None, str | None, str]) -> list[Identity]:
     return [identity(link, guid, title, "summary") for link, guid, title in rows]
 
 
-def test_keys_prefer_the_normalised_link():
+def test_keys_prefer_the_guid_and_carry_the_identifying_link():
     keys = assign_keys(_ids(("http://www.example.com/a/", "guid-1", "A")))
-    assert keys == [("u:https://example.com/a", "link")]
+    assert keys == [EntryKey("g:guid-1", "guid", "https://example.com/a")]
+
+
+def test_a_missing_guid_falls_back_to_the_normalised_link():
+    keys = assign_keys(_ids(("http://www.example.com/a/?utm_source=rss", None, "A")))
+    assert keys == [("u:https://example.com/a", "link", "https://example.com/a")]
+
+
+def test_a_guid_repeated_within_one_fetch_falls_back_to_the_link():
+    keys = assign_keys(_ids(("https://example.com/a", "1", "A"), ("https://example.com/b", "1", "B")))
+    assert keys == [("u:https://example.com/a", "link", "https://example.com/a"),
+                    ("u:https://example.com/b", "link", "https://example.com/b")]
+
+
+def test_missing_guid_and_link_fall_back_to_the_text_hash():
+    (key,) = assign_keys(_ids((None, None, "A")))
+    assert key.kind == "hash" and key.key.startswith("h:") and key.link is None
+
+
+def test_a_gov_uk_timestamped_id_keeps_its_key_across_updates():
+    first = assign_keys([identity("https://www.gov.uk/government/news/x",
+                                  "https://www.gov.uk/government/news/x#2024-01-02T10:00:00Z", "S", "one")])
+    second = assign_keys([identity("https://www.gov.uk/government/news/x",
+                                   "https://www.gov.uk/government/news/x#2024-01-03T12:00:00Z", "S", "two")])
+    assert first == second == [("g:https://gov.uk/government/news/x", "guid", "https://gov.uk/government/news/x")]
 
 
 def test_a_permalink_guid_stands_in_for_a_missing_link():
     keys = assign_keys(_ids((None, "https://example.com/a#0", "A")))
-    assert keys == [("u:https://example.com/a", "link")]
+    assert keys == [("g:https://example.com/a", "guid", "https://example.com/a")]
 
 
-def test_a_link_shared_by_distinct_items_falls_back_to_the_guid():
-    keys = assign_keys(_ids(("https://example.com/", "g1", "A"), ("https://example.com/", "g2", "B")))
-    assert keys == [("g:g1", "guid"), ("g:g2", "guid")]
+def test_the_same_link_reached_via_two_guids_in_one_fetch_is_one_article():
+    keys = assign_keys(_ids(("http://www.example.com/a?utm_source=x", "g1", "A"), ("https://example.com/a/", "g2", "A"),
+                            ("https://example.com/b", "g3", "B")))
+    assert keys == [("g:g1", "guid", "https://example.com/a"), None, ("g:g3", "guid", "https://example.com/b")]
+
+
+def test_a_link_shared_by_items_with_different_titles_identifies_none_of_them():
+    keys = assign_keys(_ids(("https://example.com/live", "g1", "10:00 update"),
+                            ("https://example.com/live", "g2", "11:00 update")))
+    assert keys == [("g:g1", "guid", None), ("g:g2", "guid", None)]
+
+
+def test_a_home_page_link_identifies_nothing():
+    keys = assign_keys(_ids(("https://example.com/", "g1", "A"), ("https://example.com/", "g2", "A"),
+                            ("https://www.example.com", None, "C")))
+    assert [k.key for k in keys] == ["g:g1", "g:g2", keys[2].key]
+    assert keys[2].kind == "hash" and all(k.link is None for k in keys)
 
 
 def test_repeated_link_and_guid_fall_back_to_the_text_hash():
-    keys = assign_keys(_ids(("https://example.com/", "g", "A"), ("https://example.com/", "g", "B")))
-    assert [kind for _key, kind in keys] == ["hash", "hash"]
-    assert keys[0][0] != keys[1][0]
+    keys = assign_keys(_ids(("https://example.com/x", "g", "A"), ("https://example.com/x", "g", "B")))
+    assert [kind for _key, kind, _link in keys] == ["hash", "hash"]
+    assert keys[0].key != keys[1].key
 
 
 def test_an_item_repeated_verbatim_is_kept_once():
     keys = assign_keys(_ids(("https://example.com/a", "g", "A"), ("https://example.com/a", "g", "A"),
                             ("https://example.com/b", "h", "B")))
     assert keys[1] is None
-    assert keys[0] == ("u:https://example.com/a", "link")
-    assert keys[2] == ("u:https://example.com/b", "link")
+    assert keys[0] == ("g:g", "guid", "https://example.com/a")
+    assert keys[2] == ("g:h", "guid", "https://example.com/b")
 
 
 def test_items_without_link_or_guid_are_keyed_by_their_text():
     keys = assign_keys(_ids((None, None, "A"), (None, None, "B")))
-    assert all(key.startswith("h:") for key, _kind in keys)
+    assert all(key.startswith("h:") for key, _kind, _link in keys)
     assert keys[0] != keys[1]
     assert assign_keys(_ids((None, None, "A"))) == [keys[0]]
+
+
+def test_is_home_link():
+    assert is_home_link("https://example.com/") and not is_home_link("https://example.com/?p=1")
+    assert not is_home_link("https://example.com/a") and not is_home_link(None)

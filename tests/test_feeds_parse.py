@@ -66,14 +66,16 @@ def test_relative_links_resolve_against_the_final_url():
     document = rss([{"title": "t", "link": "/news/1?utm_source=rss", "description": "d"}])
     entry = parse_document(document, url="http://www.news.test/feeds/all.xml").entries[0]
     assert entry.link == "http://www.news.test/news/1"
-    assert entry.key == "u:https://news.test/news/1"
+    assert entry.key == "u:https://news.test/news/1" and entry.key_kind == "link"
+    assert entry.link_key == "https://news.test/news/1"
 
 
 def test_gov_uk_style_atom_ids_lose_their_timestamp():
     entries = [{"id": "https://www.gov.uk/government/news/x#2024-01-02T10:00:00Z", "title": "Statement",
                 "summary": "text"}]
     entry = parse_document(atom(entries)).entries[0]
-    assert entry.key == "u:https://gov.uk/government/news/x"
+    assert entry.key == "g:https://gov.uk/government/news/x" and entry.key_kind == "guid"
+    assert entry.link_key == "https://gov.uk/government/news/x"
 
 
 def test_entries_are_frozen():
@@ -166,6 +168,77 @@ def test_a_json_feed_is_read():
     parsed = parse_document(document, content_type="application/feed+json", url="https://news.test/feed.json")
     assert parsed.version == "json1" and parsed.language == "ar"
     assert [(e.key, e.title, e.text, e.published) for e in parsed.entries] == [
-        ("u:https://news.test/1", "One", "Body one", "2024-01-02 08:00:00"),
+        ("g:1", "One", "Body one", "2024-01-02 08:00:00"),
         ("g:2", "Two", "Body two", None),
     ]
+
+
+def test_two_guids_for_one_link_in_one_fetch_make_one_entry():
+    items = [{"title": "Statement", "link": "http://news.test/a?utm_source=rss", "guid": "id-1", "description": "x"},
+             {"title": "Statement", "link": "https://www.news.test/a/", "guid": "id-2", "description": "x"}]
+    parsed = parse_document(rss(items))
+    assert [(e.key, e.link_key) for e in parsed.entries] == [("g:id-1", "https://news.test/a")]
+
+
+@pytest.fixture
+def process_pool(monkeypatch):
+    """The real process pool (forkserver), shut down after the test."""
+    monkeypatch.delenv("RAQIB_PARSE_POOL", raising=False)
+    feeds.parse.shutdown_pool()
+    yield
+    feeds.parse.shutdown_pool()
+
+
+def test_pool_workers_ignore_ctrl_c(process_pool):
+    import asyncio
+    import signal
+
+    handler = asyncio.run(feeds.parse.run_off_loop(signal.getsignal, signal.SIGINT))
+    assert handler == signal.SIG_IGN
+
+
+def test_a_stuck_worker_times_out_and_its_pool_is_replaced(process_pool):
+    import asyncio
+    import time
+
+    from feeds.errors import ParserTimedOut
+
+    async def scenario():
+        await feeds.parse.run_off_loop(sum, [1])  # start the pool
+        old = feeds.parse._pool
+        processes = list(old._processes.values())
+        started = time.monotonic()
+        stuck = asyncio.ensure_future(feeds.parse.run_off_loop(time.sleep, 60, time_limit=0.5))
+        other = asyncio.ensure_future(feeds.parse.run_off_loop(sum, [1, 2]))  # may be caught by the replacement
+        with pytest.raises(ParserTimedOut, match="parser timed out after 0.5 s"):
+            await stuck
+        assert await other == 3
+        assert time.monotonic() - started < 10
+        assert feeds.parse._pool is not old
+        assert await feeds.parse.run_off_loop(sum, [2, 3]) == 5
+        for _ in range(50):
+            if not any(p.is_alive() for p in processes):
+                break
+            await asyncio.sleep(0.1)
+        assert not any(p.is_alive() for p in processes)
+
+    asyncio.run(scenario())
+
+
+def test_time_in_the_queue_does_not_count(monkeypatch):
+    import asyncio
+    import time
+
+    monkeypatch.setenv("RAQIB_PARSE_POOL", "thread")
+    feeds.parse.shutdown_pool()
+
+    async def scenario():
+        # Two threads: the third job waits ~0.6 s for a free thread, then runs briefly within its 0.4 s limit.
+        jobs = [feeds.parse.run_off_loop(time.sleep, 0.6, time_limit=2) for _ in range(2)]
+        jobs.append(feeds.parse.run_off_loop(time.sleep, 0.05, time_limit=0.4))
+        await asyncio.gather(*jobs)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        feeds.parse.shutdown_pool()

@@ -15,7 +15,7 @@ import storage
 from bot.config import Config, FeedConfig, FetchConfig
 from feeds.cli import poll_command
 from feeds.models import PollSummary
-from feeds.pipeline import page_allowed, poll_once
+from feeds.pipeline import page_allowed, poll_once, refresh_feed
 from tests.feed_server import FeedServer, atom, rss
 
 STATEMENT_AR = ("وقال المتحدث باسم وزارة الخارجية الأمريكية نيد برايس إن الولايات المتحدة تدين بشدة الهجوم على "
@@ -65,10 +65,13 @@ def test_a_feed_that_changes_guids_on_every_fetch_stores_no_duplicates(server, d
 
     server.route("/feed.xml", body)
     config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
-    first, second = poll(db, config), poll(db, config)
-    assert (first.new_articles, second.new_articles, second.not_modified) == (4, 0, 0)
-    assert rows(db, "SELECT url FROM articles ORDER BY url") == [
-        {"url": f"http://news.test/story/{i}"} for i in range(4)]
+    first, second, third = poll(db, config), poll(db, config), poll(db, config)
+    assert (first.new_articles, second.new_articles, third.new_articles, second.not_modified) == (4, 0, 0, 0)
+    assert (second.changed_articles, third.changed_articles) == (0, 0)
+    stored = rows(db, "SELECT url, entry_key, link_key FROM articles ORDER BY url")
+    assert [(r["url"], r["link_key"]) for r in stored] == [
+        (f"http://news.test/story/{i}", f"https://news.test/story/{i}") for i in range(4)]
+    assert all(r["entry_key"].startswith("g:") for r in stored)  # re-keyed to the latest guid
 
 
 def test_the_same_feed_polled_twice_without_validators_stores_nothing_new(server, db, db_path):
@@ -163,7 +166,7 @@ def test_gov_uk_timestamped_ids_update_one_article(server, db, db_path):
     first, second = poll(db, config), poll(db, config)
     assert (first.new_articles, second.new_articles, second.changed_articles) == (1, 0, 1)
     assert rows(db, "SELECT entry_key, text FROM articles") == [
-        {"entry_key": "u:https://gov.uk/government/news/x", "text": "Second version, updated."}]
+        {"entry_key": "g:https://gov.uk/government/news/x", "text": "Second version, updated."}]
     assert [s["text"] for s in rows(db, "SELECT text FROM statements")] == ["Statement\nSecond version, updated."]
 
 
@@ -215,17 +218,205 @@ def test_poll_command_rejects_an_unknown_feed(db_path, capsys):
     assert "is not a known feed" in capsys.readouterr().err
 
 
+FAKE_DNS = {
+    "news.test": ["93.184.216.34"],
+    "public.test": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    "intranet.test": ["10.0.0.5"],
+    "sneaky.test": ["93.184.216.34", "127.0.0.1"],  # one private address is enough to refuse
+    "mapped.test": ["::ffff:127.0.0.1"],
+    "metadata.test": ["169.254.169.254"],
+    "private-feed.test": ["192.168.1.10"],
+}
+
+
+async def fake_resolve(host: str, port: int) -> list[str]:
+    if host not in FAKE_DNS:
+        raise OSError(f"unknown host {host}")
+    return FAKE_DNS[host]
+
+
 @pytest.mark.parametrize(("feed_url", "link", "allowed"), [
     ("https://news.test/feed", "https://news.test/a", True),
+    ("https://news.test/feed", "https://public.test/a", True),
     ("https://news.test/feed", "http://127.0.0.1:8080/admin", False),
     ("https://news.test/feed", "http://169.254.169.254/latest/meta-data", False),
     ("https://news.test/feed", "http://10.0.0.5/", False),
+    ("https://news.test/feed", "http://[::1]/", False),
     ("https://news.test/feed", "http://localhost/", False),
+    ("https://news.test/feed", "http://printer.local/", False),
+    ("https://news.test/feed", "http://intranet.test/", False),
+    ("https://news.test/feed", "http://sneaky.test/a", False),
+    ("https://news.test/feed", "http://mapped.test/a", False),
+    ("https://news.test/feed", "http://metadata.test/a", False),
+    ("https://news.test/feed", "http://unresolvable.test/a", False),
     ("http://127.0.0.1:8000/feed", "http://127.0.0.1:8000/a", True),
+    ("http://127.0.0.1:8000/feed", "http://intranet.test/a", True),
     ("http://192.168.1.10/feed", "https://news.test/a", True),
+    ("http://private-feed.test/feed", "http://localhost:8080/a", True),
+    ("http://unresolvable.test/feed", "http://localhost/a", False),
 ])
 def test_public_feeds_cannot_make_raqib_fetch_private_pages(feed_url, link, allowed):
-    assert page_allowed(feed_url, link) is allowed
+    assert asyncio.run(page_allowed(feed_url, link, resolve=fake_resolve)) is allowed
+
+
+def test_allow_private_feed_urls_lets_every_page_through():
+    assert asyncio.run(page_allowed("https://news.test/feed", "http://intranet.test/", allow_private=True,
+                                    resolve=fake_resolve))
+
+
+def test_the_system_resolver_is_used_for_host_names():
+    from feeds.addresses import is_public_address, resolve_host
+
+    addresses = asyncio.run(resolve_host("localhost", 80))  # /etc/hosts: offline
+    assert addresses and not any(is_public_address(a) for a in addresses)
+
+
+def test_a_slow_resolver_counts_as_unresolvable():
+    async def slow(host: str, port: int) -> list[str]:
+        await asyncio.sleep(5)
+        return ["93.184.216.34"]
+
+    assert asyncio.run(page_allowed("https://news.test/feed", "https://public.test/a", resolve=slow,
+                                    timeout=0.1)) is False
+
+
+def test_a_public_feed_never_fetches_pages_on_private_addresses(db, monkeypatch):
+    """End to end through refresh_feed: names resolved by a fake DNS, HTTP answered by a mock transport."""
+    import httpx
+
+    from feeds.fetch import Fetcher
+
+    monkeypatch.setattr("feeds.addresses.resolve_host", fake_resolve)
+    requested: list[str] = []
+    summary = "Short."
+    feed_body = rss([
+        {"title": "Public", "link": "https://public.test/story", "description": summary},
+        {"title": "Private", "link": "http://intranet.test/secret", "description": summary},
+        {"title": "Redirected", "link": "https://public.test/jump", "description": summary},
+    ])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requested.append(str(request.url))
+        if request.url.host == "news.test":
+            return httpx.Response(200, content=feed_body, headers={"Content-Type": "application/rss+xml"})
+        if request.url.path == "/jump":
+            return httpx.Response(302, headers={"Location": "http://intranet.test/other"})
+        return httpx.Response(200, content=PAGE.encode(), headers={"Content-Type": "text/html"})
+
+    feed = storage.add_feed(db, "https://news.test/feed.xml", lang="en")
+    settings = FetchConfig(timeout=5.0, full_text_min_chars=200)
+
+    async def run():
+        async with Fetcher(settings, transport=httpx.MockTransport(handler)) as client:
+            return await refresh_feed(db, feed, client, settings)
+
+    result = asyncio.run(run())
+    assert result.outcome == "ok" and result.new_articles == 3 and result.pages_fetched == 1
+    # The redirect from public.test/jump to intranet.test was refused before it was followed.
+    assert sorted(requested) == ["https://news.test/feed.xml", "https://public.test/jump", "https://public.test/story"]
+    texts = {r["title"]: r["text"] for r in rows(db, "SELECT title, text FROM articles")}
+    assert PARAGRAPHS[1] in texts["Public"] and texts["Private"] == texts["Redirected"] == summary
+
+
+def _serve_versions(server, path: str, versions: dict[int, list[dict]]) -> None:
+    server.route(path, lambda n: rss(versions[min(n, max(versions))]), etag=False, last_modified=False)
+
+
+def test_a_new_guid_for_the_same_link_updates_the_stored_article(server, db, db_path):
+    _serve_versions(server, "/feed.xml", {
+        1: [{"title": "Statement", "link": "http://news.test/a", "guid": "old-id", "description": "First."}],
+        2: [{"title": "Statement", "link": "https://www.news.test/a/", "guid": "new-id", "description": "Second."}],
+    })
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    first, second, third = poll(db, config), poll(db, config), poll(db, config)
+    assert [(s.new_articles, s.changed_articles) for s in (first, second, third)] == [(1, 0), (0, 1), (0, 0)]
+    assert rows(db, "SELECT entry_key, text FROM articles") == [{"entry_key": "g:new-id", "text": "Second."}]
+
+
+def test_two_guids_for_one_link_in_one_fetch_store_one_article(server, db, db_path):
+    item = {"title": "Statement", "description": "Text."}
+    _serve_versions(server, "/feed.xml", {1: [{**item, "link": "http://news.test/a?utm_source=x", "guid": "g1"},
+                                              {**item, "link": "https://news.test/a", "guid": "g2"}]})
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    assert (poll(db, config).new_articles, poll(db, config).new_articles) == (1, 0)
+    assert rows(db, "SELECT entry_key FROM articles") == [{"entry_key": "g:g1"}]
+
+
+def test_stable_guids_keep_distinct_items_that_share_a_link(server, db, db_path):
+    _serve_versions(server, "/feed.xml", {1: [
+        {"title": "10:00 update", "link": "http://news.test/live", "guid": "u1", "description": "One."},
+        {"title": "11:00 update", "link": "http://news.test/live", "guid": "u2", "description": "Two."},
+    ]})
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    assert (poll(db, config).new_articles, poll(db, config).new_articles) == (2, 0)
+    assert rows(db, "SELECT entry_key, link_key FROM articles ORDER BY entry_key") == [
+        {"entry_key": "g:u1", "link_key": None}, {"entry_key": "g:u2", "link_key": None}]
+
+
+def test_an_item_still_in_the_feed_keeps_its_article_when_another_takes_its_old_link(server, db, db_path):
+    _serve_versions(server, "/feed.xml", {
+        1: [{"title": "A", "link": "http://news.test/1", "guid": "a", "description": "A text."}],
+        2: [{"title": "A", "link": "http://news.test/1-moved", "guid": "a", "description": "A text."},
+            {"title": "B", "link": "http://news.test/1", "guid": "b", "description": "B text."}],
+    })
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    poll(db, config)
+    assert poll(db, config).new_articles == 1
+    assert rows(db, "SELECT entry_key, title FROM articles ORDER BY entry_key") == [
+        {"entry_key": "g:a", "title": "A"}, {"entry_key": "g:b", "title": "B"}]
+
+
+def test_a_guid_repeated_within_one_fetch_falls_back_to_the_link(server, db, db_path):
+    _serve_versions(server, "/feed.xml", {1: [
+        {"title": "One", "link": "http://news.test/1", "guid": "same", "description": "x"},
+        {"title": "Two", "link": "http://news.test/2", "guid": "same", "description": "y"},
+    ]})
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    assert (poll(db, config).new_articles, poll(db, config).new_articles) == (2, 0)
+    assert rows(db, "SELECT entry_key FROM articles ORDER BY entry_key") == [
+        {"entry_key": "u:https://news.test/1"}, {"entry_key": "u:https://news.test/2"}]
+
+
+def test_missing_guids_use_the_link_then_the_text(server, db, db_path):
+    _serve_versions(server, "/feed.xml", {1: [
+        {"title": "Linked", "link": "http://news.test/1", "description": "x"},
+        {"title": "Bare", "description": "No link, no guid."},
+    ]})
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    assert (poll(db, config).new_articles, poll(db, config).new_articles) == (2, 0)
+    keys = sorted(r["entry_key"] for r in rows(db, "SELECT entry_key FROM articles"))
+    assert keys[0].startswith("h:") and keys[1] == "u:https://news.test/1"
+
+
+def test_articles_stored_with_link_first_keys_are_taken_over_not_duplicated(server, db, db_path):
+    """A database from before guid-first keys: 'u:' keys, link_key filled by the migration."""
+    server.route("/feed.xml", rss([{"title": "T", "link": "http://news.test/1", "guid": "guid-1",
+                                    "description": "Text."}]))
+    config = make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)])
+    poll(db, config)
+    db.execute("UPDATE articles SET entry_key = 'u:https://news.test/1', link_key = NULL")
+    db.execute("UPDATE articles SET link_key = substr(entry_key, 3) WHERE entry_key LIKE 'u:%'")  # migration 5
+    server.conditional = False
+    assert poll(db, config).new_articles == 0
+    assert rows(db, "SELECT entry_key FROM articles") == [{"entry_key": "g:guid-1"}]
+
+
+def test_a_parse_that_runs_too_long_is_recorded_on_the_feed(server, db, db_path, monkeypatch):
+    import time
+
+    import feeds.parse
+
+    def stuck(*args, **kwargs):
+        time.sleep(1.5)
+        raise AssertionError("should have been abandoned")
+
+    monkeypatch.setenv("RAQIB_PARSE_POOL", "thread")
+    monkeypatch.setattr(feeds.parse, "parse_document", stuck)
+    monkeypatch.setattr(feeds.parse, "WORK_TIMEOUT", 0.3)
+    server.route("/feed.xml", rss([{"title": "T", "link": "http://news.test/1"}]))
+    summary = poll(db, make_config(db_path, [FeedConfig(url=server.url("/feed.xml"), fetch_pages=False)]))
+    assert summary.failed == 1
+    assert storage.feed_by_url(db, server.url("/feed.xml")).last_error == "parser timed out after 0.3 s"
 
 
 def test_an_updated_undated_entry_keeps_its_first_date(server, db, db_path):

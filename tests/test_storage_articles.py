@@ -218,3 +218,75 @@ def test_times_in_iso_form_are_stored_in_the_databases_form(db, feeds):
     result = save(db, feeds[0], "e1", said(QUOTE), now="2026-03-10T14:00:00+02:00", published="not a date")
     assert article_by_key(db, feeds[0], "e1").first_seen_at == NOW
     assert cluster_by_id(db, result.cluster_ids[0]).first_seen_at == NOW
+
+
+# --- identifying links (guid-first keys; a feed that changes guids) ------------------------------
+
+def test_the_identifying_link_is_stored_and_found_again(db, feeds):
+    from storage.articles import article_by_link
+
+    saved = save_article(db, article(feeds[0], "g:1"), [], now=NOW, link_key="https://example.org/a")
+    found = article_by_link(db, feeds[0], "https://example.org/a")
+    assert found is not None and found.id == saved.article_id and found.entry_key == "g:1"
+    assert article_by_link(db, feeds[1], "https://example.org/a") is None  # per feed
+    assert article_by_link(db, feeds[0], "https://example.org/b") is None
+
+
+def test_a_link_held_by_two_articles_identifies_neither(db, feeds):
+    from storage.articles import article_by_link, articles_by_links
+
+    save_article(db, article(feeds[0], "g:1"), [], now=NOW, link_key="https://example.org/live")
+    save_article(db, article(feeds[0], "g:2"), [], now=NOW, link_key="https://example.org/live")
+    save_article(db, article(feeds[0], "g:3"), [], now=NOW, link_key="https://example.org/one")
+    assert article_by_link(db, feeds[0], "https://example.org/live") is None
+    found = articles_by_links(db, feeds[0], ["https://example.org/live", "https://example.org/one", "x"])
+    assert list(found) == ["https://example.org/one"] and found["https://example.org/one"].entry_key == "g:3"
+
+
+def test_link_key_follows_changes_and_is_kept_when_not_given(db, feeds):
+    def link_of(key):
+        return db.execute("SELECT link_key FROM articles WHERE entry_key = ?", (key,)).fetchone()[0]
+
+    save_article(db, article(feeds[0], "k", text="one"), [], now=NOW, link_key="https://example.org/a")
+    assert save_article(db, article(feeds[0], "k", text="one"), [], now=NOW).status == "unchanged"
+    assert link_of("k") == "https://example.org/a"  # unchanged, no link given: nothing written
+    save_article(db, article(feeds[0], "k", text="one"), [], now=NOW, link_key="https://example.org/b")
+    assert link_of("k") == "https://example.org/b"
+    assert save_article(db, article(feeds[0], "k", text="two"), [], now=NOW).status == "changed"
+    assert link_of("k") is None  # a changed article is written whole: no identifying link given
+
+
+def test_rekey_article(db, feeds):
+    from storage.articles import rekey_article
+    from storage.errors import AlreadyExists
+
+    first = save(db, feeds[0], "g:old", said(QUOTE)).article_id
+    save(db, feeds[0], "g:other", said("We welcome the truce."))
+    rekey_article(db, first, "g:new")
+    assert article_by_key(db, feeds[0], "g:old") is None
+    moved = article_by_key(db, feeds[0], "g:new")
+    assert moved.id == first and len(statements_of_article(db, first)) == 1
+    with pytest.raises(AlreadyExists):
+        rekey_article(db, first, "g:other")
+    assert article_by_key(db, feeds[0], "g:new").id == first
+    with pytest.raises(NotFound):
+        rekey_article(db, 999_999, "g:x")
+
+
+def test_migration_5_fills_link_key_from_link_first_keys(db_path):
+    from storage.db import connect
+    from storage.migrations import migrate
+
+    conn = connect(db_path)
+    migrate(conn, target=4)
+    conn.execute("INSERT INTO feeds (id, url) VALUES (1, 'https://example.org/feed')")
+    conn.execute("INSERT INTO articles (feed_id, entry_key) VALUES (1, 'u:https://example.org/a'), (1, 'g:x'), "
+                 "(1, 'h:0123')")
+    migrate(conn, target=5)
+    found = conn.execute("SELECT entry_key, link_key FROM articles ORDER BY id").fetchall()
+    assert [tuple(r) for r in found] == [("u:https://example.org/a", "https://example.org/a"), ("g:x", None),
+                                         ("h:0123", None)]
+    plan = " ".join(str(r) for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM articles WHERE feed_id = 1 AND link_key = 'x'").fetchall())
+    assert "idx_articles_feed_link" in plan
+    conn.close()
