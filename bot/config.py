@@ -71,11 +71,19 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """``push_backlog``: push what a feed's first poll finds (its old items); off by default."""
+
+    push_backlog: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     storage_path: Path
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     feeds: tuple[FeedConfig, ...] = ()
     source: Path | None = None
     demo: bool = False
@@ -176,8 +184,8 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
     :raises ConfigError: on the first problem found.
     """
     env = os.environ if env is None else env
-    _check_keys(data, {"storage", "telegram", "digest", "fetch", "feeds", "demo"}, "", path)
-    for section in ("storage", "telegram", "digest", "fetch"):
+    _check_keys(data, {"storage", "telegram", "digest", "fetch", "delivery", "feeds", "demo"}, "", path)
+    for section in ("storage", "telegram", "digest", "fetch", "delivery"):
         if section in data and not isinstance(data[section], dict):
             raise ConfigError(section, "must be a table", path)
 
@@ -237,6 +245,10 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
     fetch = FetchConfig(timeout=timeout, user_agent=_get(fc, "user_agent", str, "fetch.", path,
                                                          defaults.user_agent), **ints)
 
+    dl = data.get("delivery", {})
+    _check_keys(dl, {"push_backlog"}, "delivery.", path)
+    delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False))
+
     raw_feeds = _get(data, "feeds", list, "", path, [])
     feeds = tuple(parse_feed(raw, f"feeds[{i}].", path) for i, raw in enumerate(raw_feeds))
     seen: set[str] = set()
@@ -246,7 +258,8 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
         seen.add(feed.url)
 
     return Config(storage_path=storage_path, telegram=telegram, digest=DigestConfig(digest_time, timezone),
-                  fetch=fetch, feeds=feeds, source=path, demo=_get(data, "demo", bool, "", path, False))
+                  fetch=fetch, delivery=delivery, feeds=feeds, source=path,
+                  demo=_get(data, "demo", bool, "", path, False))
 
 
 def config_path(explicit: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Path | None:

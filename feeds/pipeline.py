@@ -98,7 +98,7 @@ class _Prepared:
 
 
 async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, *,
-                       allow_private: bool = False) -> FeedResult:
+                       allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     """Poll one feed and store what is new; never raises (except cancellation).
 
     :param db: the ``sqlite_utils.Database`` from ``storage.db.open_db``.
@@ -107,11 +107,14 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
     :param settings: ``config.fetch`` (``full_text_min_chars`` decides which entries get their page).
     :param allow_private: fetch article pages on private addresses even for a public feed
         (``config.telegram.allow_private_feed_urls``; see :mod:`feeds.addresses`).
+    :param push_backlog: push the statements found in the feed's first successful poll; when False
+        (``[delivery].push_backlog``) their new clusters are stored as held back, so adding a feed does
+        not flood subscribers with its old items.
     :returns: a :class:`FeedResult` (outcome ``ok``, ``not_modified`` or ``failed``).
     """
     started = utcnow()
     try:
-        return await _refresh(db, feed, client, settings, started, allow_private)
+        return await _refresh(db, feed, client, settings, started, allow_private, push_backlog)
     except asyncio.CancelledError:
         raise
     except FeedError as exc:
@@ -123,7 +126,7 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
 
 
 async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime,
-                   allow_private: bool = False) -> FeedResult:
+                   allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     fetched = await client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     next_poll = db_time(started + dt.timedelta(seconds=feed.interval))
     if fetched.not_modified:
@@ -142,6 +145,7 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen, guard)
     found = await _statements(feed, prepared)
 
+    hold_back = not push_backlog and feed.last_success_at is None  # the first poll: its backlog
     new = changed = statements_new = 0
     new_clusters: list[int] = []
     cluster_ids: list[int] = []
@@ -149,7 +153,8 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
         if number % 50 == 0:
             await asyncio.sleep(0)  # a first poll of a long feed: let the other feeds' coroutines run
         article = _new_article(feed.id, item)
-        saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key)
+        saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key,
+                                     hold_back=hold_back)
         new += saved.status == "new"
         changed += saved.status == "changed"
         statements_new += saved.statements_new
@@ -357,7 +362,8 @@ async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, 
     async def one(feed: Any) -> FeedResult:
         async with gate:
             return await refresh_feed(db, feed, client, config.fetch,
-                                      allow_private=config.telegram.allow_private_feed_urls)
+                                      allow_private=config.telegram.allow_private_feed_urls,
+                                      push_backlog=config.delivery.push_backlog)
 
     try:
         for result in await asyncio.gather(*(one(f) for f in feeds)):

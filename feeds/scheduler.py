@@ -64,7 +64,8 @@ class FeedJobs:
         self._running.add(feed_id)
         try:
             result = await refresh_feed(self.db, feed, self.fetcher, self.config.fetch,
-                                        allow_private=self.config.telegram.allow_private_feed_urls)
+                                        allow_private=self.config.telegram.allow_private_feed_urls,
+                                        push_backlog=self.config.delivery.push_backlog)
         finally:
             self._running.discard(feed_id)
         if result.new_clusters and self.on_new_clusters is not None:

@@ -128,7 +128,7 @@ def content_hash(title: str, text: str) -> str:
 
 
 def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], *,
-                 now: str | None = None, link_key: str | None = None) -> SaveResult:
+                 now: str | None = None, link_key: str | None = None, hold_back: bool = False) -> SaveResult:
     """Store an article and its statements, clustering each statement with its reprints. One transaction.
 
     A new article, or one whose ``content_hash`` changed, gets its statements (``reactions.Statement``-like
@@ -140,6 +140,8 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
     A cluster left without statements by a changed article is deleted unless it was already pushed.
 
     :param now: the current UTC time (``YYYY-MM-DD HH:MM:SS``); the clock when None.
+    :param hold_back: create new clusters as already handled (``fanned_out = 2``: stored and shown in
+        /latest, /who and digests, never pushed); for the backlog found in a feed's first poll.
     :param link_key: the article's identifying link (found again by :func:`article_by_link`), written
         with a new or changed article; for an unchanged one only when given and different.
     :raises NotFound: ``article.feed_id`` is not a feed (nothing is written).
@@ -150,7 +152,7 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
     if now is None:
         raise ValueError("now must be a UTC time such as 2026-03-10 12:00:00")
     try:
-        return _save(db, article, statements, now, link_key)
+        return _save(db, article, statements, now, link_key, hold_back)
     except sqlite3.IntegrityError as exc:
         if "FOREIGN KEY" in str(exc):
             raise NotFound(f"no feed with id {article.feed_id}") from None
@@ -158,7 +160,7 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
 
 
 def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], now: str,
-          link_key: str | None) -> SaveResult:
+          link_key: str | None, hold_back: bool = False) -> SaveResult:
     digest = article.content_hash or content_hash(article.title, article.text)
     when = _statement_time(article.published_at, now)
     with transaction(db):
@@ -194,7 +196,7 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
             if place in seen:  # the same statement twice in one list: stored once
                 continue
             seen.add(place)
-            cluster_id, is_new = _cluster_for(db, statement, when)
+            cluster_id, is_new = _cluster_for(db, statement, when, hold_back)
             db.execute(
                 """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes,
                        reaction, lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -210,7 +212,10 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
         return SaveResult(article_id, status, inserted, tuple(dict.fromkeys(cluster_ids)), tuple(created))
 
 
-def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str) -> tuple[int, bool]:
+HELD_BACK = 2  # clusters.fanned_out: found in a feed's first poll, stored but never pushed
+
+
+def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str, hold_back: bool = False) -> tuple[int, bool]:
     """The cluster ``statement`` joins (its ``last_seen_at`` moved forward), or a new one: ``(id, created)``."""
     key = statement_key(statement.text, statement.quotes or ())
     moment = dt.datetime.strptime(when, TIME_FORMAT)
@@ -226,10 +231,11 @@ def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str) -> tuple[
                       WHERE id = ?""", (when, statement.person, match))
         return match, False
     cursor = db.execute(
-        """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at,
+                                 fanned_out)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
         (statement.speaker, statement.person, statement.reaction or "other", statement.text, key or
-         normalise(statement.text), when, when),
+         normalise(statement.text), when, when, HELD_BACK if hold_back else 0),
     )
     return cursor.lastrowid, True
 

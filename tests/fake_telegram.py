@@ -218,6 +218,7 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.chats: dict[Any, dict[str, Any]] = {}
         self.faults: list[Fault] = []
+        self.send_latency = 0.0  # seconds each sendMessage/editMessageText takes to answer (a slow Telegram)
         self.sent_count: collections.Counter = collections.Counter()  # chat id -> messages sent (always kept)
         self.send_times: list[float] = []  # time.monotonic() of every sendMessage that succeeded
         self._penalty: dict[Any, float] = {}  # scope (None = global, else chat id) -> time 429 ends
@@ -467,6 +468,8 @@ class FakeTelegram:
         params = _decode_params(parts.query, content_type, body)
         if method == "getUpdates":
             return self._get_updates(params)
+        if method in SENDING_METHODS and self.send_latency:
+            time.sleep(self.send_latency)  # this request's own thread: other requests go on
         with self._cond:
             now = time.monotonic()
             self.stats.requests += 1

@@ -34,6 +34,7 @@ BAD = {
     "duplicate feed url": (FEED + FEED, "feeds[1].url"),
     "bad admin id": ("[telegram]\nadmins = ['me']\n", "telegram.admins[0]"),
     "bad api url": ("[telegram]\napi_url = 'api.telegram.org'\n", "telegram.api_url"),
+    "push_backlog not a boolean": ("[delivery]\npush_backlog = 'yes'\n", "delivery.push_backlog"),
     "bad toml": ("[storage\npath = \n", "config"),
 }
 
@@ -134,3 +135,8 @@ def test_without_any_file_the_bundled_example_is_used(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     config = load_config(None, env={})
     assert config.source is None and len(config.feeds) >= 14
+
+
+def test_a_feeds_backlog_is_not_pushed_unless_configured(tmp_path):
+    assert load_config(write(tmp_path, GOOD)).delivery.push_backlog is False
+    assert load_config(write(tmp_path, GOOD + "[delivery]\npush_backlog = true\n")).delivery.push_backlog is True
