@@ -152,6 +152,12 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "UPDATE articles SET link_key = substr(entry_key, 3) WHERE entry_key LIKE 'u:%'",
         "CREATE INDEX idx_articles_feed_link ON articles (feed_id, link_key)",
     ]),
+    # 6: /latest without a speaker orders all clusters by first_seen_at; the digest, /status and the Arabic
+    # search fallback read statements by created_at
+    ("time-indexes", [
+        "CREATE INDEX idx_clusters_first_seen ON clusters (first_seen_at)",
+        "CREATE INDEX idx_statements_created ON statements (created_at)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
