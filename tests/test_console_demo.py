@@ -147,7 +147,7 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
     import asyncio
     import io
 
-    from bot.config import FeedConfig
+    from bot.config import DeliveryConfig, FeedConfig
     from bot.console import run_console
     from storage.db import open_db
 
@@ -161,9 +161,10 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
 
     async def scenario():
         with SampleServer(samples) as server:
-            config = Config(storage_path=tmp_path / "raqib.db", feeds=(FeedConfig(
-                url=f"{server.base_url}/state.xml", name="State (test)", lang="en", interval=5,
-                speaker="us-state-department", fetch_pages=False),))
+            feed = FeedConfig(url=f"{server.base_url}/state.xml", name="State (test)", lang="en", interval=5,
+                              speaker="us-state-department", fetch_pages=False)
+            config = Config(storage_path=tmp_path / "raqib.db", feeds=(feed,),
+                            delivery=DeliveryConfig(push_backlog=True))  # as the demo: its samples are pushed
             stop = asyncio.Event()
             task = asyncio.create_task(run_console(config, db, samples=server, stop=stop, out=out))
             for _ in range(600):  # generous: the machine may be busy (first use of the parser pool)
