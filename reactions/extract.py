@@ -180,6 +180,37 @@ def _elsewhere(view: list[Token]) -> bool:
     return False
 
 
+_AFTER_SAID_X = frozenset(
+    ["on", "in", "at", "during", "after", "before", "while", "last", "this", "today", "yesterday", "late", "early"]
+)
+
+
+def _quote_before_break(view: list[Token], a: int, b: int) -> bool:
+    """A quotation among view[a:b] before any comma or full stop ("called the attack \"unprovoked\"")."""
+    for q in range(a, min(b, len(view))):
+        low = view[q].low
+        if low == QUOTE:
+            return True
+        if low in (",", ".", ";", "،", ":") and not (q + 1 < len(view) and view[q + 1].low == QUOTE):
+            return False
+    return False
+
+
+def _post_specifier(gap: list[Token]) -> bool:
+    """Words that narrow a title down ("للشؤون الأوروبية", "for European and Eurasian Affairs")."""
+    first = gap[0]
+    if first.ar:
+        return first.low.startswith(("لل", "لشو")) and first.low not in ("للصحفيين", "للصحافيين", "للصحافه")
+    return first.low == "for" and all(t.case[:1].isupper() or t.low in ("and", "of", "the") for t in gap[1:])
+
+
+def _clause_initial(view: list[Token], i: int) -> bool:
+    """Does the phrase at ``i`` open its clause (text start, or after a comma, dash, quote or colon)?"""
+    while i > 0 and view[i - 1].low in ("the", "a", "an"):
+        i -= 1
+    return i == 0 or view[i - 1].low in (",", QUOTE, ":", "-", "(")
+
+
 def _day(published: object) -> str:
     if isinstance(published, _dt.datetime):
         return published.date().isoformat()
@@ -267,9 +298,12 @@ class _Doc:
         that can end the name of a tracked speaker)."""
         words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
         has_trig = not self.reg.triggers.isdisjoint(words)
-        if self.reg.tracked_last.isdisjoint(words):
-            return has_trig, False
-        return has_trig, not self.reg.tracked_keys.isdisjoint(ngrams(words, 3, self.reg.tracked_last))
+        if not self.reg.tracked_last.isdisjoint(words) and not self.reg.tracked_keys.isdisjoint(
+            ngrams(words, 3, self.reg.tracked_last)
+        ):
+            return has_trig, True
+        # "..., May said": the surname of someone named in full earlier in the text
+        return has_trig, bool(self.doc_persons) and not self.reg.doc_only_words.isdisjoint(words)
 
     def note_persons(self, unit: Unit) -> None:
         """Remember people named in full in a unit without speech (their surnames may follow alone)."""
@@ -306,9 +340,16 @@ class _Doc:
                 continue  # known not to begin any phrase
             m = idx.match_at(view, i)
             if m:
-                cands.append((i, i + m[0], m[1], m[2]))
+                mm = m[1]
+                if mm.doc_only and not self._doc_only_ok(view, i, i + m[0], mm):
+                    continue
+                if mm.kind in _ORG_KINDS and self.reg.is_tracked(mm.speaker) and self._foreign(view, i, i + m[0]):
+                    mm = Mention("org", speaker="foreign-ministries", gender=mm.gender)
+                cands.append((i, i + m[0], mm, m[2]))
         if len(cands) > 1:
-            cands.sort(key=lambda c: (c[0] - c[1], c[0]))
+            # longest first; at equal length a body or title before an anaphor ("The U.K. government":
+            # "UK government", not "the UK")
+            cands.sort(key=lambda c: (c[0] - c[1], c[2].kind == "anaphor", c[0]))
             taken: set[int] = set()
             kept = []
             for c in cands:
@@ -317,6 +358,33 @@ class _Doc:
                     taken.update(range(c[0], c[1]))
             cands = sorted(kept)
         return cands
+
+    def _foreign(self, view: list[Token], a: int, b: int) -> bool:
+        """Does a country qualifier make a generic body name another country's ("Germany's Foreign
+        Office", "the German Defence Ministry", "المفوضية العليا لحقوق الإنسان في العراق")?"""
+        lex = self.lex
+        if not view[a].ar:
+            if a >= 1 and view[a - 1].low in lex.en_foreign_adjs:
+                return True
+            return a >= 2 and view[a - 1].low == "'s" and view[a - 2].low in lex.en_foreign_countries
+        if b >= len(view) or any(t.low in lex.ar_unmarked_ok for t in view[a:b]):
+            return False
+        nxt = view[b].low
+        if nxt in lex.ar_foreign_adjs:
+            return True
+        if nxt == "في" and b + 1 < len(view):
+            return view[b + 1].low in lex.ar_foreign_places
+        return nxt.startswith("ب") and nxt[1:] in lex.ar_foreign_places
+
+    def _doc_only_ok(self, view: list[Token], a: int, b: int, m: Mention) -> bool:
+        """A bare surname derived from a full name ("May", "كوك"): only for someone already named in full
+        in this text, and only right beside a reporting verb ("..., May said", "وأضاف كوك")."""
+        if any(p not in m.doc_only for p in m.persons):
+            return True
+        if not any(p in self.doc_persons for p in m.persons):
+            return False
+        verbs = self.lex.verbs
+        return (b < len(view) and view[b].low in verbs) or (a > 0 and view[a - 1].low in verbs)
 
     def _side(self, m: Mention) -> str:
         """'T:<id>' for a tracked body, 'O' for someone else, '' when neutral."""
@@ -345,6 +413,20 @@ class _Doc:
                     and all(t.low in _JOIN_GAP for t in gap)
                     and not (m[2].kind == "anaphor" and gap)
                 )
+                if (
+                    not ok
+                    and m[2].kind == "person"
+                    and m[2].full
+                    and side.startswith("T:")
+                    and side in sides[-1]
+                    and prev[2].kind == "title"
+                    and 0 < len(gap) <= 4
+                    and _post_specifier(gap)
+                    and all(t.low.isalpha() and t.low not in self.lex.verbs for t in gap)
+                ):
+                    # "مساعدة وزير الخارجية الأمريكي للشؤون الأوروبية فيكتوريا نولاند", "Assistant Secretary
+                    # of State for European Affairs Victoria Nuland": the named holder of that post
+                    ok = True
                 if ok and gap and any(t.low in (",", "،") for t in gap) and side:
                     # across a comma only an apposition of the same speaker
                     other = {x for x in sides[-1] if x}
@@ -528,6 +610,8 @@ class _Doc:
             post = p.post_on(self.day)
             fits_title = post is not None and post.speaker in tracked_sp
             alone = (p.surname_alone_ar and post is not None) if self.lang == "ar" else p.surname_alone
+            if not m.full and pid in m.doc_only and pid not in self.doc_persons:
+                continue
             if not m.full and not (alone or pid in self.doc_persons or fits_title):
                 continue
             score = 0
@@ -600,8 +684,14 @@ class _Doc:
                         out.append(Pair(k, kind, subj))
                     continue
                 if kind == "weak":
+                    # "قدمت الخارجية تعازيها", "نشرت الوزارة بيانا" (not "نشرت الوزارة مدمرات": an action)
                     np_ = nps.get(k + 1)
-                    if np_ is not None and np_.status == "tracked" and not np_.clitic:
+                    if (
+                        np_ is not None
+                        and np_.status == "tracked"
+                        and not np_.clitic
+                        and self._speech_object(view, np_.j)
+                    ):
                         out.append(Pair(k, "past", Subject("np", np_, gender)))
                     continue
                 subj = self._ar_subject(view, nps, ends, k, gender, kind)
@@ -633,7 +723,7 @@ class _Doc:
                     k + 1 < n
                     and (
                         view[k + 1].low in ("on", "for", "upon")
-                        or any(t.low == QUOTE for t in view[k + 1 : k + 5])
+                        or _quote_before_break(view, k + 1, k + 9)
                     )
                 ):
                     continue  # "Blinken called his Turkish counterpart": a phone call, not a statement
@@ -655,13 +745,40 @@ class _Doc:
             out.append(participles[0])
         return out
 
+    def _speech_object(self, view: list[Token], j: int) -> bool:
+        """Is there a word of speech (statement, condolences, letter, criticism ...) or a quotation
+        among the few words after ``j``?"""
+        stems = self.lex.ar_speech_objects
+        for t in view[j : j + 5]:
+            if t.low == QUOTE:
+                return True
+            w = t.low
+            if w.startswith(stems):
+                return True
+            for pre in ("وبال", "بال", "وال", "ال", "وب", "ب", "و"):
+                if w.startswith(pre) and len(w) > len(pre) + 2 and w[len(pre) :].startswith(stems):
+                    return True
+        return False
+
     def _np_after(self, view: list[Token], nps: dict[int, NP], j: int, skip: frozenset[str]) -> NP | None:
-        """The noun phrase at ``j``, after at most four skippable words ("a statement from the ...")."""
-        for q in range(j, min(len(view), j + 5)):
+        """The noun phrase at ``j``, after at most four skippable words ("a statement from the ..."); in
+        English also after capitalised title words when it names a person ("according to Foreign
+        Secretary Boris Johnson")."""
+        caps = skipped = 0
+        for q in range(j, min(len(view), j + 8)):
             if q in nps:
-                return nps[q]
-            if view[q].low not in skip:
-                return None
+                np_ = nps[q]
+                if caps and np_.person is None:
+                    return None
+                return np_
+            tok = view[q]
+            if tok.low in skip and skipped < 4:
+                skipped += 1
+                continue
+            if caps < 3 and not tok.ar and tok.case[:1].isupper() and tok.low.isalpha():
+                caps += 1
+                continue
+            return None
         return None
 
     def _ar_masdar_subject(self, view: list[Token], nps: dict[int, NP], k: int, low: str) -> Subject | None:
@@ -770,6 +887,8 @@ class _Doc:
                         return Subject(
                             "np", NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders), gender
                         )
+                if np_.status == "anaphor" and saw_comma:
+                    continue  # "X، المسؤول في وزارة الخارجية الأمريكية، ...": the post goes on
                 if np_.status != "tracked":
                     break
         return Subject("unknown", gender=gender)
@@ -802,9 +921,33 @@ class _Doc:
             prev = view[b - 1].low
             if prev in lex.en_pronouns:
                 return Subject("pronoun", gender=lex.en_pronouns[prev])
-            if prev in (",",) and b - 1 not in ends:
-                # "X, who declined to be identified, said"
-                for p in range(b - 2, max(-1, b - 30), -1):
+            if prev == ",":
+                nx = k + 2 if k + 2 < len(view) and view[k + 1].low in ("a", "an", "the") else k + 1
+                after = nps.get(nx)
+                # '..., said the Pentagon.' (not '..., said the office was concerned')
+                said_x = after is not None and (
+                    after.j >= len(view) or view[after.j].low in _AFTER_SAID_X or not view[after.j].low.isalpha()
+                )
+                np_ = ends.get(b - 1)
+                if np_ is not None and not said_x and _clause_initial(view, np_.i):
+                    # "Ned Price, the State Department spokesman, said" / "a spokesman for the UN human
+                    # rights office, Rupert Colville, said": an apposition closes before the verb
+                    o = np_.i
+                    while o > 0 and view[o - 1].low in ("the", "a", "an"):
+                        o -= 1
+                    head = ends.get(o - 1) if o > 0 and view[o - 1].low == "," else None
+                    if head is not None and (
+                        head.status == "other"
+                        or (head.status == "tracked" and head.speaker == np_.speaker and head.person)
+                    ):
+                        # "Sergei Lavrov, the ..., said", "Liz Throssell, a UN human rights spokeswoman,
+                        # said": the head decides (and names the person)
+                        return Subject("np", head)
+                    return Subject("np", np_)
+                # "X, who declined to be identified, said" / "X, speaking in Moscow, warned" (not when a
+                # phrase before the comma is followed by "said X": '..., said the Pentagon')
+                aside_from = max(-1, b - 30) if (np_ is None or not said_x) else b - 2
+                for p in range(b - 2, aside_from, -1):
                     if view[p].low == QUOTE:
                         break
                     if view[p].low == "," and p in ends:
@@ -930,7 +1073,16 @@ class _Doc:
             if p.subject.kind == "pronoun":
                 continue
             if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
-                if local.person is None and c.person is not None and c.tracked:
+                embedded = False
+                if not lang_en:
+                    # "قالت الوزارة إن الوزير X أخبر ...": X is only the topic of the reported speech
+                    for q in range(chosen.k + 1, min(p.k, p.subject.np.i if p.subject.np is not None else p.k)):
+                        low_q = view[q].low
+                        if low_q in self.lex.ar_complementizers:
+                            embedded = True
+                        elif low_q in ("،", ",", "؛", ";"):
+                            embedded = False
+                if local.person is None and c.person is not None and c.tracked and not embedded:
                     # "a Pentagon spokesman denied ..., and Commander Sean Robertson said ...": named
                     local = Context(c.speaker, True, c.person, local.genders | c.genders)
                     clauses[-1] = (clauses[-1][0], local)
@@ -958,6 +1110,19 @@ class _Doc:
 _LABEL_BEFORE = frozenset(
     [
         "ل",
+        "طراز",
+        "اسم",
+        "باسم",
+        "مسمي",
+        "عمليه",
+        "لعمليه",
+        "مبادره",
+        "تطلق",
+        "يطلق",
+        "المسماه",
+        "المسمي",
+        "المعروفه",
+        "المعروف",
         "لصحيفه",
         "صحيفه",
         "وكاله",
@@ -992,6 +1157,10 @@ _LABEL_BEFORE = frozenset(
         "website",
         "platform",
         "app",
+        "dubbed",
+        "codenamed",
+        "named",
+        "operation",
     ]
 )
 

@@ -23,6 +23,10 @@ GENDERS = ("m", "f", "")
 ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "وال", "فال", "بال", "كال")
 
 
+# name words never used as a derived surname (shared with many people, or common Arabic words)
+_NOT_DERIVED = frozenset(["Hussein", "Ahmad", "Ra'ad", "Ki-moon", "Wimbledon", "احمد", "رعد", "مون", "ترك", "الحسين"])
+
+
 class RegistryError(ValueError):
     """The registry or lexicon file is missing, unreadable or inconsistent."""
 
@@ -39,6 +43,7 @@ class Mention:
     persons: tuple[str, ...] = ()
     full: bool = False  # person: full name (not a bare surname)
     refers: tuple[str, ...] = ()
+    doc_only: tuple[str, ...] = ()  # persons for whom this bare surname counts only after their full name
 
 
 @dataclass
@@ -49,11 +54,16 @@ class PhraseIndex:
     max_len: int = 1
     _key_cache: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def add(self, phrase: str, mention: Mention, case_sensitive: bool = False) -> None:
+    def add(self, phrase: str, mention: Mention, case_sensitive: bool | str = False) -> None:
+        """``case_sensitive``: True (every token keeps its case), "acronym" (only tokens with two capitals,
+        such as "UN" or "DoD", keep theirs) or False."""
         toks = tokenize(phrase)
         if not toks:
             return
-        seq = tuple(t.case if case_sensitive else t.low for t in toks)
+        if case_sensitive == "acronym":
+            seq = tuple(t.case if sum(c.isupper() for c in t.case) >= 2 else t.low for t in toks)
+        else:
+            seq = tuple(t.case if case_sensitive else t.low for t in toks)
         self._key_cache.clear()
         bucket = self.entries.setdefault(seq[0].lower(), [])
         for i, (s, cs, m) in enumerate(bucket):
@@ -61,10 +71,20 @@ class PhraseIndex:
                 if m.kind == "person" and mention.kind == "person":
                     merged = tuple(dict.fromkeys(m.persons + mention.persons))
                     g = m.gender if m.gender == mention.gender else ""
+                    explicit = {p for p in m.persons if p not in m.doc_only} | {
+                        p for p in mention.persons if p not in mention.doc_only
+                    }
+                    doc_only = tuple(p for p in merged if p not in explicit)
                     bucket[i] = (
                         s,
                         cs,
-                        Mention("person", persons=merged, full=m.full and mention.full, gender=g),
+                        Mention(
+                            "person",
+                            persons=merged,
+                            full=m.full and mention.full,
+                            gender=g,
+                            doc_only=doc_only,
+                        ),
                     )
                 return
         bucket.append((seq, case_sensitive, mention))
@@ -111,13 +131,14 @@ class PhraseIndex:
                 for k in range(n):
                     tok = toks[i + k]
                     want = seq[k]
+                    tcs = cs is True or (cs and want != want.lower())
                     got = (
-                        (tok.case if cs else tok.low)
+                        (tok.case if tcs else tok.low)
                         if k
-                        else (key if not cs else _strip_case(tok.case, clitic))
+                        else (key if not tcs else _strip_case(tok.case, clitic))
                     )
                     if got != want and not (
-                        cs and len(got) > 1 and got.isupper() and got.capitalize() == want
+                        tcs and len(got) > 1 and got.isupper() and got.capitalize() == want
                     ):
                         ok = False  # (an ALL-CAPS headline word may stand for a capitalised name)
                         break
@@ -159,6 +180,12 @@ class Lexicon:
     en_pronouns: dict[str, str]
     reactions: dict[str, dict[str, tuple[str, ...]]]
     reaction_order: tuple[str, ...]
+    ar_speech_objects: tuple[str, ...] = ()  # stems: objects that make a weak Arabic verb speech
+    en_foreign_adjs: frozenset[str] = frozenset()  # other countries: "the German Foreign Office"
+    en_foreign_countries: frozenset[str] = frozenset()  # "Germany's Foreign Office"
+    ar_foreign_places: frozenset[str] = frozenset()  # "... في العراق"
+    ar_foreign_adjs: frozenset[str] = frozenset()  # "... العراقية"
+    ar_unmarked_ok: frozenset[str] = frozenset()  # words that tie a body to the US, UK or UN
 
 
 class Registry:
@@ -173,6 +200,7 @@ class Registry:
         self.tracked_keys: set[str] = set()  # last 1-3 words of phrases that can name a tracked speaker
         self.tracked_last: set[str] = set()  # the last word of each of those
         self._relevant: list[list[str]] = []
+        self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
         self._resolve: dict[str, str] = {}
         self._build(speakers_data, lexicon_data)
 
@@ -264,6 +292,8 @@ class Registry:
                     )
                     self._add(_req_str(t, "text", tw), m, pairs)
 
+        derived: list[tuple[str, str, list[str], set[str]]] = []
+        ar = lambda s: any("\u0600" <= c <= "\u06ff" for c in s)  # noqa: E731
         for i, raw in enumerate(_get(sdata, "person", list, src, [])):
             where = f"{src}: [[person]] #{i + 1}"
             if not isinstance(raw, dict):
@@ -307,7 +337,6 @@ class Registry:
             alone_ar = raw.get("surname_alone_ar", True)
             if not isinstance(alone, bool) or not isinstance(alone_ar, bool):
                 raise RegistryError(f"{where}: 'surname_alone' and 'surname_alone_ar' must be true or false")
-            ar = lambda s: any("\u0600" <= c <= "\u06ff" for c in s)  # noqa: E731
             person = Person(
                 id=pid,
                 gender=gender,
@@ -328,6 +357,38 @@ class Registry:
                 self._add(
                     n, Mention("person", persons=(pid,), full=False, gender=gender), pairs, case=not ar(n)
                 )
+            # the last word of each full name is also a surname, usable only once the full name has
+            # appeared in the same text and only right beside a reporting verb ("..., May said")
+            known = {fold(n) if ar(n) else n for n in surnames}
+            derived.append((pid, gender, names, known))
+        # first names, and a few name words shared with other people or common words, are never derived
+        firsts_all = {
+            fold(n.split()[0]) if ar(n) else n.split()[0]
+            for p in self.persons.values()
+            for n in (*p.names_en, *p.names_ar)
+        }
+        for pid, gender, names, known in derived:
+            for n in names:
+                parts = n.split()
+                if len(parts) < 2:
+                    continue
+                last = fold(parts[-1]) if ar(n) else parts[-1]
+                if (
+                    last in known
+                    or last in firsts_all
+                    or last in _NOT_DERIVED
+                    or len(last) < 3
+                    or (not ar(n) and not last[:1].isupper())
+                ):
+                    continue
+                known.add(last)
+                self.doc_only_words.add(last.lower())
+                m = Mention("person", persons=(pid,), full=False, gender=gender, doc_only=(pid,))
+                if ar(n):
+                    for v in _variants(last, pairs):
+                        self.index.add(v, m)
+                else:
+                    self.index.add(last, m, case_sensitive=True)
 
         self.lexicon = self._build_lexicon(ldata, pairs)
         self._build_tracked_keys(pairs)
@@ -384,7 +445,9 @@ class Registry:
         else:
             # phrases with an acronym ("UN", "WHO", "DoD") are matched case-sensitively
             acronym = any(sum(c.isupper() for c in w) >= 2 for w in phrase.replace(".", "").split())
-            self.index.add(phrase, mention, case_sensitive=case or acronym)
+            # (bodies and titles match their other words in any case: "the US defense secretary")
+            mode: bool | str = True if case else ("acronym" if mention.kind in ("org", "title") else True)
+            self.index.add(phrase, mention, case_sensitive=mode if (case or acronym) else False)
 
     def _build_tracked_keys(self, pairs: list[tuple[str, str]]) -> None:
         """For each phrase that can name a tracked speaker, its last (up to) three words: a sentence
@@ -518,6 +581,17 @@ class Registry:
             en_pronouns=pron,
             reactions=reactions,
             reaction_order=order,
+            ar_speech_objects=tuple(sorted(fl("ar_speech_objects"))),
+            en_foreign_adjs=frozenset(
+                w.lower() for w in _str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
+            ),
+            en_foreign_countries=frozenset(
+                w.lower()
+                for w in _str_list(words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries")
+            ),
+            ar_foreign_places=fl("ar_foreign_places"),
+            ar_foreign_adjs=fl("ar_foreign_adjs"),
+            ar_unmarked_ok=fl("ar_national_markers"),
         )
 
 

@@ -135,11 +135,50 @@ _MARKUP = re.compile(
 )
 
 
+# the same patterns one by one, each tried only when its first character occurs (a single alternation
+# is slow: the regex engine tries every branch at every position)
+_MARKUP_PARTS = (
+    ("[", re.compile(r"\[/?[A-Za-z][\w-]{0,60}(?:\s[^\[\]\n]{0,3000})?\]")),
+    ("<", re.compile(r"<[A-Za-z/!][^<>\n]{0,1000}>")),
+    ("&", re.compile(r"&(?:[a-z]{2,8}|#\d{1,6});")),
+    ("http", re.compile(r"https?://\S{1,500}")),
+    ("--------", re.compile(r"-{8,}")),
+    ("________", re.compile(r"_{8,}")),
+    ("========", re.compile(r"={8,}")),
+)
+
+
+def _spaces(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
 def mask_markup(text: str) -> str:
     """Replace shortcodes, tags, entities and URLs by spaces of the same length."""
     if "[" not in text and "<" not in text and "&" not in text and "http" not in text and "---" not in text:
         return text
-    return _MARKUP.sub(lambda m: " " * (m.end() - m.start()), text)
+    parts = [rx for first, rx in _MARKUP_PARTS if first in text]
+    if not parts:
+        return text
+    if len(parts) == 1:
+        return parts[0].sub(_spaces, text)
+    # leftmost match first (ties: in the order above), as one alternation would do
+    nxt = [rx.search(text) for rx in parts]
+    out = []
+    pos = 0
+    while True:
+        best = None
+        for i, m in enumerate(nxt):
+            if m is not None and m.start() < pos:
+                m = nxt[i] = parts[i].search(text, pos)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        if best is None:
+            break
+        out.append(text[pos : best.start()])
+        out.append(" " * (best.end() - best.start()))
+        pos = best.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 # --- sentences -----------------------------------------------------------------------------------
@@ -149,7 +188,7 @@ _ABBREV = frozenset(
     inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est mt ft u.s
     e.g i.e""".split()
 )
-_TERMINATOR = re.compile(r"([.!?؟]+|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])")
+_TERMINATOR = re.compile(r"([.!?؟][.!?؟]*|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -287,9 +326,22 @@ for _cp in list(range(0xFB50, 0xFE00)) + list(range(0xFE70, 0xFF00)) + list(rang
         _TABLE_1TO1[_cp] = _TABLE_1TO1.get(ord(_n), _n)
 
 
+# the 1:1 map without presentation forms, as (char, replacement) pairs: chained str.replace of the few
+# characters present is several times faster than str.translate on Arabic text (no value is also a key)
+_REPLACE_1TO1 = tuple(
+    (chr(k), v) for k, v in sorted(_TABLE_1TO1.items()) if not (0xFB50 <= k < 0xFE00 or 0xFE70 <= k < 0xFF5F)
+)
+_PRESENTATION_1TO1 = re.compile("[\ufb50-\ufdff\ufe70-\ufeff\uff01-\uff5e]")
+
+
 def fold_keep_offsets(text: str) -> str:
     """Fold character by character (same length as ``text``): deleted marks become a placeholder."""
-    return text.translate(_TABLE_1TO1)
+    if _PRESENTATION_1TO1.search(text):
+        return text.translate(_TABLE_1TO1)
+    for ch, rep in _REPLACE_1TO1:
+        if ch in text:
+            text = text.replace(ch, rep)
+    return text
 
 
 _TOKEN = re.compile(
@@ -299,17 +351,21 @@ _TOKEN = re.compile(
 )
 
 
+_TOKEN_PLAIN = re.compile(r"\w+(?:'\w+)*|[^\s\w]")
+_INITIAL_CHECK = re.compile(r"[A-Z]\.[A-Z]")
+
+
 class Token:
     """A word or punctuation mark: offsets in the original text, folded lower-case and cased forms."""
 
     __slots__ = ("start", "end", "low", "case", "ar")
 
-    def __init__(self, start: int, end: int, low: str, case: str) -> None:
+    def __init__(self, start: int, end: int, low: str, case: str, ar: bool | None = None) -> None:
         self.start = start
         self.end = end
         self.low = low
         self.case = case
-        self.ar = "\u0600" <= case[0] <= "\u06ff"  # an Arabic word
+        self.ar = ("\u0600" <= case[0] <= "\u06ff") if ar is None else ar  # an Arabic word
 
     def __repr__(self) -> str:
         return f"Token({self.start}, {self.end}, {self.case!r})"
@@ -323,22 +379,30 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
         end = len(text)
     toks: list[Token] = []
     append = toks.append
-    for m in _TOKEN.finditer(folded, start, end):
+    # folded text holds no "_", so \w is [^\W_]; the initialism branch only when one may occur
+    seg_has_dot = "." in folded[start:end]
+    rx = _TOKEN if (seg_has_dot and _INITIAL_CHECK.search(folded, start, end)) else _TOKEN_PLAIN
+    has_ph = PLACEHOLDER in folded[start:end]
+    for m in rx.finditer(folded, start, end):
         case = m.group()
-        if PLACEHOLDER in case:
+        ph = has_ph and PLACEHOLDER in case
+        if ph:
             case = case.replace(PLACEHOLDER, "")
             if not case:
                 continue
-        elif case == " ":
+        c0 = case[0]
+        if "\u0600" <= c0 <= "\u06ff":  # an Arabic word
+            append(Token(m.start(), m.end(), case, case, True))
             continue
-        elif case[-1] == "." and len(case) > 2 and case[1] == ".":
+        if not ph and seg_has_dot and case[-1] == "." and len(case) > 2 and case[1] == ".":
             case = case.replace(".", "")
-        a, b = m.span()
-        if case[-2:] == "'s" and len(case) > 3 and case[0] < "\u0600":  # English possessive: two tokens
-            append(Token(a, b - 2, case[:-2].lower(), case[:-2]))
-            append(Token(b - 2, b, "'s", "'s"))
+        a = m.start()
+        b = m.end()
+        if case[-2:] == "'s" and len(case) > 3 and c0 < "\u0600":  # English possessive: two tokens
+            append(Token(a, b - 2, case[:-2].lower(), case[:-2], False))
+            append(Token(b - 2, b, "'s", "'s", False))
             continue
-        append(Token(a, b, case if "\u0600" <= case[0] <= "\u06ff" else case.lower(), case))
+        append(Token(a, b, case.lower(), case, False))
     return toks
 
 
@@ -346,6 +410,7 @@ _SCAN_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*")
 
 
 _SCAN_FIX = re.compile(r"[A-Za-z]\.[A-Za-z]")
+_SCAN_PLAIN = re.compile(r"\w+")  # folded text holds no "_"
 
 
 def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: bool = False) -> list[str]:
@@ -356,9 +421,16 @@ def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: boo
         seg = seg.replace(PLACEHOLDER, "")
     if not lowered:
         seg = seg.lower()
-    words = _SCAN_WORD.findall(seg)
     if "'" in seg or ("." in seg and _SCAN_FIX.search(seg)):
-        words = [_fix_word(w) for w in words]
+        return [_fix_word(w) for w in _SCAN_WORD.findall(seg)]
+    # the same words as _SCAN_WORD finds here, faster: split on spaces, and only words with punctuation
+    # attached go through the (slow on non-ASCII text) regex
+    words: list[str] = []
+    for w in seg.split():
+        if w.isalnum():
+            words.append(w)
+        else:
+            words.extend(_SCAN_PLAIN.findall(w))
     return words
 
 
