@@ -30,6 +30,8 @@ eval: $(STAMP)
 	$(BIN)/python $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl --run "$(BIN)/raqib extract --jsonl"
 	@echo "== tests/data/challenge.jsonl (written independently of the rules, to check they generalise) =="
 	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge.jsonl --run "$(BIN)/raqib extract --jsonl"
+	@echo "== tests/data/challenge2.jsonl (a second independent set) =="
+	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge2.jsonl --run "$(BIN)/raqib extract --jsonl"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
