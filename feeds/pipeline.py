@@ -32,6 +32,7 @@ from feeds.text import lead
 from reactions.model import Statement
 from storage.articles import articles_by_links, rekey_article
 from storage.errors import AlreadyExists, StorageError
+from storage.models import db_time
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,6 @@ SPEAKER_REACTION = "announcement"
 def utcnow() -> dt.datetime:
     """The current UTC time, without microseconds."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def db_time(when: dt.datetime) -> str:
-    """A time as the database stores it: UTC ``YYYY-MM-DD HH:MM:SS``."""
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def parse_db_time(text: str | None) -> dt.datetime | None:

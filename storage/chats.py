@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlite_utils
 
 from storage.db import transaction
+from storage.models import db_time as utc_text
 
 __all__ = [
     "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_digest",
@@ -49,13 +50,6 @@ class DigestDue:
     day: str
     window_start: str
     window_end: str
-
-
-def utc_text(moment: dt.datetime) -> str:
-    """A datetime as the database's UTC text (naive datetimes are taken as UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _chat(row: dict) -> Chat:

@@ -5,6 +5,7 @@ Times are UTC text ``YYYY-MM-DD HH:MM:SS``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -134,8 +135,13 @@ class SaveResult:
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
+def db_time(moment: dt.datetime) -> str:
+    """A datetime as the database's UTC text (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime(TIME_FORMAT)
+
+
 def utc_now() -> str:
     """The current UTC time in the database's format (what ``datetime('now')`` writes)."""
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC).strftime(TIME_FORMAT)
+    return db_time(dt.datetime.now(dt.UTC))

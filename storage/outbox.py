@@ -12,7 +12,6 @@ Times are UTC text ``YYYY-MM-DD HH:MM:SS``, like SQLite's ``datetime('now')``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,23 +19,14 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from storage.db import transaction
+from storage.models import db_time as format_time
+from storage.models import utc_now
 
 __all__ = [
     "DeliveryJob", "PushBundle", "PushItem", "claim_due", "deactivate_chat", "delivery_counts", "failed_deliveries",
     "fan_out", "format_time", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
     "pending_count", "recover_in_flight", "utc_now",
 ]
-
-
-def format_time(moment: dt.datetime) -> str:
-    """A datetime as the database's UTC text (naive values are taken as UTC)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def utc_now() -> str:
-    return format_time(dt.datetime.now(dt.UTC))
 
 
 # --- what a push message needs ----------------------------------------------------------------------
