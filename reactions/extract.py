@@ -97,6 +97,10 @@ _AR_NEEDS_COMP = frozenset(
 _AR_SV_GAP = frozenset(
     ["قد", "لقد", "كان", "كانت", "وكان", "وكانت", "الذي", "التي", "،", ",", "فقد", "وقد", "ايضا"]
 )
+_EN_ISSUE = frozenset(["issued", "issues", "released", "releases", "published", "publishes"])
+_EN_WHILE = frozenset(["while", "whereas", "whilst"])  # ", while X said ...": another speaker's clause
+_WHILE_WORDS = _EN_WHILE | frozenset(["بينما", "وبينما", "فيما", "في"])
+_AR_KANA = frozenset(["كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"])
 _FORMER = frozenset(
     [
         "السابق",
@@ -200,6 +204,8 @@ def _post_specifier(gap: list[Token]) -> bool:
     """Words that narrow a title down ("للشؤون الأوروبية", "for European and Eurasian Affairs")."""
     first = gap[0]
     if first.ar:
+        if first.low == "لدي" and 2 <= len(gap) <= 3:
+            return True  # "السفير البريطاني لدى المملكة جون جنكينز"
         return first.low.startswith(("لل", "لشو")) and first.low not in ("للصحفيين", "للصحافيين", "للصحافه")
     return first.low == "for" and all(t.case[:1].isupper() or t.low in ("and", "of", "the") for t in gap[1:])
 
@@ -410,7 +416,7 @@ class _Doc:
                 gap = view[prev[1] : m[0]]
                 ok = (
                     len(gap) <= 2
-                    and all(t.low in _JOIN_GAP for t in gap)
+                    and all(t.low in _JOIN_GAP or self._alias_quote(t, sides[-1]) for t in gap)
                     and not (m[2].kind == "anaphor" and gap)
                 )
                 if (
@@ -450,6 +456,13 @@ class _Doc:
                     np_.j += 1
                 nps[np_.i] = np_
         return nps
+
+    def _alias_quote(self, tok: Token, sides: set[str]) -> bool:
+        """A quoted alias of the body just named: 'وزارة الدفاع الأمريكية «البنتاجون» الكابتن X'."""
+        if tok.low != QUOTE:
+            return False
+        sp = self.reg.resolve(self.text[tok.start + 1 : tok.end - 1])
+        return sp is not None and f"T:{sp}" in sides
 
     def _org_gender(self, view: list[Token], i: int, m: Mention) -> str:
         if m.gender:
@@ -714,6 +727,14 @@ class _Doc:
                     if np_ is not None:
                         out.append(Pair(k, "en", Subject("np", np_)))
                     continue
+                if low in _EN_ISSUE and any(t.low in ("statement", "statements") for t in view[k + 1 : k + 4]):
+                    # "the Defense Department later issued a statement saying ..." (not "issued guidance")
+                    subj = self._en_subject(view, nps, ends, k)
+                    if subj is not None and subj.kind == "np" and subj.np and subj.np.status == "tracked":
+                        out.append(Pair(k, "en", subj))
+                    elif subj is not None and (subj.kind == "unknown" or (subj.np and subj.np.status == "other")):
+                        out.append(Pair(k, "weak-other", Subject("unknown")))
+                    continue
                 v = lex.verbs.get(low)
                 if v is None or v[1] != "en" or low in lex.en_participles:
                     if v is not None and low in lex.en_participles:
@@ -840,7 +861,37 @@ class _Doc:
                 steps += 1
             if b in ends and (kind != "imperfect" or vs.kind != "np"):
                 return Subject("np", ends[b], gender)
+            if vs.kind == "pronoun" and self._kana_subject(view, nps, k):
+                return Subject("unknown", gender=gender)  # "وكان الجيش الكوري قد أعلن": someone else
         return vs
+
+    def _while_cut(self, view: list[Token], start: int, floor: int) -> int | None:
+        """The first word of a ", while"/"، بينما" clause that ends at ``start`` (None without one)."""
+        for q in range(start - 1, floor, -1):
+            low = view[q].low
+            if low in ("،", ",", "؛", ";", QUOTE):
+                if low != QUOTE and q + 1 < start and view[q + 1].low in _WHILE_WORDS:
+                    return q + 1
+                return None
+        return None
+
+    def _kana_subject(self, view: list[Token], nps: dict[int, NP], k: int) -> bool:
+        """Pluperfect "وكان <words> (قد) <verb>" whose subject words name no registry phrase."""
+        if k < 2:
+            return False
+        e = k - 1 if view[k - 1].low == "قد" else k  # the subject words end before "قد" (if any)
+        for c in range(e - 1, max(-1, e - 8), -1):
+            low = view[c].low
+            if low in _AR_KANA:
+                clause_initial = c == 0 or view[c - 1].low in ("،", ",", "؛", ";", ".", ":")
+                return (
+                    (e < k or clause_initial)
+                    and c < e - 1
+                    and not any(q in nps for q in range(c + 1, e))
+                )
+            if not _is_ar(view[c]) or low in self.lex.ar_complementizers or low in _AR_SV_GAP:
+                return False
+        return False
 
     def _name_follows(self, view: list[Token], j: int) -> bool:
         """Does an unknown word (most likely a name) follow position ``j``?"""
@@ -1039,6 +1090,27 @@ class _Doc:
         ):
             # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...": the sentence's subject speaks
             local0 = self.resolve(Subject("np", nps[1]), None)
+        if (
+            lang_en
+            and local0 is None
+            and chosen.subject.kind == "pronoun"
+            and chosen.subject.gender == "n"
+            and chosen.k >= 2
+            and view[chosen.k - 1].low in self.lex.en_pronouns
+        ):
+            # "The UN human rights office has verified ..., though it says ...": "it" is the sentence's
+            # subject when that is a tracked body and nobody else is named before the pronoun
+            np0 = nps.get(0) or (nps.get(1) if view[0].low == "the" else None)
+            if (
+                np0 is not None
+                and np0.status == "tracked"
+                and np0.person is None
+                and not any(np0.j <= q < chosen.k for q in nps)
+                and any(t.low in (",", ";") for t in view[np0.j : chosen.k - 1])
+            ):
+                c0 = self.resolve(Subject("np", np0), None)
+                if c0 is not None:
+                    local0 = Context(c0.speaker, c0.tracked, c0.person, c0.genders | {"n"})
         first = self.resolve(chosen.subject, local0)
         if lang_en:
             n = len(view)
@@ -1090,6 +1162,18 @@ class _Doc:
                     # "the US ambassador announced ... with Secretary Pompeo, who commented ...": the latter
                     local = Context(c.speaker, c.tracked, c.person, c.genders)
                     clauses[-1] = (clauses[-1][0], local)
+                elif (
+                    local.person is not None
+                    and c.person is not None
+                    and c.person != local.person
+                    and not embedded
+                    and p.subject.np is not None
+                ):
+                    # "X said ..., while Y (same body, another person) told ...": Y's own clause
+                    cut = self._while_cut(view, p.subject.np.i if p.subject.np.j <= p.k else p.k, chosen.k)
+                    if cut is not None and cut > clauses[-1][0]:
+                        clauses.append((cut, c))
+                        local = c
                 continue
             # a different explicit speaker: cut at the last comma before its clause
             start = p.subject.np.i if (p.subject.np is not None and p.subject.np.j <= p.k) else p.k
@@ -1100,7 +1184,9 @@ class _Doc:
                     break
                 if view[q].low == QUOTE:
                     break
-            if cut is None or (start - cut > 3 and view[cut].low not in self.lex.ar_connectors):
+            if cut is None or (
+                start - cut > 3 and view[cut].low not in self.lex.ar_connectors and view[cut].low not in _EN_WHILE
+            ):
                 continue
             clauses.append((cut, c))
             local = c
@@ -1161,7 +1247,26 @@ _LABEL_BEFORE = frozenset(
         "codenamed",
         "named",
         "operation",
+        "exercise",
+        "exercises",
+        "drill",
+        "drills",
+        "wargame",
+        "مناورات",
+        "لمناورات",
+        "مناوره",
+        "المناوره",
+        "تدريبات",
+        "لتدريبات",
+        "تمرين",
+        "تمرينات",
     ]
+)
+# words before "لـ" that take a thing, not an addressee: 'تتعرض لـ"حملة إبادة"' quotes, 'قال لـ«عكاظ»' does not
+_EN_NAME_LABELS = frozenset(["exercise", "exercises", "drill", "drills", "wargame"])
+_AR_LI_THING = frozenset(
+    """تتعرض يتعرض تعرض تعرضت يتعرضون تعرضوا ترقي يرقي ترقى يرقى رقت يصل تصل وصل وصلت يؤدي تؤدي ادي ادت
+    تحول تحولت يتحول تتحول يدعو تدعو دعا دعت يسعي تسعي تمهد يمهد يخضع تخضع خضع""".split()
 )
 
 
@@ -1173,8 +1278,13 @@ def _is_label(doc: _Doc, qa: int, qb: int) -> bool:
     before = doc.folded[max(0, qa - 20) : qa].replace(PLACEHOLDER, "").split()
     if not before or before[-1].lower() not in _LABEL_BEFORE:
         return False
+    if before[-1] in _EN_NAME_LABELS:
+        # 'the exercise "Northern Shield"' (a name), not 'called the exercise "a dangerous provocation"'
+        return all(w[:1].isupper() for w in inner if w[:1].isalpha())
     if before[-1] != "ل":
         return True
+    if len(before) >= 2 and before[-2] in _AR_LI_THING:
+        return False
     # "لـ«الشرق الأوسط»، إن ...": the reporting clause goes on after a bare "لـ" + name
     after = doc.folded[qb : qb + 12].replace(PLACEHOLDER, "").split()
     return bool(after) and (

@@ -263,3 +263,152 @@ def test_body_preferred_over_anaphor_of_equal_length():
 
 def test_lower_case_un_human_rights_experts_are_not_ohchr():
     assert got("UN human rights experts said the detentions were arbitrary.", "2023-03-01") == []
+
+
+# --- challenge2 patterns (sentences written for these tests) -----------------------------------------
+
+
+def test_arabic_pluperfect_with_other_subject_breaks_the_chain():
+    text = (
+        "قالت وزارة الخارجية الأمريكية إن الاجتماع سيعقد في فيينا الأسبوع المقبل. "
+        "وكانت الشرطة النمساوية قد أعلنت في وقت سابق تشديد الإجراءات الأمنية حول المبنى."
+    )
+    out = got(text, "2019-04-11")
+    assert [sp for sp, _, _ in out] == ["us-state-department"]
+    assert "الشرطة" not in out[0][2]
+
+
+def test_arabic_pluperfect_with_tracked_subject_still_counts():
+    text = (
+        "قالت وزارة الخارجية الأمريكية إن السفارة ستغلق. "
+        "وكانت الوزارة قد أعلنت الشهر الماضي تقليص عدد الموظفين."
+    )
+    assert [sp for sp, _, _ in got(text, "2019-04-11")] == ["us-state-department"] * 2
+    named = "وكان وزير الخارجية الأمريكي مايك بومبيو قد أعلن الشهر الماضي تقليص عدد الموظفين."
+    assert [(sp, p) for sp, p, _ in got(named, "2019-04-11")] == [("us-state-department", "mike-pompeo")]
+
+
+def test_descriptive_titles_name_the_office_holder():
+    ar_us = "وأكد كبير الدبلوماسيين الأميركيين خلال مؤتمر صحفي أن المفاوضات ستستأنف قريبا."
+    assert [(sp, p) for sp, p, _ in got(ar_us, "2023-06-20")] == [("us-state-department", "antony-blinken")]
+    ar_uk = "«لن نقبل بهذا التصعيد»، هكذا علق رئيس الدبلوماسية البريطانية على الهجوم الأخير."
+    assert [(sp, p) for sp, p, _ in got(ar_uk, "2024-02-10")] == [("uk-government", "david-cameron")]
+    en_un = "The United Nations top human rights official on Friday condemned the mass arrests."
+    assert [(sp, p) for sp, p, _ in got(en_un, "2019-05-03")] == [("un-ohchr", "michelle-bachelet")]
+    en_uk = "Britain's top diplomat said sanctions would be widened next month."
+    assert [(sp, p) for sp, p, _ in got(en_uk, "2023-06-20")] == [("uk-government", "james-cleverly")]
+
+
+def test_issued_a_statement_is_speech_but_issued_orders_is_not():
+    text = "The State Department later issued a statement saying the ambassador had been recalled."
+    assert [sp for sp, _, _ in got(text, "2020-02-11")] == ["us-state-department"]
+    action = "The Pentagon issued new guidance on drone flights near bases."
+    assert got(action, "2020-02-11") == []
+    other = "The Egyptian army issued a statement saying the border crossing was closed."
+    assert got(other, "2020-02-11") == []
+
+
+def test_it_says_after_a_tracked_body_subject():
+    text = (
+        "The State Department has reviewed the visa backlog in several embassies, though it says "
+        "most applicants will be interviewed by June."
+    )
+    assert [sp for sp, _, _ in got(text, "2022-03-20")] == ["us-state-department"]
+    other = (
+        "The State Department has reviewed the report by the Iraqi Defence Ministry, though it says "
+        "the figures are incomplete."
+    )
+    assert got(other, "2022-03-20") == []
+
+
+def test_english_while_another_speaker_cuts_the_clause():
+    text = (
+        "Defence Secretary Ben Wallace said on Monday that more troops would be sent to Estonia, while "
+        'the Kremlin spokesman Dmitry Peskov warned that Moscow would "respond accordingly."'
+    )
+    out = [s for s in extract(text, lang="en", published="2022-02-14")]
+    assert [(s.speaker, s.person, s.kind) for s in out] == [("uk-government", "ben-wallace", "reported")]
+    assert "Peskov" not in out[0].text
+    same = (
+        "Defence Secretary Ben Wallace said on Monday that more troops would be sent to Estonia, while "
+        'he stressed that the deployment was "purely defensive."'
+    )
+    assert "purely" in got(same, "2022-02-14")[0][2]
+
+
+def kinds(text: str, day: str, lang: str | None = None) -> list[str]:
+    return [s.kind for s in extract(text, lang=lang, published=day)]
+
+
+def test_quote_after_li_of_a_thing_is_a_quotation():
+    text = 'وقالت وزارة الخارجية الأمريكية إن المدنيين في المدينة يتعرضون لـ"عقاب جماعي مرفوض"، وإن المساعدات يجب أن تدخل.'
+    assert kinds(text, "2021-05-04") == ["direct"]
+    addressee = "وقال المتحدث باسم وزارة الخارجية الأمريكية لـ«الحياة»، إن الاتفاق قريب."
+    assert kinds(addressee, "2021-05-04") == ["reported"]
+
+
+def test_quoted_exercise_name_is_not_a_quotation():
+    ar = 'أعلنت وزارة الدفاع الأمريكية أن قواتها ستشارك في مناورات "النسر الأزرق" مع الحلفاء الشهر المقبل.'
+    assert kinds(ar, "2019-03-02") == ["reported"]
+    en = 'The Pentagon said US troops would take part in the exercise "Northern Shield" next month.'
+    assert kinds(en, "2019-03-02") == ["reported"]
+
+
+def test_while_another_person_of_the_same_body_gets_a_clause():
+    en = (
+        "Foreign Secretary Jeremy Hunt said on Friday that the ship must be released, while Middle East "
+        'minister Alistair Burt told MPs that the crew were "safe and well".'
+    )
+    out = got(en, "2018-11-10")
+    assert [(sp, p) for sp, p, _ in out] == [("uk-government", "jeremy-hunt"), ("uk-government", "alistair-burt")]
+    assert "Burt" not in out[0][2]
+    ar = (
+        "أعلن وزير الخارجية الأمريكي مايك بومبيو والمندوبة الأمريكية نيكي هيلي خطة جديدة. "
+        'ووصف بومبيو الخطة بأنها "واقعية"، بينما قالت هيلي إنها "الفرصة الأخيرة".'
+    )
+    persons = [p for _, p, _ in got(ar, "2018-06-20")]
+    assert persons[-2:] == ["mike-pompeo", "nikki-haley"]
+
+
+def test_minister_of_state_for_asia_title_comma_name():
+    text = "وقال وزير الدولة البريطاني لشؤون آسيا والمحيط الهادئ، مارك فيلد، إن لندن قلقة من اعتقال الناشطين."
+    assert [(sp, p) for sp, p, _ in got(text, "2018-09-25")] == [("uk-government", "mark-field")]
+
+
+def test_dated_spokespeople_and_ministers():
+    ar = "وقال المتحدث باسم مفوضية الأمم المتحدة لحقوق الإنسان جيريمي لورنس إن الاعتقالات تعسفية."
+    assert [(sp, p) for sp, p, _ in got(ar, "2023-01-12")] == [("un-ohchr", "jeremy-laurence")]
+    en = "Pentagon spokeswoman Heather Babb said the review would be completed within weeks."
+    assert [(sp, p) for sp, p, _ in got(en, "2018-04-02")] == [("us-pentagon", "heather-babb")]
+    later = "Heather Babb said the review would be completed within weeks."
+    assert got(later, "2024-04-02") == []
+
+
+def test_title_quoted_alias_honorific_name():
+    text = "ونفى المتحدث باسم وزارة الدفاع الأمريكية «البنتاغون» الكابتن جيف ديفيس وقوع إصابات بين الجنود."
+    assert [(sp, p) for sp, p, _ in got(text, "2016-08-03")] == [("us-pentagon", "jeff-davis")]
+
+
+def test_ambassador_to_a_country_then_name():
+    text = "وقال السفير البريطاني لدى المملكة جون جنكينز إن التعاون الأمني بين البلدين يتوسع."
+    assert [(sp, p) for sp, p, _ in got(text, "2014-03-09")] == [("uk-government", "john-jenkins")]
+
+
+def test_more_descriptive_titles():
+    en = "Washington's top diplomat said on Tuesday the talks had stalled."
+    assert [(sp, p) for sp, p, _ in got(en, "2023-03-01")] == [("us-state-department", "antony-blinken")]
+    ar = "وقال أعلى مسؤول أممي في مجال حقوق الإنسان إن الإعدامات يجب أن تتوقف."
+    assert [(sp, p) for sp, p, _ in got(ar, "2023-03-01")] == [("un-ohchr", "volker-turk")]
+
+
+def test_quoted_words_about_an_exercise_are_still_a_quotation():
+    en = 'The Pentagon said it regarded the exercise "a dangerous provocation" by Pyongyang.'
+    assert kinds(en, "2019-03-02") == ["direct"]
+
+
+def test_arabic_kana_subject_verb_without_qad_breaks_the_chain():
+    text = (
+        "قالت وزارة الدفاع الأمريكية إن الطائرات ستعود إلى قاعدتها. "
+        "وكان سلاح الجو الياباني أعلن في وقت سابق رصد طائرات مجهولة قرب الجزر."
+    )
+    assert [sp for sp, _, _ in got(text, "2020-09-14")] == ["us-pentagon"]
