@@ -121,7 +121,7 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
             # console mode's pseudo subscriber (chat 0) is not a Telegram chat: never deliver to it here
             chats.deactivate_chat(db, CONSOLE_CHAT_ID, "console mode only")
             await _set_commands(application)
-            await _subscribe_channels(application, db, config.telegram.channels, handlers.names.tracked)
+            await _subscribe_channels(application, db, config, handlers.names.tracked)
         _start_jobs(application, config, db, state["sink"], handlers, console=console)
 
     async def post_shutdown(application: Application) -> None:
@@ -183,10 +183,11 @@ async def _set_commands(application: Application) -> None:
         log.warning("could not set the command menu", exc_info=True)
 
 
-async def _subscribe_channels(application: Application, db: sqlite_utils.Database,
-                              channels: Sequence[int | str], speakers: Sequence[str]) -> None:
-    """Every configured channel follows every tracked speaker (``@username`` channels resolved once)."""
-    for channel in channels:
+async def _subscribe_channels(application: Application, db: sqlite_utils.Database, config: Config,
+                              speakers: Sequence[str]) -> None:
+    """Every configured channel follows every tracked speaker (``@username`` channels resolved once), with
+    the configuration's default timezone and digest time."""
+    for channel in config.telegram.channels:
         chat_id, title = channel, ""
         if isinstance(channel, str):
             try:
@@ -195,7 +196,8 @@ async def _subscribe_channels(application: Application, db: sqlite_utils.Databas
                 log.warning("channel %s could not be resolved; is the bot an admin there?", channel, exc_info=True)
                 continue
             chat_id, title = found.id, found.title or channel
-        chats.ensure_chat(db, int(chat_id), "channel", title)
+        chats.ensure_chat(db, int(chat_id), "channel", title, timezone=config.digest.timezone,
+                          digest_time=config.digest.time.strftime("%H:%M"))
         for speaker in speakers:
             chats.subscribe(db, int(chat_id), speaker)
         log.info("channel %s follows every speaker", channel)

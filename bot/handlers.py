@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
 WHO_DAYS = 7
+GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
+GROUP_ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
 
 class FeedURLRefused(ValueError):
@@ -104,6 +106,38 @@ class Handlers:
         user = update.effective_user
         return user is not None and user.id in self.admins
 
+    async def may_change_settings(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool | None:
+        """Whether the sender may change this chat's subscriptions, digest or language.
+
+        Private chats and channels: always. Groups and supergroups: the group's administrators and creator
+        (``getChatMember``), anonymous administrators (a message sent as the group itself) and the bot's
+        configured admins. :returns: True, False (not an administrator) or None (the check itself failed).
+        """
+        chat = update.effective_chat
+        if chat is None or chat.type not in GROUP_TYPES or self.is_admin(update):
+            return True
+        message = update.message
+        if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
+            return True  # an anonymous administrator, posting as the group
+        user = update.effective_user
+        if user is None or (message is not None and message.sender_chat is not None):
+            return False  # posted as a channel (a linked channel's forward, another chat): not a group admin
+        try:
+            member = await context.bot.get_chat_member(chat.id, user.id)
+        except TelegramError:
+            log.warning("could not check whether user %s administers chat %s", user.id, chat.id, exc_info=True)
+            return None
+        return member.status in GROUP_ADMIN_STATUSES
+
+    async def refuse_non_group_admin(self, update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> bool:
+        """Reply with a polite refusal and return True when the sender may not change the group's settings."""
+        allowed = await self.may_change_settings(update, context)
+        if allowed:
+            return False
+        await self.reply(update, t("group_admin_only" if allowed is False else "group_admin_check_failed", lang),
+                         lang)
+        return True
+
     def resolve(self, name: str) -> str | None:
         """A tracked speaker id from an id or alias (either language), else None."""
         speaker = self.registry.resolve(name.strip())
@@ -157,6 +191,8 @@ class Handlers:
         """/subscribe [speaker …] [keyword]: a keyboard without arguments."""
         chat = self.chat_of(update)
         lang = chat.lang
+        if await self.refuse_non_group_admin(update, context, lang):
+            return
         args = list(context.args or [])
         if not args:
             await self.reply(update, t("subscribe_keyboard", lang), lang, reply_markup=self.keyboard(chat.id, lang))
@@ -183,8 +219,13 @@ class Handlers:
         """A tap on the /subscribe keyboard (``sub:<speaker>``): follow or unfollow that speaker."""
         query = update.callback_query
         assert query is not None
-        await query.answer()
         chat = self.chat_of(update)
+        allowed = await self.may_change_settings(update, context)
+        if not allowed:
+            key = "group_admin_only" if allowed is False else "group_admin_check_failed"
+            await query.answer(t(key, chat.lang), show_alert=True)
+            return
+        await query.answer()
         speaker = (query.data or "").removeprefix("sub:")
         if speaker in self.names.speakers:
             if any(s.speaker == speaker for s in chats.subscriptions_of(self.db, chat.id)):
@@ -202,6 +243,8 @@ class Handlers:
         """/unsubscribe speaker … | all."""
         chat = self.chat_of(update)
         lang = chat.lang
+        if await self.refuse_non_group_admin(update, context, lang):
+            return
         args = list(context.args or [])
         if not args:
             await self.reply(update, t("usage_unsubscribe", lang), lang, reply_markup=self.keyboard(chat.id, lang))
@@ -263,6 +306,8 @@ class Handlers:
         """/digest [HH:MM] [timezone] | off: the chat's daily digest time."""
         chat = self.chat_of(update)
         lang = chat.lang
+        if await self.refuse_non_group_admin(update, context, lang):
+            return
         args = list(context.args or [])
         if not args:
             key = "digest_current" if chat.digest_time else "digest_current_off"
@@ -294,6 +339,8 @@ class Handlers:
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/language ar|en."""
         chat = self.chat_of(update)
+        if await self.refuse_non_group_admin(update, context, chat.lang):
+            return
         args = [a.lower() for a in context.args or []]
         aliases = {"ar": "ar", "arabic": "ar", "عربي": "ar", "العربية": "ar", "en": "en", "english": "en",
                    "إنجليزي": "en", "الإنجليزية": "en"}

@@ -135,6 +135,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sorry, only the bot's administrators can use this command.",
         "ar": "عذراً، هذا الأمر متاح لمشرفي البوت فقط.",
     },
+    "group_admin_only": {
+        "en": "Sorry, only this group's administrators can change its subscriptions and settings.",
+        "ar": "عذراً، تغيير اشتراكات هذه المجموعة وإعداداتها متاح لمشرفيها فقط.",
+    },
+    "group_admin_check_failed": {
+        "en": "Sorry, I could not check whether you administer this group. Please try again later.",
+        "ar": "عذراً، تعذّر التحقق من أنك من مشرفي هذه المجموعة. يرجى المحاولة لاحقاً.",
+    },
     "status_title": {"en": "<b>Status</b>", "ar": "<b>الحالة</b>"},
     "status_body": {
         "en": ("Feeds: {feeds} ({failing} failing)\nLast poll: {last_poll}\nLast successful poll: {last_success}\n"

@@ -1,7 +1,9 @@
 """Push messages: a new statement (or several from one article) as Telegram HTML, in Arabic or English.
 
 Pure: :func:`render_push` takes a :class:`storage.outbox.PushBundle` (or anything with the same
-attributes) and returns the message. Every inserted value goes through :func:`html.escape`, and the
+attributes), the chat's language and timezone, and returns the message. Times are shown in the chat's
+timezone with its abbreviation or UTC offset (``2022-01-22 21:05 +03``, ``… EST``), or as UTC when the zone
+is UTC or unknown. Every inserted value goes through :func:`html.escape`, and the
 message stays within Telegram's 4,096 characters: statement texts are shortened on their raw text, before
 escaping, so a cut never falls inside a tag or an entity. Arabic messages use Arabic labels; plain text
 flows right to left in Telegram's clients by itself.
@@ -17,15 +19,18 @@ Example (English)::
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MAX_LENGTH = 4096
 BUDGET = 4000  # leave room: Telegram counts the visible text, we count the HTML (always longer)
 MAX_ITEMS = 8  # statements shown in one message; the rest are counted
+LRM = "\u200e"
 
 REACTION_LABELS: dict[str, dict[str, str]] = {
     "condemnation": {"en": "Condemnation", "ar": "إدانة"},
@@ -102,7 +107,36 @@ def person_label(person: str | None, lang: str) -> str:
     return person
 
 
-def _time_label(value: str | None, lang: str) -> str:
+def _zone(tz: Any) -> dt.tzinfo | None:
+    """A tzinfo for ``tz`` (an IANA name or a tzinfo); None for UTC, empty or unknown zones."""
+    if tz is None or tz == "":
+        return None
+    if isinstance(tz, dt.tzinfo):
+        zone = tz
+    else:
+        try:
+            zone = ZoneInfo(str(tz).strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+    if str(zone) in ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal"):
+        return None
+    return zone
+
+
+def _zone_label(moment: dt.datetime) -> str:
+    """``+03``, ``EST``, ``+0530``: the zone's abbreviation, or its UTC offset when it has none."""
+    abbr = moment.strftime("%Z")
+    if abbr and re.fullmatch(r"[A-Za-z]{2,6}|[+-]\d{2}(?:\d{2})?", abbr):
+        return abbr
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}" + (f"{minutes:02d}" if minutes else "")
+
+
+def _time_label(value: str | None, lang: str, tz: Any = None) -> str:
+    """Database UTC text -> ``2022-01-22 18:05 UTC``, or in the zone ``tz``: ``2022-01-22 21:05 +03``."""
     if not value:
         return ""
     text = value.strip().replace("T", " ")
@@ -112,6 +146,16 @@ def _time_label(value: str | None, lang: str) -> str:
     day, clock = m.group(1), m.group(2)
     if not clock:
         return day
+    zone = _zone(tz)
+    if zone is not None:
+        try:
+            moment = dt.datetime.strptime(f"{day} {clock}", "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC).astimezone(zone)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is not None:
+            label = f"{moment:%Y-%m-%d %H:%M} {_zone_label(moment)}"
+            # left-to-right marks keep date, time and "+03" in order inside an Arabic line (else "03+")
+            return LRM + label + LRM if lang == "ar" else label
     return f"{day} {clock} {LABELS['utc']['ar' if lang == 'ar' else 'en']}"
 
 
@@ -151,9 +195,11 @@ def _item_text(item: Any) -> str:
     return text
 
 
-def render_push(bundle: Any, lang: str = "en") -> str:
+def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
     """The push message for ``bundle`` (``speaker`` and ``items``: cluster id, speaker, person, reaction,
-    text, quotes, title, url, outlet, published_at, first_seen_at) in ``lang`` ('ar' or 'en').
+    text, quotes, title, url, outlet, published_at, first_seen_at) in ``lang`` ('ar' or 'en'), with times
+    in the timezone ``tz`` (an IANA name such as ``Asia/Riyadh`` or a tzinfo; None, UTC or an unknown
+    name: UTC).
 
     :returns: Telegram HTML of at most 4,096 characters.
     """
@@ -188,7 +234,7 @@ def render_push(bundle: Any, lang: str = "en") -> str:
         if title:
             line += ": " + _shorten(title, 300)
         footer.append(line)
-        when = _time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang)
+        when = _time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang, tz)
         if when:
             footer.append(f"🕒 {html.escape(when)}")
     if hidden:

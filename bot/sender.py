@@ -364,7 +364,7 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
 async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.DeliveryJob,
                    stopping: Callable[[], bool]) -> int:
     ids = job.delivery_ids
-    html = render_push(job.bundle, job.lang)
+    html = render_push(job.bundle, job.lang, job.timezone)
     chat_id = job.chat_id
     for _hop in range(3):  # follow at most a few migrations
         try:

@@ -72,6 +72,7 @@ class DeliveryJob:
     delivery_ids: tuple[int, ...]
     attempts: int  # after this claim (1 on the first try)
     bundle: PushBundle
+    timezone: str = "UTC"  # the chat's (``chats.timezone``): push times are shown in it
 
 
 # --- fan-out -----------------------------------------------------------------------------------------
@@ -186,18 +187,19 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Del
         chat_info = {}
         for chunk in _chunks([c for c, _r in picked], 500):
             marks = ",".join("?" * len(chunk))
-            for chat_id, chat_type, lang in conn.execute(
-                    f"SELECT id, type, lang FROM chats WHERE id IN ({marks})", chunk):
-                chat_info[chat_id] = (chat_type, lang)
+            for chat_id, chat_type, lang, timezone in conn.execute(
+                    f"SELECT id, type, lang, timezone FROM chats WHERE id IN ({marks})", chunk):
+                chat_info[chat_id] = (chat_type, lang, timezone or "UTC")
         items = load_items(db, {c for _chat, rows in picked for _d, c, _a in rows})
     jobs = []
     for chat_id, rows in picked:
-        chat_type, lang = chat_info[chat_id]
+        chat_type, lang, timezone = chat_info[chat_id]
         bundle_items = tuple(items[c] for _d, c, _a in rows if c in items)
         jobs.append(DeliveryJob(
             chat_id=chat_id, chat_type=chat_type, lang=lang, delivery_ids=tuple(d for d, _c, _a in rows),
             attempts=max(a for _d, _c, a in rows) + 1,
-            bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "", items=bundle_items)))
+            bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "", items=bundle_items),
+            timezone=timezone))
     return jobs
 
 

@@ -13,8 +13,10 @@ Example::
         message = server.wait_for(lambda m: m["chat_id"] == 42, timeout=10)
 
 A test can inject updates (:meth:`send_command`, :meth:`press_button`, :meth:`inject_update`), read what
-the bot sent (:meth:`sent`, :meth:`wait_for`, :meth:`await_for`) and program failures (:meth:`flood`,
-:meth:`block`, :meth:`chat_not_found`, :meth:`migrate`, :meth:`server_errors`, :meth:`drop_connections`).
+the bot sent (:meth:`sent`, :meth:`wait_for`, :meth:`await_for`), set who is a group's administrator
+(:meth:`set_member_status`, read back by ``getChatMember``; everyone else is a plain ``member``) and program
+failures (:meth:`flood`, :meth:`block`, :meth:`chat_not_found`, :meth:`migrate`, :meth:`server_errors`,
+:meth:`drop_connections`; ``method="getChatMember"`` makes the membership check fail).
 With ``enforce_limits=True`` it answers 429 past Telegram's limits (30 messages/s overall, 1/s per private
 chat, 20/min per group) and counts the violations in :attr:`stats`.
 """
@@ -36,6 +38,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_ID = 123
+ANONYMOUS_ADMIN_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 GLOBAL_PER_SECOND = 30
 PRIVATE_INTERVAL = 1.0
 GROUP_PER_MINUTE = 20
@@ -217,6 +221,7 @@ class FakeTelegram:
         self.calls: list[tuple[float, str, dict[str, Any]]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.chats: dict[Any, dict[str, Any]] = {}
+        self.members: dict[tuple[Any, int], str] = {}  # (chat id, user id) -> getChatMember status
         self.faults: list[Fault] = []
         self.send_latency = 0.0  # seconds each sendMessage/editMessageText takes to answer (a slow Telegram)
         self.sent_count: collections.Counter = collections.Counter()  # chat id -> messages sent (always kept)
@@ -290,8 +295,12 @@ class FakeTelegram:
         return chat
 
     def send_command(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str = "private",
-                     language_code: str | None = "en", title: str | None = None) -> int:
-        """A user sends ``text`` (e.g. ``"/subscribe us-state-department"``) in a chat; returns the update_id."""
+                     language_code: str | None = "en", title: str | None = None, anonymous: bool = False) -> int:
+        """A user sends ``text`` (e.g. ``"/subscribe us-state-department"``) in a chat; returns the update_id.
+
+        ``anonymous=True``: an anonymous group administrator sends it (``sender_chat`` is the group itself and
+        ``from`` is Telegram's GroupAnonymousBot), as Telegram does for admins who post as the group.
+        """
         user_id = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000 + abs(chat_id) % 1000)
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
         if language_code:
@@ -302,6 +311,9 @@ class FakeTelegram:
                 "message_id": next(self._message_ids[chat_id]), "date": int(time.time()),
                 "chat": chat, "from": user, "text": text,
             }
+            if anonymous:
+                message["from"] = dict(ANONYMOUS_ADMIN_BOT)
+                message["sender_chat"] = dict(chat)
         if text.startswith("/"):
             command = text.split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
@@ -322,6 +334,14 @@ class FakeTelegram:
             query_id = f"cq{next(self._update_ids)}"
         return self.inject_update({"callback_query": {
             "id": query_id, "from": user, "chat_instance": str(chat_id), "message": message, "data": data}})
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What ``getChatMember(chat_id, user_id)`` answers from now on: ``creator``, ``administrator``,
+        ``member`` (the default for anyone not set), ``restricted``, ``left`` or ``kicked``."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"unknown chat member status {status!r}")
+        with self._cond:
+            self.members[(chat_id, int(user_id))] = status
 
     # --- what the bot sent -------------------------------------------------------------------------
 
@@ -625,6 +645,17 @@ class FakeTelegram:
         return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": {
             "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False, "premium_subscription": False}}
 
+    def _m_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = params.get("chat_id")
+        try:
+            user_id = int(params.get("user_id"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise _error(400, "Bad Request: invalid user_id specified") from None
+        if chat_id is None:
+            raise _error(400, "Bad Request: chat_id is empty")
+        status = self.members.get((chat_id, user_id), "member")
+        return _member_json(status, {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": f"User{user_id}"})
+
     def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
         return True
 
@@ -705,6 +736,30 @@ class FakeTelegram:
 
     def _m_deleteMessage(self, params: dict[str, Any]) -> bool:
         return True
+
+
+def _member_json(status: str, user: dict[str, Any]) -> dict[str, Any]:
+    """A ChatMember object as the Bot API returns it for ``status``."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(dict.fromkeys((
+            "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+            "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories",
+            "can_pin_messages"), True))
+        member.update(can_be_edited=False, is_anonymous=False, can_promote_members=False)
+    elif status == "restricted":
+        member.update(dict.fromkeys((
+            "can_change_info", "can_invite_users", "can_pin_messages", "can_send_polls", "can_send_other_messages",
+            "can_add_web_page_previews", "can_manage_topics", "can_send_audios", "can_send_documents",
+            "can_send_photos", "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_edit_tag",
+            "can_react_to_messages"),
+            False))
+        member.update(is_member=True, can_send_messages=True, until_date=0)
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 def _visible(text: str, parse_mode: str | None) -> str:

@@ -292,8 +292,160 @@ def test_private_urls_allowed_when_configured(db, server):
 def test_group_command_addressed_to_the_bot(db, server):
     async def scenario():
         async with running(db, server):
-            group = Chat(server, -100123, chat_type="supergroup")
+            group = Chat(server, -100123, user_id=1123, chat_type="supergroup")
+            server.set_member_status(-100123, 1123, "administrator")  # groups: only admins change settings
             reply = await group.say("/subscribe@raqib_test_bot ohchr")
             assert "Following" in reply["visible"]
     run(scenario())
     assert chats.chat_by_id(db, -100123).type == "supergroup"
+
+
+# --- groups: only the group's administrators change its settings ------------------------------------------
+
+GROUP = -100777
+REFUSED = "only this group's administrators"
+
+
+def member(server, user_id, status=None, *, lang="en"):
+    if status is not None:
+        server.set_member_status(GROUP, user_id, status)
+    return Chat(server, GROUP, user_id=user_id, lang=lang, chat_type="supergroup")
+
+
+def test_group_member_cannot_change_settings(db, server):
+    async def scenario():
+        async with running(db, server):
+            admin = member(server, 501, "administrator")
+            await admin.say("/subscribe state")
+            user = member(server, 502)  # default status: member
+            for command in ("/subscribe pentagon", "/subscribe", "/unsubscribe all", "/unsubscribe state",
+                            "/digest 07:00 Asia/Riyadh", "/digest off", "/language ar"):
+                reply = await user.say(command)
+                assert REFUSED in reply["visible"], command
+                assert "reply_markup" not in reply or not reply["reply_markup"], command
+            for status in ("restricted", "left"):
+                server.set_member_status(GROUP, 502, status)
+                reply = await user.say("/subscribe pentagon")
+                assert REFUSED in reply["visible"], status
+            calls = server.method_calls("getChatMember")
+            assert {(c["chat_id"], int(c["user_id"])) for c in calls} == {(GROUP, 501), (GROUP, 502)}
+    run(scenario())
+    assert subs(db, GROUP) == [("us-state-department", "")]
+    chat = chats.chat_by_id(db, GROUP)
+    assert (chat.lang, chat.digest_time, chat.timezone) == ("en", "08:00", "UTC")
+
+
+def test_group_refusal_is_in_the_groups_language(db, server):
+    async def scenario():
+        async with running(db, server):
+            await member(server, 511, "creator").say("/language ar")
+            reply = await member(server, 512, lang="en").say("/digest off")
+            assert "متاح لمشرفيها فقط" in reply["visible"]
+    run(scenario())
+
+
+@pytest.mark.parametrize("status", ["administrator", "creator"])
+def test_group_administrator_and_creator_can_change_settings(db, server, status):
+    async def scenario():
+        async with running(db, server):
+            admin = member(server, 521, status)
+            reply = await admin.say("/subscribe pentagon state")
+            assert "Following" in reply["visible"]
+            reply = await admin.say("/unsubscribe state")
+            assert "Stopped following" in reply["visible"]
+            reply = await admin.say("/digest 07:30 Asia/Riyadh")
+            assert "07:30 (Asia/Riyadh)" in reply["visible"]
+            reply = await admin.say("/language ar")
+            assert "العربية" in reply["visible"]
+    run(scenario())
+    assert subs(db, GROUP) == [("us-pentagon", "")]
+    chat = chats.chat_by_id(db, GROUP)
+    assert (chat.lang, chat.digest_time, chat.timezone) == ("ar", "07:30", "Asia/Riyadh")
+
+
+def test_bot_admin_and_anonymous_group_admin_can_change_settings(db, server):
+    async def scenario():
+        async with running(db, server):
+            reply = await member(server, ADMIN).say("/subscribe pentagon")  # a plain member, but a bot admin
+            assert "Following" in reply["visible"]
+            before = server.sent(GROUP)[-1]["message_id"]
+            server.send_command(GROUP, "/subscribe ohchr", chat_type="supergroup", anonymous=True)
+            reply = await server.await_for(lambda m: m["chat_id"] == GROUP and m["message_id"] > before)
+            assert "Following" in parse_html(reply["text"])
+            assert server.method_calls("getChatMember") == []  # neither needed a lookup
+    run(scenario())
+    assert subs(db, GROUP) == [("un-ohchr", ""), ("us-pentagon", "")]
+
+
+def test_group_read_only_commands_stay_open(db, server):
+    seed(db)
+
+    async def scenario():
+        async with running(db, server):
+            await member(server, 531, "administrator").say("/subscribe state")
+            user = member(server, 532)
+            for command in ("/latest", "/latest pentagon 2", "/who", "/who prison", "/subscriptions", "/help",
+                            "/start"):
+                reply = await user.say(command)
+                assert REFUSED not in reply["visible"], command
+            assert "US State Department" in (await user.say("/subscriptions"))["visible"]
+            assert all(int(c["user_id"]) != 532 for c in server.method_calls("getChatMember"))
+    run(scenario())
+
+
+def test_group_keyboard_toggles_refused_to_members(db, server):
+    async def scenario():
+        async with running(db, server):
+            admin = member(server, 541, "administrator")
+            keyboard = await admin.say("/subscribe")
+            user = member(server, 542)
+            answers = len(server.callback_answers)
+            server.press_button(GROUP, keyboard["message_id"], "sub:un-ohchr", user_id=542)
+            for _ in range(500):
+                if len(server.callback_answers) > answers:
+                    break
+                await asyncio.sleep(0.02)
+            answer = server.callback_answers[-1]
+            assert REFUSED in answer["text"] and answer.get("show_alert") in (True, "true")
+            await asyncio.sleep(0.2)
+            assert server.edits == [] and subs(db, GROUP) == []
+            await admin.press(keyboard["message_id"], "sub:un-ohchr")  # an administrator's tap works
+            assert subs(db, GROUP) == [("un-ohchr", "")]
+            assert user.chat_id == GROUP
+    run(scenario())
+
+
+def test_group_admin_check_failure_is_refused_politely(db, server):
+    from tests.fake_telegram import Fault
+
+    async def scenario():
+        async with running(db, server):
+            server.add_fault(Fault("400", "getChatMember", GROUP, description="Bad Request: chat not found"))
+            reply = await member(server, 551, "administrator").say("/subscribe pentagon")
+            assert "could not check whether you administer this group" in reply["visible"]
+            server.clear_faults()
+            server.server_errors(times=1, method="getChatMember")
+            reply = await member(server, 551).say("/digest off")
+            assert "could not check" in reply["visible"]
+            reply = await member(server, 551).say("/digest off")  # the server is back
+            assert reply["visible"] == "Daily digest turned off."
+    run(scenario())
+    assert subs(db, GROUP) == []
+
+
+def test_private_chats_and_channels_need_no_admin_check(db, server):
+    async def scenario():
+        async with running(db, server):
+            reply = await Chat(server, 561).say("/subscribe pentagon")
+            assert "Following" in reply["visible"]
+            channel = {"id": -100888, "type": "channel", "title": "Raqib channel"}
+            server.chats[-100888] = channel
+            server.inject_update({"channel_post": {
+                "message_id": 1, "date": 0, "chat": channel, "sender_chat": channel, "text": "/subscribe state",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 10}]}})
+            reply = await server.await_for(lambda m: m["chat_id"] == -100888)
+            assert "Following" in parse_html(reply["text"])
+            assert server.method_calls("getChatMember") == []
+    run(scenario())
+    assert subs(db, 561) == [("us-pentagon", "")]
+    assert subs(db, -100888) == [("us-state-department", "")]

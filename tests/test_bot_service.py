@@ -12,7 +12,7 @@ import pytest
 
 from bot import digest, render, service
 from bot.app import build_application
-from bot.config import Config, TelegramConfig
+from bot.config import Config, DigestConfig, TelegramConfig
 from reactions.registry import load_registry
 from storage import chats
 from storage.feeds import add_feed
@@ -87,7 +87,8 @@ def test_redact_filter_hides_the_token_everywhere():
 def test_post_init_sets_menus_subscribes_channels_and_starts_jobs(db):
     with FakeTelegram(token=TOKEN) as server:
         config = Config(storage_path=":memory:", telegram=TelegramConfig(
-            token=TOKEN, api_url=server.api_url, file_api_url=server.file_api_url, channels=(-100777,)))
+            token=TOKEN, api_url=server.api_url, file_api_url=server.file_api_url, channels=(-100777,)),
+            digest=DigestConfig(dt.time(7, 30), "Asia/Riyadh"))
 
         async def scenario():
             app = build_application(config, db, registry=load_registry())
@@ -105,6 +106,8 @@ def test_post_init_sets_menus_subscribes_channels_and_starts_jobs(db):
     assert sorted(c.get("language_code") or "" for c in calls) == ["", "ar"]
     assert [s.speaker for s in chats.subscriptions_of(db, -100777)] == sorted(
         ["us-state-department", "us-pentagon", "un-ohchr", "uk-government"])
+    channel = chats.chat_by_id(db, -100777)
+    assert (channel.type, channel.timezone, channel.digest_time) == ("channel", "Asia/Riyadh", "07:30")
 
 
 class ListSink:

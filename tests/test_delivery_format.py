@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -93,3 +94,47 @@ def test_unknown_speaker_and_missing_fields():
                                    published_at=None, first_seen_at=None, reaction="nonsense")), "en")
     assert html.startswith("<b>someone-else</b>\n💬 <b>Statement</b>")
     parse_html(html)
+
+
+def time_line(html: str) -> str:
+    return next(line for line in html.splitlines() if line.startswith("🕒"))
+
+
+@pytest.mark.parametrize(("tz", "expected"), [
+    (None, "🕒 2022-01-22 18:05 UTC"),
+    ("UTC", "🕒 2022-01-22 18:05 UTC"),
+    ("Etc/UTC", "🕒 2022-01-22 18:05 UTC"),
+    ("Mars/Olympus", "🕒 2022-01-22 18:05 UTC"),  # unknown: stays UTC rather than failing the push
+    ("Asia/Riyadh", "🕒 2022-01-22 21:05 +03"),
+    ("America/New_York", "🕒 2022-01-22 13:05 EST"),
+    ("Asia/Kolkata", "🕒 2022-01-22 23:35 IST"),
+    ("Asia/Kathmandu", "🕒 2022-01-22 23:50 +0545"),
+    ("Europe/London", "🕒 2022-01-22 18:05 GMT"),
+])
+def test_push_time_in_the_chats_timezone(tz, expected):
+    assert time_line(render_push(bundle(item()), "en", tz)) == expected
+
+
+def test_push_time_crosses_midnight_and_follows_daylight_saving():
+    late = item(published_at="2022-07-01 22:30:00")
+    assert time_line(render_push(bundle(late), "en", "Asia/Riyadh")) == "🕒 2022-07-02 01:30 +03"
+    assert time_line(render_push(bundle(late), "en", "Europe/London")) == "🕒 2022-07-01 23:30 BST"
+    assert time_line(render_push(bundle(late), "en", "America/Los_Angeles")) == "🕒 2022-07-01 15:30 PDT"
+
+
+def test_push_time_accepts_a_tzinfo_and_uses_first_seen_without_published():
+    zone = dt.timezone(dt.timedelta(hours=3, minutes=30))
+    html = render_push(bundle(item(published_at=None, first_seen_at="2022-01-22 18:30:00")), "en", zone)
+    assert time_line(html) == "🕒 2022-01-22 22:00 +0330"
+
+
+def test_arabic_push_time_in_the_chats_timezone_stays_left_to_right():
+    html = render_push(bundle(item()), "ar", "Asia/Riyadh")
+    assert time_line(html) == "🕒 \u200e2022-01-22 21:05 +03\u200e"
+    assert "بتوقيت غرينتش" not in html
+    parse_html(html)
+    assert "بتوقيت غرينتش" in render_push(bundle(item()), "ar", "UTC")
+
+
+def test_date_only_times_are_not_shifted():
+    assert time_line(render_push(bundle(item(published_at="2022-01-22")), "en", "Asia/Riyadh")) == "🕒 2022-01-22"

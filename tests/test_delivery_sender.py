@@ -80,6 +80,16 @@ def test_arabic_chat_gets_arabic_push(server, db):
     assert "وزارة الخارجية الأمريكية" in server.sent(5)[0]["text"]
 
 
+def test_push_time_in_each_chats_timezone(server, db):
+    add_chat(db, 6)
+    add_chat(db, 7)
+    chats.set_digest(db, 7, "08:00", "Asia/Riyadh")  # what /digest 08:00 Asia/Riyadh stores
+    seed(db, ())  # the article was published 2022-01-22 10:00:00 UTC
+    run_with_bot(server, lambda sink: drain_all(db, sink))
+    assert "🕒 2022-01-22 10:00 UTC" in server.sent(6)[0]["text"]
+    assert "🕒 2022-01-22 13:00 +03" in server.sent(7)[0]["text"]
+
+
 def test_hostile_text_is_accepted_by_telegrams_html_parser(server, db):
     hostile = "<script>alert('x')</script> & \"unbalanced ' quotes — قالت «الخارجية» <b> &amp;"
     seed(db, (1, 2), text=hostile)
