@@ -32,6 +32,8 @@ eval: $(STAMP)
 	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge.jsonl --run "$(BIN)/raqib extract --jsonl"
 	@echo "== tests/data/challenge2.jsonl (a second independent set) =="
 	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge2.jsonl --run "$(BIN)/raqib extract --jsonl"
+	@echo "== tests/data/challenge3.jsonl (a third set) =="
+	-$(BIN)/python $(SHARED)/eval/score.py tests/data/challenge3.jsonl --run "$(BIN)/raqib extract --jsonl"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

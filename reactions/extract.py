@@ -64,6 +64,8 @@ _EN_SOURCE_SKIP = frozenset(
         "of",
         "tweet",
         "briefing",
+        "readout",
+        "readouts",
     ]
 )
 _AR_SOURCE_SKIP = frozenset(
@@ -88,6 +90,13 @@ _AR_SOURCE_SKIP = frozenset(
         "اعلنت",
         "افادت",
     ]
+)
+_AR_OBJECT_GAP = frozenset(
+    ["بعد", "قبل", "مع", "عقب", "اثر", "لقاء", "لقايه", "لقايها", "اجتماع", "اجتماعه", "اجتماعها", "الذي", "التي"]
+    + ["التقي", "التقت", "استقبل", "استقبلت", "عن", "ضد"]
+)
+_AR_VENUE = frozenset(
+    ["افاده", "صحفيه", "صحافيه", "صحفي", "صحافي", "موتمر", "بيان", "مقابله", "تغريده", "حديث", "تصريحات", "كلمه"]
 )
 _AR_QUOTED = frozenset(["نقل", "نقلت", "ونقل", "ونقلت", "فنقل", "فنقلت"])
 _AR_MASDAR_SKIP = frozenset(["صادر", "الصادر", "صادره", "الصادره", "عن", "من", "ل", "،", ","])
@@ -677,6 +686,8 @@ class _Doc:
                 if low in _AR_QUOTED:  # "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"
                     subj = Subject("unknown")  # without "عن X": someone else passes words on
                     for q in range(k + 1, min(n, k + 10)):
+                        if view[q].low == QUOTE and q + 1 < n and view[q + 1].low == "عن":
+                            continue  # a quoted agency name: 'ونقلت وكالة "رويترز" عن ...'
                         if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
                             np_ = nps.get(q + 1) if view[q].low == "عن" else None
                             if np_ is not None:
@@ -910,6 +921,25 @@ class _Doc:
             or low in _AR_SOURCE_NOUNS
         )
 
+    def _title_gap(self, view: list[Token], a: int, b: int, limit: int) -> bool:
+        """Words between the verb and a name that can only be a post ("المبعوث الأمريكي الخاص إلى سوريا"),
+        not a clause making the name an object ("بعد لقائه", "الذي التقى")."""
+        if b - a > limit:
+            return False
+        return not any(view[r].low in _AR_OBJECT_GAP or view[r].low in self.lex.verbs for r in range(a, b))
+
+    def _venue_then_comp(self, view: list[Token], q: int) -> bool:
+        """'... جيمس جيفري في إفادة صحفية إن': where the words were said, then the complementizer."""
+        if view[q].low not in ("في", "خلال"):
+            return False
+        for r in range(q + 1, min(len(view), q + 5)):
+            low = view[r].low
+            if low in self.lex.ar_complementizers:
+                return r > q + 1
+            if low not in _AR_VENUE:
+                return False
+        return False
+
     def _appositive(self, view: list[Token], nps: dict[int, NP], j: int, gender: str) -> Subject:
         """'قال محمد النسور، مدير مكتب ... في مفوضية ...': an unknown name, a comma, a post at a body."""
         comp = self.lex.ar_complementizers
@@ -927,7 +957,10 @@ class _Doc:
                     and np_.person is not None
                     and self.reg.persons[np_.person].post_on(self.day) is not None
                     and np_.j < len(view)
-                    and view[np_.j].low in (",", "،", *comp)
+                    and (
+                        (view[np_.j].low in (",", "،", *comp) and self._title_gap(view, j, np_.i, 16))
+                        or (self._venue_then_comp(view, np_.j) and self._title_gap(view, j, np_.i, 6))
+                    )
                 ):
                     return Subject(
                         "np", np_, gender

@@ -412,3 +412,48 @@ def test_arabic_kana_subject_verb_without_qad_breaks_the_chain():
         "وكان سلاح الجو الياباني أعلن في وقت سابق رصد طائرات مجهولة قرب الجزر."
     )
     assert [sp for sp, _, _ in got(text, "2020-09-14")] == ["us-pentagon"]
+
+
+def test_naqalat_quoted_outlet_name_then_an():
+    # 'ونقلت صحيفة "..." عن X قوله': the quoted outlet name does not end the search for "عن X"
+    text = 'ونقلت صحيفة "الشرق الأوسط" عن المتحدث باسم الخارجية البريطانية قوله إن لندن تتابع التطورات.'
+    assert [sp for sp, _, _ in got(text, "2019-03-01", "ar")] == ["uk-government"]
+    other = 'ونقلت وكالة "سبوتنيك" عن مصدر روسي قوله إن وزارة الدفاع الأمريكية لم ترد على الاتهامات.'
+    assert got(other, "2019-03-01", "ar") == []
+
+
+def test_post_then_name_then_where_it_was_said_then_an():
+    # "قال <post words> <known name> في إفادة صحفية إن ...": the venue between the name and "إن"
+    text = "قال المبعوث الأمريكي الخاص إلى سوريا جيمس جيفري في إفادة صحفية إن الانسحاب لن يغير شيئا."
+    assert [(sp, p) for sp, p, _ in got(text, "2019-02-10", "ar")] == [("us-state-department", "james-jeffrey")]
+
+
+def test_name_after_meeting_words_is_an_object_not_the_speaker():
+    for text in (
+        "قال رجل الأعمال أحمد سالم بعد لقائه جيمس جيفري في مؤتمر صحفي إن الاستثمارات ستعود.",
+        "قال رجل الأعمال أحمد سالم بعد لقائه جيمس جيفري، إن الاستثمارات ستعود.",
+        "وقال الزعيم المحلي الذي التقى جيمس جيفري في مؤتمر صحفي إن المحادثات كانت مثمرة.",
+    ):
+        assert got(text, "2019-02-10", "ar") == []
+
+
+def test_country_word_before_the_long_foreign_office_name():
+    for text in (
+        '"We are watching closely," said a UK Foreign, Commonwealth and Development Office spokesperson.',
+        "A British Foreign and Commonwealth Office spokeswoman said the embassy had been told.",
+    ):
+        assert [sp for sp, _, _ in got(text, "2021-06-01", "en")] == ["uk-government"]
+
+
+def test_according_to_a_readout_from_a_body():
+    text = "According to a readout from the Pentagon, the two ministers discussed air defence for Kyiv."
+    assert [sp for sp, _, _ in got(text, "2022-03-16", "en")] == ["us-pentagon"]
+    other = "According to a readout from the Kremlin, the two leaders discussed the Pentagon's proposals."
+    assert got(other, "2022-03-16", "en") == []
+
+
+def test_ohchr_monitoring_mission_in_ukraine_and_its_head():
+    text = "وقالت بعثة الأمم المتحدة لرصد حقوق الإنسان في أوكرانيا إن عدد القتلى المدنيين ارتفع خلال الشهر الماضي."
+    assert [sp for sp, _, _ in got(text, "2022-09-01", "ar")] == ["un-ohchr"]
+    text = "وأفادت رئيسة البعثة الأممية ماتيلدا بوغنر بأن المراقبين وثقوا عمليات إعدام خارج نطاق القضاء."
+    assert [(sp, p) for sp, p, _ in got(text, "2022-09-01", "ar")] == [("un-ohchr", "matilda-bogner")]
