@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from storage.models import db_time
+
 __all__ = [
     "ArticleRef", "ClusterView", "WhoRow", "SearchResult", "FailingFeed", "StatusView",
     "latest_clusters", "clusters_by_id", "who_board", "search_statements", "fts_query", "digest_clusters",
@@ -95,12 +97,6 @@ class StatusView:
     clusters_24h: int
 
 
-def _text(moment: dt.datetime) -> str:
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _outlet(name: str | None, url: str | None) -> str:
     if name:
         return name
@@ -156,7 +152,7 @@ def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: in
 def who_board(db: sqlite_utils.Database, now: dt.datetime, speakers: Sequence[str]) -> list[WhoRow]:
     """For each speaker: how many statement clusters were seen in the last 24 hours and 7 days, and the
     latest one. Read-only."""
-    day, week = _text(now - dt.timedelta(days=1)), _text(now - dt.timedelta(days=7))
+    day, week = db_time(now - dt.timedelta(days=1)), db_time(now - dt.timedelta(days=7))
     board = []
     for speaker in speakers:
         row = next(db.query(
@@ -188,7 +184,7 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
     keeps), fall back to a substring match of the folded topic in the folded statement text (``fold``:
     the extractor's matching normaliser; casefold when None). Read-only.
     """
-    since_text = _text(since)
+    since_text = db_time(since)
     hits: list[tuple[str, int]] = []
     query = fts_query(topic)
     if query:
@@ -222,8 +218,8 @@ def digest_clusters(db: sqlite_utils.Database, day_start_utc: str | dt.datetime,
                     speakers: Sequence[str] | None = None) -> list[ClusterView]:
     """Clusters first seen by Raqib in ``[day_start_utc, day_end_utc)`` (of these speakers if given),
     oldest first. Read-only."""
-    start = day_start_utc if isinstance(day_start_utc, str) else _text(day_start_utc)
-    end = day_end_utc if isinstance(day_end_utc, str) else _text(day_end_utc)
+    start = day_start_utc if isinstance(day_start_utc, str) else db_time(day_start_utc)
+    end = day_end_utc if isinstance(day_end_utc, str) else db_time(day_end_utc)
     sql = ("SELECT DISTINCT s.cluster_id AS id FROM statements s WHERE s.created_at >= ? AND s.created_at < ? "
            "AND s.cluster_id IS NOT NULL "
            "AND NOT EXISTS (SELECT 1 FROM statements o WHERE o.cluster_id = s.cluster_id AND o.created_at < ?)")
@@ -255,7 +251,7 @@ def status(db: sqlite_utils.Database, now: dt.datetime | None = None) -> StatusV
         " WHERE c.active = 1) AS subscribers, "
         "(SELECT count(*) FROM subscriptions) AS subscriptions, "
         "(SELECT count(DISTINCT cluster_id) FROM statements WHERE created_at >= ?) AS recent",
-        [_text(now - dt.timedelta(days=1))]))
+        [db_time(now - dt.timedelta(days=1))]))
     return StatusView(feeds=row["feeds"], failing=failing, last_poll=row["last_poll"],
                       last_success=row["last_success"], outbox_pending=row["pending"],
                       outbox_failed=row["failed"], chats=row["chats"], subscribers=row["subscribers"],
