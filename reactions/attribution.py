@@ -1,0 +1,256 @@
+"""Attribution: the speaker of each unit (and of each clause with another explicit speaker), from its
+verb-subject pairs and the speaker carried over from earlier sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .constructions import Pair, Subject
+from .mentions import NP
+from .registry import Lexicon, Registry
+from .text import Token, scan_words
+from .units import QUOTE, Unit
+
+MAX_CONTEXT_AGE = 3  # sentences without speech after which an anaphor ("الوزارة") is no longer trusted
+MAX_PRONOUN_AGE = 1  # the same for a bare English pronoun ("he said")
+MAX_PRONOUN_AGE_AR = 0  # and for an Arabic verb without subject ("وأضاف"): only the very next sentence
+_EN_WHILE = frozenset(["while", "whereas", "whilst"])  # ", while X said ...": another speaker's clause
+_WHILE_WORDS = _EN_WHILE | frozenset(["بينما", "وبينما", "فيما", "في"])
+_AR_NOT_VERBS = frozenset(  # sentence openers that are not verbs (prepositions, connectors)
+    """وفي في ومن من وعلى على وبعد بعد وقبل قبل ومع مع وفيما فيما وخلال خلال وبحسب بحسب ووفقا وفقا واثر اثر
+    وعقب عقب ولدى لدى وامام امام بدوره بدورها كما وكما لكن ولكن بينما اما واما ثم""".split()
+)
+
+
+@dataclass
+class Context:
+    speaker: str | None  # None: someone not in the registry
+    tracked: bool
+    person: str | None
+    genders: frozenset[str]
+    age: int = 0
+    pronoun_ok: bool = True  # English: may "he said" still refer to this speaker after a silent sentence?
+
+
+_HOME_PLACES = frozenset(["واشنطن", "لندن", "جنيف", "نيويورك"])
+
+
+def _elsewhere(view: list[Token]) -> bool:
+    """Does the unit open with "وفي <place>،" naming a place other than a tracked speaker's seat?"""
+    if len(view) < 3 or view[0].low not in ("في", "وفي"):
+        return False
+    for k in range(2, min(5, len(view))):
+        if view[k].low in ("،", ","):
+            return view[1].low not in _HOME_PLACES and not view[1].low.startswith(("ال", "بيان", "تصريح"))
+    return False
+
+
+class AttributionMixin:
+    """Resolving subjects to speakers and a unit to its clauses (mixed into the per-text state)."""
+
+    reg: Registry
+    lex: Lexicon
+    lang: str
+    ctx: Context | None
+
+    # --- attribution ------------------------------------------------------------------------------
+    def resolve(self, subj: Subject, local: Context | None) -> Context | None:
+        """The speaker a subject stands for, or None to abstain (unknown or unresolved)."""
+        if subj.kind == "unknown":
+            return Context(None, False, None, frozenset({subj.gender}))
+        if subj.kind == "np" and subj.np is not None:
+            np_ = subj.np
+            if np_.status == "tracked":
+                gs = set(np_.genders)
+                if subj.gender in ("m", "f") and np_.person is None:
+                    gs.add(subj.gender)
+                return Context(np_.speaker, True, np_.person, frozenset(gs))
+            if np_.status == "other":
+                return Context(np_.speaker, False, np_.person, np_.genders)
+            c = local or self.ctx
+            if c is None or c.age > MAX_CONTEXT_AGE:
+                return None
+            if "any" not in np_.refers and (c.speaker is None or c.speaker not in np_.refers):
+                return None
+            ag = next(iter(np_.genders)) if len(np_.genders) == 1 else ""
+            if ag in ("m", "f") and c.genders and ag not in c.genders and "" not in c.genders:
+                return None
+            person = c.person if np_.personlike else None
+            return Context(c.speaker, c.tracked, person, c.genders | ({ag} if ag else set()))
+        # pronoun: only right after the speaker (at most one sentence without speech in between)
+        c = local or self.ctx
+        if c is None or c.age > (MAX_PRONOUN_AGE if self.lang == "en" else MAX_PRONOUN_AGE_AR):
+            return None
+        if c.age and not c.pronoun_ok and local is None:
+            return None
+        g = subj.gender
+        if g == "p":
+            return None
+        if g in ("m", "f", "n") and c.genders and g not in c.genders and "" not in c.genders:
+            return None
+        return Context(c.speaker, c.tracked, c.person, c.genders)
+
+    def attribute(
+        self, view: list[Token], pairs: list[Pair], nps: dict[int, NP]
+    ) -> list[tuple[int, Context | None]]:
+        """Speakers for the unit: [(first view index of the clause, context or None)]."""
+        if not pairs:
+            return []
+        lang_en = self.lang == "en"
+        main_pairs = [p for p in pairs if p.verb_kind != "according"] or pairs
+        if not lang_en and _elsewhere(view):
+            # "وفي القاهرة، أدانت الخارجية ...": a bare anaphor after a new place is someone else
+            main_pairs = [
+                Pair(p.k, p.verb_kind, Subject("unknown", gender=p.subject.gender))
+                if p.subject.kind == "np" and p.subject.np is not None and p.subject.np.status == "anaphor"
+                else p
+                for p in main_pairs
+            ]
+        chosen = main_pairs[0]
+        local0 = None
+        if (
+            chosen.subject.kind == "pronoun"
+            and chosen.k > 1
+            and not lang_en
+            and view
+            and view[0].low not in _AR_NOT_VERBS
+            and 1 in nps
+            and not nps[1].clitic
+            and nps[1].status in ("tracked", "other")
+        ):
+            # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...": the sentence's subject speaks
+            local0 = self.resolve(Subject("np", nps[1]), None)
+        if (
+            lang_en
+            and local0 is None
+            and chosen.subject.kind == "pronoun"
+            and chosen.subject.gender == "n"
+            and chosen.k >= 2
+            and view[chosen.k - 1].low in self.lex.en_pronouns
+        ):
+            # "The UN human rights office has verified ..., though it says ...": "it" is the sentence's
+            # subject when that is a tracked body and nobody else is named before the pronoun
+            np0 = nps.get(0) or (nps.get(1) if view[0].low == "the" else None)
+            if (
+                np0 is not None
+                and np0.status == "tracked"
+                and np0.person is None
+                and not any(np0.j <= q < chosen.k for q in nps)
+                and any(t.low in (",", ";") for t in view[np0.j : chosen.k - 1])
+            ):
+                c0 = self.resolve(Subject("np", np0), None)
+                if c0 is not None:
+                    local0 = Context(c0.speaker, c0.tracked, c0.person, c0.genders | {"n"})
+        first = self.resolve(chosen.subject, local0)
+        if lang_en:
+            n = len(view)
+            for p in main_pairs:
+                if p.k >= n - 10 and p.subject.kind in ("np", "pronoun"):
+                    start = min(p.k, p.subject.np.i if p.subject.np else p.k)
+                    if (
+                        start > 0
+                        and p.subject.kind == "pronoun"
+                        and p.k > 0
+                        and view[p.k - 1].low in self.lex.en_pronouns
+                    ):
+                        start = p.k - 1
+                    while start > 0 and view[start - 1].low in ("the", "a", "an"):
+                        start -= 1
+                    # '"...," X said' / '..., said X' closes the sentence: X speaks for all of it
+                    if start > 0 and view[start - 1].low in (",", QUOTE):
+                        local = first if p is not chosen else None
+                        return [(0, self.resolve(p.subject, local))]
+        clauses = [(0, first)]
+        local = first
+        for p in main_pairs[1:]:
+            if p.k <= chosen.k or p.verb_kind == "weak-other":
+                continue
+            c = self.resolve(p.subject, local)
+            if c is None:
+                continue
+            if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
+                if not c.genders <= local.genders:
+                    local = Context(local.speaker, local.tracked, local.person, local.genders | c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+            if p.subject.kind == "pronoun":
+                continue
+            if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
+                embedded = False
+                if not lang_en:
+                    # "قالت الوزارة إن الوزير X أخبر ...": X is only the topic of the reported speech
+                    for q in range(
+                        chosen.k + 1, min(p.k, p.subject.np.i if p.subject.np is not None else p.k)
+                    ):
+                        low_q = view[q].low
+                        if low_q in self.lex.ar_complementizers:
+                            embedded = True
+                        elif low_q in ("،", ",", "؛", ";"):
+                            embedded = False
+                if local.person is None and c.person is not None and c.tracked and not embedded:
+                    # "a Pentagon spokesman denied ..., and Commander Sean Robertson said ...": named
+                    local = Context(c.speaker, True, c.person, local.genders | c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+                elif chosen.subject.np is not None and chosen.subject.np.soft and c.person is not None:
+                    # "the US ambassador announced ... with Secretary Pompeo, who commented ...": the latter
+                    local = Context(c.speaker, c.tracked, c.person, c.genders)
+                    clauses[-1] = (clauses[-1][0], local)
+                elif (
+                    local.person is not None
+                    and c.person is not None
+                    and c.person != local.person
+                    and not embedded
+                    and p.subject.np is not None
+                ):
+                    # "X said ..., while Y (same body, another person) told ...": Y's own clause
+                    cut = self._while_cut(view, p.subject.np.i if p.subject.np.j <= p.k else p.k, chosen.k)
+                    if cut is not None and cut > clauses[-1][0]:
+                        clauses.append((cut, c))
+                        local = c
+                continue
+            # a different explicit speaker: cut at the last comma before its clause
+            start = p.subject.np.i if (p.subject.np is not None and p.subject.np.j <= p.k) else p.k
+            cut = None
+            for q in range(start - 1, max(chosen.k, clauses[-1][0]), -1):
+                if view[q].low in ("،", ",", "؛", ";"):
+                    cut = q + 1
+                    break
+                if view[q].low == QUOTE:
+                    break
+            if cut is None or (
+                start - cut > 3
+                and view[cut].low not in self.lex.ar_connectors
+                and view[cut].low not in _EN_WHILE
+            ):
+                continue
+            clauses.append((cut, c))
+            local = c
+        return clauses
+
+    def _while_cut(self, view: list[Token], start: int, floor: int) -> int | None:
+        """The first word of a ", while"/"، بينما" clause that ends at ``start`` (None without one)."""
+        for q in range(start - 1, floor, -1):
+            low = view[q].low
+            if low in ("،", ",", "؛", ";", QUOTE):
+                if low != QUOTE and q + 1 < start and view[q + 1].low in _WHILE_WORDS:
+                    return q + 1
+                return None
+        return None
+
+
+def age_context(doc: AttributionMixin, unit: Unit) -> None:
+    """A unit without speech: the current speaker grows older.  In English a later bare "he said" may
+    still refer to them only if this unit names that person again ("..., Howe was asked ...")."""
+    ctx = doc.ctx
+    if ctx is None:
+        return
+    ctx.age += len(unit.sentences)
+    if doc.lang == "en" and ctx.pronoun_ok:
+        person = doc.reg.persons.get(ctx.person or "")
+        names = (
+            {w.lower() for n in (person.surnames_en + person.names_en) for w in n.split()}
+            if person
+            else set()
+        )
+        ctx.pronoun_ok = bool(names) and not names.isdisjoint(
+            scan_words(doc.lowered, unit.start, unit.end)[:25]
+        )

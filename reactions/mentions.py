@@ -1,0 +1,389 @@
+"""Mentions: registry phrases found in a unit's view, grouped into noun phrases that name a speaker
+(a tracked body, someone else, or an anaphor such as "the department"), with the person they name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .registry import Lexicon, Mention, Registry
+from .text import Token, tokenize
+from .units import QUOTE, Unit
+
+_FORMER = frozenset(
+    [
+        "السابق",
+        "السابقه",
+        "سابق",
+        "سابقه",
+        "الاسبق",
+        "الاسبقه",
+        "اسبق",
+        "former",
+        "ex",
+        "formerly",
+        "erstwhile",
+    ]
+)
+_JOIN_GAP = frozenset([",", "،", "(", ")", "-", "ـ", "the", "'s"])
+_ORG_KINDS = ("org", "title")
+_WORDS = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+")
+
+
+@dataclass
+class NP:
+    i: int
+    j: int  # view-token range [i, j)
+    status: str  # tracked | other | anaphor
+    speaker: str | None = None
+    person: str | None = None
+    genders: frozenset[str] = frozenset()
+    soft: bool = False
+    refers: tuple[str, ...] = ()
+    personlike: bool = False
+    clitic: str = ""
+
+
+def _post_specifier(gap: list[Token]) -> bool:
+    """Words that narrow a title down ("للشؤون الأوروبية", "for European and Eurasian Affairs")."""
+    first = gap[0]
+    if first.ar:
+        if first.low == "لدي" and 2 <= len(gap) <= 3:
+            return True  # "السفير البريطاني لدى المملكة جون جنكينز"
+        return first.low.startswith(("لل", "لشو")) and first.low not in ("للصحفيين", "للصحافيين", "للصحافه")
+    return first.low == "for" and all(t.case[:1].isupper() or t.low in ("and", "of", "the") for t in gap[1:])
+
+
+class MentionsMixin:
+    """Finding speakers' noun phrases (mixed into the per-text state, which provides these fields)."""
+
+    reg: Registry
+    lex: Lexicon
+    text: str
+    masked: str
+    folded: str
+    lang: str
+    day: str
+    doc_persons: set[str]
+
+    def note_persons(self, unit: Unit) -> None:
+        """Remember people named in full in a unit without speech (their surnames may follow alone)."""
+        firsts = self.reg.person_first_tokens
+        if not any(w.lower() in firsts for w in _WORDS.findall(self.folded, unit.start, unit.end)):
+            return
+        view = tokenize(self.masked, unit.start, unit.end, folded=self.folded)
+        for _a, _b, m, _c in self.mentions(view):
+            if m.kind == "person" and m.full and len(m.persons) == 1:
+                self.doc_persons.add(m.persons[0])
+
+    def mentions(self, view: list[Token]) -> list[tuple[int, int, Mention, str]]:
+        """Registry phrases in the view: longest first, no overlaps, in text order."""
+        idx = self.reg.index
+        cache = idx._key_cache
+        cands = []
+        for i, tok in enumerate(view):
+            if cache.get(tok.low, True) == []:
+                continue  # known not to begin any phrase
+            m = idx.match_at(view, i)
+            if m:
+                mm = m[1]
+                if mm.doc_only and not self._doc_only_ok(view, i, i + m[0], mm):
+                    continue
+                if (
+                    mm.kind in _ORG_KINDS
+                    and self.reg.is_tracked(mm.speaker)
+                    and self._foreign(view, i, i + m[0])
+                ):
+                    mm = Mention("org", speaker="foreign-ministries", gender=mm.gender)
+                cands.append((i, i + m[0], mm, m[2]))
+        if len(cands) > 1:
+            # longest first; at equal length a body or title before an anaphor ("The U.K. government":
+            # "UK government", not "the UK")
+            cands.sort(key=lambda c: (c[0] - c[1], c[2].kind == "anaphor", c[0]))
+            taken: set[int] = set()
+            kept = []
+            for c in cands:
+                if not any(k in taken for k in range(c[0], c[1])):
+                    kept.append(c)
+                    taken.update(range(c[0], c[1]))
+            cands = sorted(kept)
+        return cands
+
+    def _foreign(self, view: list[Token], a: int, b: int) -> bool:
+        """Does a country qualifier make a generic body name another country's ("Germany's Foreign
+        Office", "the German Defence Ministry", "المفوضية العليا لحقوق الإنسان في العراق")?"""
+        lex = self.lex
+        if not view[a].ar:
+            if a >= 1 and view[a - 1].low in lex.en_foreign_adjs:
+                return True
+            return a >= 2 and view[a - 1].low == "'s" and view[a - 2].low in lex.en_foreign_countries
+        if b >= len(view) or any(t.low in lex.ar_unmarked_ok for t in view[a:b]):
+            return False
+        nxt = view[b].low
+        if nxt in lex.ar_foreign_adjs:
+            return True
+        if nxt == "في" and b + 1 < len(view):
+            return view[b + 1].low in lex.ar_foreign_places
+        return nxt.startswith("ب") and nxt[1:] in lex.ar_foreign_places
+
+    def _doc_only_ok(self, view: list[Token], a: int, b: int, m: Mention) -> bool:
+        """A bare surname derived from a full name ("May", "كوك"): only for someone already named in full
+        in this text, and only right beside a reporting verb ("..., May said", "وأضاف كوك")."""
+        if any(p not in m.doc_only for p in m.persons):
+            return True
+        if not any(p in self.doc_persons for p in m.persons):
+            return False
+        verbs = self.lex.verbs
+        return (b < len(view) and view[b].low in verbs) or (a > 0 and view[a - 1].low in verbs)
+
+    def _side(self, m: Mention) -> str:
+        """'T:<id>' for a tracked body, 'O' for someone else, '' when neutral."""
+        reg = self.reg
+        if m.kind in _ORG_KINDS:
+            return f"T:{m.speaker}" if reg.is_tracked(m.speaker) else "O"
+        if m.kind == "person" and m.full:
+            sides = set()
+            for pid in m.persons:
+                post = reg.persons[pid].post_on(self.day)
+                sides.add(f"T:{post.speaker}" if post and reg.is_tracked(post.speaker) else "O")
+            return sides.pop() if len(sides) == 1 else ""
+        return ""
+
+    def noun_phrases(self, view: list[Token], ments: list[tuple[int, int, Mention, str]]) -> dict[int, NP]:
+        groups: list[list[tuple[int, int, Mention, str]]] = []
+        sides: list[set[str]] = []
+        for m in ments:
+            side = self._side(m[2])
+            prev_prefix = bool(groups) and groups[-1][-1][2].kind == "prefix"
+            if groups and (not m[3] or (prev_prefix and m[3] in ("ل", "ب"))):
+                prev = groups[-1][-1]
+                gap = view[prev[1] : m[0]]
+                ok = (
+                    len(gap) <= 2
+                    and all(t.low in _JOIN_GAP or self._alias_quote(t, sides[-1]) for t in gap)
+                    and not (m[2].kind == "anaphor" and gap)
+                )
+                if (
+                    not ok
+                    and m[2].kind == "person"
+                    and m[2].full
+                    and side.startswith("T:")
+                    and side in sides[-1]
+                    and prev[2].kind == "title"
+                    and 0 < len(gap) <= 4
+                    and _post_specifier(gap)
+                    and all(t.low.isalpha() and t.low not in self.lex.verbs for t in gap)
+                ):
+                    # "مساعدة وزير الخارجية الأمريكي للشؤون الأوروبية فيكتوريا نولاند", "Assistant Secretary
+                    # of State for European Affairs Victoria Nuland": the named holder of that post
+                    ok = True
+                if ok and gap and any(t.low in (",", "،") for t in gap) and side:
+                    # across a comma only an apposition of the same speaker
+                    other = {x for x in sides[-1] if x}
+                    ok = not other or other == {side}
+                if ok:
+                    groups[-1].append(m)
+                    sides[-1].add(side)
+                    continue
+            groups.append([m])
+            sides.append({side})
+        nps: dict[int, NP] = {}
+        for g in groups:
+            np_ = self.resolve_group(view, [(a, b, mm) for a, b, mm, _ in g])
+            if np_ is not None:
+                np_.clitic = g[0][3]
+                if (
+                    np_.j < len(view)
+                    and view[np_.j].low == ")"
+                    and any(t.low == "(" for t in view[np_.i : np_.j])
+                ):
+                    np_.j += 1
+                nps[np_.i] = np_
+        return nps
+
+    def _alias_quote(self, tok: Token, sides: set[str]) -> bool:
+        """A quoted alias of the body just named: 'وزارة الدفاع الأمريكية «البنتاجون» الكابتن X'."""
+        if tok.low != QUOTE:
+            return False
+        sp = self.reg.resolve(self.text[tok.start + 1 : tok.end - 1])
+        return sp is not None and f"T:{sp}" in sides
+
+    def _org_gender(self, view: list[Token], i: int, m: Mention) -> str:
+        if m.gender:
+            return m.gender
+        tok = view[i]
+        if not tok.ar:
+            return "n"
+        w = tok.low
+        return "f" if w.endswith("ه") or w.endswith("ات") else "m"
+
+    def resolve_group(self, view: list[Token], g: list[tuple[int, int, Mention]]) -> NP | None:
+        reg = self.reg
+        i, j = g[0][0], g[-1][1]
+        core = [(a, b, m) for a, b, m in g if m.kind != "honorific"]
+        if not core:
+            return None
+        tracked_sp: list[str] = []
+        other_sp: list[str] = []
+        genders: set[str] = set()
+        prefix = None
+        suffix = None
+        role = ""
+        soft = False
+        title_roles: list[tuple[str, str]] = []
+        person_ms: list[Mention] = []
+        anaphors: list[Mention] = []
+        for a, _b, m in core:
+            if m.kind == "prefix":
+                prefix = m
+            elif m.kind in _ORG_KINDS:
+                if reg.is_tracked(m.speaker):
+                    tracked_sp.append(m.speaker)
+                    if m.kind == "title":
+                        title_roles.append((m.speaker, m.role))
+                        role = role or m.role
+                    soft = soft or m.soft
+                else:
+                    other_sp.append(m.speaker)
+                genders.add(self._org_gender(view, a, m))
+            elif m.kind == "suffix":
+                role = m.role
+                suffix = m
+                if m.gender:
+                    genders.add(m.gender)
+            elif m.kind == "person":
+                person_ms.append(m)
+            elif m.kind == "anaphor":
+                anaphors.append(m)
+        if prefix is not None:
+            role = "spokesperson"
+            genders = genders | ({prefix.gender} if prefix.gender else set())
+
+        former = any(view[k].low in _FORMER for k in (i - 1, j) if 0 <= k < len(view))
+        former = former or any(view[k].low in _FORMER for k in range(i, j))
+
+        person = None
+        person_speaker = None
+        person_gender = ""
+        for pm in person_ms:
+            cand = self.pick_person(pm, tracked_sp, prefix is not None or role == "spokesperson")
+            if cand:
+                person, person_speaker = cand
+                p = reg.persons[person]
+                person_gender = p.gender
+                break
+
+        if former:
+            return NP(i, j, "other", genders=frozenset(genders))
+
+        if person is not None:
+            if person_speaker and reg.is_tracked(person_speaker):
+                speaker = person_speaker
+                full = any(pm.full and person in pm.persons for pm in person_ms)
+                if tracked_sp and speaker not in tracked_sp and not full:
+                    speaker = tracked_sp[0]  # a bare surname that does not fit the title: trust the title
+                pers_out: str | None = person
+                post = reg.persons[person].post_on(self.day)
+                spokes = prefix is not None or (suffix is not None and suffix.role == "spokesperson")
+                if spokes and post is not None and post.role != "spokesperson":
+                    pers_out = None  # "a spokesman for <the minister>", "May's spokesman": not the minister
+                gs = {person_gender} if person_gender and prefix is None else genders | {person_gender}
+                if prefix is not None:
+                    gs |= genders
+                self.doc_persons.add(person)
+                return NP(
+                    i,
+                    j,
+                    "tracked",
+                    speaker,
+                    pers_out,
+                    frozenset(g for g in gs if g is not None),
+                    soft=soft and not title_roles,
+                    personlike=True,
+                )
+            if tracked_sp and not person_ms[0].full:
+                pass  # a bare surname that does not fit: rely on the title
+            else:
+                self.doc_persons.add(person)
+                return NP(i, j, "other", person_speaker, person, frozenset({person_gender}), personlike=True)
+
+        if tracked_sp:
+            if len(set(tracked_sp)) > 1:
+                return NP(i, j, "other", genders=frozenset(genders))
+            if other_sp:
+                first = (
+                    core[0][2]
+                    if core[0][2].kind != "prefix"
+                    else (core[1][2] if len(core) > 1 else core[0][2])
+                )
+                if first.kind in _ORG_KINDS and not reg.is_tracked(first.speaker):
+                    return NP(i, j, "other", first.speaker, genders=frozenset(genders))
+            speaker = tracked_sp[0]
+            holder = None
+            if prefix is None:
+                for sp, r in title_roles:
+                    holder = reg.holder(sp, r, self.day)
+                    if holder:
+                        break
+            if holder:
+                p = reg.persons[holder]
+                self.doc_persons.add(holder)
+                gs = {p.gender} | ({g for g in genders if g != "n"} if view[i].ar else set())
+                return NP(i, j, "tracked", speaker, holder, frozenset(gs), soft=soft, personlike=True)
+            return NP(
+                i,
+                j,
+                "tracked",
+                speaker,
+                None,
+                frozenset(genders or {""}),
+                soft=soft,
+                personlike=bool(title_roles) or prefix is not None,
+            )
+        if other_sp:
+            return NP(i, j, "other", other_sp[0], genders=frozenset(genders))
+        if anaphors:
+            a = anaphors[0]
+            if prefix is not None:
+                # "المتحدث باسم الوزارة": the body is the anaphor, the speaker is its spokesperson
+                return NP(i, j, "anaphor", genders=frozenset(genders), refers=a.refers, personlike=True)
+            return NP(
+                i,
+                j,
+                "anaphor",
+                genders=frozenset({a.gender}),
+                refers=a.refers,
+                personlike=a.gender != "" and "any" not in a.refers,
+            )
+        return None
+
+    def pick_person(self, m: Mention, tracked_sp: list[str], spokes: bool) -> tuple[str, str | None] | None:
+        reg = self.reg
+        opts = []
+        for pid in m.persons:
+            p = reg.persons.get(pid)
+            if p is None:
+                continue
+            post = p.post_on(self.day)
+            fits_title = post is not None and post.speaker in tracked_sp
+            alone = (p.surname_alone_ar and post is not None) if self.lang == "ar" else p.surname_alone
+            if not m.full and pid in m.doc_only and pid not in self.doc_persons:
+                continue
+            if not m.full and not (alone or pid in self.doc_persons or fits_title):
+                continue
+            score = 0
+            if post is not None:
+                score += 1
+            if fits_title:
+                score += 4
+                if spokes and post is not None and post.role == "spokesperson":
+                    score += 2
+                if not spokes and post is not None and post.role != "spokesperson":
+                    score += 1
+            if pid in self.doc_persons:
+                score += 2
+            opts.append((score, pid, post.speaker if post else None))
+        if not opts:
+            return None
+        opts.sort(key=lambda x: -x[0])
+        return opts[0][1], opts[0][2]
