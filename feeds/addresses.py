@@ -2,14 +2,15 @@
 private, link-local or other non-public addresses (``localhost``, ``10.x``, ``169.254.169.254``...).
 
 Host names are resolved (``loop.getaddrinfo``, within the fetch timeout) and a page is refused when ANY
-address its host resolves to is not public, or when the host cannot be resolved. Pages are allowed
-anyway when the feed itself is on a non-public address (a feed served from 127.0.0.1 by the tests or
-the demo, an intranet feed) or when the configuration allows private URLs
-(``telegram.allow_private_feed_urls``). The fetcher asks again before each redirect hop.
-
-Limit: the fetcher resolves the name again when it connects, so a DNS server that answers with a public
-address here and a private one a moment later (DNS rebinding) is not stopped; pinning the checked
-address in the HTTP transport would be needed for that.
+address its host resolves to is not public, or when the host cannot be resolved. The same check applies to
+every hop of every fetch of the feed document itself. Pages and redirects are allowed anyway when the
+configuration allows private URLs (``telegram.allow_private_feed_urls``), or when the feed itself is on a
+non-public address and the operator added it (configuration, ``raqib feeds add``, OPML: a feed served from
+127.0.0.1 by the tests or the demo, an intranet feed). A feed added through the bot (``/addfeed``, origin
+``bot``) was checked to be public when added, so it must stay public: if its host later resolves to a
+private address, it is refused. The fetcher asks again before each redirect hop, and its transport
+(:class:`feeds.transport.PinnedTransport`) connects to the address it checked, so DNS rebinding between
+the check and the connection does not get through.
 """
 
 from __future__ import annotations
@@ -94,9 +95,10 @@ class PageGuard:
     """
 
     def __init__(self, feed_url: str, *, allow_private: bool = False, resolve: Resolver | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, trusted: bool = True) -> None:
         self.feed_url = feed_url
         self.allow_private = allow_private
+        self.trusted = trusted
         self.resolve = resolve
         self.timeout = timeout
         self._kinds: dict[str, str] = {}
@@ -114,8 +116,14 @@ class PageGuard:
                 self._kinds[key] = await address_kind(url, resolve=self.resolve, timeout=self.timeout)
             return self._kinds[key]
 
+    async def public_only(self) -> bool:
+        """Whether this feed's fetches must connect to public addresses only."""
+        if self.allow_private:
+            return False
+        return not (self.trusted and await self._kind(self.feed_url) == PRIVATE)
+
     async def allowed(self, url: str) -> bool:
-        """True when ``url`` may be fetched for this feed."""
-        if self.allow_private or await self._kind(self.feed_url) == PRIVATE:
+        """True when ``url`` (the feed, a redirect hop, a page) may be fetched for this feed."""
+        if not await self.public_only():
             return True
         return await self._kind(url) == PUBLIC

@@ -38,6 +38,7 @@ from feeds.errors import (
     short,
 )
 from feeds.models import FetchResult
+from feeds.transport import PUBLIC_ONLY, CappedDecoder, PinnedTransport
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, application/feed+json;q=0.9, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
@@ -83,16 +84,18 @@ class Fetcher:
     Use it as ``async with Fetcher(config.fetch) as fetcher: result = await fetcher.fetch(url)``.
 
     :param settings: timeout, body cap, redirect limit, per-host concurrency and User-Agent.
-    :param transport: an httpx transport to use instead of the network (tests).
+    :param transport: an httpx transport to use instead of the network (tests); by default a
+        :class:`feeds.transport.PinnedTransport` that connects to the address it checked.
     """
 
     def __init__(self, settings: FetchConfig, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        if transport is None:
+            transport = PinnedTransport(limits=httpx.Limits(max_connections=64, max_keepalive_connections=32))
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             follow_redirects=False,
             timeout=httpx.Timeout(settings.timeout),
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
             transport=transport,
         )
         self._slots: dict[str, asyncio.Semaphore] = {}
@@ -119,11 +122,13 @@ class Fetcher:
             yield
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-                    accept: str = FEED_ACCEPT, allow: Callable[[str], Awaitable[bool]] | None = None) -> FetchResult:
+                    accept: str = FEED_ACCEPT, allow: Callable[[str], Awaitable[bool]] | None = None,
+                    public_only: bool = False) -> FetchResult:
         """GET ``url``, conditionally when ``etag``/``last_modified`` are given.
 
         :param allow: asked before each request (the first and every redirect hop) whether that URL may be
-            fetched (:class:`feeds.addresses.PageGuard` for article pages); False raises AddressRefused.
+            fetched (:class:`feeds.addresses.PageGuard`); False raises AddressRefused.
+        :param public_only: connect only to public addresses, to the very address checked (every hop).
 
         :returns: a :class:`FetchResult` with status 200 (or another 2xx) and the body, or 304.
         :raises FetchError: ``FetchTimeout``, ``BodyTooLarge``, ``TooManyRedirects``, ``HTTPStatusError``
@@ -150,7 +155,7 @@ class Fetcher:
                         # The clock starts once the first request may go out (waiting for a slot is free).
                         deadline = loop.time() + self.settings.timeout
                     async with asyncio.timeout_at(deadline):
-                        result = await self._get(url, current, headers)
+                        result = await self._get(url, current, headers, public_only)
             except _Redirect as redirect:
                 try:
                     target = urljoin(current, redirect.location.strip())
@@ -183,16 +188,17 @@ class Fetcher:
             return result
         raise TooManyRedirects(self.settings.max_redirects)
 
-    async def _get(self, url: str, current: str, headers: dict[str, str]) -> FetchResult:
+    async def _get(self, url: str, current: str, headers: dict[str, str], public_only: bool) -> FetchResult:
         """One hop: send, then redirect (raise), 304, error status (raise) or read the capped body."""
-        request = self._client.build_request("GET", current, headers=headers)
+        request = self._client.build_request("GET", current, headers=headers,
+                                             extensions={PUBLIC_ONLY: public_only})
         response = await self._client.send(request, stream=True)
         try:
             status = response.status_code
             if status in REDIRECTS and response.headers.get("location"):
                 raise _Redirect(status, response.headers["location"])
             common = {
-                "url": url, "final_url": str(response.url), "status": status,
+                "url": url, "final_url": current, "status": status,
                 "content_type": response.headers.get("content-type", ""),
                 "etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified"),
                 "retry_after": parse_retry_after(response.headers.get("retry-after")),
@@ -206,16 +212,26 @@ class Fetcher:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise BodyTooLarge(limit, status=status)
+            # Decoded here, layer by layer under the cap (httpx would inflate a whole chunk first).
+            if response.is_stream_consumed:  # a response built in memory (a test transport), already decoded
+                decoder, raw_chunks = CappedDecoder("", limit), _once(response.content)
+            else:
+                decoder, raw_chunks = CappedDecoder(response.headers.get("content-encoding", ""), limit), \
+                    response.aiter_raw()
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
+            async for raw in raw_chunks:
+                size += len(raw)
                 if size > limit:
                     raise BodyTooLarge(limit, status=status)
-                chunks.append(chunk)
+                chunks.append(decoder.feed(raw))
             return FetchResult(body=b"".join(chunks), **common)
         finally:
             await response.aclose()
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
 
 
 def _check_url(url: str) -> None:

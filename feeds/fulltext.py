@@ -35,13 +35,15 @@ def extract_main_text(html: bytes, url: str | None = None) -> str:
 
 
 async def fetch_full_text(fetcher: Fetcher, url: str, *,
-                          allow: Callable[[str], Awaitable[bool]] | None = None) -> str | None:
+                          allow: Callable[[str], Awaitable[bool]] | None = None,
+                          public_only: bool = False) -> str | None:
     """Fetch ``url`` and return its main text, or None when the page cannot be fetched or has none.
 
     :param allow: asked before each request and redirect hop (:class:`feeds.addresses.PageGuard`).
+    :param public_only: connect to public addresses only (``PageGuard.public_only``).
     """
     try:
-        result = await fetcher.fetch(url, accept=PAGE_ACCEPT, allow=allow)
+        result = await fetcher.fetch(url, accept=PAGE_ACCEPT, allow=allow, public_only=public_only)
     except FetchError as exc:
         log.debug("page %s: %s", url, exc.message)
         return None

@@ -123,7 +123,11 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
 
 async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime,
                    allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
-    fetched = await client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    # Every hop of the feed's own fetch passes the same address check as its pages (see feeds.addresses).
+    guard = PageGuard(feed.url, allow_private=allow_private, timeout=settings.timeout,
+                      trusted=feed.origin != "bot")
+    fetched = await client.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                                 allow=guard.allowed, public_only=await guard.public_only())
     next_poll = db_time(started + dt.timedelta(seconds=feed.interval))
     if fetched.not_modified:
         _record_success(db, feed, fetched, next_poll)
@@ -137,7 +141,6 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     todo = [e for e in entries if known.get(e.key) != e.content_hash]
     seen_at = db_time(started)
     first_seen = _first_seen_of_undated(db, feed.id, todo, known)
-    guard = PageGuard(feed.url, allow_private=allow_private, timeout=settings.timeout)
     prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen, guard)
     found = await _statements(feed, prepared)
 
@@ -222,7 +225,8 @@ async def _prepare(feed: Any, entries: Sequence[Entry], client: Fetcher, setting
         text = entry.text
         page = False
         if fetch_pages and entry.link and len(text) < settings.full_text_min_chars:
-            full = await fetch_full_text(client, entry.link, allow=guard.allowed if guard else None)
+            full = await fetch_full_text(client, entry.link, allow=guard.allowed if guard else None,
+                                             public_only=await guard.public_only() if guard else False)
             if full and len(full) > len(text):
                 text, page = full, True
         lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
