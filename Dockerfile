@@ -1,6 +1,6 @@
 # Raqib: the Telegram bot as a small image.
 #   docker build -t raqib .
-#   docker run -d --name raqib -e TELEGRAM_BOT_TOKEN=123456:ABC... \
+#   docker run -d --name raqib --restart unless-stopped -e TELEGRAM_BOT_TOKEN=123456:ABC... \
 #     -v raqib-data:/data -v "$PWD/raqib.toml:/config/raqib.toml:ro" raqib
 # Set [storage].path = "/data/raqib.db" in the mounted configuration. Without a token the service runs in
 # console mode and prints the pushes to the container's log (`docker logs raqib`).
@@ -36,6 +36,9 @@ COPY --from=build /opt/raqib /opt/raqib
 USER raqib
 WORKDIR /data
 VOLUME ["/data"]
+# Healthy while the service's jobs run on schedule: `raqib health` reads the heartbeat the service writes beside
+# the database every 30 s and exits 1 when it is stale or a job (feed polls, the sender, the digest) has stopped.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 CMD ["raqib", "health"]
 # run_polling stops gracefully on SIGTERM (docker stop): jobs finish, in-flight deliveries are recovered at start
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["raqib"]

@@ -36,7 +36,7 @@ from storage import chats
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language")
+COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language")
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query"]
 CONSOLE_CHAT_ID = 0
 CONSOLE_TOKEN = "0:console"
@@ -157,6 +157,7 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
     where = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
     routes = {
         ("start", "help"): handlers.start,
+        ("id",): handlers.whoami,
         ("subscribe",): handlers.subscribe,
         ("unsubscribe",): handlers.unsubscribe,
         ("subscriptions",): handlers.subscriptions,
@@ -222,4 +223,8 @@ def _start_jobs(application: Application, config: Config, db: sqlite_utils.Datab
     else:
         sender.schedule_delivery(job_queue, db, sink)
     schedule_digest(job_queue, db, sink, handlers.names)
-    log.info("jobs started: feed polling, delivery, daily digest")
+    if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
+        from bot.health import heartbeat_path, schedule_heartbeat
+
+        schedule_heartbeat(job_queue, heartbeat_path(config.storage_path))
+    log.info("jobs started: feed polling, delivery, daily digest, heartbeat")

@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_config_option(parser, top=True)
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument("--version", action="version", version=f"raqib {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     feeds = sub.add_parser("feeds", help="list, add, remove, import and export feeds",
@@ -90,7 +91,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--console", action="store_true", help="console mode even when a token is set")
     p.add_argument("--demo", action="store_true", help="use the bundled demo feeds served from loopback")
     _add_config_option(p)
+
+    p = sub.add_parser("health", help="is the running service's work on schedule? (exit 0 yes, 1 no)",
+                       description="Read the heartbeat `raqib run` writes beside the database and exit 1 when it "
+                                   "is stale or a job has stopped running (Docker's HEALTHCHECK runs this).")
+    p.add_argument("--max-age", type=float, default=None, metavar="SECONDS",
+                   help="the oldest acceptable heartbeat (default 120)")
+    _add_config_option(p)
     return parser
+
+
+def version() -> str:
+    """Raqib's version, from the installed package's metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        return package_version("raqib")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -126,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import cli_store
 
             return cli_store.stats_command(config, args)
+        if args.command == "health":
+            from bot.health import MAX_AGE, health_command
+
+            return health_command(config.storage_path, args.max_age if args.max_age is not None else MAX_AGE)
         if args.command == "poll":
             from feeds.cli import poll_command
 

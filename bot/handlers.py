@@ -351,6 +351,26 @@ class Handlers:
         chats.set_language(self.db, chat.id, lang)
         await self.reply(update, t("language_set", lang), lang)
 
+    async def whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/id: the sender's numeric Telegram user id (for ``[telegram] admins``) and this chat's id (for
+        ``[telegram] channels``). Needs no rights: it only repeats what Telegram told the bot."""
+        chat = self.chat_of(update)
+        lang = chat.lang
+        user = update.effective_user
+        message = update.effective_message
+        lines = []
+        if chat.type == "channel":
+            lines += [t("id_chat", lang, id=chat.id, type="channel"), t("id_channel_hint", lang)]
+        else:
+            if user is not None and not (message is not None and message.sender_chat is not None):
+                lines.append(t("id_user", lang, id=user.id))
+            else:
+                lines.append(t("id_no_user", lang))
+            if chat.type != "private":
+                lines.append(t("id_chat", lang, id=chat.id, type=render.esc(chat.type)))
+            lines.append(t("id_admin" if self.is_admin(update) else "id_hint", lang))
+        await self.reply(update, "\n".join(lines), lang)
+
     # --- admin ---------------------------------------------------------------------------------------
 
     async def refuse_non_admin(self, update: Update, lang: str) -> bool:

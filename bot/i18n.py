@@ -22,7 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/latest [speaker] [n]: the latest statements\n"
                "/who [topic]: who said what, and who has not reacted\n"
                "/digest [HH:MM] [timezone] | off: the daily digest\n"
-               "/language ar|en: the interface language\n\n"
+               "/language ar|en: the interface language\n"
+               "/id: your numeric Telegram id (for the bot's admins)\n\n"
                "<b>Tracked speakers</b>\n{speakers}"),
         "ar": ("<b>رقيب</b> يتابع البيانات والمواقف الرسمية في الأخبار العربية والإنجليزية ويخبرك فور صدور "
                "تصريح عن جهة متابَعة.\n\n"
@@ -33,7 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/latest [جهة] [عدد]: أحدث التصريحات\n"
                "/who [موضوع]: من قال ماذا، ومن لم يعلّق بعد\n"
                "/digest [HH:MM] [المنطقة الزمنية] | off: الملخص اليومي\n"
-               "/language ar|en: لغة الواجهة\n\n"
+               "/language ar|en: لغة الواجهة\n"
+               "/id: معرّفك الرقمي في تيليغرام (لمشرفي البوت)\n\n"
                "<b>الجهات المتابَعة</b>\n{speakers}"),
     },
     "help_admin": {
@@ -43,6 +45,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "speaker_line": {"en": "{flag} {name} (<code>{id}</code>)", "ar": "{flag} {name} (<code>{id}</code>)"},
     # commands list (set_my_commands)
     "cmd_start": {"en": "What Raqib does", "ar": "ما الذي يفعله رقيب"},
+    "cmd_id": {"en": "Your numeric Telegram id", "ar": "معرّفك الرقمي في تيليغرام"},
     "cmd_help": {"en": "Commands and tracked speakers", "ar": "الأوامر والجهات المتابَعة"},
     "cmd_subscribe": {"en": "Follow speakers", "ar": "متابعة جهات"},
     "cmd_unsubscribe": {"en": "Stop following", "ar": "إيقاف المتابعة"},
@@ -130,6 +133,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     # /language
     "usage_language": {"en": "Usage: /language ar|en", "ar": "الاستخدام: /language ar|en"},
     "language_set": {"en": "Language: English.", "ar": "اللغة: العربية."},
+    # /id
+    "id_user": {"en": "Your Telegram user id: <code>{id}</code>", "ar": "معرّفك الرقمي في تيليغرام: <code>{id}</code>"},
+    "id_no_user": {"en": "This message was sent on behalf of a chat, so it has no user id.",
+                   "ar": "أُرسلت هذه الرسالة باسم محادثة، فلا معرّف مستخدم لها."},
+    "id_chat": {"en": "This chat's id: <code>{id}</code> ({type})", "ar": "معرّف هذه المحادثة: <code>{id}</code> ({type})"},
+    "id_hint": {
+        "en": "To make this user an administrator of the bot, add the id to <code>admins</code> under "
+              "<code>[telegram]</code> in raqib.toml and restart the bot.",
+        "ar": "لجعل هذا المستخدم مشرفاً على البوت، أضف المعرّف إلى <code>admins</code> في قسم "
+              "<code>[telegram]</code> من ملف raqib.toml ثم أعد تشغيل البوت.",
+    },
+    "id_channel_hint": {
+        "en": "To have the bot post to this channel, keep it an administrator here (allowed to post messages) and "
+              "add this id, or the channel's @username, to <code>channels</code> under <code>[telegram]</code>.",
+        "ar": "لكي ينشر البوت في هذه القناة، أبقِه مشرفاً فيها (مع صلاحية نشر الرسائل) وأضف هذا المعرّف، أو "
+              "اسم القناة @username، إلى <code>channels</code> في قسم <code>[telegram]</code>.",
+    },
+    "id_admin": {"en": "You are one of the bot's administrators.", "ar": "أنت من مشرفي البوت."},
     # admin
     "admin_only": {
         "en": "Sorry, only the bot's administrators can use this command.",
