@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Config, ConfigError, load_config
+from storage.errors import CannotOpen, SchemaTooNew
 
 EXIT_USAGE = 2
 
@@ -157,6 +158,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"raqib: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CommandError as exc:
+        print(f"raqib: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (CannotOpen, SchemaTooNew) as exc:  # the database cannot be opened, or a newer Raqib wrote it
         print(f"raqib: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

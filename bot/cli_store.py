@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,8 +33,8 @@ def _open(config: Config) -> Iterator[sqlite_utils.Database]:
         db = storage.open_db(config.storage_path)
     except storage.SchemaTooNew as exc:
         raise CommandError(f"{config.storage_path}: {exc}; upgrade Raqib") from None
-    except (sqlite3.Error, OSError) as exc:
-        raise CommandError(f"cannot open the database {config.storage_path}: {exc}") from None
+    except storage.CannotOpen as exc:
+        raise CommandError(str(exc)) from None
     try:
         storage.sync_config_feeds(db, config.feeds)
         yield db

@@ -9,13 +9,14 @@ that names the key and what is wrong with it, in one line.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EXAMPLE_CONFIG = Path(__file__).with_name("raqib.example.toml")
 DEFAULT_CONFIG = Path("raqib.toml")
@@ -126,12 +127,24 @@ def parse_time(value: str) -> dt.time:
 
 
 def check_timezone(name: str) -> str:
-    """Return ``name`` if it is an IANA timezone, else raise ValueError."""
+    """Return ``name`` if it is an IANA timezone, else raise ValueError.
+
+    Checked against the list of zones first: ``ZoneInfo`` itself raises OSError for a folder ("America",
+    "Etc") or an over-long name, which is not a ValueError.
+    """
+    problem = ValueError(f"{name[:60]!r} is not a known timezone (use an IANA name such as Asia/Riyadh)")
+    if not isinstance(name, str) or len(name) > 64 or name not in _zones():
+        raise problem
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{name!r} is not a known timezone (use an IANA name such as Asia/Riyadh)") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise problem from exc
     return name
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones()) | {"UTC"}
 
 
 def check_feed_url(url: str) -> str:
@@ -265,7 +278,9 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
 def config_path(explicit: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Path | None:
     """Which file to read: ``--config``, else ``$RAQIB_CONFIG``, else ``./raqib.toml`` if it exists."""
     env = os.environ if env is None else env
-    if explicit:
+    if explicit is not None:
+        if not str(explicit).strip():
+            raise ConfigError("--config", "the path is empty (give a configuration file)")
         return Path(explicit)
     if env.get("RAQIB_CONFIG"):
         return Path(env["RAQIB_CONFIG"])
@@ -280,12 +295,22 @@ def load_config(explicit: str | os.PathLike | None = None, env: Mapping[str, str
     path = config_path(explicit, env)
     source = path or EXAMPLE_CONFIG
     try:
-        with open(source, "rb") as f:
-            data = tomllib.load(f)
+        raw = Path(source).read_bytes()
     except FileNotFoundError:
         raise ConfigError("config", f"file {source} does not exist") from None
+    except IsADirectoryError:
+        raise ConfigError("config", f"{source} is a folder, not a file") from None
     except OSError as exc:
         raise ConfigError("config", f"cannot read {source}: {exc.strerror}") from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark (Windows editors write one)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError("config", f"{source} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                                    "save it as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config", f"{source} is not valid TOML: {exc}") from None
     config = parse_config(data, source if path else None, env)

@@ -281,10 +281,17 @@ async def run_console(config: Config, db: sqlite_utils.Database, *, lang: str = 
         print(f"  • {feed.name or feed.url}  {feed.url}" + (f"  [{feed.speaker}]" if feed.speaker else ""),
               file=out)
     out.flush()
-    interactive = commands if commands is not None else sys.stdin.isatty()
-    if interactive:
+    # Commands are read from standard input whether it is a terminal or a pipe/file (``echo /latest |
+    # raqib run``); only a missing or closed stdin (some service managers) means no commands.
+    interactive = commands if commands is not None else _stdin_open()
+    if interactive and sys.stdin.isatty():
         print("Type a command as a Telegram user would (/latest pentagon 3, /who Hasakah, /digest, /status, "
               "/help) and press Enter.", file=out)
+    elif interactive:
+        print("Standard input is not a terminal: commands are read from it, one a line (/latest, /who Hasakah, "
+              "/status, /help).", file=out)
+    else:
+        print("Standard input is closed: typed commands are not available in this run.", file=out)
     await application.initialize()
     try:
         if application.post_init:
@@ -312,6 +319,18 @@ async def run_console(config: Config, db: sqlite_utils.Database, *, lang: str = 
         if application.post_shutdown:
             await application.post_shutdown(application)
     return 0
+
+
+def _stdin_open() -> bool:
+    """Whether standard input exists and is open (a terminal, a pipe or a file)."""
+    stream = sys.stdin
+    if stream is None or stream.closed:
+        return False
+    try:
+        stream.fileno()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def command_update(text: str, update_id: int, lang: str = "en") -> dict[str, Any]:

@@ -277,8 +277,10 @@ class Handlers:
         lang = chat.lang
         n, words = LATEST_DEFAULT, []
         for arg in context.args or []:
-            if arg.lstrip("-").isdigit():
-                n = int(arg)
+            if arg.isdecimal():  # ASCII or Arabic-Indic digits (int() reads both)
+                n = int(arg) if len(arg) < 6 else 0
+            elif any(ch.isdigit() for ch in arg) and not any(ch.isalpha() for ch in arg):
+                n = 0  # "-5", "--5", "²": not a count; out of range, so the usage answer
             else:
                 words.append(arg)
         speaker = self.resolve(" ".join(words)) if words else None
@@ -294,6 +296,10 @@ class Handlers:
         lang = chat.lang
         topic = " ".join(context.args or []).strip()
         now = dt.datetime.now(dt.UTC)
+        if topic and not searchable(topic):
+            # only invisible characters (zero-width space, RLM, tatweel, a lone diacritic): it folds to ""
+            await self.reply(update, t("usage_who", lang), lang)
+            return
         if not topic:
             rows = queries.who_board(self.db, now, self.names.tracked)
             await self.reply(update, render.who_board(rows, lang, self.names, chat.timezone), lang)
@@ -330,7 +336,7 @@ class Handlers:
             try:
                 tz = check_timezone(args[1])
             except ValueError:
-                await self.reply(update, t("bad_timezone", lang, tz=render.esc(args[1])) + "\n"
+                await self.reply(update, t("bad_timezone", lang, tz=render.esc(args[1][:60])) + "\n"
                                  + t("usage_digest", lang), lang)
                 return
         chats.set_digest(self.db, chat.id, when, tz)
@@ -458,6 +464,12 @@ class Handlers:
                 await update.effective_message.reply_text(t("error", lang))
             except Exception:  # noqa: BLE001 - the chat may be gone; the error is logged above
                 log.warning("could not tell the chat about the error", exc_info=True)
+
+
+def searchable(topic: str) -> bool:
+    """Whether a /who topic has a letter or digit left once folded (so it cannot match every statement)."""
+    fold = fold_function() or str.casefold
+    return any(ch.isalnum() for ch in fold(topic))
 
 
 def fold_function():

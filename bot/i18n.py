@@ -107,6 +107,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "who_not_reacted": {"en": "<b>No reaction found</b>", "ar": "<b>لم يُعثر على تعليق</b>"},
     "who_nobody": {"en": "No tracked speaker has reacted to “{topic}” in the last 7 days.",
                    "ar": "لم تعلّق أي جهة متابَعة على «{topic}» خلال آخر 7 أيام."},
+    "usage_who": {"en": "Usage: /who [topic], a topic with letters or digits, e.g. /who Hasakah",
+                  "ar": "الاستخدام: /who [موضوع]، موضوع فيه حروف أو أرقام، مثلاً /who الحسكة"},
     "matches": {"en": "{n} matching statements", "ar": "{n} تصريحات مطابقة"},
     # /digest
     "usage_digest": {

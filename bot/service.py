@@ -133,8 +133,8 @@ def _open(config: Config):
 
     try:
         db = open_db(config.storage_path)
-    except (StorageError, OSError) as exc:
-        print(f"raqib: cannot open the database {config.storage_path}: {exc}", file=sys.stderr)
+    except StorageError as exc:  # CannotOpen names the path and the reason
+        print(f"raqib: {exc}", file=sys.stderr)
         return None
     feeds.sync_config_feeds(db, config.feeds)
     recovered = outbox.recover_in_flight(db)

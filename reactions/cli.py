@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from typing import TextIO
@@ -61,6 +62,15 @@ def _one(path: str, lang: str | None, published: str | None, stdout: TextIO, std
     return 0
 
 
+def published_date(value: str) -> str:
+    """The argparse type of ``--published``: a date ``YYYY-MM-DD``; anything else is a usage error (exit 2),
+    not silently ignored."""
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
 def main_extract(argv: list[str] | None = None) -> int:
     """``extract --jsonl`` (stream) or ``extract FILE|-`` (one text, printed readably)."""
     ap = argparse.ArgumentParser(prog="raqib extract", description="Extract statements by tracked speakers.")
@@ -69,7 +79,7 @@ def main_extract(argv: list[str] | None = None) -> int:
         "--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin'
     )
     ap.add_argument("--lang", choices=["ar", "en"], help="language of FILE (detected when omitted)")
-    ap.add_argument("--published", help="publication date of FILE, YYYY-MM-DD (decides who held which post)")
+    ap.add_argument("--published", type=published_date, help="publication date of FILE, YYYY-MM-DD (decides who held which post)")
     args = ap.parse_args(argv)
     if args.jsonl:
         if args.file not in (None, "-"):

@@ -14,7 +14,7 @@ from storage.articles import (
     statements_of_cluster,
 )
 from storage.db import open_db, transaction
-from storage.errors import AlreadyExists, NotFound, SchemaTooNew, StorageError
+from storage.errors import AlreadyExists, CannotOpen, NotFound, SchemaTooNew, StorageError
 from storage.feeds import (
     add_feed,
     all_feeds,
@@ -31,7 +31,7 @@ from storage.models import ArticleRow, ClusterRow, FeedRow, NewArticle, SaveResu
 from storage.stats import stats
 
 __all__ = [
-    "AlreadyExists", "ArticleRow", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
+    "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
     "SchemaTooNew", "StatementRow", "StorageError",
     "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",
     "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "record_poll_failure", "record_poll_success",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.errors import CannotOpen
 from storage.migrations import migrate
 
 
@@ -24,11 +25,21 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and upgrade its schema in place."""
-    conn = connect(path)
+    """Open (creating if needed) the database at ``path`` and upgrade its schema in place.
+
+    :raises CannotOpen: the file cannot be opened or created, or is not an SQLite database.
+    :raises SchemaTooNew: a newer Raqib wrote it.
+    """
+    try:
+        conn = connect(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise CannotOpen(f"cannot open the database {path}: {exc}") from exc
     if migrate_to_latest:
         try:
             migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise CannotOpen(f"cannot open the database {path}: {exc}") from exc
         except BaseException:
             conn.close()
             raise

@@ -5,6 +5,11 @@ class StorageError(Exception):
     """Base class for the store's errors."""
 
 
+class CannotOpen(StorageError):
+    """The database file cannot be opened or created (not a database, a folder, no permission, no such
+    folder); ``str(error)`` is one line naming the path and the reason."""
+
+
 class SchemaTooNew(StorageError):
     """The database was written by a newer Raqib than this one."""
 

@@ -193,8 +193,8 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
             "WHERE statements_fts MATCH ? AND s.created_at >= ? AND s.cluster_id IS NOT NULL "
             "ORDER BY s.created_at DESC, s.id DESC LIMIT 2000", [query, since_text])]
     needle = topic.strip()
-    if not hits and needle:
-        folder = fold or str.casefold
+    folder = fold or str.casefold
+    if not hits and needle and folder(needle).strip():  # a topic that folds to "" would match everything
         db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
         folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         hits = [(r["speaker"], r["cluster_id"]) for r in db.query(
