@@ -36,7 +36,7 @@ from storage import chats
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language")
+COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language", "sources")
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query"]
 CONSOLE_CHAT_ID = 0
 CONSOLE_TOKEN = "0:console"
@@ -169,9 +169,14 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
         ("addfeed",): handlers.addfeed,
         ("removefeed",): handlers.removefeed,
     }
+    from bot.sources import CALLBACK_PREFIX, SourcesCommand
+
+    sources = SourcesCommand(handlers)
+    routes[("sources",)] = sources.command
     for names, callback in routes.items():
         application.add_handler(CommandHandler(list(names), callback, filters=where))
     application.add_handler(CallbackQueryHandler(handlers.toggle, pattern=r"^sub:"))
+    application.add_handler(CallbackQueryHandler(sources.button, pattern=rf"^{CALLBACK_PREFIX}"))
     application.add_error_handler(handlers.error)
 
 

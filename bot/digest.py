@@ -18,7 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from bot import render
-from storage import chats, queries
+from storage import chats, languages, queries
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,9 @@ def _default_fold() -> Callable[[str], str]:
 
 def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, window_end: str,
                  fold: Callable[[str], str] | None = None) -> list[queries.ClusterView]:
-    """The clusters a chat's digest lists: those of the speakers it follows first seen in the window; a
-    speaker followed only with keywords contributes the statements mentioning one of them."""
+    """The clusters a chat's digest lists: those of the speakers it follows first seen in the window, in the
+    chat's source languages (each shown in its preferred language); a speaker followed only with keywords
+    contributes the statements mentioning one of them."""
     subs = chats.subscriptions_of(db, chat_id)
     if not subs:
         return []
@@ -46,6 +47,9 @@ def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, win
         elif keywords.get(sub.speaker, []) is not None:
             keywords.setdefault(sub.speaker, []).append(sub.keyword)
     views = queries.digest_clusters(db, window_start, window_end, sorted(keywords))
+    chat = chats.chat_by_id(db, chat_id)
+    if chat is not None:  # the chat's source languages, each cluster in its preferred one
+        views = languages.localize(db, views, chat.sources, chat.lang)
     if all(k is None for k in keywords.values()):
         return views
     fold = fold or _default_fold()

@@ -24,7 +24,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.config import Config, check_feed_url, check_timezone, parse_time
 from bot.i18n import lang_of, t
-from storage import chats, queries
+from storage import chats, languages, queries
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +287,8 @@ class Handlers:
         if not 1 <= n <= LATEST_MAX or (words and speaker is None):
             await self.reply(update, t("usage_latest", lang, max=LATEST_MAX), lang)
             return
-        views = queries.latest_clusters(self.db, speaker, n)
+        views = languages.localize(self.db, queries.latest_clusters(self.db, speaker, n, chat.sources),
+                                   chat.sources, lang)
         await self.reply(update, render.latest(views, lang, self.names, speaker, chat.timezone), lang)
 
     async def who(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

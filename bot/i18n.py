@@ -23,6 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/who [topic]: who said what, and who has not reacted\n"
                "/digest [HH:MM] [timezone] | off: the daily digest\n"
                "/language ar|en: the interface language\n"
+               "/sources ar|en|both: the languages of the statements you receive\n"
                "/id: your numeric Telegram id (for the bot's admins)\n\n"
                "<b>Tracked speakers</b>\n{speakers}"),
         "ar": ("<b>رقيب</b> يتابع البيانات والمواقف الرسمية في الأخبار العربية والإنجليزية ويخبرك فور صدور "
@@ -35,6 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/who [موضوع]: من قال ماذا، ومن لم يعلّق بعد\n"
                "/digest [HH:MM] [المنطقة الزمنية] | off: الملخص اليومي\n"
                "/language ar|en: لغة الواجهة\n"
+               "/sources ar|en|both: لغات التصريحات التي تصلك\n"
                "/id: معرّفك الرقمي في تيليغرام (لمشرفي البوت)\n\n"
                "<b>الجهات المتابَعة</b>\n{speakers}"),
     },
@@ -135,6 +137,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     # /language
     "usage_language": {"en": "Usage: /language ar|en", "ar": "الاستخدام: /language ar|en"},
     "language_set": {"en": "Language: English.", "ar": "اللغة: العربية."},
+    # /sources
+    "sources_ar": {"en": "Arabic", "ar": "العربية"},
+    "sources_en": {"en": "English", "ar": "الإنجليزية"},
+    "sources_both": {"en": "Arabic and English", "ar": "العربية والإنجليزية"},
+    "sources_current": {"en": "Source languages: <b>{choice}</b>.", "ar": "لغات المصادر: <b>{choice}</b>."},
+    "sources_set": {"en": "Source languages: {choice}.", "ar": "لغات المصادر: {choice}."},
+    "sources_help": {
+        "en": "This chat receives statements reported in these languages (pushes, /latest, the digest); a statement "
+              "reported in both is shown in Arabic or English as chosen here, else in the interface language. "
+              "Change it with the buttons or /sources ar|en|both.",
+        "ar": "تتلقى هذه المحادثة التصريحات المنشورة بهذه اللغات (التنبيهات و/latest والملخص)؛ والتصريح المنشور "
+              "باللغتين يُعرض باللغة المختارة هنا، وإلا فبلغة الواجهة. غيّرها بالأزرار أو بـ /sources ar|en|both.",
+    },
+    "usage_sources": {"en": "Usage: /sources ar|en|both", "ar": "الاستخدام: /sources ar|en|both"},
+    "cmd_sources": {"en": "Source languages: Arabic, English, both", "ar": "لغات المصادر: العربية، الإنجليزية، كلاهما"},
     # /id
     "id_user": {"en": "Your Telegram user id: <code>{id}</code>", "ar": "معرّفك الرقمي في تيليغرام: <code>{id}</code>"},
     "id_no_user": {"en": "This message was sent on behalf of a chat, so it has no user id.",

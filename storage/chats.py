@@ -17,7 +17,7 @@ from storage.db import transaction
 from storage.models import db_time as utc_text
 
 __all__ = [
-    "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_digest",
+    "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_sources", "set_digest",
     "deactivate_chat", "subscribe", "unsubscribe", "subscriptions_of", "chats_due_for_digest",
     "mark_digest_sent", "digest_sent", "chat_counts", "utc_text",
 ]
@@ -32,6 +32,7 @@ class Chat:
     timezone: str
     digest_time: str | None
     active: bool
+    sources: str = "both"  # source languages: 'ar', 'en' or 'both' (storage.languages)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class DigestDue:
 
 def _chat(row: dict) -> Chat:
     return Chat(id=row["id"], type=row["type"], title=row["title"], lang=row["lang"], timezone=row["timezone"],
-                digest_time=row["digest_time"], active=bool(row["active"]))
+                digest_time=row["digest_time"], active=bool(row["active"]), sources=row.get("sources") or "both")
 
 
 def chat_by_id(db: sqlite_utils.Database, chat_id: int) -> Chat | None:
@@ -86,6 +87,13 @@ def set_language(db: sqlite_utils.Database, chat_id: int, lang: str) -> None:
     if lang not in ("ar", "en"):
         raise ValueError(f"unknown language {lang!r}")
     db.execute("UPDATE chats SET lang = ? WHERE id = ?", [lang, chat_id])
+
+
+def set_sources(db: sqlite_utils.Database, chat_id: int, sources: str) -> None:
+    """Which source languages the chat receives: ``ar``, ``en`` or ``both``."""
+    if sources not in ("ar", "en", "both"):
+        raise ValueError(f"unknown source languages {sources!r}")
+    db.execute("UPDATE chats SET sources = ? WHERE id = ?", [sources, chat_id])
 
 
 def set_digest(db: sqlite_utils.Database, chat_id: int, digest_time: str | None,

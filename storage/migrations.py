@@ -158,6 +158,12 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "CREATE INDEX idx_clusters_first_seen ON clusters (first_seen_at)",
         "CREATE INDEX idx_statements_created ON statements (created_at)",
     ]),
+    # 7: each chat's source languages (which statements it receives: Arabic, English or both), separate from
+    # its interface language; pushes, /latest and the digest filter on statements.lang
+    ("chat-source-languages", [
+        "ALTER TABLE chats ADD COLUMN sources TEXT NOT NULL DEFAULT 'both' CHECK (sources IN ('ar', 'en', 'both'))",
+        "CREATE INDEX idx_statements_cluster_lang ON statements (cluster_id, lang)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

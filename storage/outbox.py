@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from storage import languages
 from storage.db import transaction
 from storage.models import db_time as format_time
 from storage.models import utc_now
@@ -89,7 +90,8 @@ def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None)
     """Enqueue one delivery per active chat whose subscriptions match each cluster not yet fanned out.
 
     A subscription matches when its speaker is the cluster's and its keyword is empty or occurs (folded,
-    lower case) in the cluster's text or its statements' texts. ``INSERT OR IGNORE`` on
+    lower case) in the cluster's text or its statements' texts, and the chat's source languages include one
+    of the cluster's (``chats.sources``). ``INSERT OR IGNORE`` on
     UNIQUE(chat_id, cluster_id) means a cluster is pushed once per chat however often it is seen again.
     The clusters are then marked ``fanned_out = 1``; all in one transaction.
 
@@ -108,16 +110,19 @@ def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None)
                 marks = ",".join("?" * len(chunk))
                 rows += conn.execute(f"SELECT id, speaker, text FROM clusters WHERE fanned_out = 0 AND id IN ({marks})"
                                      " ORDER BY id", chunk).fetchall()
-        subscribers: dict[str, list[tuple[int, str]]] = {}
+        subscribers: dict[str, list[tuple[int, str, str]]] = {}
+        cluster_langs = languages.cluster_languages(db, [r[0] for r in rows])
         for cluster_id, speaker, cluster_text in rows:
             if speaker not in subscribers:
                 subscribers[speaker] = [
-                    (chat_id, _fold(keyword) if keyword else "")
-                    for chat_id, keyword in conn.execute(
-                        "SELECT s.chat_id, s.keyword FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+                    (chat_id, _fold(keyword) if keyword else "", sources)
+                    for chat_id, keyword, sources in conn.execute(
+                        "SELECT s.chat_id, s.keyword, c.sources FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                         "WHERE s.speaker = ? AND c.active = 1 ORDER BY s.chat_id", (speaker,))
                 ]
-            subs = subscribers[speaker]
+            # a chat that chose one source language gets the clusters reported in it (storage.languages)
+            subs = [(chat_id, keyword) for chat_id, keyword, sources in subscribers[speaker]
+                    if languages.accepts(sources, cluster_langs.get(cluster_id, ()))]
             haystack = None
             if any(keyword for _c, keyword in subs):
                 texts = [cluster_text or ""] + [
@@ -187,14 +192,19 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Del
         chat_info = {}
         for chunk in _chunks([c for c, _r in picked], 500):
             marks = ",".join("?" * len(chunk))
-            for chat_id, chat_type, lang, timezone in conn.execute(
-                    f"SELECT id, type, lang, timezone FROM chats WHERE id IN ({marks})", chunk):
-                chat_info[chat_id] = (chat_type, lang, timezone or "UTC")
-        items = load_items(db, {c for _chat, rows in picked for _d, c, _a in rows})
+            for chat_id, chat_type, lang, timezone, sources in conn.execute(
+                    f"SELECT id, type, lang, timezone, sources FROM chats WHERE id IN ({marks})", chunk):
+                chat_info[chat_id] = (chat_type, lang, timezone or "UTC", languages.preferred(sources, lang))
+        # a cluster reported in both languages is pushed in the chat's preferred one
+        by_lang: dict[str, set[int]] = {}
+        for chat_id, rows in picked:
+            by_lang.setdefault(chat_info[chat_id][3], set()).update(c for _d, c, _a in rows)
+        items = {prefer: load_items(db, ids, prefer=prefer) for prefer, ids in by_lang.items()}
     jobs = []
     for chat_id, rows in picked:
-        chat_type, lang, timezone = chat_info[chat_id]
-        bundle_items = tuple(items[c] for _d, c, _a in rows if c in items)
+        chat_type, lang, timezone, prefer = chat_info[chat_id]
+        chat_items = items[prefer]
+        bundle_items = tuple(chat_items[c] for _d, c, _a in rows if c in chat_items)
         jobs.append(DeliveryJob(
             chat_id=chat_id, chat_type=chat_type, lang=lang, delivery_ids=tuple(d for d, _c, _a in rows),
             attempts=max(a for _d, _c, a in rows) + 1,
@@ -203,10 +213,14 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Del
     return jobs
 
 
-def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int]) -> dict[int, PushItem]:
+def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int], prefer: str | None = None) -> dict[int, PushItem]:
     """The cluster (speaker, person, reaction, text), its first statement's quotes and kind, and that
-    statement's article (title, url, feed name, published/first seen), by cluster id. Read-only."""
+    statement's article (title, url, feed name, published/first seen), by cluster id. With ``prefer``
+    ('ar' or 'en'), its first statement in that language when it has one. Read-only."""
     ids = sorted(set(cluster_ids))
+    pick = ("(SELECT s2.id FROM statements s2 WHERE s2.cluster_id = cl.id "
+            "ORDER BY coalesce(s2.lang = ?, 0) DESC, s2.id LIMIT 1)") if prefer else \
+        "(SELECT MIN(s2.id) FROM statements s2 WHERE s2.cluster_id = cl.id)"
     out: dict[int, PushItem] = {}
     for chunk in _chunks(ids, 500):
         marks = ",".join("?" * len(chunk))
@@ -214,10 +228,10 @@ def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int]) -> dict[in
                 "SELECT cl.id, cl.speaker, cl.person, cl.reaction, cl.text, s.quotes, s.kind, s.text, s.person, "
                 "a.id, a.title, a.url, f.name, f.url, a.published_at, a.first_seen_at "
                 "FROM clusters cl "
-                "LEFT JOIN statements s ON s.id = (SELECT MIN(s2.id) FROM statements s2 WHERE s2.cluster_id = cl.id) "
+                f"LEFT JOIN statements s ON s.id = {pick} "
                 "LEFT JOIN articles a ON a.id = s.article_id "
                 "LEFT JOIN feeds f ON f.id = a.feed_id "
-                f"WHERE cl.id IN ({marks})", chunk):
+                f"WHERE cl.id IN ({marks})", ([prefer] if prefer else []) + list(chunk)):
             (cid, speaker, person, reaction, text, quotes, kind, s_text, s_person, article_id, title, url,
              feed_name, feed_url, published, first_seen) = row
             try:

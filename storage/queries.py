@@ -134,18 +134,23 @@ def _newest_first(views: Iterable[ClusterView]) -> list[ClusterView]:
     return sorted(views, key=lambda v: (v.when, v.id), reverse=True)
 
 
-def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: int = 5) -> list[ClusterView]:
-    """The ``n`` newest clusters (of one speaker if given), newest first by publication time, among the
-    most recently seen ones. Read-only.
+def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: int = 5,
+                    sources: str = "both") -> list[ClusterView]:
+    """The ``n`` newest clusters (of one speaker if given; reported in the source languages ``sources``:
+    'ar', 'en' or 'both'), newest first by publication time, among the most recently seen ones. Read-only.
     """
+    from storage.languages import sql_filter
+
     n = max(0, n)
+    in_langs, lang_params = sql_filter(sources)
     if speaker:
         ids = [r["id"] for r in db.query(
-            "SELECT id FROM clusters WHERE speaker = ? ORDER BY first_seen_at DESC, id DESC LIMIT ?",
-            [speaker, max(CANDIDATES, n)])]
+            f"SELECT id FROM clusters WHERE speaker = ? AND {in_langs} ORDER BY first_seen_at DESC, id DESC LIMIT ?",
+            [speaker, *lang_params, max(CANDIDATES, n)])]
     else:
         ids = [r["id"] for r in db.query(
-            "SELECT id FROM clusters ORDER BY first_seen_at DESC, id DESC LIMIT ?", [max(CANDIDATES, n)])]
+            f"SELECT id FROM clusters WHERE {in_langs} ORDER BY first_seen_at DESC, id DESC LIMIT ?",
+            [*lang_params, max(CANDIDATES, n)])]
     return _newest_first(v for v in clusters_by_id(db, ids) if v.articles)[:n]
 
 
