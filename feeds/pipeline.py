@@ -40,6 +40,8 @@ MAX_BACKOFF = 86400  # a failing feed is still tried once a day
 MAX_RETRY_AFTER = 7 * 86400  # a server asking for more than a week is not obeyed beyond a week
 DEFAULT_PARALLEL = 16  # feeds refreshed at once by poll_once (bodies are held in memory while parsed)
 SPEAKER_REACTION = "announcement"
+MAX_FRESH_ON_FIRST_POLL = 20  # more "new" items than this on a first poll: a feed dating items by fetch time
+FUTURE_SLACK = 600  # seconds: an item dated later than this after the poll started is not trusted as news
 
 
 def utcnow() -> dt.datetime:
@@ -104,8 +106,9 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
     :param allow_private: fetch article pages on private addresses even for a public feed
         (``config.telegram.allow_private_feed_urls``; see :mod:`feeds.addresses`).
     :param push_backlog: push the statements found in the feed's first successful poll; when False
-        (``[delivery].push_backlog``) their new clusters are stored as held back, so adding a feed does
-        not flood subscribers with its old items.
+        (``[delivery].push_backlog``) the new clusters of its items dated before the feed was added (or
+        undated) are stored as held back, so adding a feed does not flood subscribers with its old items,
+        while items published after it was added are pushed (see :func:`_fresh_on_first_poll`).
     :returns: a :class:`FeedResult` (outcome ``ok``, ``not_modified`` or ``failed``).
     """
     started = utcnow()
@@ -144,7 +147,8 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen, guard)
     found = await _statements(feed, prepared)
 
-    hold_back = not push_backlog and feed.last_success_at is None  # the first poll: its backlog
+    first_poll = not push_backlog and feed.last_success_at is None  # the first poll: its backlog
+    fresh = _fresh_on_first_poll(feed, prepared, started) if first_poll else set()
     new = changed = statements_new = 0
     new_clusters: list[int] = []
     cluster_ids: list[int] = []
@@ -153,7 +157,7 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
             await asyncio.sleep(0)  # a first poll of a long feed: let the other feeds' coroutines run
         article = _new_article(feed.id, item)
         saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key,
-                                     hold_back=hold_back)
+                                     hold_back=first_poll and item.entry.key not in fresh)
         new += saved.status == "new"
         changed += saved.status == "changed"
         statements_new += saved.statements_new
@@ -169,6 +173,31 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
         cluster_ids=tuple(cluster_ids), pages_fetched=sum(p.page_fetched for p in prepared),
         new_url=fetched.permanent_url, next_poll_at=next_poll,
     )
+
+
+def _fresh_on_first_poll(feed: Any, prepared: Sequence[_Prepared], started: dt.datetime) -> set[str]:
+    """Keys of the entries of a feed's first poll that are news, not backlog: dated after the feed was added
+    (``feeds.created_at``) and not in the future. The first poll may come long after the feed was added
+    (a site down at start, a slow first round); what was published meanwhile is pushed like any new item.
+
+    Undated items are backlog (their date is the first poll). So are all of them when more than
+    :data:`MAX_FRESH_ON_FIRST_POLL` claim to be fresh: a feed that stamps every item with the fetch time
+    would otherwise flood its subscribers the moment it is added.
+    """
+    added = parse_db_time(getattr(feed, "created_at", None))
+    if added is None:
+        return set()
+    latest = started + dt.timedelta(seconds=FUTURE_SLACK)
+    fresh = set()
+    for item in prepared:
+        published = parse_db_time(item.entry.published)
+        if published is not None and added <= published <= latest:
+            fresh.add(item.entry.key)
+    if len(fresh) > MAX_FRESH_ON_FIRST_POLL:
+        log.warning("feed %s: %d items of its first poll are dated after it was added; treating them all as "
+                    "backlog (not pushed)", feed.url, len(fresh))
+        return set()
+    return fresh
 
 
 def _recognise_by_link(db: Any, feed_id: int, entries: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:

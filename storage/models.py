@@ -43,6 +43,7 @@ class FeedRow(_Row):
     last_success_at: str | None
     consecutive_failures: int
     next_poll_at: str | None
+    created_at: str | None = None  # when the feed was added (its first poll's backlog is what is older)
 
     @classmethod
     def from_row(cls, row: Any) -> FeedRow:
