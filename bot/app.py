@@ -26,6 +26,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     ExtBot,
+    InlineQueryHandler,
     filters,
 )
 
@@ -37,7 +38,7 @@ from storage import chats
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language", "sources")
-ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query", "inline_query"]
 CONSOLE_CHAT_ID = 0
 CONSOLE_TOKEN = "0:console"
 
@@ -177,6 +178,9 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
         application.add_handler(CommandHandler(list(names), callback, filters=where))
     application.add_handler(CallbackQueryHandler(handlers.toggle, pattern=r"^sub:"))
     application.add_handler(CallbackQueryHandler(sources.button, pattern=rf"^{CALLBACK_PREFIX}"))
+    from bot.inline import InlineSearch
+
+    application.add_handler(InlineQueryHandler(InlineSearch(handlers).answer))
     application.add_error_handler(handlers.error)
 
 

@@ -152,6 +152,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "usage_sources": {"en": "Usage: /sources ar|en|both", "ar": "الاستخدام: /sources ar|en|both"},
     "cmd_sources": {"en": "Source languages: Arabic, English, both", "ar": "لغات المصادر: العربية، الإنجليزية، كلاهما"},
+    # inline mode
+    "inline_nothing": {"en": "No statement matches. Open Raqib", "ar": "لا تصريح مطابقاً. افتح رقيب"},
     # /id
     "id_user": {"en": "Your Telegram user id: <code>{id}</code>", "ar": "معرّفك الرقمي في تيليغرام: <code>{id}</code>"},
     "id_no_user": {"en": "This message was sent on behalf of a chat, so it has no user id.",

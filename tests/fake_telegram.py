@@ -12,7 +12,9 @@ Example::
         ...
         message = server.wait_for(lambda m: m["chat_id"] == 42, timeout=10)
 
-A test can inject updates (:meth:`send_command`, :meth:`press_button`, :meth:`inject_update`), read what
+A test can inject updates (:meth:`send_command`, :meth:`press_button`, :meth:`send_inline_query`,
+:meth:`inject_update`), read inline answers (:meth:`inline_answer`) and post a chosen result
+(:meth:`choose_inline_result`), read what
 the bot sent (:meth:`sent`, :meth:`wait_for`, :meth:`await_for`), set who is a group's administrator
 (:meth:`set_member_status`, read back by ``getChatMember``; everyone else is a plain ``member``) and program
 failures (:meth:`flood`, :meth:`block`, :meth:`chat_not_found`, :meth:`migrate`, :meth:`server_errors`,
@@ -49,7 +51,7 @@ MAX_TEXT = 4096
 STRING_FIELDS = {
     "text", "parse_mode", "callback_query_id", "inline_message_id", "language_code", "description",
     "short_description", "url", "caption", "secret_token", "emoji", "name", "business_connection_id",
-    "message_effect_id", "chat_id", "from_chat_id",
+    "message_effect_id", "chat_id", "from_chat_id", "inline_query_id", "next_offset",
 }
 SENDING_METHODS = {"sendMessage", "editMessageText"}
 
@@ -218,6 +220,8 @@ class FakeTelegram:
         self._by_id: dict[tuple[Any, int], dict[str, Any]] = {}
         self.edits: list[dict[str, Any]] = []
         self.callback_answers: list[dict[str, Any]] = []
+        self.inline_answers: list[dict[str, Any]] = []  # answerInlineQuery parameters, oldest first
+        self.inline_posts: list[dict[str, Any]] = []  # messages posted by choosing an inline result
         self.calls: list[tuple[float, str, dict[str, Any]]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.chats: dict[Any, dict[str, Any]] = {}
@@ -334,6 +338,57 @@ class FakeTelegram:
             query_id = f"cq{next(self._update_ids)}"
         return self.inject_update({"callback_query": {
             "id": query_id, "from": user, "chat_instance": str(chat_id), "message": message, "data": data}})
+
+    def send_inline_query(self, user_id: int, query: str, *, offset: str = "", language_code: str | None = "en",
+                          chat_type: str = "sender") -> str:
+        """A user types ``@bot query`` in some chat; returns the inline query's id (answered through
+        ``answerInlineQuery``: see :meth:`inline_answer`)."""
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code:
+            user["language_code"] = language_code
+        with self._cond:
+            query_id = f"iq{next(self._update_ids)}"
+        self.inject_update({"inline_query": {"id": query_id, "from": user, "query": query, "offset": offset,
+                                             "chat_type": chat_type}})
+        return query_id
+
+    def inline_answer(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """Block until the bot answered the inline query ``query_id``; return the answer's parameters."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for answer in self.inline_answers:
+                    if answer.get("inline_query_id") == query_id:
+                        return answer
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"inline query {query_id} not answered within {timeout}s")
+                self._cond.wait(min(remaining, 0.2))
+
+    async def await_inline_answer(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        """:meth:`inline_answer` for a test whose bot runs on the same asyncio loop."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._cond:
+                found = [a for a in self.inline_answers if a.get("inline_query_id") == query_id]
+            if found:
+                return found[0]
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"inline query {query_id} not answered within {timeout}s")
+            await asyncio.sleep(0.02)
+
+    def choose_inline_result(self, chat_id: int, result: dict[str, Any], *, user_id: int = 1) -> dict[str, Any]:
+        """The user picks ``result`` (one of an answer's ``results``): Telegram posts its
+        ``input_message_content`` in ``chat_id`` as the user's message "via @bot". Returns the posted message
+        (with ``visible`` text); raises :class:`EntityError` when the content is not valid Telegram HTML."""
+        content = result["input_message_content"]
+        text = content["message_text"]
+        visible = parse_html(text) if str(content.get("parse_mode") or "").upper() == "HTML" else text
+        posted = {"chat_id": chat_id, "from_id": user_id, "via_bot": self.bot_username, "text": text,
+                  "visible": visible, "result_id": result["id"]}
+        with self._cond:
+            self.inline_posts.append(posted)
+        return posted
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """What ``getChatMember(chat_id, user_id)`` answers from now on: ``creator``, ``administrator``,
@@ -657,6 +712,33 @@ class FakeTelegram:
         return _member_json(status, {"id": user_id, "is_bot": user_id == BOT_ID, "first_name": f"User{user_id}"})
 
     def _m_sendChatAction(self, params: dict[str, Any]) -> bool:
+        return True
+
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        """Checks what Telegram checks: an id, at most 50 results with unique ids of 1-64 bytes, each
+        article with a title and valid message content (Telegram HTML, 1-4096 characters)."""
+        if not params.get("inline_query_id"):
+            raise _error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise _error(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = set()
+        for result in results:
+            rid = str(result.get("id") or "")
+            if not 1 <= len(rid.encode()) <= 64 or rid in ids:
+                raise _error(400, "Bad Request: RESULT_ID_INVALID" if rid not in ids else
+                             "Bad Request: RESULT_ID_DUPLICATE")
+            ids.add(rid)
+            if result.get("type") == "article":
+                if not str(result.get("title") or "").strip():
+                    raise _error(400, "Bad Request: RESULT_TITLE_EMPTY")
+                content = result.get("input_message_content") or {}
+                self._validate_text({"text": content.get("message_text"), "parse_mode": content.get("parse_mode")})
+        button = params.get("button")
+        if button is not None and not 1 <= len(str(button.get("text") or "")) <= 64:
+            raise _error(400, "Bad Request: BUTTON_TEXT_INVALID")
+        self.inline_answers.append(params)
+        self._cond.notify_all()
         return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
