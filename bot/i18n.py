@@ -220,7 +220,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reaction_condolence": {"en": "condolence", "ar": "تعزية"},
     "reaction_support": {"en": "support", "ar": "دعم"},
     "reaction_announcement": {"en": "announcement", "ar": "إعلان"},
-    "reaction_other": {"en": "statement", "ar": "تصريح"},
+    "reaction_statement": {"en": "statement", "ar": "تصريح"},
 }
 
 
@@ -237,5 +237,5 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def reaction_name(reaction: str | None, lang: str) -> str:
-    key = f"reaction_{reaction or 'other'}"
-    return t(key if key in MESSAGES else "reaction_other", lang)
+    key = f"reaction_{reaction or 'statement'}"  # "other" (older databases) reads as "statement"
+    return t(key if key in MESSAGES else "reaction_statement", lang)

@@ -42,11 +42,11 @@ REACTION_LABELS: dict[str, dict[str, str]] = {
     "condolence": {"en": "Condolences", "ar": "تعزية"},
     "support": {"en": "Support", "ar": "دعم"},
     "announcement": {"en": "Announcement", "ar": "إعلان"},
-    "other": {"en": "Statement", "ar": "تصريح"},
+    "statement": {"en": "Statement", "ar": "تصريح"},
 }
 REACTION_ICONS = {
     "condemnation": "⛔", "concern": "😟", "welcome": "🤝", "call": "📣", "warning": "⚠️", "denial": "🚫",
-    "condolence": "🕊", "support": "✊", "announcement": "📢", "other": "💬",
+    "condolence": "🕊", "support": "✊", "announcement": "📢", "statement": "💬",
 }
 LABELS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "ar": "المصدر"},
@@ -57,7 +57,8 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 def reaction_label(reaction: str | None, lang: str) -> str:
-    labels = REACTION_LABELS.get(reaction or "other", REACTION_LABELS["other"])
+    # unknown types, and "other" from older databases, read as "statement"
+    labels = REACTION_LABELS.get(reaction or "statement", REACTION_LABELS["statement"])
     return labels["ar" if lang == "ar" else "en"]
 
 
@@ -216,7 +217,7 @@ def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
         head += " · " + html.escape("، ".join(persons) if lang == "ar" else ", ".join(persons))
 
     def reaction_line(item: Any) -> str:
-        reaction = getattr(item, "reaction", None) or "other"
+        reaction = getattr(item, "reaction", None) or "statement"
         return f"{REACTION_ICONS.get(reaction, '💬')} <b>{html.escape(reaction_label(reaction, lang))}</b>"
 
     first = items[0] if items else None

@@ -277,15 +277,12 @@ def _detect_language(text: str) -> str | None:
 
 
 def speaker_reaction(text: str, lang: str) -> str:
-    """The reaction type of an official item from reactions' lexicon; ``announcement`` when it names none."""
-    try:
-        from reactions.reaction_types import classify
+    """The reaction type of an official item (reactions' classifier); ``announcement`` when it takes no
+    other stance: an official feed's own item announces something."""
+    from reactions.reaction_types import classify
 
-        reaction = classify(text, lang, reactions.load_registry().lexicon)
-    except Exception:  # noqa: BLE001 - the lexicon is optional here
-        log.debug("reaction lexicon unavailable", exc_info=True)
-        return SPEAKER_REACTION
-    return reaction if reaction and reaction != "other" else SPEAKER_REACTION
+    reaction = classify(text, lang)
+    return reaction if reaction != "statement" else SPEAKER_REACTION
 
 
 def speaker_statement(speaker: str, title: str, text: str, lang: str = "en") -> Statement:

@@ -141,9 +141,7 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
                         end=e2,
                         text=stext,
                         quotes=quotes_txt,
-                        reaction=classify(
-                            stext, lang, reg.lexicon, doc.lowered[s2:e2].replace(PLACEHOLDER, "")
-                        ),
+                        reaction=classify(stext, lang, doc.lowered[s2:e2].replace(PLACEHOLDER, "")),
                     )
                 )
         last = clauses[-1][1]

@@ -6,17 +6,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("direct", "reported")
+# reaction types in the README's order of precedence (../shared/eval/README.md); ``statement`` when a
+# statement takes none of the others' stances (older data may say ``other``: read it as ``statement``)
 REACTIONS = (
-    "condemnation",
-    "concern",
-    "welcome",
-    "call",
-    "warning",
-    "denial",
     "condolence",
+    "condemnation",
+    "denial",
+    "warning",
+    "concern",
+    "call",
+    "welcome",
     "support",
     "announcement",
-    "other",
+    "statement",
 )
 
 
@@ -31,7 +33,7 @@ class Statement:
     end: int
     text: str
     quotes: tuple[str, ...] = ()
-    reaction: str = "other"
+    reaction: str = "statement"
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of the eval format (``quotes`` as a list)."""

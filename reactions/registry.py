@@ -178,8 +178,6 @@ class Lexicon:
     ar_connectors: frozenset[str]
     en_fillers: frozenset[str]
     en_pronouns: dict[str, str]
-    reactions: dict[str, dict[str, tuple[str, ...]]]
-    reaction_order: tuple[str, ...]
     ar_speech_objects: tuple[str, ...] = ()  # stems: objects that make a weak Arabic verb speech
     en_foreign_adjs: frozenset[str] = frozenset()  # other countries: "the German Foreign Office"
     en_foreign_countries: frozenset[str] = frozenset()  # "Germany's Foreign Office"
@@ -539,22 +537,6 @@ class Registry:
             for t in _str_list(an.get("text", []), f"{where}: 'text'"):
                 self._add(t, Mention("anaphor", gender=g, refers=refers), pairs)
 
-        rx = _get(ldata, "reactions", dict, src)
-        order = tuple(_str_list(rx.get("order", []), f"{src}: reactions.order"))
-        from .model import REACTIONS
-
-        reactions: dict[str, dict[str, tuple[str, ...]]] = {}
-        for name in order:
-            if name not in REACTIONS:
-                raise RegistryError(f"{src}: reactions.order names unknown reaction type {name!r}")
-            spec = rx.get(name)
-            if not isinstance(spec, dict):
-                raise RegistryError(f"{src}: [reactions.{name}] is missing")
-            reactions[name] = {
-                lang: tuple(fold(w) for w in _str_list(spec.get(lang, []), f"{src}: reactions.{name}.{lang}"))
-                for lang in ("ar", "en")
-            }
-
         def fl(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in _str_list(words.get(key, []), f"{src}: words.{key}"))
 
@@ -579,8 +561,6 @@ class Registry:
                 w.lower() for w in _str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")
             ),
             en_pronouns=pron,
-            reactions=reactions,
-            reaction_order=order,
             ar_speech_objects=tuple(sorted(fl("ar_speech_objects"))),
             en_foreign_adjs=frozenset(
                 w.lower() for w in _str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")

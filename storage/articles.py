@@ -201,7 +201,7 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
                 """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes,
                        reaction, lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
-                 json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "other",
+                 json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "statement",
                  article.lang, statement.start, statement.end, now),
             )
             inserted += 1
@@ -234,7 +234,7 @@ def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str, hold_back
         """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at,
                                  fanned_out)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (statement.speaker, statement.person, statement.reaction or "other", statement.text, key or
+        (statement.speaker, statement.person, statement.reaction or "statement", statement.text, key or
          normalise(statement.text), when, when, HELD_BACK if hold_back else 0),
     )
     return cursor.lastrowid, True

@@ -239,7 +239,7 @@ def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int], prefer: st
             except (ValueError, TypeError):
                 quote_list = ()
             out[cid] = PushItem(
-                cluster_id=cid, speaker=speaker, person=person or s_person, reaction=reaction or "other",
+                cluster_id=cid, speaker=speaker, person=person or s_person, reaction=reaction or "statement",
                 text=s_text or text or "", quotes=quote_list, kind=kind or "reported", article_id=article_id,
                 title=title or "", url=url, outlet=feed_name or _host(url or feed_url or ""),
                 published_at=published, first_seen_at=first_seen)

@@ -148,7 +148,7 @@ def test_an_official_feed_makes_one_statement_per_item(server, db, db_path):
                                      "Secretary Blinken spoke today with the Foreign Minister. They discussed the region.")
     assert statements[0]["start"] == 0 and statements[0]["end"] == len(statements[0]["text"])
     assert statements[0]["reaction"] == "announcement"
-    assert statements[1]["reaction"] == "condemnation"
+    assert statements[1]["reaction"] == "condolence"  # condemns and offers condolences: the README's precedence
 
 
 def test_gov_uk_timestamped_ids_update_one_article(server, db, db_path):

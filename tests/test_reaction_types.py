@@ -1,0 +1,346 @@
+"""Reaction types read from the statement: the reporting verb and what it governs, the content, precedence,
+negation, word senses, Arabic forms and clitics; and the data file's validation."""
+
+from pathlib import Path
+
+import pytest
+
+from reactions import extract
+from reactions.model import REACTIONS
+from reactions.reaction_types import (
+    DATA,
+    LABELS,
+    ar_noun_forms,
+    ar_verb_forms,
+    classify,
+    compile_rules,
+    en_inflections,
+    explain,
+    load_rules,
+)
+from reactions.registry import RegistryError
+from reactions.text import fold
+
+CASES = [
+    # condolence
+    (
+        "condolence",
+        "en",
+        "The Foreign Secretary said her thoughts are with the families of those killed in the fire.",
+    ),
+    (
+        "condolence",
+        "en",
+        "Secretary Blinken offered his deepest condolences to the people of Turkey after the earthquake.",
+    ),
+    (
+        "condolence",
+        "en",
+        "The Pentagon mourned the three soldiers killed in Jordan and condemned the drone attack.",
+    ),
+    ("condolence", "ar", "وقدمت الخارجية الأمريكية تعازيها لأسر الضحايا، متمنية الشفاء العاجل للجرحى."),
+    ("condolence", "ar", "وعزّت الحكومة البريطانية الشعب المغربي في ضحايا الزلزال."),
+    ("condolence", "ar", "وأعرب المتحدث عن خالص التعازي لعائلات الضحايا بعد أن أدان الهجوم بشدة."),
+    # condemnation
+    ("condemnation", "en", "The State Department strongly condemned the attack on the mosque in Kabul."),
+    (
+        "condemnation",
+        "en",
+        "The High Commissioner said she was appalled by the killing of protesters in Khartoum.",
+    ),
+    (
+        "condemnation",
+        "en",
+        "A Foreign Office spokesperson expressed outrage at the sentencing of the journalist.",
+    ),
+    (
+        "condemnation",
+        "en",
+        'The spokesman called the detentions "completely unacceptable" and a breach of international law.',
+    ),
+    (
+        "condemnation",
+        "en",
+        "The UN rights office denounced the executions, which it said followed unfair trials.",
+    ),
+    ("condemnation", "ar", "أدانت وزارة الخارجية البريطانية بشدة الهجوم على القافلة الإنسانية."),
+    (
+        "condemnation",
+        "ar",
+        "واستنكرت المفوضية السامية لحقوق الإنسان اعتقال الناشطين، ونددت بالأحكام الصادرة بحقهم.",
+    ),
+    ("condemnation", "ar", 'وقال الوزير إن استهداف المدنيين "غير مقبول" ويشكل جريمة حرب.'),
+    ("condemnation", "ar", "واتهمت الخارجية الأمريكية الحكومة السورية بعرقلة وصول المساعدات."),
+    # denial
+    ("denial", "en", "The Pentagon denied reports that US troops had crossed into Syrian territory."),
+    ("denial", "en", "A State Department spokesperson dismissed the allegations as baseless."),
+    (
+        "denial",
+        "en",
+        "The Ministry of Defence said there was no evidence that British aircraft were involved.",
+    ),
+    ("denial", "ar", "نفت وزارة الدفاع الأمريكية أن تكون قواتها قد شاركت في الغارة."),
+    ("denial", "ar", 'وقال المتحدث إن هذه الأنباء "عارية عن الصحة".'),
+    ("denial", "ar", "ورفضت الخارجية البريطانية الاتهامات الروسية جملة وتفصيلا."),
+    # warning
+    (
+        "warning",
+        "en",
+        "The Secretary of Defense warned that any attack on US personnel would be met with a swift response.",
+    ),
+    (
+        "warning",
+        "en",
+        "The State Department cautioned Americans against travel to the region, citing the risk of kidnapping.",
+    ),
+    ("warning", "en", "The Foreign Office advises against all travel to within 10 km of the border."),
+    ("warning", "ar", "وحذّرت وزارة الخارجية الأمريكية من أن استمرار التصعيد سيؤدي إلى عواقب وخيمة."),
+    ("warning", "ar", "وهدد الوزير بفرض مزيد من القيود إذا لم تلتزم طهران بتعهداتها."),
+    ("warning", "ar", "قال البنتاغون إن الجيش سيتخذ كل الخطوات الضرورية لحماية قواته."),
+    # concern
+    (
+        "concern",
+        "en",
+        "The UN human rights office expressed deep concern over the arrest of opposition figures.",
+    ),
+    ("concern", "en", "The spokeswoman said Washington was deeply troubled by reports of mass detentions."),
+    (
+        "concern",
+        "en",
+        "The Foreign Secretary said he was alarmed by the rising number of civilian casualties.",
+    ),
+    (
+        "concern",
+        "ar",
+        "وأعربت مفوضية الأمم المتحدة لحقوق الإنسان عن قلقها البالغ إزاء تدهور الأوضاع في دارفور.",
+    ),
+    ("concern", "ar", 'وقالت المتحدثة إن التقارير الواردة من المدينة "مقلقة للغاية".'),
+    ("concern", "ar", "وأبدت الوزارة مخاوفها من انهيار الهدنة."),
+    # call
+    ("call", "en", "The Secretary of State urged both sides to exercise maximum restraint."),
+    (
+        "call",
+        "en",
+        "The High Commissioner called on the authorities to release all those detained arbitrarily.",
+    ),
+    ("call", "en", "Britain called for an immediate humanitarian pause in the fighting."),
+    ("call", "ar", "ودعا وزير الخارجية البريطاني جميع الأطراف إلى وقف فوري لإطلاق النار."),
+    ("call", "ar", "وحثّت المفوضية السلطات على الإفراج عن المحتجزين دون تأخير."),
+    ("call", "ar", "وطالبت الخارجية الأمريكية بإجراء تحقيق شفاف في مقتل الصحفية."),
+    ("call", "ar", 'وقال الوزير: "ندعو جميع الأطراف إلى العودة إلى طاولة المفاوضات".'),
+    # welcome
+    ("welcome", "en", "The State Department welcomed the release of the two aid workers."),
+    ("welcome", "en", "The Prime Minister praised the rescue teams for their courage."),
+    ("welcome", "en", "The UN rights chief hailed the court's ruling as a landmark for accountability."),
+    ("welcome", "ar", "رحبت الحكومة البريطانية بالاتفاق الذي توصلت إليه الأطراف السودانية."),
+    ("welcome", "ar", "وأشاد المتحدث باسم البنتاغون بأداء القوات العراقية في معركة الموصل."),
+    # support
+    ("support", "en", "The Defence Secretary said Britain stands with Ukraine for as long as it takes."),
+    (
+        "support",
+        "en",
+        "The Pentagon said the United States remains committed to the security of its partners in the Gulf.",
+    ),
+    ("support", "en", "Britain backs the UN envoy's plan for talks, the Foreign Office said."),
+    ("support", "ar", "وأكد الوزير دعم بلاده الكامل للحكومة العراقية في حربها على الإرهاب."),
+    ("support", "ar", "وقالت الخارجية الأمريكية إن واشنطن تقف إلى جانب الشعب الأوكراني."),
+    ("support", "ar", "وشددت الوزارة على أن الولايات المتحدة لا تزال ملتزمة بأمن حلفائها."),
+    # announcement
+    ("announcement", "en", "The Foreign Office announced sanctions on five senior military officers."),
+    ("announcement", "en", "The Pentagon said it will send an additional 3,000 troops to the region."),
+    (
+        "announcement",
+        "en",
+        "The Department of Defense confirmed that two service members were killed in the crash.",
+    ),
+    ("announcement", "ar", "أعلنت وزارة الدفاع الأمريكية إرسال حاملة طائرات إلى شرق المتوسط."),
+    ("announcement", "ar", "وأعلنت الحكومة البريطانية تعليق صادرات الأسلحة إلى الجيش."),
+    ("announcement", "ar", "قال البنتاغون إن الضربات استهدفت مستودعات للذخيرة قرب الحدود."),
+    # statement
+    ("statement", "en", "The Pentagon said the meeting would take place in Brussels next week."),
+    ("statement", "en", "The State Department spokesperson said talks with Moscow were continuing."),
+    ("statement", "ar", "قالت وزارة الدفاع الأمريكية إن الاجتماع سيعقد في بروكسل."),
+    ("statement", "ar", "وأضاف المتحدث أن المحادثات مع الجانب الروسي ما زالت مستمرة."),
+]
+
+
+@pytest.mark.parametrize(("label", "lang", "text"), CASES)
+def test_each_type_in_both_languages(label: str, lang: str, text: str):
+    assert classify(text, lang) == label
+
+
+TRAPS = [
+    # word senses: the word is there, the stance is not
+    ("statement", "en", "Pentagon press secretary John Kirby said the talks with Ankara were productive."),
+    ("statement", "en", "The State Department said it had raised the issue at a press conference in Geneva."),
+    (
+        "statement",
+        "en",
+        "A State Department press officer told reporters the embassy would reopen on Monday.",
+    ),
+    (
+        "statement",
+        "en",
+        "Kirby said the coalition provided limited support on the ground to the Syrian Democratic Forces.",
+    ),
+    ("statement", "en", "The Pentagon said close air support was available to the partner forces."),
+    ("statement", "en", "The Foreign Office said the warning system on the border had failed."),
+    ("statement", "en", "The Pentagon said the so-called Islamic State still held two villages."),
+    ("statement", "en", "He called it a routine exercise, the Pentagon spokesman said."),
+    ("statement", "en", "Thanks to the new radar, the Pentagon said, the drones were tracked for hours."),
+    (
+        "statement",
+        "en",
+        "Asked about the report, the State Department spokesman said the department would look into it.",
+    ),
+    ("statement", "ar", "وقال المتحدث باسم البنتاغون إن القوات الأمريكية قدمت دعما محدودا على الأرض."),
+    ("statement", "ar", "وقالت الخارجية البريطانية إن قوات سوريا الديمقراطية تتقدم بدعم من التحالف."),
+    ("statement", "ar", "وقال البنتاغون إن نظام الإنذار المبكر رصد الصاروخ فوق مدينة أربيل."),
+    # negation
+    (
+        "statement",
+        "en",
+        "The State Department did not condemn the strike, saying it was reviewing the facts.",
+    ),
+    ("statement", "en", "The Pentagon has not denied that its drones were flying over the area."),
+    ("statement", "ar", "ولم تنف وزارة الدفاع الأمريكية وجود قواتها في المنطقة."),
+    ("statement", "ar", "ولم يدن المتحدث الهجوم، مكتفيا بالقول إن التحقيق جار."),
+    # Arabic look-alikes of cue words: مدينة is a city, not "condemning"; تعز is a city
+    ("statement", "ar", "وقالت المفوضية إن 30 مدنيا قتلوا في مدينة تعز خلال الأسبوع الماضي."),
+    # precedence when a statement does two things
+    (
+        "condemnation",
+        "en",
+        "The State Department condemned the attack but praised the quick response of the police.",
+    ),
+    (
+        "condolence",
+        "ar",
+        "وقال المتحدث إن الولايات المتحدة تدين بأشد العبارات الهجوم، معربا عن تعازي بلاده لأسر الضحايا.",
+    ),
+    ("concern", "ar", "وأعربت المفوضية عن القلق البالغ إزاء الهجمات، وحثت الجميع على حماية المدنيين."),
+    # "announced that" only reports; the content decides
+    ("warning", "ar", "أعلن وزير الخارجية الأمريكي أن دعم إيران للميليشيات يهدد بتفاقم الأزمة الإنسانية."),
+]
+
+
+@pytest.mark.parametrize(("label", "lang", "text"), TRAPS)
+def test_senses_negation_and_precedence(label: str, lang: str, text: str):
+    assert classify(text, lang) == label
+
+
+def test_every_cue_names_its_rule():
+    label, cues = explain("The Pentagon did not deny the report but warned Iran.", "en")
+    assert label == "warning"
+    assert [(c.label, c.rule, c.negated) for c in cues] == [
+        ("denial", "+deny", True),
+        ("warning", "+warn", False),
+    ]
+
+
+def test_strong_cues_outrank_weak_ones_whatever_their_precedence():
+    # "must" (weak call) does not outweigh the support the verb declares
+    label, cues = explain("Britain backed the plan and said the talks must continue.", "en")
+    assert label == "support"
+    assert {(c.label, c.weak) for c in cues} == {("support", False), ("call", True)}
+
+
+def test_the_extractor_labels_statements_with_the_classifier():
+    got = extract(
+        "Pentagon press secretary John Kirby said the talks were productive.", published="2022-03-01"
+    )
+    assert [(s.speaker, s.reaction) for s in got] == [("us-pentagon", "statement")]
+    got = extract(
+        "وقال المتحدث باسم البنتاغون إن الوزارة لم تنف التقارير عن وجود قوات في المنطقة.",
+        published="2022-03-01",
+    )
+    assert [(s.speaker, s.reaction) for s in got] == [("us-pentagon", "statement")]
+    got = extract("ونفى المتحدث باسم البنتاغون التقارير عن وجود قوات في المنطقة.", published="2022-03-01")
+    assert [(s.speaker, s.reaction) for s in got] == [("us-pentagon", "denial")]
+
+
+def test_labels_are_the_readme_labels_in_precedence_order_everywhere():
+    assert LABELS == REACTIONS
+    assert LABELS[-1] == "statement"
+    assert load_rules()["en"].order == REACTIONS
+    from bot.i18n import reaction_name
+    from bot.push_format import REACTION_ICONS, REACTION_LABELS
+
+    for label in REACTIONS:
+        assert label in REACTION_LABELS and label in REACTION_ICONS
+        assert reaction_name(label, "en") != reaction_name(None, "en") or label == "statement"
+    # a label from an older database reads as a statement
+    assert reaction_name("other", "ar") == reaction_name("statement", "ar") == "تصريح"
+
+
+def test_english_inflections():
+    assert en_inflections("urge") == {"urge", "urges", "urged", "urging"}
+    assert en_inflections("deny") == {"deny", "denies", "denied", "denying"}
+    assert {"slammed", "slamming"} <= en_inflections("slam")
+    assert {"warned", "warns", "warning"} <= en_inflections("warn")
+
+
+def test_arabic_verb_forms_cover_gender_number_tense_and_clitics():
+    forms = ar_verb_forms("أدان", "يدين", "-")
+    for word in (
+        "أدان",
+        "أدانت",
+        "أدانوا",
+        "يدين",
+        "تدين",
+        "ندين",
+        "يدينون",
+        "وأدانت",
+        "فأدان",
+        "وتدين",
+        "ستدين",
+    ):
+        assert fold(word) in forms, word
+    assert fold("مدينة") not in forms  # "-": no participle, the city is not a form of the verb
+    forms = ar_verb_forms("نفى", "ينفي", "نافي")
+    for word in ("نفى", "نفت", "نفوا", "ينفي", "تنفي", "ينفون", "نافيا", "نافية", "ونفت"):
+        assert fold(word) in forms, word
+    forms = ar_verb_forms("حذر", "يحذر")
+    for word in ("حذرت", "يحذرون", "محذرا", "محذرة", "وحذر", "نحذر"):
+        assert fold(word) in forms, word
+
+
+def test_arabic_noun_forms_cover_article_prepositions_and_suffixes():
+    forms = ar_noun_forms("إدانة")
+    for word in ("إدانة", "الإدانة", "بالإدانة", "إدانتها", "وإدانته", "إدانات", "للإدانة"):
+        assert fold(word) in forms, word
+    forms = ar_noun_forms("قلق")
+    for word in ("قلقها", "القلق", "بقلق", "قلقا", "وقلقه"):
+        assert fold(word) in forms, word
+
+
+def _data() -> dict:
+    import tomllib
+
+    return tomllib.loads(Path(DATA).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(order=d["order"][:-1]), "order must name each"),
+        (lambda d: d.update(default="other"), "default must be one of"),
+        (lambda d: d["call"].update(strong_en=["~ urge"]), "starts with a word"),
+        (lambda d: d["call"].update(strong_ar=["+دعا"]), "+PAST/IMPERFECT"),
+        (lambda d: d["call"].update(strong_en=["*call"]), "*noun is for Arabic"),
+        (lambda d: d["call"].update(strong_en=["urge|*call"]), "whole word"),
+        (lambda d: d["call"].update(strongest_en=["urge"]), "unknown key"),
+        (lambda d: d.update(reactions={}), "unknown table"),
+    ],
+)
+def test_a_broken_data_file_is_a_clear_error(change, message):
+    data = _data()
+    change(data)
+    with pytest.raises(RegistryError, match=message.replace("+", r"\+").replace("*", r"\*")):
+        compile_rules(data)
+
+
+def test_the_shipped_data_compiles_for_both_languages():
+    rules = compile_rules(_data())
+    assert set(rules) == {"en", "ar"}
+    assert rules["en"].by_first and rules["ar"].by_first
