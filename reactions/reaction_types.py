@@ -149,6 +149,18 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
     return out
 
 
+def ar_future_forms(imperfect: str) -> set[str]:
+    """The future (س + imperfect) of an Arabic verb for every person, with و/ف: يعقد gives سيعقد،
+    ستعقد، سنعقد، سيعقدون، وسيعقد ... (the bare imperfect and the past are other tenses: not included)."""
+    i = fold(imperfect)
+    if not i.startswith("ي") or len(i) < 3:
+        raise RegistryError(f"reactions.toml: >{imperfect}: give the imperfect (ي...)")
+    body = i[1:]
+    stem = i[:-1] if i[-1] in "ويا" else i
+    forms = {"ي" + body, "ت" + body, "ن" + body, stem + "ون", "ت" + stem[1:] + "ون"}
+    return {pre + "س" + f for f in forms for pre in ("", "و", "ف")}
+
+
 def ar_noun_forms(noun: str) -> set[str]:
     """An Arabic noun's forms: with and without the article and the prepositions, possessive suffixes,
     the accusative alif and the feminine plural (إدانة: الإدانة، إدانتها، بإدانة، إدانات ...)."""
@@ -196,6 +208,13 @@ def _word_forms(word: str, lang: str, rule: str) -> list[set[str]]:
         for a in alts[1:]:
             forms |= {pre + fold(a) for pre in _AR_PLAIN_PREFIXES}
         return [forms]
+    if word.startswith(">"):
+        if lang != "ar":
+            raise RegistryError(f"reactions.toml: {rule!r}: >IMPERFECT is for Arabic patterns")
+        forms = set()
+        for a in word[1:].split("|"):
+            forms |= ar_future_forms(a.removeprefix(">"))
+        return [forms]
     if word.startswith("*"):
         if lang != "ar":
             raise RegistryError(f"reactions.toml: {rule!r}: *noun is for Arabic patterns")
@@ -203,7 +222,7 @@ def _word_forms(word: str, lang: str, rule: str) -> list[set[str]]:
         for a in word[1:].split("|"):
             forms |= ar_noun_forms(a.removeprefix("*"))
         return [forms]
-    if any(a[:1] in ("*", "+", "?", "!", "~") for a in word.split("|")[1:]):
+    if any(a[:1] in ("*", "+", "?", "!", "~", ">") for a in word.split("|")[1:]):
         raise RegistryError(
             f"reactions.toml: {rule!r}: a marker applies to a whole word, not to one alternative"
         )

@@ -156,10 +156,13 @@ CASES = [
     ("announcement", "ar", "أعلنت وزارة الدفاع الأمريكية إرسال حاملة طائرات إلى شرق المتوسط."),
     ("announcement", "ar", "وأعلنت الحكومة البريطانية تعليق صادرات الأسلحة إلى الجيش."),
     ("announcement", "ar", "قال البنتاغون إن الضربات استهدفت مستودعات للذخيرة قرب الحدود."),
+    ("announcement", "ar", "وقالت الخارجية الأمريكية إن اجتماعا بشأن الصفقة سيعقد في القاهرة هذا الأسبوع."),
+    ("announcement", "en", "Defense Secretary Lloyd Austin said the U.S. would increase its presence in Germany by 500 soldiers."),
+    ("announcement", "ar", "أدرجت وزارة الخارجية الأمريكية زعيم الجماعة على قائمة الإرهاب العالمية."),
     # statement
-    ("statement", "en", "The Pentagon said the meeting would take place in Brussels next week."),
+    ("statement", "en", "The Pentagon said the situation along the border remained tense."),
     ("statement", "en", "The State Department spokesperson said talks with Moscow were continuing."),
-    ("statement", "ar", "قالت وزارة الدفاع الأمريكية إن الاجتماع سيعقد في بروكسل."),
+    ("statement", "ar", "قالت وزارة الدفاع الأمريكية إن الوضع في المنطقة ما زال متوترا."),
     ("statement", "ar", "وأضاف المتحدث أن المحادثات مع الجانب الروسي ما زالت مستمرة."),
 ]
 

@@ -43,8 +43,8 @@ REACTION_CASES = [
     ("support", "en", "The Foreign Office said Britain stood in solidarity with the people of Ukraine."),
     ("announcement", "ar", "أعلنت الخارجية البريطانية فرض عقوبات على خمسة مسؤولين."),
     ("announcement", "en", "The Foreign Office announced sanctions on five senior officials."),
-    ("statement", "ar", "قالت وزارة الدفاع الأمريكية إن الاجتماع سيعقد في بروكسل."),
-    ("statement", "en", "The Pentagon said the meeting would take place in Brussels."),
+    ("statement", "ar", "قالت وزارة الدفاع الأمريكية إن الوضع في المنطقة ما زال متوترا."),
+    ("statement", "en", "The Pentagon said the situation in the region remained tense."),
 ]
 
 
