@@ -157,7 +157,11 @@ CASES = [
     ("announcement", "ar", "وأعلنت الحكومة البريطانية تعليق صادرات الأسلحة إلى الجيش."),
     ("announcement", "ar", "قال البنتاغون إن الضربات استهدفت مستودعات للذخيرة قرب الحدود."),
     ("announcement", "ar", "وقالت الخارجية الأمريكية إن اجتماعا بشأن الصفقة سيعقد في القاهرة هذا الأسبوع."),
-    ("announcement", "en", "Defense Secretary Lloyd Austin said the U.S. would increase its presence in Germany by 500 soldiers."),
+    (
+        "announcement",
+        "en",
+        "Defense Secretary Lloyd Austin said the U.S. would increase its presence in Germany by 500 soldiers.",
+    ),
     ("announcement", "ar", "أدرجت وزارة الخارجية الأمريكية زعيم الجماعة على قائمة الإرهاب العالمية."),
     # statement
     ("statement", "en", "The Pentagon said the situation along the border remained tense."),
