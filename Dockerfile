@@ -16,6 +16,7 @@ RUN grep -v -E '^(pytest|ruff|iniconfig|pluggy)==' requirements.lock > /tmp/requ
  && /opt/raqib/bin/pip install --no-cache-dir -r /tmp/requirements.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY config ./config
 COPY feeds ./feeds
 COPY reactions ./reactions
 COPY storage ./storage

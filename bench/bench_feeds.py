@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.config import Config, FeedConfig, FetchConfig  # noqa: E402
+from config import Config, FeedConfig, FetchConfig  # noqa: E402
 from feeds import parse as feed_parse  # noqa: E402
 from feeds.pipeline import poll_once  # noqa: E402
 from storage.db import open_db  # noqa: E402

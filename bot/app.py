@@ -30,9 +30,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Config
 from bot.handlers import Handlers
 from bot.i18n import t
+from config import Config
 from storage import chats
 
 log = logging.getLogger(__name__)
@@ -225,12 +225,7 @@ def _start_jobs(application: Application, config: Config, db: sqlite_utils.Datab
         await sender.fan_out(db, cluster_ids)  # the delivery job (every second) sends them
 
     schedule_feeds(job_queue, db, config, on_new_clusters=on_new_clusters)
-    if console:
-        from bot.console import schedule_console_delivery
-
-        schedule_console_delivery(job_queue, db, sink)
-    else:
-        sender.schedule_delivery(job_queue, db, sink)
+    sender.schedule_delivery(job_queue, db, sink, limiter=sender.console_limiter() if console else None)
     schedule_digest(job_queue, db, sink, handlers.names)
     if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
         from bot.health import heartbeat_path, schedule_heartbeat

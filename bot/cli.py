@@ -11,14 +11,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import Config, ConfigError, load_config
+from bot.errors import CommandError
+from bot.settings import read_config
+from config import Config, ConfigError
 from storage.errors import CannotOpen, SchemaTooNew
 
 EXIT_USAGE = 2
-
-
-class CommandError(Exception):
-    """A command failed in a way the user can fix; printed as one line, exit status 2."""
 
 
 def _add_config_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -114,7 +112,7 @@ def version() -> str:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    return load_config(getattr(args, "config", None))
+    return read_config(getattr(args, "config", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

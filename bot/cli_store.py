@@ -21,8 +21,8 @@ from pathlib import Path
 import sqlite_utils
 
 import storage
-from bot.cli import CommandError
-from bot.config import MIN_INTERVAL, Config, check_feed_url
+from bot.errors import CommandError
+from config import MIN_INTERVAL, Config, check_feed_url
 from storage.opml import OpmlError, parse_opml, write_opml
 
 

@@ -30,8 +30,8 @@ from urllib.parse import unquote, urlsplit
 import sqlite_utils
 
 from bot import render
-from bot.config import Config
 from bot.i18n import RLM
+from config import Config
 from storage import chats, queries
 
 log = logging.getLogger(__name__)
@@ -92,23 +92,6 @@ class ConsoleSink:
     def _print(self, title: str, html_text: str) -> None:
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         print(f"\n{rule(f'{title} · {stamp}')}\n{html_to_text(html_text)}", file=self.out or sys.stdout, flush=True)
-
-
-def schedule_console_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Any, interval: float = 1.0) -> Any:
-    """The sender's job for console mode: fan out and drain through ``sink`` every second, with the sender's
-    own drain but without Telegram's per-chat spacing (a terminal has no flood limits)."""
-    from bot import sender
-    from storage import outbox
-
-    outbox.recover_in_flight(db)
-    limiter = sender.RateLimiter(per_second=50, private_interval=0.05, group_interval=0.05)
-
-    async def deliver(context: Any) -> None:
-        await sender.fan_out(db)
-        await sender.drain_outbox(db, sink, limiter=limiter, max_seconds=30)
-
-    return job_queue.run_repeating(deliver, interval=interval, first=interval, name="raqib-console-delivery",
-                                   job_kwargs={"max_instances": 1, "coalesce": True})
 
 
 # --- the sample feed server --------------------------------------------------------------------------

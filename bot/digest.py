@@ -18,18 +18,13 @@ from typing import Any
 import sqlite_utils
 
 from bot import render
+from reactions import fold as reactions_fold
 from storage import chats, languages, queries
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "digest"
 INTERVAL = 60
-
-
-def _default_fold() -> Callable[[str], str]:
-    from bot.handlers import fold_function
-
-    return fold_function() or str.casefold
 
 
 def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, window_end: str,
@@ -52,7 +47,7 @@ def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, win
         views = languages.localize(db, views, chat.sources, chat.lang)
     if all(k is None for k in keywords.values()):
         return views
-    fold = fold or _default_fold()
+    fold = fold or reactions_fold
     kept = []
     for view in views:
         words = keywords.get(view.speaker)

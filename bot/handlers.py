@@ -22,8 +22,9 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render
-from bot.config import Config, check_feed_url, check_timezone, parse_time
 from bot.i18n import lang_of, t
+from config import Config, check_feed_url, check_timezone, parse_time
+from reactions import fold
 from storage import chats, languages, queries
 
 log = logging.getLogger(__name__)
@@ -306,7 +307,7 @@ class Handlers:
             await self.reply(update, render.who_board(rows, lang, self.names, chat.timezone), lang)
             return
         results = queries.search_statements(self.db, topic[:200], now - dt.timedelta(days=WHO_DAYS),
-                                            self.names.tracked, fold=fold_function())
+                                            self.names.tracked, fold=fold)
         await self.reply(update, render.who_topic(topic, results, lang, self.names, chat.timezone), lang)
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -469,17 +470,4 @@ class Handlers:
 
 def searchable(topic: str) -> bool:
     """Whether a /who topic has a letter or digit left once folded (so it cannot match every statement)."""
-    fold = fold_function() or str.casefold
     return any(ch.isalnum() for ch in fold(topic))
-
-
-def fold_function():
-    """The extractor's folding (for Arabic substring search), or None when it is not available."""
-    try:
-        from reactions import fold
-    except ImportError:
-        try:
-            from reactions.text import fold
-        except ImportError:
-            return None
-    return lambda text: fold(text).lower()

@@ -423,15 +423,24 @@ class _SkipFilter(logging.Filter):
         return not (JOB_NAME in message and "maximum number of running instances" in message)
 
 
-def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0) -> Any:
+def console_limiter() -> RateLimiter:
+    """The limiter for a console sink: a terminal has no flood limits, so no per-chat spacing."""
+    return RateLimiter(per_second=50, private_interval=0.05, group_interval=0.05)
+
+
+def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
+                      limiter: RateLimiter | None = None) -> Any:
     """Start the sender: recover the messages a crash left in flight, then every ``interval`` seconds
     fan out new clusters and drain the outbox (one run at a time; a run ends when nothing is due, or
-    soon after the application stops). Returns the ``telegram.ext.Job``."""
+    soon after the application stops). Returns the ``telegram.ext.Job``.
+
+    :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
+    """
     recovered = outbox.recover_in_flight(db)
     if recovered:
         logger.info("recovered %d deliveries left in flight", recovered)
     logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
-    limiter = limiter_for(sink)
+    limiter = limiter or limiter_for(sink)
 
     async def deliver(context: Any) -> None:
         application = getattr(context, "application", None)

@@ -19,7 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.config import Config, ConfigError, config_path, load_config
+from bot.settings import read_config
+from config import Config, ConfigError, config_path
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def setup_logging(token: str, *, verbose: bool = False, console: bool = False) -
 
 def demo_config(env: dict[str, str] | None = None) -> Config:
     """The bundled demo configuration, its database in a fresh temporary folder."""
-    config = load_config(DEMO_CONFIG, env=env if env is not None else dict(os.environ))
+    config = read_config(DEMO_CONFIG, env=env if env is not None else dict(os.environ))
     folder = Path(tempfile.mkdtemp(prefix="raqib-demo-"))
     return dataclasses.replace(config, storage_path=folder / "raqib.db", demo=True)
 
@@ -90,7 +91,7 @@ def choose_config(args: argparse.Namespace) -> tuple[Config, bool]:
         return demo_config(), True
     if config_path(explicit) is None and not os.environ.get("TELEGRAM_BOT_TOKEN"):
         return demo_config(), True
-    config = load_config(explicit)
+    config = read_config(explicit)
     return config, bool(config.demo)
 
 

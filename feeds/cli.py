@@ -13,7 +13,7 @@ import json
 import sys
 from typing import TextIO
 
-from bot.config import Config
+from config import Config
 from feeds.models import PollSummary
 from feeds.parse import shutdown_pool
 from feeds.pipeline import poll_once

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.config import FetchConfig
+from config import FetchConfig
 from feeds.errors import (
     AddressRefused,
     BodyTooLarge,

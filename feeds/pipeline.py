@@ -20,7 +20,7 @@ from typing import Any
 
 import reactions
 import storage
-from bot.config import Config, FetchConfig
+from config import Config, FetchConfig
 from feeds.addresses import PageGuard
 from feeds.addresses import page_allowed as page_allowed  # re-exported: the check lived here before
 from feeds.errors import FeedError, short

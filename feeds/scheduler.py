@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import storage
-from bot.config import Config
+from config import Config
 from feeds.fetch import Fetcher
 from feeds.models import FeedResult
 from feeds.parse import shutdown_pool

@@ -25,33 +25,18 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
+from reactions import fold
+
 THRESHOLD = 90
 WORD_THRESHOLD = 85
 MIN_WORDS = 5
 
-try:  # the extractor's matching normaliser, when the reactions package provides it
-    from reactions import fold as _fold
-except ImportError:  # pragma: no cover - reactions/ not installed yet
-    _fold = None
-
 _NOT_WORD = re.compile(r"[^\w\s]|_")
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0640]")
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
-
-
-_INITIALISM = re.compile(r"\b((?:[A-Z]\.){2,})")
-
-
-def _local_fold(text: str) -> str:
-    """A stand-in for ``reactions.fold``: Arabic letter and diacritic folding, ``U.S.`` -> ``US``, case folding."""
-    text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
-    return _DIACRITICS.sub("", text).translate(_ARABIC_FOLD).casefold()
 
 
 def normalise(text: str) -> str:
     """The form texts are compared in: folded (``reactions.fold``), punctuation removed, spaces collapsed."""
-    folded = _fold(text) if _fold is not None else _local_fold(text)
-    return " ".join(_NOT_WORD.sub(" ", folded).split())
+    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
 
 
 def statement_key(text: str, quotes: Sequence[str] = ()) -> str:

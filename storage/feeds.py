@@ -86,7 +86,7 @@ def sync_config_feeds(db: sqlite_utils.Database, feeds: Iterable) -> None:
     """Make every configured feed exist with the configuration's name, language, speaker, interval and
     fetch_pages (``origin='config'``), keeping its polling state. One transaction.
 
-    ``feeds`` are :class:`bot.config.FeedConfig`-like objects. A feed added earlier from the command line
+    ``feeds`` are :class:`config.FeedConfig`-like objects. A feed added earlier from the command line
     becomes a configured one. Feeds no longer configured are left alone: ``raqib feeds remove`` removes them.
     """
     with transaction(db):

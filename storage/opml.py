@@ -17,9 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from config import LANGS, MIN_INTERVAL
+
 NAMESPACE = "https://github.com/raqib-bot/raqib/opml"
-LANGS = ("ar", "en")
-MIN_INTERVAL = 5
 
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from reactions import fold
 from storage import languages
 from storage.db import transaction
 from storage.models import db_time as format_time
@@ -78,14 +79,6 @@ class DeliveryJob:
 
 # --- fan-out -----------------------------------------------------------------------------------------
 
-def _fold(text: str) -> str:
-    try:
-        from reactions import fold
-    except ImportError:  # the package's __init__ not there yet: the same function
-        from reactions.text import fold
-    return fold(text).lower()
-
-
 def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None) -> int:
     """Enqueue one delivery per active chat whose subscriptions match each cluster not yet fanned out.
 
@@ -115,7 +108,7 @@ def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None)
         for cluster_id, speaker, cluster_text in rows:
             if speaker not in subscribers:
                 subscribers[speaker] = [
-                    (chat_id, _fold(keyword) if keyword else "", sources)
+                    (chat_id, fold(keyword) if keyword else "", sources)
                     for chat_id, keyword, sources in conn.execute(
                         "SELECT s.chat_id, s.keyword, c.sources FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
                         "WHERE s.speaker = ? AND c.active = 1 ORDER BY s.chat_id", (speaker,))
@@ -127,7 +120,7 @@ def fan_out(db: sqlite_utils.Database, cluster_ids: Iterable[int] | None = None)
             if any(keyword for _c, keyword in subs):
                 texts = [cluster_text or ""] + [
                     t for (t,) in conn.execute("SELECT text FROM statements WHERE cluster_id = ?", (cluster_id,))]
-                haystack = _fold("\n".join(texts))
+                haystack = fold("\n".join(texts))
             chats = sorted({chat_id for chat_id, keyword in subs
                             if not keyword or (haystack is not None and keyword in haystack)})
             before = conn.total_changes

@@ -9,8 +9,8 @@ import contextlib
 import pytest
 
 from bot.app import build_application
-from bot.config import Config, TelegramConfig
 from bot.handlers import FeedURLRefused, check_public_url
+from config import Config, TelegramConfig
 from reactions.registry import load_registry
 from storage import chats
 from storage.feeds import all_feeds

@@ -12,7 +12,7 @@ import pytest
 
 from bot import digest, render, service
 from bot.app import build_application
-from bot.config import Config, DigestConfig, TelegramConfig
+from config import Config, DigestConfig, TelegramConfig
 from reactions.registry import load_registry
 from storage import chats
 from storage.feeds import add_feed

@@ -1,4 +1,4 @@
-"""Configuration (bot/config.py): every mistake is one line naming the key, and nothing is created."""
+"""Configuration (config/, read by bot.cli.read_config): every mistake is one line naming the key, and nothing is created."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import EXAMPLE_CONFIG, ConfigError, load_config
+from bot.settings import read_config
+from config import EXAMPLE_CONFIG, ConfigError
 
 GOOD = '[storage]\npath = "data/raqib.db"\n'
 FEED = '[[feeds]]\nurl = "https://example.org/feed"\n'
@@ -58,7 +59,7 @@ def test_a_bad_configuration_names_the_key(tmp_path, case):
     key = BAD[case][1]
     path = bad_file(tmp_path, case)
     with pytest.raises(ConfigError) as error:
-        load_config(path, env={})
+        read_config(path, env={})
     assert error.value.key == key
     assert key in str(error.value) and "\n" not in str(error.value)
 
@@ -75,7 +76,7 @@ def test_the_cli_prints_one_line_and_creates_no_database(tmp_path, capsys, case)
 
 def test_a_missing_explicit_file_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="does not exist") as error:
-        load_config(tmp_path / "nope.toml", env={})
+        read_config(tmp_path / "nope.toml", env={})
     assert error.value.key == "config"
 
 
@@ -92,24 +93,24 @@ def test_python_m_bot_with_a_bad_file_exits_2_without_a_traceback(tmp_path):
 
 def test_the_environment_token_overrides_the_files(tmp_path):
     path = write(tmp_path, GOOD + '[telegram]\ntoken = "from-file"\n')
-    assert load_config(path, env={}).telegram.token == "from-file"
-    assert load_config(path, env={"TELEGRAM_BOT_TOKEN": "from-env"}).telegram.token == "from-env"
+    assert read_config(path, env={}).telegram.token == "from-file"
+    assert read_config(path, env={"TELEGRAM_BOT_TOKEN": "from-env"}).telegram.token == "from-env"
 
 
 def test_raqib_config_names_the_file(tmp_path):
     path = write(tmp_path, GOOD + '[digest]\ntime = "07:30"\ntimezone = "Asia/Riyadh"\n')
-    config = load_config(None, env={"RAQIB_CONFIG": str(path)})
+    config = read_config(None, env={"RAQIB_CONFIG": str(path)})
     assert (config.digest.time, config.digest.timezone, config.source) == (dt.time(7, 30), "Asia/Riyadh", path)
 
 
 def test_the_storage_path_is_relative_to_the_files_folder(tmp_path):
-    assert load_config(write(tmp_path, GOOD), env={}).storage_path == tmp_path / "data" / "raqib.db"
+    assert read_config(write(tmp_path, GOOD), env={}).storage_path == tmp_path / "data" / "raqib.db"
 
 
 def test_a_feed_keeps_its_settings(tmp_path):
     path = write(tmp_path, GOOD + FEED + 'name = "UN"\nlang = "ar"\ninterval = 60\nspeaker = "un-ohchr"\n'
                                         "fetch_pages = false\n")
-    [feed] = load_config(path, env={}).feeds
+    [feed] = read_config(path, env={}).feeds
     assert (feed.url, feed.name, feed.lang, feed.interval, feed.speaker, feed.fetch_pages) == (
         "https://example.org/feed", "UN", "ar", 60, "un-ohchr", False)
 
@@ -120,7 +121,7 @@ DEFAULT_HOSTS = ["www.state.gov", "www.war.gov", "www.gov.uk", "www.ohchr.org", 
 
 
 def test_the_bundled_example_parses_and_lists_the_real_default_feeds():
-    config = load_config(EXAMPLE_CONFIG, env={})
+    config = read_config(EXAMPLE_CONFIG, env={})
     urls = [feed.url for feed in config.feeds]
     for host in DEFAULT_HOSTS:
         assert any(f"://{host}/" in url for url in urls), host
@@ -133,10 +134,10 @@ def test_the_bundled_example_parses_and_lists_the_real_default_feeds():
 
 def test_without_any_file_the_bundled_example_is_used(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    config = load_config(None, env={})
+    config = read_config(None, env={})
     assert config.source is None and len(config.feeds) >= 14
 
 
 def test_a_feeds_backlog_is_not_pushed_unless_configured(tmp_path):
-    assert load_config(write(tmp_path, GOOD)).delivery.push_backlog is False
-    assert load_config(write(tmp_path, GOOD + "[delivery]\npush_backlog = true\n")).delivery.push_backlog is True
+    assert read_config(write(tmp_path, GOOD)).delivery.push_backlog is False
+    assert read_config(write(tmp_path, GOOD + "[delivery]\npush_backlog = true\n")).delivery.push_backlog is True

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config
 from bot.console import SampleServer, html_to_text
+from config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -147,8 +147,8 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
     import asyncio
     import io
 
-    from bot.config import DeliveryConfig, FeedConfig
     from bot.console import run_console
+    from config import DeliveryConfig, FeedConfig
     from storage.db import open_db
 
     samples = tmp_path / "samples"

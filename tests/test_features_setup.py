@@ -15,7 +15,7 @@ import pytest
 from bot import health
 from bot.app import build_application
 from bot.cli import main
-from bot.config import Config, TelegramConfig
+from config import Config, TelegramConfig
 from reactions.registry import load_registry
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.test_bot_handlers import ADMIN, Chat, running

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, DeliveryConfig, FeedConfig, FetchConfig
+from config import Config, DeliveryConfig, FeedConfig, FetchConfig
 from feeds.pipeline import poll_once
 from storage import chats, outbox
 from tests.feed_server import FeedServer, rss

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import storage
-from bot.config import Config, FeedConfig, FetchConfig
+from config import Config, FeedConfig, FetchConfig
 from feeds.pipeline import poll_once
 from storage.db import open_db
 from tests.feed_server import FeedServer

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import storage
-from bot.config import Config, FeedConfig, FetchConfig
+from config import Config, FeedConfig, FetchConfig
 from feeds.errors import BodyTooLarge, FetchTimeout, HTTPStatusError, TooManyRedirects
 from feeds.fetch import Fetcher, parse_retry_after
 from feeds.models import PollSummary

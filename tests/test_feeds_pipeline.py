@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import storage
-from bot.config import Config, FeedConfig, FetchConfig
+from config import Config, FeedConfig, FetchConfig
 from feeds.cli import poll_command
 from feeds.models import PollSummary
 from feeds.pipeline import page_allowed, poll_once, refresh_feed

@@ -10,7 +10,7 @@ import pytest
 from telegram.ext import ApplicationBuilder
 
 import storage
-from bot.config import Config, FeedConfig, FetchConfig
+from config import Config, FeedConfig, FetchConfig
 from feeds.pipeline import db_time
 from feeds.scheduler import (
     add_feed_job,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import storage
-from bot.config import FetchConfig
+from config import FetchConfig
 from feeds.errors import AddressRefused, BodyTooLarge
 from feeds.fetch import Fetcher
 from feeds.pipeline import refresh_feed

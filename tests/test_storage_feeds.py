@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import FeedConfig
+from config import FeedConfig
 from storage import (
     AlreadyExists,
     NotFound,

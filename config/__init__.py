@@ -1,4 +1,8 @@
-"""Raqib's configuration: one TOML file, validated once, with secrets from the environment.
+"""Raqib's configuration: settings dataclasses and the one TOML loader, with secrets from the environment.
+
+The lowest layer: every stage may import it, and it imports no project package. Whether a feed's
+``speaker`` names a tracked speaker is data of ``reactions``, so the caller passes the tracked ids
+(``speakers=``); ``bot.settings.read_config`` does that for every command.
 
 The file is found at ``--config PATH``, else ``$RAQIB_CONFIG``, else ``./raqib.toml``; when none of
 those exists, the bundled ``raqib.example.toml`` (the real default feed list) is used.
@@ -12,10 +16,11 @@ import datetime as dt
 import functools
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 EXAMPLE_CONFIG = Path(__file__).with_name("raqib.example.toml")
@@ -149,15 +154,15 @@ def _zones() -> frozenset[str]:
 
 def check_feed_url(url: str) -> str:
     """Feed URLs are absolute http(s) URLs."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{url!r} is not an http(s) URL")
     return url.strip()
 
 
-def parse_feed(raw: Any, prefix: str, path: Path | None = None) -> FeedConfig:
+def parse_feed(raw: Any, prefix: str, path: Path | None = None, *,
+               speakers: Collection[str] | None = None) -> FeedConfig:
+    """One ``[[feeds]]`` table. ``speakers``: the tracked speaker ids ``speaker`` may name (None: not checked)."""
     if not isinstance(raw, dict):
         raise ConfigError(prefix.rstrip("."), "must be a table with at least a url", path)
     _check_keys(raw, {"url", "name", "lang", "interval", "speaker", "fetch_pages"}, prefix, path)
@@ -174,12 +179,9 @@ def parse_feed(raw: Any, prefix: str, path: Path | None = None) -> FeedConfig:
     if interval < MIN_INTERVAL:
         raise ConfigError(f"{prefix}interval", f"must be at least {MIN_INTERVAL} seconds, got {interval}", path)
     speaker = _get(raw, "speaker", str, prefix, path) or None
-    if speaker is not None:
-        from reactions import load_registry
-
-        if load_registry().resolve(speaker) != speaker:
-            ids = ", ".join(s.id for s in load_registry().tracked)
-            raise ConfigError(f"{prefix}speaker", f"unknown speaker {speaker!r} (known: {ids})", path)
+    if speaker is not None and speakers is not None and speaker not in speakers:
+        ids = ", ".join(speakers)
+        raise ConfigError(f"{prefix}speaker", f"unknown speaker {speaker!r} (known: {ids})", path)
     return FeedConfig(
         url=url,
         name=_get(raw, "name", str, prefix, path, "") or "",
@@ -191,8 +193,10 @@ def parse_feed(raw: Any, prefix: str, path: Path | None = None) -> FeedConfig:
 
 
 def parse_config(data: Mapping[str, Any], path: Path | None = None,
-                 env: Mapping[str, str] | None = None) -> Config:
+                 env: Mapping[str, str] | None = None, *, speakers: Collection[str] | None = None) -> Config:
     """Validate a parsed TOML document into a :class:`Config`.
+
+    :param speakers: the tracked speaker ids a feed's ``speaker`` may name; None skips that check.
 
     :raises ConfigError: on the first problem found.
     """
@@ -263,7 +267,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
     delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False))
 
     raw_feeds = _get(data, "feeds", list, "", path, [])
-    feeds = tuple(parse_feed(raw, f"feeds[{i}].", path) for i, raw in enumerate(raw_feeds))
+    feeds = tuple(parse_feed(raw, f"feeds[{i}].", path, speakers=speakers) for i, raw in enumerate(raw_feeds))
     seen: set[str] = set()
     for i, feed in enumerate(feeds):
         if feed.url in seen:
@@ -287,8 +291,12 @@ def config_path(explicit: str | os.PathLike | None = None, env: Mapping[str, str
     return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
 
 
-def load_config(explicit: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> Config:
+def load_config(explicit: str | os.PathLike | None = None, env: Mapping[str, str] | None = None, *,
+                speakers: Collection[str] | None) -> Config:
     """Read and validate the configuration.
+
+    :param speakers: the tracked speaker ids (``reactions.load_registry().tracked``) a feed's ``speaker`` may
+        name; required so that no caller forgets the check (None skips it deliberately).
 
     :raises ConfigError: the file is missing (when named explicitly), unreadable, not TOML, or invalid.
     """
@@ -313,5 +321,4 @@ def load_config(explicit: str | os.PathLike | None = None, env: Mapping[str, str
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config", f"{source} is not valid TOML: {exc}") from None
-    config = parse_config(data, source if path else None, env)
-    return config
+    return parse_config(data, source if path else None, env, speakers=speakers)
