@@ -14,8 +14,7 @@ import signal
 import time
 from pathlib import Path
 
-from bot.config import Config, DeliveryConfig, FeedConfig, FetchConfig
-
+from config import Config, DeliveryConfig, FeedConfig, FetchConfig
 from feeds.pipeline import MAX_FRESH_ON_FIRST_POLL, poll_once
 from storage import chats, outbox
 from tests.fake_telegram import FakeTelegram
