@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"raqib {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    feeds = sub.add_parser("feeds", help="list, add, remove, import and export feeds",
+    feeds = sub.add_parser("feeds", help="list, add, remove, retry, import and export feeds",
                            description="Manage the feeds Raqib polls. Example: raqib feeds add URL --lang ar")
     _add_config_option(feeds)
     fsub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_option(p)
     p = fsub.add_parser("remove", help="remove a feed", description="Remove a feed and its articles.")
     p.add_argument("url")
+    _add_config_option(p)
+    p = fsub.add_parser("retry", help="try a feed in backoff again now",
+                        description="Reset a feed's backoff so it is polled at once (by a running service "
+                                    "within seconds). Example: raqib feeds retry URL, or raqib feeds retry --all")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("url", nargs="?", help="the feed to retry")
+    target.add_argument("--all", action="store_true", help="every feed whose last poll failed")
     _add_config_option(p)
     p = fsub.add_parser("import", help="import feeds from an OPML file",
                         description="Import feeds from an OPML file (nested outlines are flattened).")

@@ -12,6 +12,7 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -60,8 +61,8 @@ def _speaker(name: str | None) -> str | None:
 
 def feeds_command(config: Config, args: argparse.Namespace) -> int:
     """Dispatch ``raqib feeds list|add|remove|import|export``."""
-    action = {"list": _feeds_list, "add": _feeds_add, "remove": _feeds_remove, "import": _feeds_import,
-              "export": _feeds_export}[args.feeds_command]
+    action = {"list": _feeds_list, "add": _feeds_add, "remove": _feeds_remove, "retry": _feeds_retry,
+              "import": _feeds_import, "export": _feeds_export}[args.feeds_command]
     with _open(config) as db:
         return action(db, config, args)
 
@@ -74,11 +75,13 @@ def _feeds_list(db: sqlite_utils.Database, config: Config, args: argparse.Namesp
     if not feeds:
         print("No feeds. Add one with: raqib feeds add URL")
         return 0
-    rows = [("STATUS", "FAILS", "LANG", "EVERY", "SPEAKER", "NAME", "URL")]
+    rows = [("STATUS", "FAILS", "NEXT TRY", "LANG", "EVERY", "SPEAKER", "NAME", "URL")]
+    now = dt.datetime.now(dt.UTC)
     for feed in feeds:
         rows.append((
             str(feed.last_status) if feed.last_status is not None else ("error" if feed.last_error else "-"),
             str(feed.consecutive_failures),
+            next_try(feed.next_poll_at, now),
             feed.lang or "-",
             f"{feed.interval}s",
             feed.speaker or "-",
@@ -91,6 +94,39 @@ def _feeds_list(db: sqlite_utils.Database, config: Config, args: argparse.Namesp
         feed = feeds[index - 1] if index else None
         if feed is not None and feed.last_error and feed.consecutive_failures:
             print(f"    last error ({feed.last_error_at}): {feed.last_error}")
+    if any(feed.consecutive_failures for feed in feeds):
+        print("Try a failing feed again now: raqib feeds retry URL (or --all)")
+    return 0
+
+
+def next_try(next_poll_at: str | None, now: dt.datetime) -> str:
+    """When a feed is tried next, for people: ``now``, ``in 42s``, ``in 7h59m (2026-01-02 10:00 UTC)``."""
+    if not next_poll_at or next_poll_at == storage.RETRY_NOW:
+        return "now"
+    try:
+        moment = dt.datetime.fromisoformat(next_poll_at).replace(tzinfo=dt.UTC)
+    except ValueError:
+        return next_poll_at
+    seconds = int((moment - now).total_seconds())
+    if seconds <= 0:
+        return "now"
+    if seconds < 60:
+        return f"in {seconds}s"
+    hours, minutes = divmod(seconds // 60, 60)
+    span = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+    return f"in {span} ({moment.strftime('%Y-%m-%d %H:%M')} UTC)" if hours else f"in {span}"
+
+
+def _feeds_retry(db: sqlite_utils.Database, config: Config, args: argparse.Namespace) -> int:
+    try:
+        reset = storage.retry_feeds(db, None if args.all else args.url.strip())
+    except storage.NotFound:
+        raise CommandError(f"no feed {args.url}") from None
+    if not reset:
+        print("No feed is in backoff; nothing to retry.")
+    for feed in reset:
+        print(f"retry now: {feed.url}" + (f" (had failed {feed.consecutive_failures} times)"
+                                          if feed.consecutive_failures else ""))
     return 0
 
 

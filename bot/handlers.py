@@ -388,11 +388,33 @@ class Handlers:
         return True
 
     async def status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/status (admins): failing feeds and why, last poll, outbox size, subscribers."""
+        """/status (admins): failing feeds and why, when each is tried next, last poll, outbox size,
+        subscribers. ``/status retry all|URL`` resets the backoff of the failing feeds (or one feed): the
+        service polls them within seconds."""
+        from storage import feeds as feed_store
+        from storage.errors import NotFound
+
         chat = self.chat_of(update)
-        if await self.refuse_non_admin(update, chat.lang):
+        lang = chat.lang
+        if await self.refuse_non_admin(update, lang):
             return
-        await self.reply(update, render.status(queries.status(self.db), chat.lang), chat.lang)
+        args = list(context.args or [])
+        if not args:
+            await self.reply(update, render.status(queries.status(self.db), lang), lang)
+            return
+        if len(args) != 2 or args[0].lower() != "retry":
+            await self.reply(update, t("usage_status", lang), lang)
+            return
+        target = None if args[1].lower() in ("all", "الكل") else args[1].strip()
+        try:
+            reset = feed_store.retry_feeds(self.db, target)
+        except NotFound:
+            await self.reply(update, t("feed_unknown", lang, url=render.esc(target or "")), lang)
+            return
+        if not reset:
+            await self.reply(update, t("status_retried_none", lang), lang)
+            return
+        await self.reply(update, t("status_retried", lang, urls=render.esc(", ".join(f.url for f in reset))), lang)
 
     async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/addfeed URL [speaker] (admins): public http(s) feeds only, polled from now on."""

@@ -227,9 +227,25 @@ def status(view: Any, lang: str) -> str:
     if view.failing:
         lines = [t("status_failing_line", lang, name=esc(f.name or f.url), failures=f.consecutive_failures,
                    error=esc(_shorten(f.last_error or str(f.last_status or "?"), 200)),
-                   when=esc(format_time(f.last_error_at) or "?")) for f in view.failing]
-        text += "\n\n" + t("status_failing", lang) + "\n" + "\n".join(lines)
+                   when=esc(format_time(f.last_error_at) or "?"))
+                 + t("status_next_try", lang, next=esc(_next_try(getattr(f, "next_poll_at", None), lang)))
+                 for f in view.failing]
+        text += ("\n\n" + t("status_failing", lang) + "\n" + "\n".join(lines) + "\n"
+                 + t("status_retry_hint", lang))
     return rtl(text, lang)
+
+
+def _next_try(next_poll_at: str | None, lang: str) -> str:
+    """A failing feed's next try: "now" when due (or an operator asked), else its time."""
+    from storage.feeds import RETRY_NOW
+
+    if not next_poll_at or next_poll_at == RETRY_NOW or next_poll_at <= db_now():
+        return t("now", lang)
+    return format_time(next_poll_at)
+
+
+def db_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def subscriptions(subs: Iterable[Any], lang: str, names: Names) -> str:

@@ -15,6 +15,7 @@ and in ``post_shutdown``: ``await close_feed_jobs(application.job_queue)``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 OnNewClusters = Callable[[Sequence[int]], Awaitable[Any]]
 JOB_PREFIX = "feed:"
 MAX_FIRST_DELAY = 15.0
+RETRY_JOB = "raqib-feed-retries"
+RETRY_CHECK = 2.0  # seconds between looks for feeds an operator asked to retry
 
 
 class FeedJobs:
@@ -105,6 +108,16 @@ async def _poll_job(context: Any) -> None:
         feed = storage.feed_by_id(jobs.db, job.data["feed_id"])
         if feed is not None:
             add_feed_job(context.job_queue, feed, first=float(max(5, int(feed.interval))))
+
+
+async def _retry_job(context: Any) -> None:
+    """Every few seconds: poll at once the feeds an operator asked to retry (``raqib feeds retry``, from any
+    process, or ``/status retry``), rather than at their job's next tick or after their backoff."""
+    jobs: FeedJobs = context.job.data["jobs"]
+    feeds = storage.retry_requested(jobs.db)
+    if feeds:
+        log.info("retrying now, as an operator asked: %s", ", ".join(feed.url for feed in feeds))
+        await asyncio.gather(*(jobs.poll(feed.id) for feed in feeds))
 
 
 def job_name(url: str) -> str:
@@ -182,6 +195,10 @@ def schedule_feeds(job_queue: Any, db: Any, config: Config,
     else:
         state.db, state.config, state.on_new_clusters = db, config, on_new_clusters
     reschedule(job_queue)
+    for job in job_queue.get_jobs_by_name(RETRY_JOB):
+        job.schedule_removal()
+    job_queue.run_repeating(_retry_job, interval=RETRY_CHECK, first=RETRY_CHECK, name=RETRY_JOB,
+                            data={"jobs": state}, job_kwargs={"max_instances": 1, "coalesce": True})
     return state
 
 

@@ -16,6 +16,7 @@ from storage.articles import (
 from storage.db import open_db, transaction
 from storage.errors import AlreadyExists, CannotOpen, NotFound, SchemaTooNew, StorageError
 from storage.feeds import (
+    RETRY_NOW,
     add_feed,
     all_feeds,
     due_feeds,
@@ -25,16 +26,18 @@ from storage.feeds import (
     record_poll_failure,
     record_poll_success,
     remove_feed,
+    retry_feeds,
+    retry_requested,
     sync_config_feeds,
 )
 from storage.models import ArticleRow, ClusterRow, FeedRow, NewArticle, SaveResult, StatementRow, utc_now
 from storage.stats import stats
 
 __all__ = [
-    "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
+    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
     "SchemaTooNew", "StatementRow", "StorageError",
     "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",
     "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "record_poll_failure", "record_poll_success",
-    "remove_feed", "save_article", "statements_matching", "statements_of_article", "statements_of_cluster",
+    "remove_feed", "retry_feeds", "retry_requested", "save_article", "statements_matching", "statements_of_article", "statements_of_cluster",
     "stats", "sync_config_feeds", "transaction", "utc_now",
 ]

@@ -11,6 +11,7 @@ from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound
 from storage.models import FeedRow
 
+RETRY_NOW = "1970-01-01 00:00:00"  # next_poll_at set by an operator's retry: poll at once, not at the next tick
 _COLUMNS = ", ".join(f'"{name}"' for name in FeedRow.__dataclass_fields__)
 
 
@@ -49,6 +50,28 @@ def due_feeds(db: sqlite_utils.Database, now: str) -> list[FeedRow]:
     sql = (f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at IS NULL OR next_poll_at <= ? "
            "ORDER BY next_poll_at IS NOT NULL, next_poll_at, id")
     return [FeedRow.from_row(row) for row in db.query(sql, (now,))]
+
+
+def retry_feeds(db: sqlite_utils.Database, url: str | None = None) -> list[FeedRow]:
+    """An operator's "try again now": the feed at ``url`` (or, with None, every feed in backoff, i.e. whose
+    last poll failed) is due at once, with its failure count reset so a new failure backs off from the
+    start again. The running service polls such feeds within seconds (:func:`retry_requested`).
+
+    :returns: the feeds reset. :raises NotFound: ``url`` is not a feed.
+    """
+    with transaction(db):
+        where, params = ("url = ?", (url,)) if url is not None else ("consecutive_failures > 0", ())
+        reset = _feeds(db, where, params)
+        if url is not None and not reset:
+            raise NotFound(f"no feed {url}")
+        db.conn.execute(f"UPDATE feeds SET next_poll_at = ?, consecutive_failures = 0 WHERE {where}",
+                        (RETRY_NOW, *params))
+    return reset
+
+
+def retry_requested(db: sqlite_utils.Database) -> list[FeedRow]:
+    """The feeds an operator asked to retry now (:func:`retry_feeds`) and not yet polled since. Read-only."""
+    return _feeds(db, "next_poll_at = ?", (RETRY_NOW,))
 
 
 def add_feed(db: sqlite_utils.Database, url: str, *, name: str = "", lang: str | None = None,

@@ -81,6 +81,7 @@ class FailingFeed:
     last_status: int | None
     last_error: str | None
     last_error_at: str | None
+    next_poll_at: str | None = None  # the next try (after backoff); ``storage.feeds.RETRY_NOW``: at once
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,8 @@ def status(db: sqlite_utils.Database, now: dt.datetime | None = None) -> StatusV
     """What an admin needs: failing feeds and why, last poll, outbox size, subscribers. Read-only."""
     now = now or dt.datetime.now(dt.UTC)
     failing = tuple(FailingFeed(r["url"], r["name"], r["consecutive_failures"], r["last_status"], r["last_error"],
-                                r["last_error_at"]) for r in db.query(
-        "SELECT url, name, consecutive_failures, last_status, last_error, last_error_at FROM feeds "
+                                r["last_error_at"], r["next_poll_at"]) for r in db.query(
+        "SELECT url, name, consecutive_failures, last_status, last_error, last_error_at, next_poll_at FROM feeds "
         "WHERE consecutive_failures > 0 ORDER BY consecutive_failures DESC, url"))
     row = next(db.query(
         "SELECT (SELECT count(*) FROM feeds) AS feeds, (SELECT max(last_polled_at) FROM feeds) AS last_poll, "
