@@ -105,12 +105,11 @@ def en_inflections(lemma: str) -> set[str]:
         forms |= {w + "d", w + "ing"}
     elif w.endswith("e"):
         forms |= {w + "d", w[:-1] + "ing"}
-    elif (
+    elif (  # one short syllable ending consonant-vowel-consonant: slam -> slammed (not open -> openned)
         len(w) <= 4
-        and len(w) >= 3
+        and sum(ch in _VOWELS for ch in w) == 1
         and w[-1] not in _VOWELS + "wxy"
         and w[-2] in _VOWELS
-        and w[-3] not in _VOWELS
     ):
         forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}
     else:
@@ -129,14 +128,15 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
     defective = p[-1] in "اي"
     stem = p[:-1] if defective else p
     past_forms = {p, stem + "ت", stem + "وا", stem + "تا", p + "وا" if not defective else stem + "وا"}
-    if not defective:
-        past_forms |= {p + "ا", p + "نا", p + "تم"}
+    if not defective:  # (no dual "P + ا": أدانا would be the name دانا)
+        past_forms |= {p + "نا", p + "تم"}
     else:
         past_forms |= {stem + "ينا", stem + "ونا"}
     body = i[1:]
     imp_forms = {i, "ت" + body, "ن" + body, "ا" + body}
     istem = i[:-1] if i[-1] in "ويا" else i
-    imp_forms |= {istem + "ون", istem + "وا", istem + "ان", "ت" + istem[1:] + "ون", "ت" + istem[1:] + "ين"}
+    imp_forms |= {istem + "ون", istem + "وا", "ت" + istem[1:] + "ون", "ت" + istem[1:] + "ين"}
+    imp_forms |= {i + "ان", "ت" + body + "ان"}  # dual: يدعوان، تدعوان، تدينان
     part_forms: set[str] = set()
     if participle != "-":  # "-": the participle is another word (مدينة، موقف، معين)
         part = fold(participle) if participle else "م" + body
