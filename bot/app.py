@@ -225,7 +225,8 @@ def _start_jobs(application: Application, config: Config, db: sqlite_utils.Datab
         await sender.fan_out(db, cluster_ids)  # the delivery job (every second) sends them
 
     schedule_feeds(job_queue, db, config, on_new_clusters=on_new_clusters)
-    sender.schedule_delivery(job_queue, db, sink, limiter=sender.console_limiter() if console else None)
+    sender.schedule_delivery(job_queue, db, sink, limiter=sender.console_limiter() if console else None,
+                             max_age=config.delivery.max_age_hours * 3600)
     schedule_digest(job_queue, db, sink, handlers.names)
     if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
         from bot.health import heartbeat_path, schedule_heartbeat

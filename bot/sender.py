@@ -19,9 +19,10 @@ AIORateLimiter to the Application as well: the limits would be applied twice.
 Errors: :class:`RetryLater` (429) -> retry after ``retry_after`` (not counted as an attempt);
 :class:`ChatGone` (blocked, kicked, chat not found) -> the chat is marked inactive and its deliveries failed
 with the reason; :class:`ChatMoved` (group upgraded) -> the chat moves to its new id and the message is sent
-there; :class:`TransientError` (network, timeouts, 5xx) -> retried with exponential backoff, and failed after
-:data:`MAX_ATTEMPTS` attempts with ``last_error`` (visible in /status); :class:`Rejected` (any other 400) ->
-failed at once.
+there; :class:`TransientError` (network, timeouts, 5xx) -> retried with exponential backoff (up to
+:data:`BACKOFF_MAX`) for as long as the delivery is younger than ``max_age`` (``[delivery] max_age_hours``,
+default 24): a Telegram outage of minutes or hours loses nothing; a push older than that no longer matters and
+is failed with ``last_error`` (visible in /status); :class:`Rejected` (any other 400) -> failed at once.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ PRIVATE_INTERVAL = 1.05  # seconds between two messages to one private chat (lim
 GROUP_INTERVAL = 3.1  # seconds between two messages to one group or channel (limit: 20/min)
 CONCURRENCY = 8  # requests in flight at once (the limiter still spaces them)
 CLAIM_BATCH = 50  # messages claimed per query
-MAX_ATTEMPTS = 8  # network failures before a delivery is given up ('failed')
+DEFAULT_MAX_AGE = 24 * 3600.0  # seconds: transient errors are retried until a delivery is this old
 BACKOFF_BASE = 2.0  # seconds: 2, 4, 8, ... between network retries
-BACKOFF_MAX = 600.0
+BACKOFF_MAX = 300.0  # so a message queued during an outage goes out at most 5 minutes after it ends
 FLOOD_WINDOW = 2.0  # 429s for two chats within this many seconds: a global flood
 JOB_NAME = "raqib-delivery"
 MAX_RUN_SECONDS = 60.0  # one run of the delivery job stops claiming after this long
@@ -299,7 +300,7 @@ def fan_out_for(db: sqlite_utils.Database) -> Callable[[Any], Any]:
 async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | None = None,
                        limiter: RateLimiter | None = None, concurrency: int = CONCURRENCY,
                        should_stop: Callable[[], bool] | None = None,
-                       max_seconds: float | None = None) -> int:
+                       max_seconds: float | None = None, max_age: float = DEFAULT_MAX_AGE) -> int:
     """Send the due deliveries, one message per chat, article and speaker; return how many messages went out.
 
     Stops when nothing is due (rows waiting for a retry are left for a later run), after ``limit``
@@ -318,7 +319,7 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
 
     async def deliver(job: outbox.DeliveryJob) -> None:
         try:
-            results.append(await _deliver(db, sink, limiter, job, stopping))
+            results.append(await _deliver(db, sink, limiter, job, stopping, max_age))
         except Exception:  # a bug must not kill the job loop: keep the rows for a later try
             logger.exception("delivery to chat %s failed unexpectedly", job.chat_id)
             outbox.mark_retry(db, job.delivery_ids, "internal error (see log)", _after(backoff(job.attempts)))
@@ -362,7 +363,7 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
 
 
 async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.DeliveryJob,
-                   stopping: Callable[[], bool]) -> int:
+                   stopping: Callable[[], bool], max_age: float = DEFAULT_MAX_AGE) -> int:
     ids = job.delivery_ids
     html = render_push(job.bundle, job.lang, job.timezone)
     chat_id = job.chat_id
@@ -398,9 +399,12 @@ async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, 
             outbox.mark_failed(db, ids, f"rejected: {exc}")
             return 0
         except TransientError as exc:
-            if job.attempts >= MAX_ATTEMPTS:
-                logger.error("giving up on chat %s after %d attempts: %s", chat_id, job.attempts, exc)
-                outbox.mark_failed(db, ids, f"after {job.attempts} attempts: {exc}")
+            age = outbox.age_seconds(db, ids)
+            if age >= max_age:
+                logger.error("giving up on chat %s: still failing after %d attempts over %.1f h: %s", chat_id,
+                             job.attempts, age / 3600, exc)
+                outbox.mark_failed(db, ids, f"too old to send after {job.attempts} attempts over "
+                                            f"{age / 3600:.1f} h: {exc}")
             else:
                 wait = backoff(job.attempts)
                 logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
@@ -429,12 +433,14 @@ def console_limiter() -> RateLimiter:
 
 
 def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
-                      limiter: RateLimiter | None = None) -> Any:
+                      limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE) -> Any:
     """Start the sender: recover the messages a crash left in flight, then every ``interval`` seconds
     fan out new clusters and drain the outbox (one run at a time; a run ends when nothing is due, or
     soon after the application stops). Returns the ``telegram.ext.Job``.
 
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
+    :param max_age: seconds; transient errors are retried until a delivery is this old
+        (``[delivery] max_age_hours``).
     """
     recovered = outbox.recover_in_flight(db)
     if recovered:
@@ -449,7 +455,8 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
             return application is not None and not application.running
 
         await fan_out(db)
-        await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS)
+        await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
+                           max_age=max_age)
 
     return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
                                    job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})

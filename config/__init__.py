@@ -78,9 +78,12 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class DeliveryConfig:
-    """``push_backlog``: push what a feed's first poll finds (its old items); off by default."""
+    """``push_backlog``: push what a feed's first poll finds (its old items); off by default.
+    ``max_age_hours``: a push that Telegram keeps refusing with transient errors (outage, 5xx, timeouts) is
+    retried until it is this old, then failed."""
 
     push_backlog: bool = False
+    max_age_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -263,8 +266,13 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
                                                          defaults.user_agent), **ints)
 
     dl = data.get("delivery", {})
-    _check_keys(dl, {"push_backlog"}, "delivery.", path)
-    delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False))
+    _check_keys(dl, {"push_backlog", "max_age_hours"}, "delivery.", path)
+    max_age_hours = float(_get(dl, "max_age_hours", (int, float), "delivery.", path, DeliveryConfig.max_age_hours))
+    if not 0 < max_age_hours <= 24 * 30:
+        raise ConfigError("delivery.max_age_hours", f"must be more than 0 and at most 720 hours, got {max_age_hours:g}",
+                          path)
+    delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False),
+                              max_age_hours=max_age_hours)
 
     raw_feeds = _get(data, "feeds", list, "", path, [])
     feeds = tuple(parse_feed(raw, f"feeds[{i}].", path, speakers=speakers) for i, raw in enumerate(raw_feeds))

@@ -12,6 +12,7 @@ Times are UTC text ``YYYY-MM-DD HH:MM:SS``, like SQLite's ``datetime('now')``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from storage.models import db_time as format_time
 from storage.models import utc_now
 
 __all__ = [
-    "DeliveryJob", "PushBundle", "PushItem", "claim_due", "deactivate_chat", "delivery_counts", "failed_deliveries",
+    "DeliveryJob", "PushBundle", "PushItem", "age_seconds", "claim_due", "deactivate_chat", "delivery_counts", "failed_deliveries",
     "fan_out", "format_time", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
     "pending_count", "recover_in_flight", "utc_now",
 ]
@@ -271,6 +272,20 @@ def mark_retry(db: sqlite_utils.Database, ids: Iterable[int], error: str, next_a
     back = "" if count_attempt else ", attempts = max(0, attempts - 1)"
     _update(db, ids, "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt_at = ?" + back +
             " WHERE id IN ({marks})", (error, next_attempt_at))
+
+
+def age_seconds(db: sqlite_utils.Database, ids: Iterable[int], now: str | None = None) -> float:
+    """Seconds since the oldest of these deliveries was enqueued (0 when none is found). Read-only."""
+    oldest = None
+    for chunk in _chunks(list(ids), 500):
+        marks = ",".join("?" * len(chunk))
+        (found,) = db.conn.execute(f"SELECT min(created_at) FROM deliveries WHERE id IN ({marks})", chunk).fetchone()
+        if found is not None and (oldest is None or found < oldest):
+            oldest = found
+    if oldest is None:
+        return 0.0
+    parse = dt.datetime.fromisoformat
+    return max(0.0, (parse(now or utc_now()) - parse(oldest)).total_seconds())
 
 
 def mark_failed(db: sqlite_utils.Database, ids: Iterable[int], error: str) -> None:

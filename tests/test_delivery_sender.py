@@ -170,18 +170,6 @@ def test_network_errors_are_retried(server, db, monkeypatch):
     assert rows(db, "status", "attempts") == [("sent", 4)]
 
 
-def test_network_errors_give_up_after_max_attempts(server, db, monkeypatch):
-    monkeypatch.setattr(sender, "backoff", lambda attempts: 0.0)
-    monkeypatch.setattr(sender, "MAX_ATTEMPTS", 3)
-    seed(db, (1,))
-    server.server_errors(10)
-    run_with_bot(server, lambda sink: drain_all(db, sink))
-    assert server.sent() == []
-    [(status, attempts, error)] = rows(db, "status", "attempts", "last_error")
-    assert (status, attempts) == ("failed", 3) and "after 3 attempts" in error
-    assert outbox.failed_deliveries(db)[0]["attempts"] == 3
-
-
 def test_crash_between_send_and_mark_repeats_at_most_one_per_chat(server, db):
     seed(db, (1, 2, 3))
     add_article(db, [statement("The State Department welcomed the truce.", reaction="welcome")], entry="a2")
