@@ -34,6 +34,7 @@ _AR_NOUN_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "
 _AR_ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
 _AR_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "نا", "ك", "كم", "ي")
 _AR_PLAIN_PREFIXES = ("", "و", "ف")
+_AR_OBJECTS = ("ه", "ها", "هم", "هما", "نا", "ك", "كم")
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,8 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
     past_forms = {p, stem + "ت", stem + "وا", stem + "تا", p + "وا" if not defective else stem + "وا"}
     if not defective:  # (no dual "P + ا": أدانا would be the name دانا)
         past_forms |= {p + "نا", p + "تم"}
-    else:
-        past_forms |= {stem + "ينا", stem + "ونا"}
+    else:  # (not stem + ونا: دعونا is "let us")
+        past_forms |= {stem + "ينا"}
     body = i[1:]
     imp_forms = {i, "ت" + body, "ن" + body, "ا" + body}
     istem = i[:-1] if i[-1] in "ويا" else i
@@ -141,8 +142,13 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
     if participle != "-":  # "-": the participle is another word (مدينة، موقف، معين)
         part = fold(participle) if participle else "م" + body
         part_forms = {part + "ا", part + "ه"}
+    # object pronouns on the 3rd person verb: أدانها، تتهمهم، حمّلها، اتهموه
+    bases = {p, stem + "ت", i, "ت" + body}
+    if not defective:  # (دعوه would be the noun دعوة)
+        bases.add(stem + "و")
+    objects = {f + o for f in bases for o in _AR_OBJECTS}
     out: set[str] = set()
-    for f in past_forms | part_forms:
+    for f in past_forms | part_forms | objects:
         out |= {pre + f for pre in _AR_VERB_PREFIXES}
     for f in imp_forms:
         out |= {pre + f for pre in _AR_IMPERFECT_PREFIXES}
@@ -301,7 +307,10 @@ def compile_rules(data: dict) -> dict[str, Rules]:
             first = p.elements[0]
             assert isinstance(first, _Slot)
             for form in first.forms:
-                by_first.setdefault(form, []).append(p)
+                if form in by_first:
+                    by_first[form].append(p)
+                else:
+                    by_first[form] = [p]
         negators: set[str] = set()
         for w in _str_list(neg.get(lang, []), f"negation.{lang}"):
             f = fold(w)

@@ -214,6 +214,17 @@ TRAPS = [
     ("statement", "ar", "ولم يدن المتحدث الهجوم، مكتفيا بالقول إن التحقيق جار."),
     # Arabic look-alikes of cue words: مدينة is a city, not "condemning"; تعز is a city
     ("statement", "ar", "وقالت المفوضية إن 30 مدنيا قتلوا في مدينة تعز خلال الأسبوع الماضي."),
+    # Arabic words that look like forms of cue verbs: دانا (a name), دعونا (let us), يعد (is considered)
+    ("statement", "ar", "وقالت المتحدثة باسم البنتاغون دانا وايت إن الفحوص ما زالت جارية."),
+    ("statement", "ar", 'وأضافت ماي: "دعونا نتذكر لماذا تحولت مجموعة الثماني إلى مجموعة السبع".'),
+    ("statement", "ar", "وقال المتحدث إن هذا الاتفاق يعد الأول من نوعه بين البلدين."),
+    # modals and plain nouns of action do not make a statement a call or an announcement
+    ("statement", "en", "Hegseth said Ukraine joining NATO is not a realistic outcome for the alliance."),
+    (
+        "statement",
+        "ar",
+        "وقال المبعوث الأمريكي في ختام زيارة للمنطقة إن عملية إعادة الإعمار قد تستغرق سنوات.",
+    ),
     # precedence when a statement does two things
     (
         "condemnation",
@@ -280,11 +291,26 @@ def test_labels_are_the_readme_labels_in_precedence_order_everywhere():
     assert reaction_name("other", "ar") == reaction_name("statement", "ar") == "تصريح"
 
 
+def test_arabic_object_pronouns_and_the_dual_are_read():
+    assert (
+        classify("وحمّلها المفوض السامي لحقوق الإنسان مسؤولية الهجمات على المدنيين.", "ar") == "condemnation"
+    )
+    assert classify("وقالت الخارجية إن ألمانيا وبريطانيا تدعوان روسيا إلى وقف الحرب.", "ar") == "call"
+    assert classify("واتهموه بتقويض الهدنة، بحسب بيان الخارجية البريطانية.", "ar") == "condemnation"
+
+
+def test_an_announced_plan_in_the_arabic_future():
+    assert classify("وقال الوزير إن اجتماعا ثلاثيا سيعقد الأسبوع المقبل لبحث الملف.", "ar") == "announcement"
+    # the bare imperfect of the same verb is no plan
+    assert classify("وقال الوزير إن الاجتماعات تعقد بانتظام منذ سنوات.", "ar") == "statement"
+
+
 def test_english_inflections():
     assert en_inflections("urge") == {"urge", "urges", "urged", "urging"}
     assert en_inflections("deny") == {"deny", "denies", "denied", "denying"}
     assert {"slammed", "slamming"} <= en_inflections("slam")
     assert {"warned", "warns", "warning"} <= en_inflections("warn")
+    assert {"opened", "opening"} <= en_inflections("open")  # two syllables: no doubled consonant
 
 
 def test_arabic_verb_forms_cover_gender_number_tense_and_clitics():
