@@ -37,7 +37,7 @@ from storage import chats
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "digest", "language", "sources")
+COMMANDS = ("start", "help", "id", "subscribe", "unsubscribe", "subscriptions", "latest", "who", "chart", "digest", "language", "sources")
 ALLOWED_UPDATES = ["message", "edited_message", "channel_post", "callback_query", "inline_query"]
 CONSOLE_CHAT_ID = 0
 CONSOLE_TOKEN = "0:console"
@@ -69,6 +69,19 @@ class ConsoleBot(ExtBot):
                 text += "\n" + "  ".join(f"[{button.text}]" for row in markup.inline_keyboard for button in row)
             message_id = await self._console_sink.reply(chat_id, text)
             return {"message_id": message_id, "date": int(time.time()), "text": text,
+                    "chat": {"id": chat_id, "type": "private", "first_name": "console"}}
+        if endpoint == "sendPhoto" and self._console_sink is not None:  # /chart: saved, its caption printed
+            import tempfile
+
+            chat_id = int(data.get("chat_id") or 0)
+            photo = data.get("photo")
+            content = getattr(photo, "input_file_content", photo if isinstance(photo, bytes) else b"")
+            with tempfile.NamedTemporaryFile(prefix="raqib-chart-", suffix=".png", delete=False) as f:
+                f.write(content or b"")
+            text = f"{data.get('caption') or ''}\n🖼 {f.name}"
+            message_id = await self._console_sink.reply(chat_id, text)
+            return {"message_id": message_id, "date": int(time.time()), "caption": text,
+                    "photo": [{"file_id": "console", "file_unique_id": "console", "width": 1, "height": 1}],
                     "chat": {"id": chat_id, "type": "private", "first_name": "console"}}
         if endpoint == "answerCallbackQuery":
             return True
@@ -174,6 +187,9 @@ def add_handlers(application: Application, handlers: Handlers) -> None:
 
     sources = SourcesCommand(handlers)
     routes[("sources",)] = sources.command
+    from bot.chart import ChartCommand
+
+    routes[("chart",)] = ChartCommand(handlers).command
     for names, callback in routes.items():
         application.add_handler(CommandHandler(list(names), callback, filters=where))
     application.add_handler(CallbackQueryHandler(handlers.toggle, pattern=r"^sub:"))

@@ -21,6 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/subscriptions: what this chat follows\n"
                "/latest [speaker] [n]: the latest statements\n"
                "/who [topic]: who said what, and who has not reacted\n"
+               "/chart [topic|speaker] [days]: statements per day, as a chart\n"
                "/digest [HH:MM] [timezone] | off: the daily digest\n"
                "/language ar|en: the interface language\n"
                "/sources ar|en|both: the languages of the statements you receive\n"
@@ -34,6 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/subscriptions: ما تتابعه هذه المحادثة\n"
                "/latest [جهة] [عدد]: أحدث التصريحات\n"
                "/who [موضوع]: من قال ماذا، ومن لم يعلّق بعد\n"
+               "/chart [موضوع|جهة] [أيام]: التصريحات يومياً في رسم بياني\n"
                "/digest [HH:MM] [المنطقة الزمنية] | off: الملخص اليومي\n"
                "/language ar|en: لغة الواجهة\n"
                "/sources ar|en|both: لغات التصريحات التي تصلك\n"
@@ -152,6 +154,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "usage_sources": {"en": "Usage: /sources ar|en|both", "ar": "الاستخدام: /sources ar|en|both"},
     "cmd_sources": {"en": "Source languages: Arabic, English, both", "ar": "لغات المصادر: العربية، الإنجليزية، كلاهما"},
+    # /chart
+    "chart_title": {"en": "Statements per day, last {days} days", "ar": "التصريحات يومياً، آخر {days} يوماً"},
+    "chart_title_speaker": {"en": "{name}: statements per day, last {days} days",
+                            "ar": "{name}: التصريحات يومياً، آخر {days} يوماً"},
+    "chart_title_topic": {"en": "“{topic}”: statements per day, last {days} days",
+                          "ar": "«{topic}»: التصريحات يومياً، آخر {days} يوماً"},
+    "chart_axis": {"en": "statements", "ar": "تصريحات"},
+    "chart_first": {"en": "first statement on the topic", "ar": "أول تصريح عن الموضوع"},
+    "chart_first_on": {"en": "first on {day}", "ar": "الأول في {day}"},
+    "chart_empty": {"en": "No statements in this period.", "ar": "لا تصريحات في هذه الفترة."},
+    "usage_chart": {
+        "en": "Usage: /chart [topic|speaker] [days], days from 1 to {max}, e.g. /chart Hasakah 14 or /chart pentagon",
+        "ar": "الاستخدام: /chart [موضوع|جهة] [أيام]، الأيام من 1 إلى {max}، مثلاً /chart الحسكة 14 أو /chart البنتاغون",
+    },
+    "cmd_chart": {"en": "Statements per day, as a chart", "ar": "التصريحات يومياً في رسم بياني"},
     # inline mode
     "inline_nothing": {"en": "No statement matches. Open Raqib", "ar": "لا تصريح مطابقاً. افتح رقيب"},
     # /id

@@ -89,10 +89,10 @@ class InlineSearch:
         lang = lang_of(inline.from_user.language_code if inline.from_user else None)
         speakers, words = self.parse(inline.query)
         offset = _offset(inline.offset)
-        from bot.handlers import fold_function
+        from reactions import fold
 
         page = search.find_clusters(self.handlers.db, words, speakers=speakers or None, limit=PAGE, offset=offset,
-                                    fold=fold_function())
+                                    fold=fold)
         items = outbox.load_items(self.handlers.db, page.cluster_ids, prefer=lang)
         results = [result_for(items[i], lang) for i in page.cluster_ids if i in items]
         next_offset = str(offset + PAGE) if page.more and offset + PAGE <= MAX_OFFSET else None

@@ -62,8 +62,12 @@ def find_clusters(db: sqlite_utils.Database, words: str, *, speakers: Sequence[s
     db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
     likes = []
     for term in terms:
+        if not folder(term).strip():  # a word that folds to nothing (a lone tatweel) would match everything
+            continue
         folded = folder(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         likes.append(f"%{folded}%")
+    if not likes:
+        return Page((), False)
     condition = " AND ".join("raqib_fold(s.text) LIKE ? ESCAPE '\\'" for _ in likes)
     rows = db.conn.execute(
         f"SELECT s.cluster_id FROM statements s WHERE s.cluster_id IS NOT NULL AND {condition}{where} "

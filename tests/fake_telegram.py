@@ -53,7 +53,7 @@ STRING_FIELDS = {
     "short_description", "url", "caption", "secret_token", "emoji", "name", "business_connection_id",
     "message_effect_id", "chat_id", "from_chat_id", "inline_query_id", "next_offset",
 }
-SENDING_METHODS = {"sendMessage", "editMessageText"}
+SENDING_METHODS = {"sendMessage", "editMessageText", "sendPhoto"}
 
 # --- Telegram's HTML subset --------------------------------------------------------------------------
 
@@ -791,6 +791,54 @@ class FakeTelegram:
         self._cond.notify_all()
         return self._message_json(stored)
 
+    def _m_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        """An uploaded PNG or JPEG (at most 10 MB), or a file_id/URL string; an optional caption of at most
+        1,024 visible characters in valid Telegram HTML. Kept in :meth:`sent` with ``photo`` (the bytes) and
+        ``text`` (the caption)."""
+        chat_id = params.get("chat_id")
+        if chat_id is None:
+            raise _error(400, "Bad Request: chat_id is empty")
+        photo = params.get("photo")
+        if isinstance(photo, UploadedFile):
+            if not photo.data.startswith((PNG_MAGIC, JPEG_MAGIC)):
+                raise _error(400, "Bad Request: IMAGE_PROCESS_FAILED")
+            if len(photo.data) > MAX_PHOTO_BYTES:
+                raise _error(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
+            data = photo.data
+        elif isinstance(photo, str) and photo:
+            data = b""
+        else:
+            raise _error(400, "Bad Request: there is no photo in the request")
+        caption = params.get("caption") or ""
+        if not isinstance(caption, str):
+            caption = str(caption)
+        visible = caption
+        if caption and str(params.get("parse_mode") or "").upper() == "HTML":
+            try:
+                visible = parse_html(caption)
+            except EntityError as exc:
+                raise _error(400, f"Bad Request: can't parse entities: {exc}") from None
+        if utf16_len(visible) > MAX_CAPTION:
+            raise _error(400, "Bad Request: message caption is too long")
+        now = time.monotonic()
+        self._count_send(chat_id, now)
+        stored = {"chat_id": chat_id, "message_id": next(self._message_ids[chat_id]), "text": caption,
+                  "parse_mode": params.get("parse_mode"), "reply_markup": params.get("reply_markup"),
+                  "date": int(time.time()), "t": now, "method": "sendPhoto", "photo": data}
+        self.stats.sent += 1
+        self.sent_count[chat_id] += 1
+        self.send_times.append(now)
+        if self.keep_messages:
+            self._messages.append(stored)
+            self._by_id[(chat_id, stored["message_id"])] = stored
+        self._cond.notify_all()
+        message = self._message_json(stored)
+        message.pop("text", None)
+        message["caption"] = visible
+        message["photo"] = [{"file_id": f"photo{stored['message_id']}", "file_unique_id": f"u{stored['message_id']}",
+                             "width": 800, "height": 400, "file_size": len(data)}]
+        return message
+
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
         text = self._validate_text(params)
         if params.get("inline_message_id"):
@@ -853,6 +901,22 @@ def _visible(text: str, parse_mode: str | None) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file a method call uploaded (multipart/form-data), e.g. ``sendPhoto``'s ``photo``."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
 def _decode_value(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -880,10 +944,21 @@ def _decode_params(query: str, content_type: str, body: bytes) -> dict[str, Any]
 
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
                 b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
+            files: dict[str, UploadedFile] = {}
             for part in msg.iter_parts():
                 name = part.get_param("name", header="content-disposition")
-                if name:
-                    raw[name] = part.get_payload(decode=True).decode()
+                if not name:
+                    continue
+                payload = part.get_payload(decode=True) or b""
+                filename = part.get_param("filename", header="content-disposition")
+                if filename is not None or part.get_content_type() not in ("text/plain",):
+                    files[name] = UploadedFile(name, filename or "", part.get_content_type(), payload)
+                    raw[name] = files[name]
+                else:
+                    raw[name] = payload.decode()
+            for name, value in list(raw.items()):  # "attach://<part>" refers to a file part
+                if isinstance(value, str) and value.startswith("attach://") and value[9:] in files:
+                    raw[name] = files[value[9:]]
         else:
             raw.update(parse_qsl(body.decode(), keep_blank_values=True))
     return {name: _decode_value(name, value) for name, value in raw.items()}
