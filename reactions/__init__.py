@@ -5,13 +5,14 @@
 ['us-state-department']
 """
 
-from .extract import extract
-from .model import REACTIONS, Person, Post, Speaker, Statement
+from .extract import explain, extract
+from .model import REACTIONS, Attribution, Person, Post, Speaker, Statement
 from .registry import Registry, RegistryError, build_registry, load_registry
 from .text import detect_language, fold
 
 __all__ = [
     "REACTIONS",
+    "Attribution",
     "Person",
     "Post",
     "Registry",
@@ -20,6 +21,7 @@ __all__ = [
     "Statement",
     "build_registry",
     "detect_language",
+    "explain",
     "extract",
     "fold",
     "load_registry",

@@ -14,12 +14,6 @@ from .units import QUOTE, Unit
 MAX_CONTEXT_AGE = 3  # sentences without speech after which an anaphor ("الوزارة") is no longer trusted
 MAX_PRONOUN_AGE = 1  # the same for a bare English pronoun ("he said")
 MAX_PRONOUN_AGE_AR = 0  # and for an Arabic verb without subject ("وأضاف"): only the very next sentence
-_EN_WHILE = frozenset(["while", "whereas", "whilst"])  # ", while X said ...": another speaker's clause
-_WHILE_WORDS = _EN_WHILE | frozenset(["بينما", "وبينما", "فيما", "في"])
-_AR_NOT_VERBS = frozenset(  # sentence openers that are not verbs (prepositions, connectors)
-    """وفي في ومن من وعلى على وبعد بعد وقبل قبل ومع مع وفيما فيما وخلال خلال وبحسب بحسب ووفقا وفقا واثر اثر
-    وعقب عقب ولدى لدى وامام امام بدوره بدورها كما وكما لكن ولكن بينما اما واما ثم""".split()
-)
 
 
 @dataclass
@@ -30,18 +24,18 @@ class Context:
     genders: frozenset[str]
     age: int = 0
     pronoun_ok: bool = True  # English: may "he said" still refer to this speaker after a silent sentence?
+    rule: str = ""  # the construction that found the statement (see constructions.toml)
 
 
-_HOME_PLACES = frozenset(["واشنطن", "لندن", "جنيف", "نيويورك"])
-
-
-def _elsewhere(view: list[Token]) -> bool:
+def _elsewhere(view: list[Token], lex: Lexicon) -> bool:
     """Does the unit open with "وفي <place>،" naming a place other than a tracked speaker's seat?"""
     if len(view) < 3 or view[0].low not in ("في", "وفي"):
         return False
     for k in range(2, min(5, len(view))):
         if view[k].low in ("،", ","):
-            return view[1].low not in _HOME_PLACES and not view[1].low.startswith(("ال", "بيان", "تصريح"))
+            return view[1].low not in lex.w.home_places and not view[1].low.startswith(
+                ("ال", "بيان", "تصريح")
+            )
     return False
 
 
@@ -90,6 +84,13 @@ class AttributionMixin:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
 
+    def _resolve_pair(self, p: Pair, local: Context | None) -> Context | None:
+        """The speaker of a pair's subject, named by the pair's construction."""
+        c = self.resolve(p.subject, local)
+        if c is not None:
+            c.rule = p.rule
+        return c
+
     def attribute(
         self, view: list[Token], pairs: list[Pair], nps: dict[int, NP]
     ) -> list[tuple[int, Context | None]]:
@@ -98,10 +99,10 @@ class AttributionMixin:
             return []
         lang_en = self.lang == "en"
         main_pairs = [p for p in pairs if p.verb_kind != "according"] or pairs
-        if not lang_en and _elsewhere(view):
+        if not lang_en and _elsewhere(view, self.lex):
             # "وفي القاهرة، أدانت الخارجية ...": a bare anaphor after a new place is someone else
             main_pairs = [
-                Pair(p.k, p.verb_kind, Subject("unknown", gender=p.subject.gender))
+                Pair(p.k, p.verb_kind, Subject("unknown", gender=p.subject.gender), p.rule)
                 if p.subject.kind == "np" and p.subject.np is not None and p.subject.np.status == "anaphor"
                 else p
                 for p in main_pairs
@@ -113,7 +114,7 @@ class AttributionMixin:
             and chosen.k > 1
             and not lang_en
             and view
-            and view[0].low not in _AR_NOT_VERBS
+            and view[0].low not in self.lex.w.ar_not_verbs
             and 1 in nps
             and not nps[1].clitic
             and nps[1].status in ("tracked", "other")
@@ -141,7 +142,7 @@ class AttributionMixin:
                 c0 = self.resolve(Subject("np", np0), None)
                 if c0 is not None:
                     local0 = Context(c0.speaker, c0.tracked, c0.person, c0.genders | {"n"})
-        first = self.resolve(chosen.subject, local0)
+        first = self._resolve_pair(chosen, local0)
         if lang_en:
             n = len(view)
             for p in main_pairs:
@@ -159,18 +160,20 @@ class AttributionMixin:
                     # '"...," X said' / '..., said X' closes the sentence: X speaks for all of it
                     if start > 0 and view[start - 1].low in (",", QUOTE):
                         local = first if p is not chosen else None
-                        return [(0, self.resolve(p.subject, local))]
+                        return [(0, self._resolve_pair(p, local))]
         clauses = [(0, first)]
         local = first
         for p in main_pairs[1:]:
             if p.k <= chosen.k or p.verb_kind == "weak-other":
                 continue
-            c = self.resolve(p.subject, local)
+            c = self._resolve_pair(p, local)
             if c is None:
                 continue
             if local is not None and (c.speaker == local.speaker and c.tracked == local.tracked):
                 if not c.genders <= local.genders:
-                    local = Context(local.speaker, local.tracked, local.person, local.genders | c.genders)
+                    local = Context(
+                        local.speaker, local.tracked, local.person, local.genders | c.genders, rule=local.rule
+                    )
                     clauses[-1] = (clauses[-1][0], local)
             if p.subject.kind == "pronoun":
                 continue
@@ -188,11 +191,11 @@ class AttributionMixin:
                             embedded = False
                 if local.person is None and c.person is not None and c.tracked and not embedded:
                     # "a Pentagon spokesman denied ..., and Commander Sean Robertson said ...": named
-                    local = Context(c.speaker, True, c.person, local.genders | c.genders)
+                    local = Context(c.speaker, True, c.person, local.genders | c.genders, rule=local.rule)
                     clauses[-1] = (clauses[-1][0], local)
                 elif chosen.subject.np is not None and chosen.subject.np.soft and c.person is not None:
                     # "the US ambassador announced ... with Secretary Pompeo, who commented ...": the latter
-                    local = Context(c.speaker, c.tracked, c.person, c.genders)
+                    local = Context(c.speaker, c.tracked, c.person, c.genders, rule=local.rule)
                     clauses[-1] = (clauses[-1][0], local)
                 elif (
                     local.person is not None
@@ -219,7 +222,7 @@ class AttributionMixin:
             if cut is None or (
                 start - cut > 3
                 and view[cut].low not in self.lex.ar_connectors
-                and view[cut].low not in _EN_WHILE
+                and view[cut].low not in self.lex.w.en_while
             ):
                 continue
             clauses.append((cut, c))
@@ -231,7 +234,12 @@ class AttributionMixin:
         for q in range(start - 1, floor, -1):
             low = view[q].low
             if low in ("،", ",", "؛", ";", QUOTE):
-                if low != QUOTE and q + 1 < start and view[q + 1].low in _WHILE_WORDS:
+                w = self.lex.w
+                if (
+                    low != QUOTE
+                    and q + 1 < start
+                    and (view[q + 1].low in w.en_while or view[q + 1].low in w.ar_while)
+                ):
                     return q + 1
                 return None
         return None

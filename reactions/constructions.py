@@ -6,107 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .mentions import NP
-from .registry import Lexicon, Registry
+from .registry import SUBJECT_FINDERS, Construction, Lexicon, Registry
 from .text import Token
 from .units import QUOTE
-
-_AR_ACCORDING = frozenset(
-    ["بحسب", "حسب", "وبحسب", "وحسب", "وفقا", "ووفقا", "وفق", "ووفق", "طبقا", "وطبقا", "نقلا", "ونقلا"]
-)
-_EN_SOURCE_SKIP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "statement",
-        "statements",
-        "from",
-        "by",
-        "released",
-        "issued",
-        "comments",
-        "remarks",
-        "report",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "of",
-        "tweet",
-        "briefing",
-        "readout",
-        "readouts",
-    ]
-)
-_AR_SOURCE_SKIP = frozenset(
-    [
-        "ما",
-        "بيان",
-        "بيانا",
-        "لبيان",
-        "تصريحات",
-        "تصريح",
-        "ل",
-        "صادر",
-        "الصادر",
-        "عن",
-        "من",
-        "افاد",
-        "ذكر",
-        "اعلن",
-        "قال",
-        "قالت",
-        "ذكرت",
-        "اعلنت",
-        "افادت",
-    ]
-)
-_AR_OBJECT_GAP = frozenset(
-    [
-        "بعد",
-        "قبل",
-        "مع",
-        "عقب",
-        "اثر",
-        "لقاء",
-        "لقايه",
-        "لقايها",
-        "اجتماع",
-        "اجتماعه",
-        "اجتماعها",
-        "الذي",
-        "التي",
-    ]
-    + ["التقي", "التقت", "استقبل", "استقبلت", "عن", "ضد"]
-)
-_AR_VENUE = frozenset(
-    [
-        "افاده",
-        "صحفيه",
-        "صحافيه",
-        "صحفي",
-        "صحافي",
-        "موتمر",
-        "بيان",
-        "مقابله",
-        "تغريده",
-        "حديث",
-        "تصريحات",
-        "كلمه",
-    ]
-)
-_AR_QUOTED = frozenset(["نقل", "نقلت", "ونقل", "ونقلت", "فنقل", "فنقلت"])
-_AR_MASDAR_SKIP = frozenset(["صادر", "الصادر", "صادره", "الصادره", "عن", "من", "ل", "،", ","])
-_AR_NEEDS_COMP = frozenset(
-    ["اعلان", "تصريح", "تصريحات", "تاكيد", "قول", "اشاره", "تحذير", "دعوه", "افاده", "حديث"]
-)
-_AR_SV_GAP = frozenset(
-    ["قد", "لقد", "كان", "كانت", "وكان", "وكانت", "الذي", "التي", "،", ",", "فقد", "وقد", "ايضا"]
-)
-_EN_ISSUE = frozenset(["issued", "issues", "released", "releases", "published", "publishes"])
-_EN_WHILE = frozenset(["while", "whereas", "whilst"])  # ", while X said ...": another speaker's clause
-_WHILE_WORDS = _EN_WHILE | frozenset(["بينما", "وبينما", "فيما", "في"])
-_AR_KANA = frozenset(["كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"])
-_AR_SOURCE_NOUNS = frozenset(["تقرير", "بيان", "تغريده", "رساله", "وثيقه", "مذكره", "تقييم", "منشور", "بلاغ"])
 
 
 @dataclass
@@ -114,32 +16,15 @@ class Subject:
     kind: str  # np | pronoun | unknown
     np: NP | None = None
     gender: str = ""
+    how: str = ""  # where it was found: vs, sv, pronoun, apposition, aside, said-x, document, ...
 
 
 @dataclass
 class Pair:
     k: int  # verb index in the view
-    verb_kind: str
+    verb_kind: str  # according (a source), weak-other (someone else acts), or the construction's form
     subject: Subject
-
-
-_AFTER_SAID_X = frozenset(
-    [
-        "on",
-        "in",
-        "at",
-        "during",
-        "after",
-        "before",
-        "while",
-        "last",
-        "this",
-        "today",
-        "yesterday",
-        "late",
-        "early",
-    ]
-)
+    rule: str = ""  # the construction's name, "/" and how its subject was found
 
 
 def _quote_before_break(view: list[Token], a: int, b: int) -> bool:
@@ -169,7 +54,8 @@ class ConstructionsMixin:
 
     # --- verbs and subjects -----------------------------------------------------------------------
     def pairs(self, view: list[Token], nps: dict[int, NP]) -> list[Pair]:
-        lex = self.lex
+        """Every construction of the table found in the view, paired with its subject."""
+        index = self.reg.construction_index
         covered = set()
         ends: dict[int, NP] = {}
         for np_ in nps.values():
@@ -178,119 +64,150 @@ class ConstructionsMixin:
         out: list[Pair] = []
         participles: list[Pair] = []
         n = len(view)
-        first = nps.get(0)
-        if first is not None and first.j < n and view[first.j].low == ":" and first.status != "anaphor":
-            out.append(Pair(first.j, "colon", Subject("np", first)))  # headline "بلينكن: ..."
         for k, tok in enumerate(view):
             if k in covered or tok.low == QUOTE:
                 continue
-            low = tok.low
-            if tok.ar:
-                if low in _AR_ACCORDING:
-                    np_ = self._np_after(view, nps, k + 1, _AR_SOURCE_SKIP)
-                    if np_ is not None:
-                        out.append(Pair(k, "according", Subject("np", np_)))
+            cons = index.get(tok.low)
+            if cons is None:
+                continue
+            lang = "ar" if tok.ar else "en"
+            for con in cons:
+                if con.lang != lang and con.lang != "any":
                     continue
-                if low in ("جاء", "وجاء") and k + 1 < n and view[k + 1].low == "في":
-                    # "وجاء في بيان للخارجية البريطانية أن ..." / "وجاء في البيان أن ..."
-                    np_ = self._np_after(view, nps, k + 2, _AR_SOURCE_SKIP | _AR_SOURCE_NOUNS)
-                    if np_ is not None:
-                        out.append(Pair(k, "past", Subject("np", np_)))
+                if con.follows and not (k + 1 < n and view[k + 1].low == con.follows):
                     continue
-                if low in _AR_QUOTED:  # "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"
-                    subj = Subject("unknown")  # without "عن X": someone else passes words on
-                    for q in range(k + 1, min(n, k + 10)):
-                        if view[q].low == QUOTE and q + 1 < n and view[q + 1].low == "عن":
-                            continue  # a quoted agency name: 'ونقلت وكالة "رويترز" عن ...'
-                        if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
-                            np_ = nps.get(q + 1) if view[q].low == "عن" else None
-                            if np_ is not None:
-                                subj = Subject("np", np_)
-                            break
-                    out.append(Pair(k, "past", subj))
+                if con.near and not any(t.low in con.near for t in view[k + 1 : k + 4]):
                     continue
-                v = lex.verbs.get(low)
-                if v is None:
-                    continue
-                gender, kind = v
-                if kind == "participle":
-                    participles.append(Pair(k, kind, Subject("pronoun", gender=gender)))
-                    continue
-                if kind == "masdar":
-                    subj = self._ar_masdar_subject(view, nps, k, low)
-                    if subj is not None:
-                        out.append(Pair(k, kind, subj))
-                    continue
-                if kind == "weak":
-                    # "قدمت الخارجية تعازيها", "نشرت الوزارة بيانا" (not "نشرت الوزارة مدمرات": an action)
-                    np_ = nps.get(k + 1)
-                    if (
-                        np_ is not None
-                        and np_.status == "tracked"
-                        and not np_.clitic
-                        and self._speech_object(view, np_.j)
-                    ):
-                        out.append(Pair(k, "past", Subject("np", np_, gender)))
-                    continue
-                subj = self._ar_subject(view, nps, ends, k, gender, kind)
-                if kind == "imperfect" and not (
-                    subj.kind == "np" and subj.np is not None and (subj.np.j <= k or k == 0)
-                ):
-                    continue  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"
-                out.append(Pair(k, kind, subj))
-            else:
-                if low == "according" and k + 1 < n and view[k + 1].low == "to":
-                    np_ = self._np_after(view, nps, k + 2, _EN_SOURCE_SKIP)
-                    if np_ is not None:
-                        out.append(Pair(k, "according", Subject("np", np_)))
-                    continue
-                if low == "quoted":  # "Reuters quoted a Pentagon spokesman as saying ..."
-                    if k >= 2 and view[k - 1].low in ("was", "were") and (k - 1) in ends:
-                        out.append(Pair(k, "en", Subject("np", ends[k - 1])))  # "X was quoted as saying"
-                        continue
-                    np_ = self._np_after(view, nps, k + 1, _EN_SOURCE_SKIP)
-                    if np_ is not None:
-                        out.append(Pair(k, "en", Subject("np", np_)))
-                    continue
-                if low in _EN_ISSUE and any(
-                    t.low in ("statement", "statements") for t in view[k + 1 : k + 4]
-                ):
-                    # "the Defense Department later issued a statement saying ..." (not "issued guidance")
-                    subj = self._en_subject(view, nps, ends, k)
-                    if subj is not None and subj.kind == "np" and subj.np and subj.np.status == "tracked":
-                        out.append(Pair(k, "en", subj))
-                    elif subj is not None and (
-                        subj.kind == "unknown" or (subj.np and subj.np.status == "other")
-                    ):
-                        out.append(Pair(k, "weak-other", Subject("unknown")))
-                    continue
-                v = lex.verbs.get(low)
-                if v is None or v[1] != "en" or low in lex.en_participles:
-                    if v is not None and low in lex.en_participles:
-                        participles.append(Pair(k, "participle", Subject("pronoun")))
-                    continue
-                if low in ("called", "calls", "call") and not (
-                    k + 1 < n
-                    and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 9))
-                ):
-                    continue  # "Blinken called his Turkish counterpart": a phone call, not a statement
-                if k > 0 and view[k - 1].low in ("who", "which", "whom"):
-                    continue  # "an official who said ...": embedded speech, not the sentence's speaker
-                subj = self._en_subject(view, nps, ends, k)
-                if subj is None:
-                    continue
-                if low in lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
-                    if subj.kind == "unknown" or (
-                        subj.kind == "np" and subj.np and subj.np.status == "other"
-                    ):
-                        out.append(
-                            Pair(k, "weak-other", Subject("unknown"))
-                        )  # someone else acts: a new topic
-                    continue
-                out.append(Pair(k, "en", subj))
+                # the first construction whose trigger words match claims the word
+                pair = _FINDERS[con.subject](self, view, nps, ends, k, con)
+                if pair is not None:
+                    if not pair.rule:
+                        how = pair.subject.how
+                        pair.rule = f"{con.name}/{how}" if how else con.name
+                    (participles if con.role == "continuation" else out).append(pair)
+                break
         if not out and participles and participles[0].k <= 2:
             out.append(participles[0])
         return out
+
+    # --- subject finders: one per value of `subject` in constructions.toml ------------------------
+    def _find_opening_phrase(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """Headline "بلينكن: ...": the phrase opening the unit ends right at the colon."""
+        first = nps.get(0)
+        if first is not None and first.j == k and first.status != "anaphor":
+            return Pair(k, "colon", Subject("np", first, how=""))
+        return None
+
+    def _find_after(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "according to X", "بحسب بيان صادر عن X", "وجاء في بيان للخارجية"."""
+        np_ = self._np_after(view, nps, k + (2 if con.follows else 1), con.skip)
+        if np_ is None:
+            return None
+        return Pair(k, "according" if con.role == "source" else "past", Subject("np", np_))
+
+    def _find_relayed(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"; without "عن X" someone else speaks."""
+        n = len(view)
+        subj = Subject("unknown")
+        for q in range(k + 1, min(n, k + 10)):
+            if view[q].low == QUOTE and q + 1 < n and view[q + 1].low == "عن":
+                continue  # a quoted agency name: 'ونقلت وكالة "رويترز" عن ...'
+            if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
+                np_ = nps.get(q + 1) if view[q].low == "عن" else None
+                if np_ is not None:
+                    subj = Subject("np", np_, how="an")
+                break
+        return Pair(k, "past", subj)
+
+    def _find_none(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """A participle ("مؤكدا", "adding") continues the sentence's subject or the speaker."""
+        v = self.lex.verbs.get(view[k].low)
+        gender = v[0] if v is not None and view[k].ar else ""
+        return Pair(k, "participle", Subject("pronoun", gender=gender, how="pronoun"))
+
+    def _find_ar_masdar(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        subj = self._ar_masdar_subject(view, nps, k, view[k].low)
+        return None if subj is None else Pair(k, "masdar", subj)
+
+    def _find_ar_weak_object(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "قدمت الخارجية تعازيها", "نشرت الوزارة بيانا" (not "نشرت الوزارة مدمرات": an action)."""
+        np_ = nps.get(k + 1)
+        if (
+            np_ is not None
+            and np_.status == "tracked"
+            and not np_.clitic
+            and self._speech_object(view, np_.j)
+        ):
+            return Pair(k, "past", Subject("np", np_, self.lex.verbs[view[k].low][0], how="vs"))
+        return None
+
+    def _find_ar_verb(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        gender = self.lex.verbs[view[k].low][0]
+        return Pair(k, "past", self._ar_subject(view, nps, ends, k, gender, "past"))
+
+    def _find_ar_present(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        gender = self.lex.verbs[view[k].low][0]
+        subj = self._ar_subject(view, nps, ends, k, gender, "imperfect")
+        if not (subj.kind == "np" and subj.np is not None and (subj.np.j <= k or k == 0)):
+            return None  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"
+        return Pair(k, "imperfect", subj)
+
+    def _find_en_quoted(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "X was quoted as saying", "Reuters quoted a Pentagon spokesman as saying"."""
+        if k >= 2 and view[k - 1].low in ("was", "were") and (k - 1) in ends:
+            return Pair(k, "en", Subject("np", ends[k - 1], how="sv"))
+        np_ = self._np_after(view, nps, k + 1, self.lex.w.en_source_skip)
+        return None if np_ is None else Pair(k, "en", Subject("np", np_, how="object"))
+
+    def _find_en_issued(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "the Defense Department later issued a statement saying ..."."""
+        subj = self._en_subject(view, nps, ends, k)
+        if subj is not None and subj.kind == "np" and subj.np and subj.np.status == "tracked":
+            return Pair(k, "en", subj)
+        if subj is not None and (subj.kind == "unknown" or (subj.np and subj.np.status == "other")):
+            return Pair(k, "weak-other", Subject("unknown"))
+        return None
+
+    def _find_en_verb(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        low = view[k].low
+        n = len(view)
+        if low in ("called", "calls", "call") and not (
+            k + 1 < n
+            and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 9))
+        ):
+            return None  # "Blinken called his Turkish counterpart": a phone call, not a statement
+        if k > 0 and view[k - 1].low in ("who", "which", "whom"):
+            return None  # "an official who said ...": embedded speech, not the sentence's speaker
+        subj = self._en_subject(view, nps, ends, k)
+        if subj is None:
+            return None
+        if low in self.lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
+            if subj.kind == "unknown" or (subj.kind == "np" and subj.np and subj.np.status == "other"):
+                return Pair(k, "weak-other", Subject("unknown"))  # someone else acts: a new topic
+            return None
+        return Pair(k, "en", subj)
 
     def _speech_object(self, view: list[Token], j: int) -> bool:
         """Is there a word of speech (statement, condolences, letter, criticism ...) or a quotation
@@ -331,20 +248,22 @@ class ConstructionsMixin:
     def _ar_masdar_subject(self, view: list[Token], nps: dict[int, NP], k: int, low: str) -> Subject | None:
         j = k + 1
         skipped = 0
-        while j < len(view) and j not in nps and view[j].low in _AR_MASDAR_SKIP and skipped < 3:
+        while j < len(view) and j not in nps and view[j].low in self.lex.w.ar_masdar_skip and skipped < 3:
             j += 1
             skipped += 1
         np_ = nps.get(j)
         if np_ is None:
             return None
         base = (
-            low[1:] if low.startswith(("ب", "و")) and low[1:] in _AR_NEEDS_COMP | {"بيان", "تغريده"} else low
+            low[1:]
+            if low.startswith(("ب", "و")) and low[1:] in self.lex.w.ar_needs_comp | {"بيان", "تغريده"}
+            else low
         )
-        if base in _AR_NEEDS_COMP:
+        if base in self.lex.w.ar_needs_comp:
             comp = self.lex.ar_complementizers
             if not any(t.low in comp or t.low == QUOTE for t in view[np_.j : np_.j + 12]):
                 return None
-        return Subject("np", np_)
+        return Subject("np", np_, how="vs")
 
     def _ar_subject(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, gender: str, kind: str
@@ -354,7 +273,7 @@ class ConstructionsMixin:
         j = k + 1
         vs: Subject | None = None
         if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
-            vs = Subject("np", nps[j], gender)
+            vs = Subject("np", nps[j], gender, how="vs")
             if nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
                 # "وقال وزير الخارجية عادل الجبير": someone else, unless a long title ends in a tracked name
                 vs = self._appositive(view, nps, j + 1, gender)
@@ -362,10 +281,10 @@ class ConstructionsMixin:
             vs = Subject("unknown", gender=gender)
         elif (
             j < n
-            and view[j].low in _AR_SOURCE_NOUNS
-            and (src := self._np_after(view, nps, j + 1, _AR_SOURCE_SKIP))
+            and view[j].low in self.lex.w.ar_source_nouns
+            and (src := self._np_after(view, nps, j + 1, self.lex.w.ar_source_skip))
         ):
-            vs = Subject("np", src, gender)  # "وأشار تقرير للخارجية الأمريكية إلى ..."
+            vs = Subject("np", src, gender, how="document")  # "وأشار تقرير للخارجية الأمريكية إلى ..."
         elif j >= n or view[j].low in lex.ar_no_subject or view[j].low == QUOTE or not view[j].ar:
             jj = j
             steps = 0
@@ -373,20 +292,20 @@ class ConstructionsMixin:
                 jj += 1
                 steps += 1
             if jj < n and jj in nps and steps and nps[jj].status != "anaphor":
-                vs = Subject("np", nps[jj], gender)
+                vs = Subject("np", nps[jj], gender, how="vs")
             else:
-                vs = Subject("pronoun", gender=gender)
+                vs = Subject("pronoun", gender=gender, how="pronoun")
         else:
             vs = self._appositive(view, nps, j, gender)
         # subject before the verb ("وكان كيري قال", "البنتاغون يشكك", "X، الذي علق")
         if vs.kind != "np" or kind == "imperfect":
             b = k
             steps = 0
-            while b - 1 >= 0 and steps < 3 and view[b - 1].low in _AR_SV_GAP and b not in ends:
+            while b - 1 >= 0 and steps < 3 and view[b - 1].low in self.lex.w.ar_sv_gap and b not in ends:
                 b -= 1
                 steps += 1
             if b in ends and (kind != "imperfect" or vs.kind != "np"):
-                return Subject("np", ends[b], gender)
+                return Subject("np", ends[b], gender, how="sv")
             if vs.kind == "pronoun" and self._kana_subject(view, nps, k):
                 return Subject("unknown", gender=gender)  # "وكان الجيش الكوري قد أعلن": someone else
         return vs
@@ -398,10 +317,10 @@ class ConstructionsMixin:
         e = k - 1 if view[k - 1].low == "قد" else k  # the subject words end before "قد" (if any)
         for c in range(e - 1, max(-1, e - 8), -1):
             low = view[c].low
-            if low in _AR_KANA:
+            if low in self.lex.w.ar_kana:
                 clause_initial = c == 0 or view[c - 1].low in ("،", ",", "؛", ";", ".", ":")
                 return (e < k or clause_initial) and c < e - 1 and not any(q in nps for q in range(c + 1, e))
-            if not view[c].ar or low in self.lex.ar_complementizers or low in _AR_SV_GAP:
+            if not view[c].ar or low in self.lex.ar_complementizers or low in self.lex.w.ar_sv_gap:
                 return False
         return False
 
@@ -419,7 +338,7 @@ class ConstructionsMixin:
             or low in lex.ar_fillers
             or low in lex.ar_complementizers
             or low in lex.verbs
-            or low in _AR_SOURCE_NOUNS
+            or low in self.lex.w.ar_source_nouns
         )
 
     def _title_gap(self, view: list[Token], a: int, b: int, limit: int) -> bool:
@@ -427,7 +346,9 @@ class ConstructionsMixin:
         not a clause making the name an object ("بعد لقائه", "الذي التقى")."""
         if b - a > limit:
             return False
-        return not any(view[r].low in _AR_OBJECT_GAP or view[r].low in self.lex.verbs for r in range(a, b))
+        return not any(
+            view[r].low in self.lex.w.ar_object_gap or view[r].low in self.lex.verbs for r in range(a, b)
+        )
 
     def _venue_then_comp(self, view: list[Token], q: int) -> bool:
         """'... جيمس جيفري في إفادة صحفية إن': where the words were said, then the complementizer."""
@@ -437,7 +358,7 @@ class ConstructionsMixin:
             low = view[r].low
             if low in self.lex.ar_complementizers:
                 return r > q + 1
-            if low not in _AR_VENUE:
+            if low not in self.lex.w.ar_venue:
                 return False
         return False
 
@@ -464,13 +385,16 @@ class ConstructionsMixin:
                     )
                 ):
                     return Subject(
-                        "np", np_, gender
+                        "np", np_, gender, how="apposition"
                     )  # "المسؤول الإداري ... في الحكومة البريطانية مارك لوكوك، أن"
                 if saw_comma and np_.status == "tracked" and jj > j + 1:
                     prev = view[jj - 1].low
                     if prev in ("في", "لدى", "ب", "باسم") or view[jj].low.startswith(("ب", "ل")):
                         return Subject(
-                            "np", NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders), gender
+                            "np",
+                            NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders),
+                            gender,
+                            how="apposition",
                         )
                 if np_.status == "anaphor" and saw_comma:
                     continue  # "X، المسؤول في وزارة الخارجية الأمريكية، ...": the post goes on
@@ -496,7 +420,7 @@ class ConstructionsMixin:
             b -= 1
             steps += 1
         if b in ends:
-            return Subject("np", ends[b])
+            return Subject("np", ends[b], how="sv")
         if b - 1 >= 0 and b - 2 >= 0 and (b - 1) not in ends and view[b - 1].case[:1].isupper():
             # "the minister Sergei Shoigu said": an anaphor followed by an unknown name is someone else
             for e, np_ in ends.items():
@@ -505,14 +429,14 @@ class ConstructionsMixin:
         if b - 1 >= 0:
             prev = view[b - 1].low
             if prev in lex.en_pronouns:
-                return Subject("pronoun", gender=lex.en_pronouns[prev])
+                return Subject("pronoun", gender=lex.en_pronouns[prev], how="pronoun")
             if prev == ",":
                 nx = k + 2 if k + 2 < len(view) and view[k + 1].low in ("a", "an", "the") else k + 1
                 after = nps.get(nx)
                 # '..., said the Pentagon.' (not '..., said the office was concerned')
                 said_x = after is not None and (
                     after.j >= len(view)
-                    or view[after.j].low in _AFTER_SAID_X
+                    or view[after.j].low in self.lex.w.en_after_said_x
                     or not view[after.j].low.isalpha()
                 )
                 np_ = ends.get(b - 1)
@@ -529,8 +453,8 @@ class ConstructionsMixin:
                     ):
                         # "Sergei Lavrov, the ..., said", "Liz Throssell, a UN human rights spokeswoman,
                         # said": the head decides (and names the person)
-                        return Subject("np", head)
-                    return Subject("np", np_)
+                        return Subject("np", head, how="apposition")
+                    return Subject("np", np_, how="apposition")
                 # "X, who declined to be identified, said" / "X, speaking in Moscow, warned" (not when a
                 # phrase before the comma is followed by "said X": '..., said the Pentagon')
                 aside_from = max(-1, b - 30) if (np_ is None or not said_x) else b - 2
@@ -538,7 +462,7 @@ class ConstructionsMixin:
                     if view[p].low == QUOTE:
                         break
                     if view[p].low == "," and p in ends:
-                        return Subject("np", ends[p])
+                        return Subject("np", ends[p], how="aside")
                     if view[p].low == ",":
                         if p >= 1 and view[p - 1].case[:1].isupper() and view[p - 1].low != QUOTE:
                             return Subject("unknown")  # "Zelenskiy, speaking in Kyiv, thanked ..."
@@ -550,11 +474,27 @@ class ConstructionsMixin:
             if j + 1 < len(view) and view[j].low in ("a", "an", "the") and j + 1 in nps:
                 j += 1  # '"...," said a State Department spokesperson'
             if j < len(view) and j in nps:
-                return Subject("np", nps[j])
+                return Subject("np", nps[j], how="said-x")
             if j < len(view) and view[j].low in lex.en_pronouns:
-                return Subject("pronoun", gender=lex.en_pronouns[view[j].low])
+                return Subject("pronoun", gender=lex.en_pronouns[view[j].low], how="said-pronoun")
             if k == 0:
                 return None
         if b - 1 >= 0 and view[b - 1].low not in (",", QUOTE, ":", "-", "(", ")"):
             return Subject("unknown")
         return None
+
+
+_FINDERS = {
+    "opening-phrase": ConstructionsMixin._find_opening_phrase,
+    "after": ConstructionsMixin._find_after,
+    "relayed": ConstructionsMixin._find_relayed,
+    "ar-verb": ConstructionsMixin._find_ar_verb,
+    "ar-present": ConstructionsMixin._find_ar_present,
+    "ar-masdar": ConstructionsMixin._find_ar_masdar,
+    "ar-weak-object": ConstructionsMixin._find_ar_weak_object,
+    "en-quoted": ConstructionsMixin._find_en_quoted,
+    "en-issued": ConstructionsMixin._find_en_issued,
+    "en-verb": ConstructionsMixin._find_en_verb,
+    "none": ConstructionsMixin._find_none,
+}
+assert set(_FINDERS) == set(SUBJECT_FINDERS), "constructions.py and registry.SUBJECT_FINDERS disagree"

@@ -19,7 +19,7 @@ import datetime as _dt
 from .attribution import AttributionMixin, Context, age_context
 from .constructions import ConstructionsMixin
 from .mentions import MentionsMixin
-from .model import Statement
+from .model import Attribution, Statement
 from .reaction_types import classify
 from .registry import Registry, load_registry
 from .text import PLACEHOLDER, detect_language, fold_keep_offsets, mask_markup, ngrams, scan_words
@@ -68,7 +68,10 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         return has_trig, bool(self.doc_persons) and not self.reg.doc_only_words.isdisjoint(words)
 
 
-def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
+def _extract(
+    reg: Registry, text: str, lang: str, day: str, trace: list[Attribution] | None = None
+) -> list[Statement]:
+    """Statements of ``text``; with ``trace``, also every speaker the text's speech was given to."""
     doc = _Doc(reg, text, lang, day)
     out: list[Statement] = []
     prev_unit_statement: tuple[int, Context] | None = None
@@ -83,8 +86,9 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
         clauses: list[tuple[int, Context | None]] = []
         if not pure_quote:
             has_trig, has_tracked = doc.scan(unit)
-            if not has_trig and has_tracked and ":" in doc.masked[unit.start : unit.start + 60]:
-                has_trig = True  # headline "بلينكن: ..."
+            if not has_trig and has_tracked:
+                # punctuation triggers near the unit's start: headline "بلينكن: ..."
+                has_trig = any(w in doc.folded[unit.start : unit.start + n] for w, n in reg.window_triggers)
             if not has_trig:
                 if has_tracked:
                     doc.note_persons(unit)
@@ -93,6 +97,8 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
             if not has_tracked and (doc.ctx is None or not doc.ctx.tracked):
                 # speech, but nobody from the registry and no tracked speaker to continue: not tracked
                 doc.ctx = Context(None, False, None, frozenset())
+                if trace is not None:
+                    trace.append(Attribution(unit.start, unit.end, None, False, None, "no-registry-phrase"))
                 prev_unit_statement = None
                 continue
         view, qs = unit_view(doc.masked, doc.folded, unit, quotes)
@@ -102,7 +108,10 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
             prs = doc.pairs(view, nps)
             clauses = doc.attribute(view, prs, nps)
         elif prev_unit_statement is not None and prev_unit_statement[0] == unit_no - 1:
-            clauses = [(0, prev_unit_statement[1])]
+            prev = prev_unit_statement[1]
+            clauses = [
+                (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
+            ]
         if not clauses:
             age_context(doc, unit)
             continue
@@ -111,6 +120,8 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
             b = unit.end if ci + 1 >= len(clauses) else view[clauses[ci + 1][0] - 1].start
             if c is None:
                 continue
+            if trace is not None:
+                trace.append(Attribution(a, b, c.speaker, c.tracked, c.person, c.rule))
             if not (c.tracked and c.speaker):
                 continue
             for s, e in unit.sentences:
@@ -124,7 +135,7 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
                 inner = [
                     (qa, qb)
                     for qa, qb in qs
-                    if qa < e2 and qb > s2 and not is_label(doc.masked, doc.folded, qa, qb)
+                    if qa < e2 and qb > s2 and not is_label(doc.masked, doc.folded, qa, qb, reg.lexicon.w)
                 ]
                 quotes_txt = tuple(
                     text[max(qa, s2) + (1 if qa >= s2 else 0) : min(qb, e2) - (1 if qb <= e2 else 0)].strip()
@@ -141,6 +152,7 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
                         end=e2,
                         text=stext,
                         quotes=quotes_txt,
+                        rule=c.rule,
                         reaction=classify(stext, lang, doc.lowered[s2:e2].replace(PLACEHOLDER, "")),
                     )
                 )
@@ -157,16 +169,33 @@ def _extract(reg: Registry, text: str, lang: str, day: str) -> list[Statement]:
 
 
 def extract(text: str, lang: str | None = None, published: str | _dt.date | None = None) -> list[Statement]:
-    """Every statement by a tracked speaker in ``text`` (sorted by start).  Never raises."""
-    try:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", errors="replace")
-        if not isinstance(text, str) or not text.strip():
-            return []
-        if "\x00" in text:
-            text = text.replace("\x00", " ")
-        lang = lang if lang in ("ar", "en") else detect_language(text)
-        reg = load_registry()
-        return _extract(reg, text, lang, _day(published))
-    except Exception:  # noqa: BLE001 - bad input must never take the caller down
+    """Every statement by a tracked speaker in ``text`` (sorted by start).
+
+    ``text`` may be bytes (decoded as UTF-8, bad bytes replaced); None or blank text has no statements;
+    any other type is a TypeError.  A bug raises: callers that must survive one bad article guard it
+    (the feed pipeline does)."""
+    if text is None:
         return []
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes text (str or bytes), not {type(text).__name__}")
+    if not text.strip():
+        return []
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    lang = lang if lang in ("ar", "en") else detect_language(text)
+    return _extract(load_registry(), text, lang, _day(published))
+
+
+def explain(text: str, lang: str | None = None, published: str | _dt.date | None = None) -> list[Attribution]:
+    """Every clause whose speech was given to someone, tracked or not ("the Syrian Observatory said":
+    ``Attribution(speaker="sohr", tracked=False, ...)``), with the construction that found it: what
+    ``extract`` decided and why, for debugging and for tests of look-alikes."""
+    if not isinstance(text, str):
+        raise TypeError(f"explain() takes text (str), not {type(text).__name__}")
+    trace: list[Attribution] = []
+    if text.strip():
+        lang = lang if lang in ("ar", "en") else detect_language(text)
+        _extract(load_registry(), text, lang, _day(published), trace)
+    return trace

@@ -10,22 +10,6 @@ from .registry import Lexicon, Mention, Registry
 from .text import Token, tokenize
 from .units import QUOTE, Unit
 
-_FORMER = frozenset(
-    [
-        "السابق",
-        "السابقه",
-        "سابق",
-        "سابقه",
-        "الاسبق",
-        "الاسبقه",
-        "اسبق",
-        "former",
-        "ex",
-        "formerly",
-        "erstwhile",
-    ]
-)
-_JOIN_GAP = frozenset([",", "،", "(", ")", "-", "ـ", "the", "'s"])
 _ORG_KINDS = ("org", "title")
 _WORDS = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+")
 
@@ -160,7 +144,7 @@ class MentionsMixin:
                 gap = view[prev[1] : m[0]]
                 ok = (
                     len(gap) <= 2
-                    and all(t.low in _JOIN_GAP or self._alias_quote(t, sides[-1]) for t in gap)
+                    and all(t.low in self.lex.w.np_join_gap or self._alias_quote(t, sides[-1]) for t in gap)
                     and not (m[2].kind == "anaphor" and gap)
                 )
                 if (
@@ -209,9 +193,11 @@ class MentionsMixin:
         return sp is not None and f"T:{sp}" in sides
 
     def _org_gender(self, view: list[Token], i: int, m: Mention) -> str:
+        tok = view[i]
+        if not tok.ar and m.kind == "org":
+            return "n"  # "the Foreign Office said ... It added": English bodies are "it"
         if m.gender:
             return m.gender
-        tok = view[i]
         if not tok.ar:
             return "n"
         w = tok.low
@@ -259,8 +245,8 @@ class MentionsMixin:
             role = "spokesperson"
             genders = genders | ({prefix.gender} if prefix.gender else set())
 
-        former = any(view[k].low in _FORMER for k in (i - 1, j) if 0 <= k < len(view))
-        former = former or any(view[k].low in _FORMER for k in range(i, j))
+        former = any(view[k].low in self.lex.w.former for k in (i - 1, j) if 0 <= k < len(view))
+        former = former or any(view[k].low in self.lex.w.former for k in range(i, j))
 
         person = None
         person_speaker = None

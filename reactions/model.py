@@ -34,6 +34,7 @@ class Statement:
     text: str
     quotes: tuple[str, ...] = ()
     reaction: str = "statement"
+    rule: str = ""  # the construction that found it: its name in constructions.toml, "/", where the subject was
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of the eval format (``quotes`` as a list)."""
@@ -46,7 +47,21 @@ class Statement:
             "text": self.text,
             "quotes": list(self.quotes),
             "reaction": self.reaction,
+            "rule": self.rule,
         }
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A clause whose speech ``extract`` gave to someone: a tracked speaker, a look-alike (``tracked``
+    False, ``speaker`` its registry id) or someone the registry lacks (``speaker`` None)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    tracked: bool
+    person: str | None
+    rule: str
 
 
 @dataclass(frozen=True)

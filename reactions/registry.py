@@ -11,6 +11,7 @@ import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from .model import Person, Post, Speaker
@@ -19,12 +20,18 @@ from .text import fold, fold_keep_offsets, scan_words, tokenize
 DATA_DIR = Path(__file__).resolve().parent
 SPEAKERS_FILE = DATA_DIR / "speakers.toml"
 LEXICON_FILE = DATA_DIR / "lexicon.toml"
+CONSTRUCTIONS_FILE = DATA_DIR / "constructions.toml"
 GENDERS = ("m", "f", "")
 ARABIC_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "وال", "فال", "بال", "كال")
 
 
 # name words never used as a derived surname (shared with many people, or common Arabic words)
-_NOT_DERIVED = frozenset(["Hussein", "Ahmad", "Ra'ad", "Ki-moon", "Wimbledon", "احمد", "رعد", "مون", "ترك", "الحسين"])
+_NOT_DERIVED = frozenset(
+    ["Hussein", "Ahmad", "Ra'ad", "Ki-moon", "Wimbledon", "احمد", "رعد", "مون", "ترك", "الحسين"]
+)
+
+
+_SPEAKER_KINDS = ("org", "title")
 
 
 class RegistryError(ValueError):
@@ -68,6 +75,14 @@ class PhraseIndex:
         bucket = self.entries.setdefault(seq[0].lower(), [])
         for i, (s, cs, m) in enumerate(bucket):
             if s == seq and cs == case_sensitive:
+                if (
+                    m.kind in _SPEAKER_KINDS
+                    and mention.kind in _SPEAKER_KINDS
+                    and m.speaker != mention.speaker
+                ):
+                    raise RegistryError(
+                        f"the phrase {phrase!r} names two speakers, {m.speaker!r} and {mention.speaker!r}"
+                    )
                 if m.kind == "person" and mention.kind == "person":
                     merged = tuple(dict.fromkeys(m.persons + mention.persons))
                     g = m.gender if m.gender == mention.gender else ""
@@ -184,12 +199,75 @@ class Lexicon:
     ar_foreign_places: frozenset[str] = frozenset()  # "... في العراق"
     ar_foreign_adjs: frozenset[str] = frozenset()  # "... العراقية"
     ar_unmarked_ok: frozenset[str] = frozenset()  # words that tie a body to the US, UK or UN
+    w: SimpleNamespace = field(default_factory=SimpleNamespace)  # the [lists] word lists, by name
+
+
+# word lists of lexicon.toml [lists] that the extraction code reads (a missing one is a RegistryError)
+REQUIRED_LISTS = (
+    "ar_according",
+    "ar_relay_verbs",
+    "ar_source_skip",
+    "ar_source_nouns",
+    "ar_masdar_skip",
+    "ar_needs_comp",
+    "ar_sv_gap",
+    "ar_kana",
+    "ar_object_gap",
+    "ar_venue",
+    "en_source_skip",
+    "en_issue_verbs",
+    "en_after_said_x",
+    "en_while",
+    "ar_while",
+    "former",
+    "np_join_gap",
+    "ar_not_verbs",
+    "home_places",
+    "quote_label_before",
+    "en_name_labels",
+    "ar_li_thing",
+)
+SUBJECT_FINDERS = (
+    "opening-phrase",
+    "after",
+    "relayed",
+    "ar-verb",
+    "ar-present",
+    "ar-masdar",
+    "ar-weak-object",
+    "en-quoted",
+    "en-issued",
+    "en-verb",
+    "none",
+)
+ROLES = ("main", "source", "continuation")
+
+
+@dataclass(frozen=True)
+class Construction:
+    """One row of constructions.toml: a named way of reporting speech."""
+
+    name: str
+    lang: str  # ar | en | any
+    triggers: frozenset[str]
+    subject: str  # one of SUBJECT_FINDERS
+    follows: str = ""
+    near: frozenset[str] = frozenset()
+    skip: frozenset[str] = frozenset()
+    role: str = "main"
+    scan_window: int = 0
 
 
 class Registry:
     """Tracked speakers, look-alike bodies, people with dated posts, and the compiled matchers."""
 
-    def __init__(self, speakers_data: dict[str, Any], lexicon_data: dict[str, Any], source: str = "") -> None:
+    def __init__(
+        self,
+        speakers_data: dict[str, Any],
+        lexicon_data: dict[str, Any],
+        source: str = "",
+        constructions_data: dict[str, Any] | None = None,
+    ) -> None:
         self.source = source
         self.speakers: dict[str, Speaker] = {}
         self.persons: dict[str, Person] = {}
@@ -200,7 +278,13 @@ class Registry:
         self._relevant: list[list[str]] = []
         self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
         self._resolve: dict[str, str] = {}
+        self.constructions: tuple[Construction, ...] = ()
+        # folded word -> the constructions it opens, in the table's order
+        self.construction_index: dict[str, tuple[Construction, ...]] = {}
         self._build(speakers_data, lexicon_data)
+        if constructions_data is None:
+            constructions_data = _read_toml(CONSTRUCTIONS_FILE)
+        self._build_constructions(constructions_data)
 
     # --- public API ---------------------------------------------------------------------------
     @property
@@ -390,32 +474,7 @@ class Registry:
 
         self.lexicon = self._build_lexicon(ldata, pairs)
         self._build_tracked_keys(pairs)
-        # words whose presence makes a sentence worth analysing, and first words of full names
-        self.triggers = frozenset(self.lexicon.verbs) | frozenset(
-            fold(w)
-            for w in (
-                "according",
-                "quoted",
-                "جاء",
-                "وجاء",
-                "نقل",
-                "نقلت",
-                "ونقل",
-                "ونقلت",
-                "بحسب",
-                "حسب",
-                "وبحسب",
-                "وحسب",
-                "وفقا",
-                "ووفقا",
-                "وفق",
-                "ووفق",
-                "طبقا",
-                "وطبقا",
-                "نقلا",
-                "ونقلا",
-            )
-        )
+        # first words of full names
         firsts: set[str] = set()
         for p in self.persons.values():
             for n in (*p.names_en, *p.names_ar):
@@ -425,6 +484,81 @@ class Registry:
                     for cl in ("و", "ف", "ب", "ل"):
                         firsts.add(cl + toks[0].low)
         self.person_first_tokens = frozenset(firsts)
+
+    def _build_constructions(self, data: dict[str, Any]) -> None:
+        """The construction table, its trigger index and the pre-scan's trigger words (one source)."""
+        src = "constructions.toml"
+        lex = self.lexicon
+        by_form: dict[str, set[str]] = {}
+        for form, (_g, kind) in lex.verbs.items():
+            by_form.setdefault(kind, set()).add(form)
+        by_form["en_participle"] = set(lex.en_participles)
+        rows = _get(data, "construction", list, src)
+        out: list[Construction] = []
+        index: dict[str, list[Construction]] = {}
+        for i, raw in enumerate(rows):
+            where = f"{src}: [[construction]] #{i + 1}"
+            if not isinstance(raw, dict):
+                raise RegistryError(f"{where} is not a table")
+            name = _req_str(raw, "name", where)
+            where = f"{src}: construction {name!r}"
+            if any(c.name == name for c in out):
+                raise RegistryError(f"{where}: duplicate name")
+            lang = raw.get("lang", "any")
+            if lang not in ("ar", "en", "any"):
+                raise RegistryError(f"{where}: 'lang' must be 'ar', 'en' or 'any'")
+            subject = _req_str(raw, "subject", where)
+            if subject not in SUBJECT_FINDERS:
+                raise RegistryError(
+                    f"{where}: unknown subject finder {subject!r} (one of {', '.join(SUBJECT_FINDERS)})"
+                )
+            role = raw.get("role", "main")
+            if role not in ROLES:
+                raise RegistryError(f"{where}: 'role' must be one of {', '.join(ROLES)}")
+            words: set[str] = set()
+            for t in _str_list(raw.get("triggers", []), f"{where}: 'triggers'"):
+                if t.startswith("@verbs:"):
+                    if t[7:] not in by_form:
+                        raise RegistryError(f"{where}: no reporting verbs of form {t[7:]!r} in lexicon.toml")
+                    words |= by_form[t[7:]]
+                elif t.startswith("@list:"):
+                    if not hasattr(lex.w, t[6:]):
+                        raise RegistryError(f"{where}: no list {t[6:]!r} in lexicon.toml [lists]")
+                    words |= getattr(lex.w, t[6:])
+                else:
+                    words.add(fold(t))
+            if not words:
+                raise RegistryError(f"{where}: no trigger words")
+            skip: set[str] = set()
+            for s in _str_list(raw.get("skip", []), f"{where}: 'skip'"):
+                if not hasattr(lex.w, s):
+                    raise RegistryError(f"{where}: 'skip' names no list {s!r} in lexicon.toml [lists]")
+                skip |= getattr(lex.w, s)
+            window = raw.get("scan_window", 0)
+            if not isinstance(window, int) or window < 0:
+                raise RegistryError(f"{where}: 'scan_window' must be a whole number")
+            con = Construction(
+                name=name,
+                lang=lang,
+                triggers=frozenset(words),
+                subject=subject,
+                follows=fold(str(raw.get("follows", ""))),
+                near=frozenset(fold(w) for w in _str_list(raw.get("near", []), f"{where}: 'near'")),
+                skip=frozenset(skip),
+                role=role,
+                scan_window=window,
+            )
+            out.append(con)
+            for w in words:
+                index.setdefault(w, []).append(con)
+        self.constructions = tuple(out)
+        self.construction_index = {w: tuple(cs) for w, cs in index.items()}
+        # words whose presence makes a sentence worth analysing (word triggers), and punctuation
+        # triggers looked for in the first characters of a unit (headline "بلينكن: ...")
+        self.triggers = frozenset(w for c in out if not c.scan_window for w in c.triggers)
+        self.window_triggers = tuple(
+            (w, c.scan_window) for c in out if c.scan_window for w in sorted(c.triggers)
+        )
 
     def _add(self, phrase: str, mention: Mention, pairs: list[tuple[str, str]], case: bool = False) -> None:
         relevant = (mention.kind in ("org", "title") and self.is_tracked(mention.speaker)) or (
@@ -540,6 +674,13 @@ class Registry:
         def fl(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in _str_list(words.get(key, []), f"{src}: words.{key}"))
 
+        lists_raw = _get(ldata, "lists", dict, src)
+        lists = {}
+        for key, val in lists_raw.items():
+            lists[key] = frozenset(f for f in (fold(w) for w in _str_list(val, f"{src}: lists.{key}")) if f)
+        missing = [k for k in REQUIRED_LISTS if k not in lists]
+        if missing:
+            raise RegistryError(f"{src}: [lists] lacks {', '.join(missing)}")
         pron = {}
         for g, key in (("m", "en_pronouns_m"), ("f", "en_pronouns_f"), ("n", "en_pronouns_n")):
             for w in _str_list(words.get(key, []), f"{src}: words.{key}"):
@@ -563,15 +704,19 @@ class Registry:
             en_pronouns=pron,
             ar_speech_objects=tuple(sorted(fl("ar_speech_objects"))),
             en_foreign_adjs=frozenset(
-                w.lower() for w in _str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
+                w.lower()
+                for w in _str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
             ),
             en_foreign_countries=frozenset(
                 w.lower()
-                for w in _str_list(words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries")
+                for w in _str_list(
+                    words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries"
+                )
             ),
             ar_foreign_places=fl("ar_foreign_places"),
             ar_foreign_adjs=fl("ar_foreign_adjs"),
             ar_unmarked_ok=fl("ar_national_markers"),
+            w=SimpleNamespace(**lists),
         )
 
 
@@ -615,12 +760,15 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def build_registry(
-    speakers_path: str | Path | None = None, lexicon_path: str | Path | None = None
+    speakers_path: str | Path | None = None,
+    lexicon_path: str | Path | None = None,
+    constructions_path: str | Path | None = None,
 ) -> Registry:
-    """Load and validate the two data files (uncached)."""
+    """Load and validate the three data files (uncached)."""
     sp = Path(speakers_path) if speakers_path else SPEAKERS_FILE
     lp = Path(lexicon_path) if lexicon_path else LEXICON_FILE
-    return Registry(_read_toml(sp), _read_toml(lp), source=str(sp))
+    cp = Path(constructions_path) if constructions_path else CONSTRUCTIONS_FILE
+    return Registry(_read_toml(sp), _read_toml(lp), source=str(sp), constructions_data=_read_toml(cp))
 
 
 @functools.lru_cache(maxsize=4)

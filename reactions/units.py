@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from .text import PLACEHOLDER, Token, find_quotes, paragraphs, split_sentences, tokenize
 
@@ -83,97 +84,20 @@ def unit_view(
     return view, qs
 
 
-_LABEL_BEFORE = frozenset(
-    [
-        "ل",
-        "طراز",
-        "اسم",
-        "باسم",
-        "مسمي",
-        "عمليه",
-        "لعمليه",
-        "مبادره",
-        "تطلق",
-        "يطلق",
-        "المسماه",
-        "المسمي",
-        "المعروفه",
-        "المعروف",
-        "لصحيفه",
-        "صحيفه",
-        "وكاله",
-        "لوكاله",
-        "قناه",
-        "لقناه",
-        "موقع",
-        "لموقع",
-        "برنامج",
-        "لبرنامج",
-        "وفق",
-        "حسب",
-        "بحسب",
-        "منصه",
-        "شبكه",
-        "لشبكه",
-        "مجله",
-        "لمجله",
-        "تطبيق",
-        "حساب",
-        "تلفزيون",
-        "لتلفزيون",
-        "اذاعه",
-        "لاذاعه",
-        "newspaper",
-        "agency",
-        "channel",
-        "program",
-        "programme",
-        "show",
-        "magazine",
-        "website",
-        "platform",
-        "app",
-        "dubbed",
-        "codenamed",
-        "named",
-        "operation",
-        "exercise",
-        "exercises",
-        "drill",
-        "drills",
-        "wargame",
-        "مناورات",
-        "لمناورات",
-        "مناوره",
-        "المناوره",
-        "تدريبات",
-        "لتدريبات",
-        "تمرين",
-        "تمرينات",
-    ]
-)
-# words before "لـ" that take a thing, not an addressee: 'تتعرض لـ"حملة إبادة"' quotes, 'قال لـ«عكاظ»' does not
-_EN_NAME_LABELS = frozenset(["exercise", "exercises", "drill", "drills", "wargame"])
-_AR_LI_THING = frozenset(
-    """تتعرض يتعرض تعرض تعرضت يتعرضون تعرضوا ترقي يرقي ترقى يرقى رقت يصل تصل وصل وصلت يؤدي تؤدي ادي ادت
-    تحول تحولت يتحول تتحول يدعو تدعو دعا دعت يسعي تسعي تمهد يمهد يخضع تخضع خضع""".split()
-)
-
-
-def is_label(masked: str, folded: str, qa: int, qb: int) -> bool:
+def is_label(masked: str, folded: str, qa: int, qb: int, words: SimpleNamespace) -> bool:
     """A short quoted name after "لـ"/"صحيفة"/"موقع" ... (a newspaper, a programme): not quoted speech."""
     inner = masked[qa + 1 : qb - 1].split()
     if not inner or len(inner) > 3:
         return False
     before = folded[max(0, qa - 20) : qa].replace(PLACEHOLDER, "").split()
-    if not before or before[-1].lower() not in _LABEL_BEFORE:
+    if not before or before[-1].lower() not in words.quote_label_before:
         return False
-    if before[-1] in _EN_NAME_LABELS:
+    if before[-1] in words.en_name_labels:
         # 'the exercise "Northern Shield"' (a name), not 'called the exercise "a dangerous provocation"'
         return all(w[:1].isupper() for w in inner if w[:1].isalpha())
     if before[-1] != "ل":
         return True
-    if len(before) >= 2 and before[-2] in _AR_LI_THING:
+    if len(before) >= 2 and before[-2] in words.ar_li_thing:
         return False
     # "لـ«الشرق الأوسط»، إن ...": the reporting clause goes on after a bare "لـ" + name
     after = folded[qb : qb + 12].replace(PLACEHOLDER, "").split()

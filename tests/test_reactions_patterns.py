@@ -3,6 +3,8 @@ other countries' bodies, actions that are not speech, and quotations that are on
 
 Every sentence here is written for these tests (none is taken from an evaluation set)."""
 
+from lookalikes import assert_untracked
+
 from reactions import extract
 
 
@@ -45,7 +47,7 @@ def test_mirror_order_and_the_pronoun_that_follows():
 
 def test_apposition_of_someone_else_is_not_tracked():
     text = "Sergei Lavrov, the Russian foreign minister, said the proposals were unacceptable."
-    assert got(text, "2022-01-20") == []
+    assert_untracked(text, "2022-01-20")
 
 
 def test_said_then_a_clause_subject_is_not_said_x():
@@ -89,7 +91,7 @@ def test_according_to_a_title_and_a_name():
 
 def test_according_to_a_foreign_title_and_name_is_not_tracked():
     text = "Talks will resume next week, according to Foreign Minister Sergei Lavrov."
-    assert got(text, "2020-06-16") == []
+    assert_untracked(text, "2020-06-16")
 
 
 # --- 4. a surname that is also a common word, after the full name --------------------------------
@@ -107,8 +109,8 @@ def test_bare_surname_after_the_full_name_beside_a_reporting_verb():
 
 def test_the_word_may_alone_is_nobody():
     text = '"Talks may resume soon," May said.'
-    assert got(text, "2018-03-13") == []
-    assert got("Officials said talks may resume in May, the agency said.", "2018-03-13") == []
+    assert_untracked(text, "2018-03-13")
+    assert_untracked("Officials said talks may resume in May, the agency said.", "2018-03-13")
 
 
 def test_arabic_surname_introduced_in_full_continues():
@@ -149,8 +151,8 @@ def test_arabic_its_spokesman_with_a_known_name():
 
 
 def test_national_high_commission_for_human_rights_is_not_ohchr():
-    assert got("أعلنت المفوضية العليا لحقوق الإنسان في العراق مقتل ثلاثة متظاهرين.", "2019-10-05") == []
-    assert got("وقالت المفوضية العليا لحقوق الإنسان العراقية إن الاعتقالات مستمرة.", "2019-10-05") == []
+    assert_untracked("أعلنت المفوضية العليا لحقوق الإنسان في العراق مقتل ثلاثة متظاهرين.", "2019-10-05")
+    assert_untracked("وقالت المفوضية العليا لحقوق الإنسان العراقية إن الاعتقالات مستمرة.", "2019-10-05")
 
 
 def test_un_high_commission_with_a_place_is_still_ohchr():
@@ -162,8 +164,8 @@ def test_un_high_commission_with_a_place_is_still_ohchr():
 
 
 def test_another_countrys_foreign_office_is_not_the_uk():
-    assert got("Germany's Foreign Office said it had summoned the ambassador.", "2021-04-01") == []
-    assert got("The Japanese Defense Secretary warned of new missile tests.", "2021-04-01") == []
+    assert_untracked("Germany's Foreign Office said it had summoned the ambassador.", "2021-04-01")
+    assert_untracked("The Japanese Defense Secretary warned of new missile tests.", "2021-04-01")
 
 
 def test_british_foreign_office_still_counts():
@@ -177,6 +179,9 @@ def test_british_foreign_office_still_counts():
 def test_deploying_ships_is_not_a_statement():
     assert got("نشرت وزارة الدفاع الأمريكية حاملة طائرات في الخليج.", "2020-01-05") == []
     assert got("أرسلت وزارة الدفاع الأمريكية ألف جندي إضافي إلى المنطقة.", "2020-01-05") == []
+    # the same body and verb with a word of speech as the object is a statement
+    out = got("نشرت وزارة الدفاع الأمريكية بيانا حول الانتشار في الخليج.", "2020-01-05")
+    assert [sp for sp, _, _ in out] == ["us-pentagon"]
 
 
 def test_publishing_a_statement_is():
@@ -253,7 +258,7 @@ def test_arabic_unknown_name_then_post_at_a_tracked_body():
     text = "وقال سامي يوسف، المسؤول في وزارة الخارجية الأمريكية، إن المحادثات كانت بناءة."
     assert [(sp, p) for sp, p, _ in got(text, "2019-11-03")] == [("us-state-department", None)]
     other = "وقال سامي يوسف، المسؤول في وزارة الخارجية المصرية، إن المحادثات كانت بناءة."
-    assert got(other, "2019-11-03") == []
+    assert_untracked(other, "2019-11-03")
 
 
 def test_body_preferred_over_anaphor_of_equal_length():
@@ -262,7 +267,7 @@ def test_body_preferred_over_anaphor_of_equal_length():
 
 
 def test_lower_case_un_human_rights_experts_are_not_ohchr():
-    assert got("UN human rights experts said the detentions were arbitrary.", "2023-03-01") == []
+    assert_untracked("UN human rights experts said the detentions were arbitrary.", "2023-03-01")
 
 
 # --- challenge2 patterns (sentences written for these tests) -----------------------------------------
@@ -305,7 +310,7 @@ def test_issued_a_statement_is_speech_but_issued_orders_is_not():
     action = "The Pentagon issued new guidance on drone flights near bases."
     assert got(action, "2020-02-11") == []
     other = "The Egyptian army issued a statement saying the border crossing was closed."
-    assert got(other, "2020-02-11") == []
+    assert_untracked(other, "2020-02-11")
 
 
 def test_it_says_after_a_tracked_body_subject():
@@ -381,7 +386,7 @@ def test_dated_spokespeople_and_ministers():
     en = "Pentagon spokeswoman Heather Babb said the review would be completed within weeks."
     assert [(sp, p) for sp, p, _ in got(en, "2018-04-02")] == [("us-pentagon", "heather-babb")]
     later = "Heather Babb said the review would be completed within weeks."
-    assert got(later, "2024-04-02") == []
+    assert_untracked(later, "2024-04-02")
 
 
 def test_title_quoted_alias_honorific_name():
@@ -419,7 +424,7 @@ def test_naqalat_quoted_outlet_name_then_an():
     text = 'ونقلت صحيفة "الشرق الأوسط" عن المتحدث باسم الخارجية البريطانية قوله إن لندن تتابع التطورات.'
     assert [sp for sp, _, _ in got(text, "2019-03-01", "ar")] == ["uk-government"]
     other = 'ونقلت وكالة "سبوتنيك" عن مصدر روسي قوله إن وزارة الدفاع الأمريكية لم ترد على الاتهامات.'
-    assert got(other, "2019-03-01", "ar") == []
+    assert_untracked(other, "2019-03-01", lang="ar")
 
 
 def test_post_then_name_then_where_it_was_said_then_an():
@@ -434,7 +439,7 @@ def test_name_after_meeting_words_is_an_object_not_the_speaker():
         "قال رجل الأعمال أحمد سالم بعد لقائه جيمس جيفري، إن الاستثمارات ستعود.",
         "وقال الزعيم المحلي الذي التقى جيمس جيفري في مؤتمر صحفي إن المحادثات كانت مثمرة.",
     ):
-        assert got(text, "2019-02-10", "ar") == []
+        assert_untracked(text, "2019-02-10", lang="ar")
 
 
 def test_country_word_before_the_long_foreign_office_name():
@@ -449,7 +454,7 @@ def test_according_to_a_readout_from_a_body():
     text = "According to a readout from the Pentagon, the two ministers discussed air defence for Kyiv."
     assert [sp for sp, _, _ in got(text, "2022-03-16", "en")] == ["us-pentagon"]
     other = "According to a readout from the Kremlin, the two leaders discussed the Pentagon's proposals."
-    assert got(other, "2022-03-16", "en") == []
+    assert_untracked(other, "2022-03-16", lang="en")
 
 
 def test_ohchr_monitoring_mission_in_ukraine_and_its_head():

@@ -1,5 +1,7 @@
 """The traps named in the issue: look-alike bodies, continuation chains, punctuation and markup."""
 
+from lookalikes import assert_untracked
+
 from reactions import extract
 
 
@@ -10,8 +12,8 @@ def speakers(text: str, **kw: object) -> list[tuple[str, str]]:
 def test_syrian_observatory_for_human_rights_is_not_the_un_human_rights_office():
     ar = "قال المرصد السوري لحقوق الإنسان إن عدد القتلى ارتفع إلى 40 شخصا في ريف حلب."
     en = "The Syrian Observatory for Human Rights said at least 40 people were killed near Aleppo."
-    assert extract(ar, published="2021-05-02") == []
-    assert extract(en, published="2021-05-02") == []
+    assert_untracked(ar, "2021-05-02")
+    assert_untracked(en, "2021-05-02")
 
 
 def test_un_human_rights_office_is_still_recognised_next_to_the_observatory():
@@ -29,7 +31,7 @@ def test_statement_added_after_an_sdf_statement_belongs_to_nobody_tracked():
         "وأعلنت قوات سوريا الديمقراطية في بيان مقتل 12 مسلحا خلال عملية أمنية. "
         "وأضاف البيان أن العملية ما زالت مستمرة في الأحياء الجنوبية."
     )
-    assert extract(text, published="2022-02-01") == []
+    assert_untracked(text, "2022-02-01")
 
 
 def test_added_in_a_tweet_continues_the_uk_foreign_office():
@@ -94,19 +96,19 @@ def test_wordpress_shortcodes_after_the_text_are_ignored():
 
 def test_bahraini_foreign_ministry_alone_is_not_the_state_department():
     text = "وأكدت وزارة الخارجية، في بيان، دعم مملكة البحرين الكامل لجهود التهدئة في المنطقة."
-    assert extract(text, published="2019-01-01") == []
+    assert_untracked(text, "2019-01-01")
 
 
 def test_other_countries_ministries_are_not_tracked():
     text = "قالت وزارة الخارجية الروسية إن العقوبات الجديدة غير قانونية."
-    assert extract(text, published="2019-01-01") == []
+    assert_untracked(text, "2019-01-01")
     en = "Chinese Foreign Ministry spokesman Wang Wenbin said the remarks were groundless."
-    assert extract(en, published="2022-01-01") == []
+    assert_untracked(en, "2022-01-01")
 
 
 def test_white_house_is_not_the_state_department():
     text = "The White House said on Monday that the president would travel to Brussels next week."
-    assert extract(text, published="2022-03-01") == []
+    assert_untracked(text, "2022-03-01")
 
 
 def test_special_rapporteurs_and_un_secretary_general_are_not_ohchr():
@@ -114,7 +116,7 @@ def test_special_rapporteurs_and_un_secretary_general_are_not_ohchr():
         "UN special rapporteur Francesca Albanese said the operation amounted to collective punishment. "
         "UN Secretary-General Antonio Guterres said he was deeply alarmed."
     )
-    assert extract(text, published="2024-01-10") == []
+    assert_untracked(text, "2024-01-10")
 
 
 def test_english_continuation_quote_paragraph_follows_the_speakers_quote():

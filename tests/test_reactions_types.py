@@ -1,6 +1,7 @@
 """Reaction types in both languages, and date-dependent posts."""
 
 import pytest
+from lookalikes import assert_untracked
 
 from reactions import extract
 
@@ -65,13 +66,8 @@ def test_john_kirby_speaks_for_the_body_he_served_on_that_date(day: str, speaker
 
 
 def test_john_kirby_at_the_white_house_is_not_tracked():
-    assert (
-        extract(
-            "John Kirby said the United States was watching the situation closely.", published="2024-02-01"
-        )
-        == []
-    )
-    assert extract("قال جون كيربي إن واشنطن تتابع الوضع عن كثب.", published="2024-02-01") == []
+    assert_untracked("John Kirby said the United States was watching the situation closely.", "2024-02-01")
+    assert_untracked("قال جون كيربي إن واشنطن تتابع الوضع عن كثب.", "2024-02-01")
 
 
 def test_arabic_kirby_in_2015_is_the_state_department_spokesman():
@@ -87,10 +83,7 @@ def test_an_unnamed_unique_post_names_its_holder_on_the_date():
 
 
 def test_former_officials_are_not_tracked():
-    assert (
-        extract("Former Secretary of State Mike Pompeo said the deal was a mistake.", published="2023-01-01")
-        == []
-    )
+    assert_untracked("Former Secretary of State Mike Pompeo said the deal was a mistake.", "2023-01-01")
 
 
 def test_us_ambassador_to_the_un_counts_as_state_department():
