@@ -71,6 +71,7 @@ class _Pattern:
     elements: tuple[_Element, ...]
     weak: bool
     single: bool = False  # one word, nothing optional or kept: matched by its first token alone
+    second: frozenset[str] | None = None  # the forms the next token must have (a quick test), if fixed
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,9 @@ def _compile_pattern(rule: str, lang: str, label: str | None, weak: bool) -> _Pa
     if isinstance(elements[-1], _Gap):
         raise RegistryError(f"reactions.toml: {rule!r}: a pattern ends with a word")
     single = len(elements) == 1 and not elements[0].keep
-    return _Pattern(label, rule, tuple(elements), weak, single)
+    nxt = elements[1] if len(elements) > 1 else None
+    second = nxt.forms if isinstance(nxt, _Slot) and not nxt.optional and not elements[0].optional else None
+    return _Pattern(label, rule, tuple(elements), weak, single, second)
 
 
 def _str_list(value: object, where: str) -> list[str]:
@@ -381,10 +384,14 @@ def _scan(rules: Rules, toks: list[str]) -> list[tuple[int, int, _Pattern]]:
     by_first = rules.by_first
     void: set[int] = set()
     found: dict[int, tuple[int, _Pattern]] = {}
+    n = len(toks)
     for i in [i for i, t in enumerate(toks) if t in by_first]:
+        nxt = toks[i + 1] if i + 1 < n else ""
         for p in by_first[toks[i]]:
             if p.single:
                 got: tuple[int, ...] | None = (i, i + 1)
+            elif p.second is not None and nxt not in p.second:
+                continue
             else:
                 got = _match(p.elements, toks, 0, i)
                 if got is None:
