@@ -97,6 +97,16 @@ CASES = [
     ("warning", "ar", "وحذّرت وزارة الخارجية الأمريكية من أن استمرار التصعيد سيؤدي إلى عواقب وخيمة."),
     ("warning", "ar", "وهدد الوزير بفرض مزيد من القيود إذا لم تلتزم طهران بتعهداتها."),
     ("warning", "ar", "قال البنتاغون إن الجيش سيتخذ كل الخطوات الضرورية لحماية قواته."),
+    (
+        "warning",
+        "ar",
+        'وقال المسؤول الأمريكي: "نحن مستعدون لفرض عقوبات ثانوية على الدول التي لا تحترم القرار".',
+    ),
+    (
+        "warning",
+        "en",
+        "The Foreign Office said it would not hesitate to take further action, including targeted sanctions.",
+    ),
     # concern
     (
         "concern",
