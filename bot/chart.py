@@ -29,6 +29,7 @@ from storage import charts
 log = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 14
+DIGEST_DAYS = 7  # the digest's small chart: the chat's speakers over the last week
 MAX_DAYS = 90
 FONT = "DejaVu Sans"
 COLOURS = ("#1f4e79", "#c0504d", "#2e8b57", "#8e6bb8", "#d98c1f", "#4a4a4a")

@@ -111,7 +111,36 @@ async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.N
                 continue
         chats.mark_digest_sent(db, due.chat_id, due.day)
         sent += 1
+        if delivered == len(parts):
+            await send_digest_chart(db, sink, names, due, now)
     return sent
+
+
+async def send_digest_chart(db: sqlite_utils.Database, sink: Any, names: render.Names, due: chats.DigestDue,
+                            now: dt.datetime) -> bool:
+    """After a chat's digest, a small chart of its speakers' statements per day over the last week, when the
+    chat asked for it (/digest chart on) and the sink can send pictures. A failure is logged, not retried: the
+    digest itself went out."""
+    chat = chats.chat_by_id(db, due.chat_id)
+    if chat is None or not chat.digest_chart or not hasattr(sink, "send_photo"):
+        return False
+    import asyncio
+
+    from bot.chart import DIGEST_DAYS, caption, chart_spec
+    from bot.sender import SendError
+
+    speakers = sorted({s.speaker for s in chats.subscriptions_of(db, due.chat_id)} & set(names.tracked))
+    if not speakers:
+        return False
+    spec = chart_spec(db, names, chat.lang, speaker=None, topic=None, days=DIGEST_DAYS, now=now, small=True,
+                      speakers=speakers)
+    png = await asyncio.to_thread(spec.png)
+    try:
+        await sink.send_photo(due.chat_id, png, caption(spec.data, names, chat.lang, spec.title))
+    except SendError:
+        log.warning("the digest chart for chat %s could not be sent", due.chat_id, exc_info=True)
+        return False
+    return True
 
 
 def schedule_digest(job_queue: Any, db: sqlite_utils.Database, sink: Any, names: render.Names,

@@ -321,6 +321,15 @@ class Handlers:
             key = "digest_current" if chat.digest_time else "digest_current_off"
             await self.reply(update, t(key, lang, time=chat.digest_time, tz=render.esc(chat.timezone)), lang)
             return
+        if args[0].lower() in ("chart", "رسم"):  # /digest chart on|off: a small chart with the digest
+            choice = args[1].lower() if len(args) == 2 else ""
+            if choice not in ("on", "off", "تشغيل", "إيقاف", "ايقاف"):
+                await self.reply(update, t("usage_digest_chart", lang), lang)
+                return
+            on = choice in ("on", "تشغيل")
+            chats.set_digest_chart(self.db, chat.id, on)
+            await self.reply(update, t("digest_chart_on" if on else "digest_chart_off", lang), lang)
+            return
         if len(args) == 1 and args[0].lower() in ("off", "إيقاف", "ايقاف"):
             chats.set_digest(self.db, chat.id, None)
             await self.reply(update, t("digest_off", lang), lang)

@@ -22,7 +22,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/latest [speaker] [n]: the latest statements\n"
                "/who [topic]: who said what, and who has not reacted\n"
                "/chart [topic|speaker] [days]: statements per day, as a chart\n"
-               "/digest [HH:MM] [timezone] | off: the daily digest\n"
+               "/digest [HH:MM] [timezone] | off | chart on|off: the daily digest (with a small chart)\n"
                "/language ar|en: the interface language\n"
                "/sources ar|en|both: the languages of the statements you receive\n"
                "/id: your numeric Telegram id (for the bot's admins)\n\n"
@@ -36,7 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                "/latest [جهة] [عدد]: أحدث التصريحات\n"
                "/who [موضوع]: من قال ماذا، ومن لم يعلّق بعد\n"
                "/chart [موضوع|جهة] [أيام]: التصريحات يومياً في رسم بياني\n"
-               "/digest [HH:MM] [المنطقة الزمنية] | off: الملخص اليومي\n"
+               "/digest [HH:MM] [المنطقة الزمنية] | off | chart on|off: الملخص اليومي (مع رسم بياني صغير)\n"
                "/language ar|en: لغة الواجهة\n"
                "/sources ar|en|both: لغات التصريحات التي تصلك\n"
                "/id: معرّفك الرقمي في تيليغرام (لمشرفي البوت)\n\n"
@@ -169,6 +169,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "الاستخدام: /chart [موضوع|جهة] [أيام]، الأيام من 1 إلى {max}، مثلاً /chart الحسكة 14 أو /chart البنتاغون",
     },
     "cmd_chart": {"en": "Statements per day, as a chart", "ar": "التصريحات يومياً في رسم بياني"},
+    "usage_digest_chart": {"en": "Usage: /digest chart on|off", "ar": "الاستخدام: /digest chart on|off"},
+    "digest_chart_on": {"en": "📊 The daily digest will carry a small chart of the week.",
+                        "ar": "📊 سيحمل الملخص اليومي رسماً بيانياً صغيراً للأسبوع."},
+    "digest_chart_off": {"en": "The daily digest will come without a chart.", "ar": "سيأتي الملخص اليومي دون رسم بياني."},
     # inline mode
     "inline_nothing": {"en": "No statement matches. Open Raqib", "ar": "لا تصريح مطابقاً. افتح رقيب"},
     # /id

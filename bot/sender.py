@@ -119,6 +119,14 @@ class TelegramSink:
         self.bot = bot
         self.disable_preview = disable_preview
 
+    async def send_photo(self, chat_id: int, photo: bytes, caption_html: str) -> int:
+        """A picture with an HTML caption (the digest's chart). Any Telegram error is a :class:`SendError`."""
+        try:
+            message = await self.bot.send_photo(chat_id, photo, caption=caption_html, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            raise SendError(str(exc)) from exc
+        return message.message_id
+
     async def send(self, chat_id: int, html: str) -> int:
         try:
             message = await self.bot.send_message(

@@ -17,7 +17,7 @@ from storage.db import transaction
 from storage.models import db_time as utc_text
 
 __all__ = [
-    "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_sources", "set_digest",
+    "Chat", "Subscription", "DigestDue", "ensure_chat", "chat_by_id", "set_language", "set_sources", "set_digest_chart", "set_digest",
     "deactivate_chat", "subscribe", "unsubscribe", "subscriptions_of", "chats_due_for_digest",
     "mark_digest_sent", "digest_sent", "chat_counts", "utc_text",
 ]
@@ -33,6 +33,7 @@ class Chat:
     digest_time: str | None
     active: bool
     sources: str = "both"  # source languages: 'ar', 'en' or 'both' (storage.languages)
+    digest_chart: bool = False  # the digest carries a small chart (/digest chart on)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class DigestDue:
 
 def _chat(row: dict) -> Chat:
     return Chat(id=row["id"], type=row["type"], title=row["title"], lang=row["lang"], timezone=row["timezone"],
-                digest_time=row["digest_time"], active=bool(row["active"]), sources=row.get("sources") or "both")
+                digest_time=row["digest_time"], active=bool(row["active"]), sources=row.get("sources") or "both",
+                digest_chart=bool(row.get("digest_chart")))
 
 
 def chat_by_id(db: sqlite_utils.Database, chat_id: int) -> Chat | None:
@@ -94,6 +96,11 @@ def set_sources(db: sqlite_utils.Database, chat_id: int, sources: str) -> None:
     if sources not in ("ar", "en", "both"):
         raise ValueError(f"unknown source languages {sources!r}")
     db.execute("UPDATE chats SET sources = ? WHERE id = ?", [sources, chat_id])
+
+
+def set_digest_chart(db: sqlite_utils.Database, chat_id: int, on: bool) -> None:
+    """Whether the chat's daily digest carries a small chart of its speakers' statements per day."""
+    db.execute("UPDATE chats SET digest_chart = ? WHERE id = ?", [1 if on else 0, chat_id])
 
 
 def set_digest(db: sqlite_utils.Database, chat_id: int, digest_time: str | None,

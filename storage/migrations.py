@@ -164,6 +164,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "ALTER TABLE chats ADD COLUMN sources TEXT NOT NULL DEFAULT 'both' CHECK (sources IN ('ar', 'en', 'both'))",
         "CREATE INDEX idx_statements_cluster_lang ON statements (cluster_id, lang)",
     ]),
+    # 8: whether a chat's daily digest carries a small chart of its speakers' statements per day (/digest chart)
+    ("digest-chart", [
+        "ALTER TABLE chats ADD COLUMN digest_chart INTEGER NOT NULL DEFAULT 0 CHECK (digest_chart IN (0, 1))",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

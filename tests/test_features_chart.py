@@ -153,3 +153,64 @@ def test_chart_sends_a_photo_with_whos_numbers(seeded, server):
             assert "No statements in this period." in empty["visible"]
             assert server.method_calls("sendPhoto")
     asyncio.run(scenario())
+
+
+class PhotoSink:
+    def __init__(self):
+        self.sent, self.photos = [], []
+
+    async def send(self, chat_id, html):
+        parse_html(html)
+        self.sent.append((chat_id, html))
+        return len(self.sent)
+
+    async def send_photo(self, chat_id, png, caption):
+        parse_html(caption)
+        self.photos.append((chat_id, png, caption))
+        return len(self.photos)
+
+
+def test_the_digest_carries_a_small_chart_when_asked(seeded):
+    from bot.digest import send_due_digests
+    from storage import chats
+
+    for chat_id, on in ((61, True), (62, False)):
+        chats.ensure_chat(seeded, chat_id, digest_time=NOW.strftime("%H:%M"), timezone="UTC")  # covers o1
+        chats.subscribe(seeded, chat_id, "us-pentagon")
+        chats.subscribe(seeded, chat_id, "un-ohchr")
+        chats.set_digest_chart(seeded, chat_id, on)
+    seeded.execute("UPDATE chats SET created_at = '2020-01-01 00:00:00'")
+    sink = PhotoSink()
+    assert asyncio.run(send_due_digests(seeded, sink, names(), now=NOW)) == 2
+    assert {c for c, _h in sink.sent} == {61, 62}
+    assert [c for c, _p, _c in sink.photos] == [61]
+    _chat, png, caption = sink.photos[0]
+    assert png.startswith(PNG_MAGIC)
+    visible = parse_html(caption)
+    assert "Pentagon" in visible and "OHCHR" in visible and "State Department" not in visible  # its speakers
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (600, 300)
+
+
+def test_digest_chart_command_and_telegram_sink(db, server):
+    from bot.sender import SendError, TelegramSink
+    from storage import chats
+
+    async def scenario():
+        async with running(db, server) as app:
+            user = Chat(server, 830)
+            assert (await user.say("/digest chart on"))["visible"].startswith("📊 The daily digest will carry")
+            assert chats.chat_by_id(db, 830).digest_chart
+            assert (await user.say("/digest chart maybe"))["visible"] == "Usage: /digest chart on|off"
+            assert (await user.say("/digest chart off"))["visible"] == "The daily digest will come without a chart."
+            assert not chats.chat_by_id(db, 830).digest_chart
+            sink = TelegramSink(app.bot)
+            data = charts.DailyCounts(("2026-01-01",), {"us-pentagon": (1,)}, {})
+            png = chart.render_png(data, {"us-pentagon": "Pentagon"}, "t", "en", small=True)
+            assert await sink.send_photo(830, png, "<b>Week</b>") > 0
+            with pytest.raises(SendError):
+                await sink.send_photo(830, b"not a picture", "x")
+    asyncio.run(scenario())
+    photo = [m for m in server.sent(830) if m["method"] == "sendPhoto"]
+    assert len(photo) == 1 and photo[0]["text"] == "<b>Week</b>" and photo[0]["photo"].startswith(PNG_MAGIC)
