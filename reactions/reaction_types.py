@@ -144,7 +144,7 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
         part = fold(participle) if participle else "م" + body
         part_forms = {part + "ا", part + "ه"}
     # object pronouns on the 3rd person verb: أدانها، تتهمهم، حمّلها، اتهموه
-    bases = {p, stem + "ت", i, "ت" + body}
+    bases = {p, stem + "ت", i, "ت" + body, i + "ان", "ت" + body + "ان"}
     if not defective:  # (دعوه would be the noun دعوة)
         bases.add(stem + "و")
     objects = {f + o for f in bases for o in _AR_OBJECTS}

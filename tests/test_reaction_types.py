@@ -71,6 +71,11 @@ CASES = [
     ),
     ("condemnation", "ar", 'وقال الوزير إن استهداف المدنيين "غير مقبول" ويشكل جريمة حرب.'),
     ("condemnation", "ar", "واتهمت الخارجية الأمريكية الحكومة السورية بعرقلة وصول المساعدات."),
+    (
+        "condemnation",
+        "ar",
+        "استدعت الحكومة البريطانية السفيرة الإسرائيلية لإبلاغها رفض لندن توسيع العمليات العسكرية.",
+    ),
     # denial
     ("denial", "en", "The Pentagon denied reports that US troops had crossed into Syrian territory."),
     ("denial", "en", "A State Department spokesperson dismissed the allegations as baseless."),
@@ -82,6 +87,8 @@ CASES = [
     ("denial", "ar", "نفت وزارة الدفاع الأمريكية أن تكون قواتها قد شاركت في الغارة."),
     ("denial", "ar", 'وقال المتحدث إن هذه الأنباء "عارية عن الصحة".'),
     ("denial", "ar", "ورفضت الخارجية البريطانية الاتهامات الروسية جملة وتفصيلا."),
+    ("denial", "en", "The Pentagon pushed back against reports that the transition team had been blocked."),
+    ("denial", "en", "Blinken rules out pulling back US troops from eastern Europe."),
     # warning
     (
         "warning",
@@ -138,6 +145,12 @@ CASES = [
     ("call", "ar", "وحثّت المفوضية السلطات على الإفراج عن المحتجزين دون تأخير."),
     ("call", "ar", "وطالبت الخارجية الأمريكية بإجراء تحقيق شفاف في مقتل الصحفية."),
     ("call", "ar", 'وقال الوزير: "ندعو جميع الأطراف إلى العودة إلى طاولة المفاوضات".'),
+    (
+        "call",
+        "en",
+        "Vessels are advised to transit with caution and report any suspicious activity, the agency said.",
+    ),
+    ("call", "ar", 'وقال وزير الخارجية: "يجب على إيران الخروج من سوريا".'),
     # welcome
     ("welcome", "en", "The State Department welcomed the release of the two aid workers."),
     ("welcome", "en", "The Prime Minister praised the rescue teams for their courage."),
