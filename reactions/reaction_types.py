@@ -165,6 +165,7 @@ def ar_future_forms(imperfect: str) -> set[str]:
     body = i[1:]
     stem = i[:-1] if i[-1] in "ويا" else i
     forms = {"ي" + body, "ت" + body, "ن" + body, stem + "ون", "ت" + stem[1:] + "ون"}
+    forms |= {f + o for f in list(forms) for o in _AR_OBJECTS}  # سندعمك، سنعاقبهم
     return {pre + "س" + f for f in forms for pre in ("", "و", "ف")}
 
 
