@@ -152,17 +152,18 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     new = changed = statements_new = 0
     new_clusters: list[int] = []
     cluster_ids: list[int] = []
-    for number, (item, statements) in enumerate(zip(prepared, found, strict=True), 1):
-        if number % 50 == 0:
-            await asyncio.sleep(0)  # a first poll of a long feed: let the other feeds' coroutines run
-        article = _new_article(feed.id, item)
-        saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key,
-                                     hold_back=first_poll and item.entry.key not in fresh)
-        new += saved.status == "new"
-        changed += saved.status == "changed"
-        statements_new += saved.statements_new
-        new_clusters.extend(c for c in saved.clusters_new if c not in new_clusters)
-        cluster_ids.extend(c for c in saved.cluster_ids if c not in cluster_ids)
+    # The feed's entries in one transaction (one commit instead of one per entry; a failure stores none of
+    # them, and the next poll tries them all again). No await inside: the connection is shared.
+    with storage.transaction(db):
+        for item, statements in zip(prepared, found, strict=True):
+            article = _new_article(feed.id, item)
+            saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key,
+                                         hold_back=first_poll and item.entry.key not in fresh)
+            new += saved.status == "new"
+            changed += saved.status == "changed"
+            statements_new += saved.statements_new
+            new_clusters.extend(c for c in saved.clusters_new if c not in new_clusters)
+            cluster_ids.extend(c for c in saved.cluster_ids if c not in cluster_ids)
 
     _record_success(db, feed, fetched, next_poll)
     log.debug("feed %s: %d entries, %d new, %d changed, %d statements", feed.url, len(entries), new, changed,

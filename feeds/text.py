@@ -52,7 +52,7 @@ def strip_shortcodes(text: str) -> str:
 
 def tidy(text: str) -> str:
     """Collapse runs of spaces in each line and drop empty lines."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))  # the class holds no \n
     return "\n".join(line for line in lines if line)
 
 

@@ -242,3 +242,57 @@ def test_time_in_the_queue_does_not_count(monkeypatch):
         asyncio.run(scenario())
     finally:
         feeds.parse.shutdown_pool()
+
+
+# --- character references to no character (issue 10 item 9) and the two parser paths -----------------------
+
+BAD_REFS = ("&#55357;&#56832;", "&#xD800;", "&#x110000;", "&#xdfff; &#56320;", "&#1114112;")
+
+
+def _feed_with(title: str, encoding: str = "utf-8") -> bytes:
+    return (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>t</title>'
+            f'<item><title>before {title} after</title><link>http://x.test/1</link><guid isPermaLink="false">id-1</guid>'
+            f'<description>one</description></item>'
+            f'<item><title>fine</title><link>http://x.test/2</link><guid isPermaLink="false">id-2</guid><description>two</description>'
+            f'</item></channel></rss>').encode("ascii")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "windows-1252"])  # the fast path, and feedparser's
+@pytest.mark.parametrize("ref", BAD_REFS)
+def test_a_bad_character_reference_does_not_fail_the_feed(ref, encoding):
+    parsed = parse_document(_feed_with(ref, encoding), content_type="application/rss+xml")
+    assert [e.key for e in parsed.entries] == ["g:id-1", "g:id-2"]
+    title = parsed.entries[0].title
+    assert title.startswith("before ") and title.endswith(" after")
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in title)
+    title.encode("utf-8")  # storable
+
+
+def test_a_surrogate_pair_written_as_two_references_is_the_character():
+    for encoding in ("utf-8", "windows-1252"):
+        parsed = parse_document(_feed_with("&#55357;&#56832;", encoding))
+        assert parsed.entries[0].title == "before \U0001F600 after"
+    assert parse_document(_feed_with("&#xD800;")).entries[0].title == "before \ufffd after"
+
+
+def test_fix_char_refs_leaves_good_references_alone():
+    body = b"<t>&#233; &#x41; &#65535; &#x1F600; &#128512; &amp;#xD800;</t>"
+    assert feeds.parse.fix_char_refs(body) == body
+
+
+def test_feedparser_alone_fails_on_a_lone_surrogate_reference():
+    # Why fix_char_refs runs first: without it feedparser's loose parser raises on the whole document.
+    with pytest.raises(ParserCrashed):
+        feeds.parse.parse_with_feedparser(_feed_with("&#xD800;", "windows-1252"))
+
+
+def test_common_feeds_take_the_fast_path_and_odd_ones_feedparser(monkeypatch):
+    calls = []
+    real = feeds.parse.parse_with_feedparser
+    monkeypatch.setattr(feeds.parse, "parse_with_feedparser", lambda *a, **k: calls.append(1) or real(*a, **k))
+    parse_document(_feed_with("x"))
+    assert calls == []  # well-formed UTF-8 RSS 2.0: fastfeedparser
+    parse_document(_feed_with("x", "windows-1252"))
+    assert calls == [1]  # another encoding: feedparser
+    parse_document(_feed_with("x").replace(b"</channel>", b"<item><title>broken</channel>"))
+    assert calls == [1, 1]  # ill-formed: feedparser's loose parser
