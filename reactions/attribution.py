@@ -84,6 +84,28 @@ class AttributionMixin:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
 
+    def _unknown_opener(self, view: list[Token], nps: dict[int, NP]) -> bool:
+        """Does the sentence open with a (non-reporting) verb whose subject is a name the registry lacks
+        ("وعرج كوكر", "ولم يأت وانغ")?"""
+        lex = self.lex
+        i = 0
+        while i < len(view) and view[i].low in lex.w.ar_negations:
+            i += 1
+        if i + 1 >= len(view) or view[i].low in lex.w.ar_not_verbs or not view[i].ar or i in nps:
+            return False
+        w = view[i + 1]
+        return (
+            w.ar
+            and i + 1 not in nps
+            and not w.low.startswith(("ال", "لل"))
+            and w.low not in lex.ar_no_subject
+            and w.low not in lex.ar_fillers
+            and w.low not in lex.ar_complementizers
+            and w.low not in lex.verbs
+            and w.low not in lex.w.ar_not_verbs
+            and w.low not in lex.w.ar_not_names
+        )
+
     def _resolve_pair(self, p: Pair, local: Context | None) -> Context | None:
         """The speaker of a pair's subject, named by the pair's construction."""
         c = self.resolve(p.subject, local)
@@ -121,6 +143,15 @@ class AttributionMixin:
         ):
             # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...": the sentence's subject speaks
             local0 = self.resolve(Subject("np", nps[1]), None)
+        elif (
+            chosen.subject.kind == "pronoun"
+            and chosen.k > 1
+            and not lang_en
+            and self._unknown_opener(view, nps)
+        ):
+            # "وعرج كوكر على ... وقال", "ولم يأت وانغ على ذكر ... لكنه قال": the sentence's subject is
+            # someone the registry lacks
+            local0 = Context(None, False, None, frozenset({chosen.subject.gender}))
         if (
             lang_en
             and local0 is None
@@ -161,7 +192,15 @@ class AttributionMixin:
                     if start > 0 and view[start - 1].low in (",", QUOTE):
                         local = first if p is not chosen else None
                         return [(0, self._resolve_pair(p, local))]
-        clauses = [(0, first)]
+        clauses: list[tuple[int, Context | None]] = [(0, first)]
+        if (
+            not lang_en
+            and chosen.k > 2
+            and view[chosen.k - 1].low == "ما"
+            and view[chosen.k - 2].low in self.lex.w.ar_relative_what
+        ):
+            # "أطلقت ... صواريخ على ما قالت وزارة الدفاع إنها منشآت": the statement starts at "ما"
+            clauses = [(0, None), (chosen.k - 1, first)]
         local = first
         for p in main_pairs[1:]:
             if p.k <= chosen.k or p.verb_kind == "weak-other":

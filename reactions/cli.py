@@ -79,7 +79,11 @@ def main_extract(argv: list[str] | None = None) -> int:
         "--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin'
     )
     ap.add_argument("--lang", choices=["ar", "en"], help="language of FILE (detected when omitted)")
-    ap.add_argument("--published", type=published_date, help="publication date of FILE, YYYY-MM-DD (decides who held which post)")
+    ap.add_argument(
+        "--published",
+        type=published_date,
+        help="publication date of FILE, YYYY-MM-DD (decides who held which post)",
+    )
     args = ap.parse_args(argv)
     if args.jsonl:
         if args.file not in (None, "-"):

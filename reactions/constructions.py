@@ -153,18 +153,39 @@ class ConstructionsMixin:
             return Pair(k, "past", Subject("np", np_, self.lex.verbs[view[k].low][0], how="vs"))
         return None
 
+    def _not_asserted(self, view: list[Token], k: int) -> bool:
+        """A verb negated ("ولم تقل", "لم يتحدث") or in a conditional or indirect question ("فإذا كان
+        كيري يقول", "عما إذا كانت الوزارة ترى") in its own clause: no statement (except stances such as
+        "لم يستبعد", which state something)."""
+        w = self.lex.w
+        for q in range(k - 1, max(-1, k - 8), -1):
+            low = view[q].low
+            if low in ("،", ",", "؛", ";", ":", QUOTE) or low in self.lex.ar_complementizers:
+                return False
+            if low in w.ar_hypothetical:
+                return True
+            if low in w.ar_negations:
+                return view[k].low not in w.ar_negated_stances
+        return False
+
     def _find_ar_verb(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
+        if self._not_asserted(view, k):
+            return None
         gender = self.lex.verbs[view[k].low][0]
-        return Pair(k, "past", self._ar_subject(view, nps, ends, k, gender, "past"))
+        subj = self._ar_subject(view, nps, ends, k, gender, "past")
+        return None if subj.how == "embedded" else Pair(k, "past", subj)
 
     def _find_ar_present(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
+        if self._not_asserted(view, k):
+            return None
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "imperfect")
-        if not (subj.kind == "np" and subj.np is not None and (subj.np.j <= k or k == 0)):
+        opens = all(view[q].low in self.lex.w.ar_negations for q in range(k))  # "ويقول", "ولم يستبعد"
+        if not (subj.kind == "np" and subj.np is not None and (subj.np.j <= k or opens)):
             return None  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"
         return Pair(k, "imperfect", subj)
 
@@ -272,6 +293,21 @@ class ConstructionsMixin:
         n = len(view)
         j = k + 1
         vs: Subject | None = None
+        if k >= 2 and kind != "imperfect":
+            # after "إن/أن" the subject comes first: "إن الوزير أبلغ نظيره", "إن نتنياهو أبلغ بلينكن"
+            comp = lex.ar_complementizers
+            if k in ends and ends[k].i > 0 and view[ends[k].i - 1].low in comp:
+                return Subject("np", ends[k], gender, how="sv")
+            prev = view[k - 1]
+            if (
+                k not in ends
+                and view[k - 2].low in comp
+                and prev.ar
+                and prev.low not in lex.w.ar_sv_gap
+                and prev.low not in lex.w.ar_negations
+                and prev.low not in lex.verbs
+            ):
+                return Subject("unknown", gender=gender, how="embedded")  # someone's words reported inside
         if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender, how="vs")
             if nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
@@ -376,6 +412,9 @@ class ConstructionsMixin:
             if np_ is not None:
                 if (
                     np_.status == "tracked"
+                    and (
+                        np_.named or saw_comma
+                    )  # a title's holder only in apposition: "X، المفوض السامي، إن"
                     and np_.person is not None
                     and self.reg.persons[np_.person].post_on(self.day) is not None
                     and np_.j < len(view)
@@ -420,7 +459,19 @@ class ConstructionsMixin:
             b -= 1
             steps += 1
         if b in ends:
-            return Subject("np", ends[b], how="sv")
+            np_ = ends[b]
+            o = np_.i
+            while o > 0 and view[o - 1].low in ("the", "a", "an"):
+                o -= 1
+            if (
+                o > 0
+                and (view[o - 1].low in lex.w.en_object_before or view[o - 1].low in lex.verbs)
+                and not any(t.low == "," for t in view[np_.i : np_.j])
+                and not (o > 1 and view[o - 2].low in lex.w.en_source_skip)  # "a statement from X said"
+            ):
+                # "a call with Johnson and told", "called Secretary Pompeo and told him": an object
+                return Subject("unknown", how="object")
+            return Subject("np", np_, how="sv")
         if b - 1 >= 0 and b - 2 >= 0 and (b - 1) not in ends and view[b - 1].case[:1].isupper():
             # "the minister Sergei Shoigu said": an anaphor followed by an unknown name is someone else
             for e, np_ in ends.items():

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .registry import Lexicon, Mention, Registry
-from .text import Token, tokenize
+from .text import Token, fold, tokenize
 from .units import QUOTE, Unit
 
 _ORG_KINDS = ("org", "title")
@@ -26,6 +26,7 @@ class NP:
     refers: tuple[str, ...] = ()
     personlike: bool = False
     clitic: str = ""
+    named: bool = False  # the person is named in the text (not only the holder of a title on the date)
 
 
 def _post_specifier(gap: list[Token]) -> bool:
@@ -73,6 +74,10 @@ class MentionsMixin:
                 mm = m[1]
                 if mm.doc_only and not self._doc_only_ok(view, i, i + m[0], mm):
                     continue
+                if mm.kind == "person" and not mm.full and self._other_bearer(view, i, i + m[0], mm):
+                    continue
+                if mm.kind == "anaphor" and self._foreign_anaphor(view, i + m[0]):
+                    mm = Mention("org", speaker="foreign-ministries", gender=mm.gender)
                 if (
                     mm.kind in _ORG_KINDS
                     and self.reg.is_tracked(mm.speaker)
@@ -109,6 +114,35 @@ class MentionsMixin:
         if nxt == "في" and b + 1 < len(view):
             return view[b + 1].low in lex.ar_foreign_places
         return nxt.startswith("ب") and nxt[1:] in lex.ar_foreign_places
+
+    def _other_bearer(self, view: list[Token], a: int, b: int, m: Mention) -> bool:
+        """A bare surname that belongs to someone else or is no name here: "Austin Kaplan", "in Austin",
+        "جون جونسون" (another person's first name before it, not this person's)."""
+        if not view[a].ar:
+            nxt = view[b] if b < len(view) else None
+            if nxt is not None and nxt.case[:1].isupper() and not nxt.case.isupper() and nxt.low.isalpha():
+                return True  # followed by another name word: a different person's first name
+            return a > 0 and view[a - 1].low in self.lex.w.en_place_prepositions
+        if a == 0:
+            return False
+        prev = view[a - 1].low
+        lex = self.lex
+        if prev not in self.reg.person_first_tokens or (
+            prev in lex.ar_complementizers
+            or prev in lex.ar_no_subject
+            or prev in lex.ar_fillers
+            or prev in lex.verbs
+        ):
+            return False
+        own = {
+            tokenize(fold(n))[0].low for pid in m.persons for n in self.reg.persons[pid].names_ar if n.split()
+        }
+        return prev not in own and prev.lstrip("وفبل") not in own
+
+    def _foreign_anaphor(self, view: list[Token], b: int) -> bool:
+        """ "وزير الخارجية الصيني", "وزارة الدفاع الروسية": a generic title or body with another
+        country's adjective right after it."""
+        return b < len(view) and view[b].ar and view[b].low in self.lex.w.ar_nationality_adjs
 
     def _doc_only_ok(self, view: list[Token], a: int, b: int, m: Mention) -> bool:
         """A bare surname derived from a full name ("May", "كوك"): only for someone already named in full
@@ -286,6 +320,7 @@ class MentionsMixin:
                     frozenset(g for g in gs if g is not None),
                     soft=soft and not title_roles,
                     personlike=True,
+                    named=True,
                 )
             if tracked_sp and not person_ms[0].full:
                 pass  # a bare surname that does not fit: rely on the title

@@ -34,7 +34,9 @@ class Statement:
     text: str
     quotes: tuple[str, ...] = ()
     reaction: str = "statement"
-    rule: str = ""  # the construction that found it: its name in constructions.toml, "/", where the subject was
+    rule: str = (
+        ""  # the construction that found it: its name in constructions.toml, "/", where the subject was
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON fields of the eval format (``quotes`` as a list)."""

@@ -1,0 +1,156 @@
+"""Classes of errors found on real news (tests/data/real.jsonl), each tested on several sentences written
+for these tests, with a positive control where a look-alike is involved."""
+
+from __future__ import annotations
+
+import pytest
+from lookalikes import assert_untracked
+
+from reactions import extract
+
+
+def who(text: str, day: str) -> list[tuple[str, str | None]]:
+    return [(s.speaker, s.person) for s in extract(text, published=day)]
+
+
+# --- a US state's Secretary of State is no Secretary of State -------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The California Secretary of State said the ballots would be counted by Friday.",
+        "The Texas Secretary of State warned counties not to send out applications.",
+    ],
+)
+def test_a_us_states_secretary_of_state_is_not_the_state_department(text: str):
+    assert_untracked(text, "2020-11-05")
+    assert who("The Secretary of State said the ballots would be counted.", "2020-11-05") == [
+        ("us-state-department", "mike-pompeo")
+    ]
+
+
+# --- another country's minister, through a nationality adjective after a generic title -----------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أكد وزير الخارجية الصيني وانغ يي لنظيره الأمريكي جون كيري أن بلاده أوقفت أنشطتها.",
+        "وقالت وزيرة الدفاع الألمانية إن بلادها سترسل مزيدا من الجنود.",
+        "وأعلن وزير الخارجية الروسي أن موسكو سترد على العقوبات.",
+    ],
+)
+def test_a_generic_title_with_another_nationality_is_not_tracked(text: str):
+    assert_untracked(text, "2015-08-06")
+    assert [sp for sp, _ in who("وقال وزير الخارجية الأمريكي إن واشنطن سترد.", "2015-08-06")] == [
+        "us-state-department"
+    ]
+
+
+# --- a bare surname that is someone else's or a place ----------------------------------------------
+def test_a_surname_before_another_name_word_or_after_in_is_not_the_official():
+    intro = "Defense Secretary Lloyd Austin visited Kyiv on Monday. "
+    assert who(intro + "Austin said the aid would keep flowing.", "2022-04-25") == [
+        ("us-pentagon", "lloyd-austin")
+    ]
+    assert who(intro + '"It is a bizarre world," said Austin Kaplan, a lawyer.', "2022-04-25") == []
+    assert who(intro + "A restaurant owner in Austin said he had no choice.", "2022-04-25") == []
+
+
+def test_an_arabic_surname_after_another_persons_first_name_is_someone_else():
+    text = "وقال جون جونسون، وهو عامل بناء شاهد الحادث، إنه لم يعجبه مظهر الرافعة."
+    assert_untracked(text, "2020-03-01")
+    assert who("وقال جونسون إن الحكومة ستحقق في الحادث.", "2020-03-01") == [
+        ("uk-government", "boris-johnson")
+    ]
+
+
+# --- an English tracked phrase after a preposition or a verb is an object --------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Barr arrived in London days after a call with Johnson and told British officials he was concerned.",
+        "Mulvaney reportedly called Secretary of State Mike Pompeo and told him he could not stay.",
+        "The senator wrote to the State Department and said the visas should be reviewed.",
+    ],
+)
+def test_an_object_is_not_the_subject_of_the_next_verb(text: str):
+    assert who(text, "2019-10-02") == []
+    assert who("Secretary of State Mike Pompeo told reporters he could not stay.", "2019-10-02") == [
+        ("us-state-department", "mike-pompeo")
+    ]
+    assert [
+        sp for sp, _ in who("A statement from the State Department said visas were reviewed.", "2019-10-02")
+    ] == ["us-state-department"]
+
+
+# --- negated or hypothetical speech in Arabic -------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ولم تقل نويرت ما إذا كانت الولايات المتحدة قد لاحظت أي تحرك.",
+        "فإذا كان كيري يقول ذلك، فلماذا كل هذا الانتظار؟",
+        "كما لم يتحدث ماتيس عما إذا كانت وزارة الدفاع الأمريكية ترى أي دليل.",
+    ],
+)
+def test_negated_or_hypothetical_speech_is_no_statement(text: str):
+    assert who(text, "2018-09-12") == []
+
+
+def test_according_to_a_us_states_secretary_of_state_is_nobody_tracked():
+    assert who("Turnout was 61%, according to the Ohio Secretary of State's office.", "2020-11-05") == []
+    assert [sp for sp, _ in who("Turnout was low, according to the State Department.", "2020-11-05")] == [
+        "us-state-department"
+    ]
+
+
+def test_a_negated_stance_verb_still_states_something():
+    assert [sp for sp, _ in who("ولم يستبعد وزير الخارجية الأمريكي إجراء مفاوضات مباشرة.", "2018-09-12")] == [
+        "us-state-department"
+    ]
+
+
+# --- after "إن/أن" the subject comes first: the phrase after the verb is its object ----------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "يقول موقع أكسيوس إن نتنياهو أبلغ بلينكن أنه ملتزم بالاتفاق.",
+        "وذكرت الصحيفة أن ليبرمان أبلغ وزير الدفاع الأمريكي بخططه.",
+    ],
+)
+def test_the_subject_after_a_complementizer_comes_before_the_verb(text: str):
+    assert who(text, "2024-06-03") == []
+
+
+def test_a_tracked_subject_after_a_complementizer_speaks():
+    text = (
+        "قالت الصحيفة إن بلينكن أبلغ نتنياهو أن الوقت ينفد. إلا أن بلينكن قال للصحفيين إن المحادثات مستمرة."
+    )
+    assert [sp for sp, _ in who(text, "2024-06-03")] == ["us-state-department"]
+
+
+# --- an addressee named in apposition is not the speaker --------------------------------------------
+def test_the_addressee_of_a_call_is_not_the_speaker():
+    text = (
+        "دعا وزير حقوق الإنسان عزالدين الأصبحي مفوض الأمم المتحدة السامي لحقوق الإنسان، "
+        "والرئيس الدوري لمجلس حقوق الإنسان إلى زيارة عدن."
+    )
+    assert who(text, "2015-07-21") == []
+    control = "قال زيد بن رعد الحسين، المفوض السامي لحقوق الإنسان، إن الوضع في عدن مأساوي."
+    assert who(control, "2015-07-21") == [("un-ohchr", "zeid-raad-al-hussein")]
+
+
+# --- a sentence whose subject is a name the registry lacks ------------------------------------------
+def test_and_said_after_an_unknown_subject_is_not_the_previous_speaker():
+    text = (
+        "وقال وزير الخارجية الأمريكي جون كيري إن الاتفاق جيد. "
+        "وعرج كوكر على الوضع السوري وقال إن الأسد لم يكن ليبقى لولا إيران."
+    )
+    got = extract(text, published="2015-07-24")
+    assert [(s.speaker, s.person) for s in got] == [("us-state-department", "john-kerry")]
+    assert got[0].text.startswith("وقال وزير الخارجية")
+
+
+# --- "على ما قالت X إنه": the statement starts at "ما" ---------------------------------------------
+def test_what_a_body_said_inside_a_sentence_starts_the_statement():
+    text = "أطلقت الدول الثلاث 105 صواريخ على ما قالت وزارة الدفاع الأمريكية إنها ثلاث منشآت كيماوية."
+    got = extract(text, published="2018-04-14")
+    assert [s.speaker for s in got] == ["us-pentagon"]
+    assert got[0].text.startswith("ما قالت وزارة الدفاع")
