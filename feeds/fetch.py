@@ -18,6 +18,7 @@ import email.utils
 import http
 import socket
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -45,6 +46,17 @@ FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, 
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.8"
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT_REDIRECTS = (301, 308)
+HOST_DOWN_SECONDS = 300.0  # after a page of a host timed out or could not connect, its pages are skipped this long
+
+
+def host_key(url: str) -> str:
+    """``host:port`` of a URL, lower case: what the per-host limits count."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or ""
+    except ValueError:
+        port = ""
+    return f"{(parts.hostname or '').lower()}:{port}"
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
@@ -78,6 +90,63 @@ class _Redirect(Exception):
         self.location = location
 
 
+class HostSlots:
+    """At most ``size`` requests to one host at a time, feed documents first.
+
+    Waiters are served by priority (feeds ``0`` before pages ``1``), then in arrival order; and pages never
+    hold more than ``size - 1`` of the slots (when ``size`` is 2 or more), so one feed's 40 slow article pages
+    cannot keep another feed's document on the same host waiting behind them.
+    """
+
+    FEED, PAGE = 0, 1
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self.page_cap = max(1, self.size - 1)
+        self.busy = 0
+        self.pages = 0
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = 0
+
+    def _may_start(self, priority: int) -> bool:
+        return self.busy < self.size and (priority == self.FEED or self.pages < self.page_cap)
+
+    async def acquire(self, priority: int) -> None:
+        if self._may_start(priority) and not any(w[0] <= priority for w in self._waiters):
+            self._take(priority)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._order += 1
+        entry = (priority, self._order, future)
+        self._waiters.append(entry)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # the slot was handed over just as we were cancelled
+                self.release(priority)
+            elif entry in self._waiters:
+                self._waiters.remove(entry)
+            raise
+
+    def _take(self, priority: int) -> None:
+        self.busy += 1
+        self.pages += priority == self.PAGE
+
+    def release(self, priority: int) -> None:
+        self.busy -= 1
+        self.pages -= priority == self.PAGE
+        while self.busy < self.size:
+            # the first waiter by (priority, arrival) that may start: a page held back by the page cap lets a
+            # feed behind it go
+            chosen = next((w for w in sorted(self._waiters, key=lambda w: (w[0], w[1]))
+                           if not w[2].done() and self._may_start(w[0])), None)
+            if chosen is None:
+                return
+            self._waiters.remove(chosen)
+            self._take(chosen[0])
+            chosen[2].set_result(None)
+
+
 class Fetcher:
     """An HTTP client for feeds and pages with Raqib's limits (see the module docstring).
 
@@ -98,7 +167,8 @@ class Fetcher:
             timeout=httpx.Timeout(settings.timeout),
             transport=transport,
         )
-        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._slots: dict[str, HostSlots] = {}
+        self.down_hosts: dict[str, float] = {}  # host -> monotonic time until which its pages are skipped
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -112,28 +182,45 @@ class Fetcher:
         await self._client.aclose()
 
     @asynccontextmanager
-    async def _slot(self, url: str) -> AsyncIterator[None]:
-        parts = urlsplit(url)
-        host = f"{(parts.hostname or '').lower()}:{parts.port or ''}"
-        semaphore = self._slots.get(host)
-        if semaphore is None:
-            semaphore = self._slots[host] = asyncio.Semaphore(self.settings.per_host)
-        async with semaphore:
+    async def _slot(self, url: str, priority: int = HostSlots.FEED) -> AsyncIterator[None]:
+        slots = self._slots.get(host_key(url))
+        if slots is None:
+            slots = self._slots[host_key(url)] = HostSlots(self.settings.per_host)
+        await slots.acquire(priority)
+        try:
             yield
+        finally:
+            slots.release(priority)
 
     async def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                     accept: str = FEED_ACCEPT, allow: Callable[[str], Awaitable[bool]] | None = None,
-                    public_only: bool = False) -> FetchResult:
+                    public_only: bool = False, page: bool = False) -> FetchResult:
         """GET ``url``, conditionally when ``etag``/``last_modified`` are given.
 
         :param allow: asked before each request (the first and every redirect hop) whether that URL may be
             fetched (:class:`feeds.addresses.PageGuard`); False raises AddressRefused.
         :param public_only: connect only to public addresses, to the very address checked (every hop).
+        :param page: an article page: it waits behind feed documents for the host's slots (:class:`HostSlots`),
+            and after one page of a host timed out or could not connect, that host's pages fail at once
+            (``ConnectionFailed``) for :data:`HOST_DOWN_SECONDS`, so a poll does not wait on each of them.
 
         :returns: a :class:`FetchResult` with status 200 (or another 2xx) and the body, or 304.
         :raises FetchError: ``FetchTimeout``, ``BodyTooLarge``, ``TooManyRedirects``, ``HTTPStatusError``
             (with ``retry_after`` for 429/503), ``ConnectionFailed``, ``InvalidURL`` or ``AddressRefused``.
         """
+        if not page:
+            return await self._fetch(url, etag, last_modified, accept, allow, public_only, False)
+        host = host_key(url)
+        if self.down_hosts.get(host, 0.0) > time.monotonic():
+            raise ConnectionFailed(f"skipped: {host} failed a moment ago")
+        try:
+            return await self._fetch(url, etag, last_modified, accept, allow, public_only, True)
+        except (ConnectionFailed, FetchTimeout):
+            self.down_hosts[host] = time.monotonic() + HOST_DOWN_SECONDS
+            raise
+
+    async def _fetch(self, url: str, etag: str | None, last_modified: str | None, accept: str,
+                     allow: Callable[[str], Awaitable[bool]] | None, public_only: bool, page: bool) -> FetchResult:
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
@@ -150,7 +237,9 @@ class Fetcher:
             if allow is not None and not await allow(current):
                 raise AddressRefused(f"not fetched: {short(current, 80)} is on a private or unresolvable address")
             try:
-                async with self._slot(current):
+                async with self._slot(current, HostSlots.PAGE if page else HostSlots.FEED):
+                    if page and self.down_hosts.get(host_key(current), 0.0) > time.monotonic():
+                        raise ConnectionFailed(f"skipped: {host_key(current)} failed a moment ago")
                     if deadline is None:
                         # The clock starts once the first request may go out (waiting for a slot is free).
                         deadline = loop.time() + self.settings.timeout

@@ -43,7 +43,7 @@ async def fetch_full_text(fetcher: Fetcher, url: str, *,
     :param public_only: connect to public addresses only (``PageGuard.public_only``).
     """
     try:
-        result = await fetcher.fetch(url, accept=PAGE_ACCEPT, allow=allow, public_only=public_only)
+        result = await fetcher.fetch(url, accept=PAGE_ACCEPT, allow=allow, public_only=public_only, page=True)
     except FetchError as exc:
         log.debug("page %s: %s", url, exc.message)
         return None

@@ -12,9 +12,10 @@ message on the feed row, never as an exception out of :func:`refresh_feed`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,10 @@ MAX_RETRY_AFTER = 7 * 86400  # a server asking for more than a week is not obeye
 DEFAULT_PARALLEL = 16  # feeds refreshed at once by poll_once (bodies are held in memory while parsed)
 SPEAKER_REACTION = "announcement"
 MAX_FRESH_ON_FIRST_POLL = 20  # more "new" items than this on a first poll: a feed dating items by fetch time
+MAX_ITEMS_PER_POLL = 2000  # new or changed items handled in one poll; a longer feed goes on at the next poll
+MIN_PAGE_BUDGET, MAX_PAGE_BUDGET = 15.0, 120.0  # seconds a poll may wait for article pages (2 x fetch.timeout)
+STORE_BATCH = 50  # items stored together as their pages arrive
+STORE_EVERY = 2.0  # seconds: and at least this often
 FUTURE_SLACK = 600  # seconds: an item dated later than this after the poll started is not trusted as news
 
 
@@ -142,28 +147,41 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     known = storage.article_hashes(db, feed.id, [e.key for e in entries]) if entries else {}
     known.update(_recognise_by_link(db, feed.id, entries, known))
     todo = [e for e in entries if known.get(e.key) != e.content_hash]
+    if len(todo) > MAX_ITEMS_PER_POLL:
+        # The rest waits for the next poll, which must then fetch the whole document again (no validators).
+        log.warning("feed %s: %d new or changed items; handling the first %d this poll", feed.url, len(todo),
+                    MAX_ITEMS_PER_POLL)
+        todo = todo[:MAX_ITEMS_PER_POLL]
+        fetched = dataclasses.replace(fetched, etag=None, last_modified=None)
     seen_at = db_time(started)
     first_seen = _first_seen_of_undated(db, feed.id, todo, known)
-    prepared = await _prepare(feed, todo, client, settings, seen_at, parsed.language, first_seen, guard)
-    found = await _statements(feed, prepared)
-
     first_poll = not push_backlog and feed.last_success_at is None  # the first poll: its backlog
-    fresh = _fresh_on_first_poll(feed, prepared, started) if first_poll else set()
-    new = changed = statements_new = 0
-    new_clusters: list[int] = []
-    cluster_ids: list[int] = []
-    # The feed's entries in one transaction (one commit instead of one per entry; a failure stores none of
-    # them, and the next poll tries them all again). No await inside: the connection is shared.
-    with storage.transaction(db):
-        for item, statements in zip(prepared, found, strict=True):
-            article = _new_article(feed.id, item)
-            saved = storage.save_article(db, article, statements, now=seen_at, link_key=item.entry.link_key,
-                                         hold_back=first_poll and item.entry.key not in fresh)
-            new += saved.status == "new"
-            changed += saved.status == "changed"
-            statements_new += saved.statements_new
-            new_clusters.extend(c for c in saved.clusters_new if c not in new_clusters)
-            cluster_ids.extend(c for c in saved.cluster_ids if c not in cluster_ids)
+    fresh = _fresh_on_first_poll(feed, todo, started) if first_poll else set()
+    totals = _Totals()
+
+    async def store(items: Sequence[_Prepared]) -> None:
+        found = await _statements(feed, items)
+        # One batch of entries in one transaction (one commit instead of one per entry; a failure stores none
+        # of them, and the next poll tries them again). No await inside: the connection is shared.
+        with storage.transaction(db):
+            for item, statements in zip(items, found, strict=True):
+                saved = storage.save_article(db, _new_article(feed.id, item), statements, now=seen_at,
+                                             link_key=item.entry.link_key,
+                                             hold_back=first_poll and item.entry.key not in fresh)
+                totals.add(saved, item.page_fetched)
+
+    # The items whose own text is enough are stored at once; those waiting for their article page follow as
+    # the pages arrive, within the poll's page budget (then with the feed's own text).
+    waiting = [e for e in todo if _wants_page(feed, e, settings)]
+    waiting_keys = {id(e) for e in waiting}
+    now_ready = [_prepared(feed, e, e.text, False, seen_at, parsed.language, first_seen)
+                 for e in todo if id(e) not in waiting_keys]
+    if now_ready:
+        await store(now_ready)
+    if waiting:
+        await _with_pages(feed, waiting, client, settings, seen_at, parsed.language, first_seen, guard, store)
+    new, changed, statements_new = totals.new, totals.changed, totals.statements
+    new_clusters, cluster_ids = totals.new_clusters, totals.cluster_ids
 
     _record_success(db, feed, fetched, next_poll)
     log.debug("feed %s: %d entries, %d new, %d changed, %d statements", feed.url, len(entries), new, changed,
@@ -171,12 +189,88 @@ async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, s
     return FeedResult(
         feed.id, feed.url, "ok", status=fetched.status, entries=len(entries), new_articles=new,
         changed_articles=changed, new_statements=statements_new, new_clusters=tuple(new_clusters),
-        cluster_ids=tuple(cluster_ids), pages_fetched=sum(p.page_fetched for p in prepared),
+        cluster_ids=tuple(cluster_ids), pages_fetched=totals.pages,
         new_url=fetched.permanent_url, next_poll_at=next_poll,
     )
 
 
-def _fresh_on_first_poll(feed: Any, prepared: Sequence[_Prepared], started: dt.datetime) -> set[str]:
+class _Totals:
+    """What one poll stored, added up batch by batch."""
+
+    def __init__(self) -> None:
+        self.new = self.changed = self.statements = self.pages = 0
+        self.new_clusters: list[int] = []
+        self.cluster_ids: list[int] = []
+
+    def add(self, saved: Any, page_fetched: bool) -> None:
+        self.new += saved.status == "new"
+        self.changed += saved.status == "changed"
+        self.statements += saved.statements_new
+        self.pages += page_fetched
+        self.new_clusters.extend(c for c in saved.clusters_new if c not in self.new_clusters)
+        self.cluster_ids.extend(c for c in saved.cluster_ids if c not in self.cluster_ids)
+
+
+def page_budget(settings: FetchConfig) -> float:
+    """Seconds one poll may spend waiting for article pages (after its items without pages are stored)."""
+    return min(MAX_PAGE_BUDGET, max(MIN_PAGE_BUDGET, 2 * settings.timeout))
+
+
+def _wants_page(feed: Any, entry: Entry, settings: FetchConfig) -> bool:
+    return (bool(feed.fetch_pages) and settings.full_text_min_chars > 0 and bool(entry.link)
+            and len(entry.text) < settings.full_text_min_chars)
+
+
+def _prepared(feed: Any, entry: Entry, text: str, page: bool, seen_at: str, feed_language: str | None,
+              first_seen: dict[str, str]) -> _Prepared:
+    lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
+    return _Prepared(entry, text, lang, entry.published or first_seen.get(entry.key) or seen_at, page)
+
+
+async def _with_pages(feed: Any, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig, seen_at: str,
+                      feed_language: str | None, first_seen: dict[str, str], guard: PageGuard | None,
+                      store: Callable[[Sequence[_Prepared]], Awaitable[None]]) -> None:
+    """Fetch the article pages of ``entries`` concurrently (the fetcher's per-host slots bound them, behind
+    feed documents) and ``store`` the entries in batches as their pages arrive. When the poll's
+    :func:`page_budget` is spent, the entries still waiting are stored with the feed's own text."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + page_budget(settings)
+
+    async def one(entry: Entry) -> _Prepared:
+        text, page = entry.text, False
+        full = await fetch_full_text(client, entry.link or "", allow=guard.allowed if guard else None,
+                                     public_only=await guard.public_only() if guard else False)
+        if full and len(full) > len(text):
+            text, page = full, True
+        return _prepared(feed, entry, text, page, seen_at, feed_language, first_seen)
+
+    tasks = {asyncio.ensure_future(one(e)): e for e in entries}
+    pending = set(tasks)
+    batch: list[_Prepared] = []
+    flushed = loop.time()
+    try:
+        while pending and loop.time() < deadline:
+            done, pending = await asyncio.wait(pending, timeout=min(deadline - loop.time(), STORE_EVERY),
+                                               return_when=asyncio.FIRST_COMPLETED)
+            batch.extend(task.result() for task in done)
+            if batch and (len(batch) >= STORE_BATCH or not pending or loop.time() - flushed >= STORE_EVERY):
+                await store(batch)
+                batch, flushed = [], loop.time()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    late = [_prepared(feed, tasks[task], tasks[task].text, False, seen_at, feed_language, first_seen)
+            for task in pending]
+    if late:
+        log.info("feed %s: %d article pages not fetched within the poll's %gs page budget; stored with the "
+                 "feed's text", feed.url, len(late), page_budget(settings))
+    if batch or late:
+        await store(batch + late)
+
+
+def _fresh_on_first_poll(feed: Any, entries: Sequence[Entry], started: dt.datetime) -> set[str]:
     """Keys of the entries of a feed's first poll that are news, not backlog: dated after the feed was added
     (``feeds.created_at``) and not in the future. The first poll may come long after the feed was added
     (a site down at start, a slow first round); what was published meanwhile is pushed like any new item.
@@ -190,10 +284,10 @@ def _fresh_on_first_poll(feed: Any, prepared: Sequence[_Prepared], started: dt.d
         return set()
     latest = started + dt.timedelta(seconds=FUTURE_SLACK)
     fresh = set()
-    for item in prepared:
-        published = parse_db_time(item.entry.published)
+    for entry in entries:
+        published = parse_db_time(entry.published)
         if published is not None and added <= published <= latest:
-            fresh.add(item.entry.key)
+            fresh.add(entry.key)
     if len(fresh) > MAX_FRESH_ON_FIRST_POLL:
         log.warning("feed %s: %d items of its first poll are dated after it was added; treating them all as "
                     "backlog (not pushed)", feed.url, len(fresh))
@@ -242,27 +336,6 @@ def _first_seen_of_undated(db: Any, feed_id: int, todo: Sequence[Entry], known: 
             if old is not None:
                 dates[entry.key] = old.published_at or old.first_seen_at
     return dates
-
-
-async def _prepare(feed: Any, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig,
-                   seen_at: str, feed_language: str | None, first_seen: dict[str, str],
-                   guard: PageGuard | None = None) -> list[_Prepared]:
-    """Choose each entry's text (fetching the page for summary-only entries, when ``guard`` allows its
-    address and every redirect hop), language and date."""
-    fetch_pages = bool(feed.fetch_pages) and settings.full_text_min_chars > 0
-
-    async def one(entry: Entry) -> _Prepared:
-        text = entry.text
-        page = False
-        if fetch_pages and entry.link and len(text) < settings.full_text_min_chars:
-            full = await fetch_full_text(client, entry.link, allow=guard.allowed if guard else None,
-                                             public_only=await guard.public_only() if guard else False)
-            if full and len(full) > len(text):
-                text, page = full, True
-        lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
-        return _Prepared(entry, text, lang, entry.published or first_seen.get(entry.key) or seen_at, page)
-
-    return list(await asyncio.gather(*(one(e) for e in entries)))
 
 
 def _detect_language(text: str) -> str | None:
