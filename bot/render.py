@@ -7,10 +7,11 @@ Every inserted value goes through :func:`esc`. Nothing here touches Telegram or 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -270,19 +271,104 @@ def _u16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _tokens(text: str) -> list[tuple[str, str | None, bool]]:
-    """(token, tag name or None, closing?) for tags; entities and single characters have no name."""
-    out: list[tuple[str, str | None, bool]] = []
-    pos = 0
+_TAG_ONLY = re.compile(r"<[^<>]*>")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_WS = ("\n", " ", "\t")
+
+
+class _Markup:
+    """Where the tags and entities of a text are, and the open-tag stack after each, so that positions can be
+    judged without walking the text one character at a time."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.extra = [0]  # characters beyond one per token before each markup (token index = position - extra)
+        self.stacks: list[tuple[tuple[str, str], ...]] = []  # the open tags after each markup
+        stack: list[tuple[str, str]] = []
+        for m in _TOKEN.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.extra.append(self.extra[-1] + m.end() - m.start() - 1)
+            name = m.group(2)
+            if name:
+                name = name.lower()
+                if m.group(1):
+                    for k in range(len(stack) - 1, -1, -1):
+                        if stack[k][0] == name:
+                            del stack[k:]
+                            break
+                else:
+                    stack.append((name, m.group(0)))
+            self.stacks.append(tuple(stack))
+        self.astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+
+    def u16(self, pos: int) -> int:
+        """UTF-16 units before character ``pos``."""
+        return pos + bisect.bisect_left(self.astral, pos) if self.astral else pos
+
+    def token(self, pos: int) -> int:
+        """The token index of a token boundary at character ``pos``."""
+        return pos - self.extra[bisect.bisect_right(self.ends, pos)]
+
+    def inside(self, pos: int) -> bool:
+        """Whether ``pos`` falls inside a tag or an entity (not at its start)."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and self.starts[k] < pos < self.ends[k]
+
+    def stack_at(self, pos: int) -> tuple[tuple[str, str], ...]:
+        """The open tags after every token that ends at or before ``pos``."""
+        k = bisect.bisect_right(self.ends, pos) - 1
+        return self.stacks[k] if k >= 0 else ()
+
+    def token_end(self, pos: int) -> int:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return self.ends[k] if k >= 0 and self.starts[k] == pos else pos + 1
+
+    def last(self, low: int, high: int, good: Callable[[int], bool], chars: str) -> int:
+        """The last token boundary in ``(low, high]`` whose character is one of ``chars`` and passes ``good``; -1."""
+        text = self.text
+        pos = high
+        while pos > low:
+            found = max(text.rfind(c, low + 1, pos + 1) for c in chars)
+            if found <= low:
+                return -1
+            if not self.inside(found) and good(found):
+                return found
+            pos = found - 1
+        return -1
+
+
+def _closers(stack: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _drop_huge_tags(text: str, limit: int) -> str:
+    """Remove each opening tag too long to share a message with text (more than a quarter of ``limit``, such
+    as a link to a 4,000-character address), with its closing tag; its text stays."""
+    huge = [m for m in _TOKEN.finditer(text) if m.group(2) and not m.group(1) and _u16(m.group(0)) > limit // 4]
+    if not huge:
+        return text
+    drop: set[int] = set()
+    stack: list[tuple[str, int, bool]] = []
     for m in _TOKEN.finditer(text):
-        out.extend((ch, None, False) for ch in text[pos:m.start()])
-        if m.group(2):
-            out.append((m.group(0), m.group(2).lower(), bool(m.group(1))))
-        else:
-            out.append((m.group(0), None, False))
-        pos = m.end()
-    out.extend((ch, None, False) for ch in text[pos:])
-    return out
+        if not m.group(2):
+            continue
+        name = m.group(2).lower()
+        if not m.group(1):
+            big = _u16(m.group(0)) > limit // 4
+            stack.append((name, m.start(), big))
+            if big:
+                drop.add(m.start())
+            continue
+        for k in range(len(stack) - 1, -1, -1):
+            if stack[k][0] == name:
+                if stack[k][2]:
+                    drop.add(m.start())
+                del stack[k:]
+                break
+    return _TOKEN.sub(lambda m: "" if m.start() in drop else m.group(0), text)
 
 
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -291,67 +377,79 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     Parts end at a paragraph break if possible, else a line break, else a space, else anywhere between
     two characters; never inside a tag or an entity (``&amp;``). Tags open at a cut are closed at the end
     of the part and reopened, with their attributes, at the start of the next one. Line breaks at a cut are
-    dropped. Unbalanced closing tags are kept as they are.
+    dropped. Unbalanced closing tags are kept as they are. A part with no visible text (only tags) is never
+    produced: Telegram refuses an empty message. An opening tag longer than a quarter of ``limit`` (a link to
+    an address of thousands of characters) is dropped with its closing tag, keeping its text, since it could
+    not share a message with that text.
+
+    The text is judged by the positions of its tags and entities (bisection over them), not character by
+    character: the cuts are those of a token-by-token greedy fill.
     """
     if _u16(text) <= limit:
-        return [text] if text else []
-    tokens = _tokens(text)
-    sizes = [_u16(tok) for tok, _, _ in tokens]
-    # the open-tag stack after each token
-    stacks: list[tuple[tuple[str, str], ...]] = []
-    stack: list[tuple[str, str]] = []
-    for tok, name, closing in tokens:
-        if name is not None:
-            if closing:
-                for k in range(len(stack) - 1, -1, -1):
-                    if stack[k][0] == name:
-                        del stack[k:]
-                        break
-            else:
-                stack.append((name, tok))
-        stacks.append(tuple(stack))
-
-    def closers(st: tuple[tuple[str, str], ...]) -> str:
-        return "".join(f"</{name}>" for name, _ in reversed(st))
-
+        return [text] if text and _TAG_ONLY.sub("", text).strip() else []
+    text = _drop_huge_tags(text, limit)
+    if _u16(text) <= limit:
+        return [text] if _TAG_ONLY.sub("", text).strip() else []
+    mk = _Markup(text)
+    n = len(text)
+    starts, ends = mk.starts, mk.ends
     parts: list[str] = []
-    i, n = 0, len(tokens)
+    pos = 0
     opened: tuple[tuple[str, str], ...] = ()
-    while i < n:
+    while pos < n:
         prefix = "".join(tag for _, tag in opened)
-        size = _u16(prefix)
-        best = {0: -1, 1: -1, 2: -1, 3: -1}  # paragraph, line, space, any: the cut index (exclusive)
-        j = i
-        while j < n:
-            st = stacks[j]
-            if size + sizes[j] + _u16(closers(st)) > limit:
+        room = limit - _u16(prefix)
+        base = mk.u16(pos)
+        # Greedy fill: the first token that does not fit (with the closing tags open after it) stops the part.
+        stop = n  # character position of that token; n when the rest fits
+        k = bisect.bisect_left(starts, pos)
+        run_start = pos
+        stack = mk.stack_at(pos)
+        while True:
+            run_end = starts[k] if k < len(starts) else n
+            if run_end > run_start:  # plain characters: the stack and its closing tags are constant
+                budget = room - len(_closers(stack))
+                if mk.u16(run_end) - base > budget:
+                    span = range(run_start + 1, run_end + 1)
+                    stop = span[bisect.bisect_right(span, budget + base, key=mk.u16)] - 1
+                    break
+            if k >= len(starts):
                 break
-            size += sizes[j]
-            j += 1
-            nxt = tokens[j][0] if j < n else ""
-            if j == n:
-                best[0] = j
+            after = mk.stacks[k]
+            if mk.u16(ends[k]) - base + len(_closers(after)) > room:
+                stop = starts[k]
                 break
-            if nxt == "\n":
-                best[0 if j + 1 < n and tokens[j + 1][0] == "\n" else 1] = j
-            elif nxt in (" ", "\t"):
-                best[2] = j
-            else:
-                best[3] = j
-        if j == n and best[0] == n:
+            stack = after
+            run_start = ends[k]
+            k += 1
+        if stop == n:
             cut = n
         else:
-            floor = i + max(1, (j - i) // 3)  # don't leave a part almost empty for a nicer break
-            cut = next((best[k] for k in (0, 1, 2) if best[k] >= floor), -1)
+            first, last = mk.token(pos), mk.token(stop)
+            floor = first + max(1, (last - first) // 3)
+            cut = -1
+            if stop > pos:
+                for pick in (
+                    mk.last(pos, stop, lambda p: text.startswith("\n\n", p), "\n"),
+                    mk.last(pos, stop, lambda p: not text.startswith("\n\n", p), "\n"),
+                    mk.last(pos, stop, lambda p: True, " \t"),
+                ):
+                    if pick >= 0 and mk.token(pick) >= floor:
+                        cut = pick
+                        break
             if cut < 0:
-                cut = best[3] if best[3] > i else (j if j > i else i + 1)
-        body = "".join(tok for tok, _, _ in tokens[i:cut])
-        end_stack = stacks[cut - 1] if cut > 0 else ()
-        part = prefix + body + closers(end_stack)
-        if body.strip():
-            parts.append(part)
+                any_cut = stop
+                while any_cut > pos and not mk.inside(any_cut) and text[any_cut] in _WS:
+                    any_cut -= 1
+                if any_cut > pos and mk.inside(any_cut):
+                    any_cut = starts[bisect.bisect_right(starts, any_cut) - 1]
+                cut = any_cut if any_cut > pos else (stop if stop > pos else mk.token_end(pos))
+        body = text[pos:cut]
+        end_stack = mk.stack_at(cut)
+        if _TAG_ONLY.sub("", body).strip():
+            parts.append(prefix + body + _closers(end_stack))
         opened = end_stack
-        i = cut
-        while i < n and tokens[i][0] in ("\n", " ", "\t"):
-            i += 1
+        pos = cut
+        while pos < n and text[pos] in _WS:
+            pos += 1
     return parts
