@@ -34,6 +34,11 @@ eval: $(STAMP)
 	  echo "== $$f =="; \
 	  $(BIN)/python $(SHARED)/eval/score.py $$f --run "$(BIN)/raqib extract --jsonl" || true; \
 	done
+	@echo "== clustering: tests/data/clusters_dev.jsonl (development set; pairwise P/R/F1 over gold statements) =="
+	-$(BIN)/python eval/score_clusters.py tests/data/clusters_dev.jsonl --run "$(BIN)/raqib extract --jsonl --cluster"
+	@echo "== clustering: tests/data/clusters.jsonl (independent real-news gold; bar: precision >= 0.95, F1 >= 0.85) =="
+	-$(BIN)/python eval/score_clusters.py tests/data/clusters.jsonl --run "$(BIN)/raqib extract --jsonl --cluster" \
+	  --min-precision 0.95 --min-f1 0.85
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "published} objects a line on stdin and write {id, statements} a line.")
     p.add_argument("file", nargs="?", help="a text file to analyse (- for standard input)")
     p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
+    p.add_argument("--cluster", action="store_true",
+                   help="with --jsonl: give each statement a 'cluster' key (documents in arrival order)")
     p.add_argument("--lang", choices=["ar", "en"], help="the text's language (detected when absent)")
     p.add_argument("--published", metavar="YYYY-MM-DD", help="the text's date: decides who held which post")
 
@@ -134,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reactions.cli import main_extract
 
             rest = ["--jsonl"] if args.jsonl else []
+            rest += ["--cluster"] if args.cluster else []
             rest += [f"--lang={args.lang}"] if args.lang else []
             rest += [f"--published={args.published}"] if args.published else []
             rest += [args.file] if args.file else []

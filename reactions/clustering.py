@@ -1,0 +1,530 @@
+"""Which reports are one utterance on one occasion? Pure clustering of statements across outlets and languages.
+
+A cluster is one act of speech: one speaker, one occasion (a press release, a briefing, a post), however many
+outlets carried it and in whichever language. Reports of it are put together when they have the same speaker, are
+close in time, and show evidence that they report the same words:
+
+- the same quotation (after folding: spelling, punctuation, diacritics), in one language;
+- the same person speaking (two different people of one body are two occasions);
+- the same places, parties, bodies and people named, compared across Arabic and English through
+  :mod:`reactions.names` (``Hasakah`` and ``الحسكة`` are one id);
+- the same numbers; the same content words (same language); the same reaction type.
+
+Merging two occasions is worse than leaving a report alone, so the evidence must add up to :data:`THRESHOLD`
+and any contradiction (two different people, too far apart in time) vetoes a join.
+
+Inside one document, the statements of one speaker (and one person) are one report: outlets split a statement
+over several sentences. A sentence that points to an earlier occasion ("last month", "وكان ... قد") is kept
+apart. An official source's own item (``official=True``: an item of a ``speaker =`` feed) is matched on its whole
+text, so the reports that quote it join it.
+
+The service (``storage``) and ``raqib extract --jsonl --cluster`` both call :func:`assign`; :class:`Clusterer`
+keeps clusters in memory for the command line and tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .model import Statement
+from .names import load_gazetteer
+from .text import fold
+
+THRESHOLD = 2.5
+WINDOW = dt.timedelta(hours=72)
+SAME_DAY = dt.timedelta(hours=22)
+FAR = dt.timedelta(hours=44)
+QUOTE_WORDS = 4  # a quotation shorter than this is not evidence ("limited", "unacceptable")
+REPRINT_SCORE = 92  # rapidfuzz ratio of two whole texts that are one reprinted
+QUOTE_SCORE = 90  # rapidfuzz partial_ratio of a quotation against the other report's words
+SPECIFIC_REACTIONS = frozenset({"condemnation", "concern", "welcome", "call", "warning", "denial", "condolence",
+                                "support"})
+
+WEIGHTS = {
+    "quote": 3.0,  # a shared quotation (same language)
+    "words": 2.0,  # times the share of content words in common (same language)
+    "phrase": 0.25,  # each two-word phrase in common (same language; at most MAX_PHRASES)
+    "entity": 1.0,  # each shared place, party or body named (at most MAX_ENTITIES)
+    "headline": 0.5,  # times an entity shared only through a headline (across languages)
+    "entity_same_lang": 0.3,  # the same, between two reports in one language (their words count already)
+    "number": 1.0,  # each shared number (at most 2)
+    "person": 1.0,  # the same person speaking
+    "reaction": 0.5,  # the same specific reaction type
+    "next_day": -1.0,  # more than SAME_DAY apart
+    "far": -2.5,  # more than FAR apart
+    "other_places": -3.0,  # both name places or parties, none the same
+}
+MAX_PHRASES = 8
+BOILERPLATE = 0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
+RARE = 2  # a word, phrase or name in more reports than this around counts for less
+MAX_ENTITIES = 4
+
+# An earlier occasion recalled in passing: kept out of the document's report (folded text, both languages).
+_BACKREF = re.compile(
+    r"\b(?:last (?:week|month|year)|earlier this (?:week|month|year)|in (?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)\b|had (?:said|warned|called|announced|urged|described))\b"
+    r"|الشهر الماضي|الاسبوع الماضي|العام الماضي|في وقت سابق|الشهر المنصرم|^و?كان(?:ت)? (?:\S+ ){0,6}قد "
+)
+# A statement of an unnamed official or diplomat: another voice than the named person beside it.
+_UNNAMED = re.compile(
+    r"\b(?:an? (?:senior )?(?:\w+ )?(?:official|diplomat)|officials said|a spokes(?:man|woman|person) for)\b"
+    r"|['’]s office\b|\bمكتب رييس"
+    r"|\bمسوول(?:ه)? (?:في|من|رفيع|امريكي|اميركي|بريطاني|كبير)|\bالدبلوماسي\b|\bدبلوماسي (?:امريكي|اميركي)"
+)
+# A statement that turns to another subject (folded text, at its start).
+_TURN = re.compile(
+    r"^(?:و|ف)?(?:عن |حول |بشان |فيما يتعلق|في ما يتعلق|في الشان|في ملف|على صعيد|من جهه اخري|من جانب اخر"
+    r"|في سياق اخر|اما )"
+    r"|^(?:separately|turning to|as for|regarding|on the (?:subject|issue|question) of|asked about|meanwhile"
+    r"|elsewhere|in other)\b"
+)
+SUBJECT_KINDS = frozenset({"country", "city", "party"})
+_NUMBER = re.compile(r"\d[\d,.]*")
+_WORD = re.compile(r"[a-z\u0621-\u064a]+")
+_TOKEN = re.compile(r"[0-9a-z\u0621-\u064a]+")
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
+_AR_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "نا", "ه", "ي")
+_STOP_EN = frozenset("""
+about after again against also among another because been before being between both could during each
+from further have having here into itself more most other over said says same should since some such than
+that their them then there these they this those through told under until upon very were what when where
+which while will with would your statement statements added saying according told reporters called
+""".split())
+_STOP_AR = frozenset(fold(w) for w in """
+الذي التي الذين هذا هذه ذلك تلك إلى على عن من في مع بعد قبل حول خلال بين عند كما أن إن أنه أنها
+قال قالت وقال وقالت وأضاف وأضافت أضاف أضافت أكد أكدت وأكد وأكدت مشيرا مؤكدا موضحا لافتا تصريح
+تصريحات بيان اليوم أمس الثلاثاء الأربعاء الخميس الجمعة السبت الأحد الاثنين كان كانت يكون تكون
+""".split())
+
+
+@dataclass(frozen=True)
+class Report:
+    """One statement as clustering sees it (the caller's ``ref`` comes back in the answer)."""
+
+    ref: Hashable
+    doc: Hashable
+    speaker: str
+    lang: str
+    time: dt.datetime  # naive UTC
+    text: str
+    person: str | None = None
+    quotes: tuple[str, ...] = ()
+    reaction: str = ""
+    title: str = ""
+    official: bool = False
+    context: str = ""  # an official item: its whole text (all of it is the speaker's words)
+    start: int = 0  # where the statement is in its document (characters)
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored cluster and the reports in it."""
+
+    id: Hashable
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    lang: str
+    start: dt.datetime
+    end: dt.datetime
+    persons: frozenset[str]
+    entities: frozenset[str]
+    titled: frozenset[str]  # names in the headline of the report's article (weaker: the article's subject)
+    numbers: frozenset[str]
+    words: frozenset[str]
+    pairs: frozenset[str]
+    quotes: tuple[str, ...]
+    body: str
+    reactions: frozenset[str]
+    official: bool = False
+    docs: frozenset[Hashable] = field(default_factory=frozenset)
+
+
+def _normal(text: str) -> str:
+    """Folded words and numbers: the form quotations and reprints are compared in."""
+    return " ".join(_TOKEN.findall(fold(text)))
+
+
+def _stem(word: str, lang: str) -> str | None:
+    if lang == "ar":
+        for prefix in _AR_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+                word = word[len(prefix):]
+                break
+        for suffix in _AR_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[:-len(suffix)]
+                break
+        return None if len(word) < 3 or word in _STOP_AR else word[:6]
+    if len(word) < 4 or word in _STOP_EN:
+        return None
+    return word[:6]
+
+
+def _own_names(speaker: str) -> frozenset[str]:
+    """Words of the speaker's own names and titles: every report of it has them, so they are no evidence."""
+    return _speaker_words().get(speaker, frozenset())
+
+
+@functools.lru_cache(maxsize=1)
+def _speaker_words() -> dict[str, frozenset[str]]:
+    import tomllib
+
+    from .names import SPEAKERS_FILE
+
+    with open(SPEAKERS_FILE, "rb") as f:
+        data = tomllib.load(f)
+    out: dict[str, frozenset[str]] = {}
+    for sp in data.get("speaker", []):
+        phrases = [sp.get("name_en", ""), sp.get("name_ar", ""), *sp.get("org_en", []), *sp.get("org_ar", [])]
+        phrases += [t.get("text", "") for t in sp.get("titles_en", []) + sp.get("titles_ar", [])]
+        stems: set[str] = set()
+        for phrase in phrases:
+            lang = "ar" if re.search("[\u0621-\u064a]", phrase) else "en"
+            stems.update(s for w in _WORD.findall(fold(phrase)) if (s := _stem(w, lang)))
+        out[sp["id"]] = frozenset(stems)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _own_entities(speaker: str) -> frozenset[str]:
+    """The speaker's own body, country and people: every report of it names them, so they are no evidence."""
+    from .registry import load_registry
+
+    registry = load_registry()
+    sp = registry.speakers.get(speaker)
+    own = {f"org:{speaker}"}
+    if sp is not None and sp.country:
+        own.add(f"country:{sp.country.upper()}")
+    own.update(f"person:{p.id}" for p in registry.persons.values() if any(po.speaker == speaker for po in p.posts))
+    return frozenset(own)
+
+
+@functools.lru_cache(maxsize=1)
+def _lookalike_orgs() -> frozenset[str]:
+    """Look-alike bodies of the registry: groupings ("other countries' governments"), not one party."""
+    from .registry import load_registry
+
+    return frozenset(f"org:{sp.id}" for sp in load_registry().speakers.values() if not sp.tracked)
+
+
+def _numbers(text: str) -> frozenset[str]:
+    found = set()
+    for raw in _NUMBER.findall(fold(text)):
+        digits = raw.rstrip(".,").replace(",", "")
+        if not digits.replace(".", "").isdigit():
+            continue
+        value = float(digits)
+        if value < 10 or (1900 <= value <= 2100 and "." not in digits):
+            continue  # small counts and years say little
+        found.add(digits)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=8192)
+def _report_evidence(report: Report) -> _Evidence:
+    gazetteer = load_gazetteer()
+    text = report.context if report.official and report.context else report.text
+    named = gazetteer.entities(text)
+    if report.official and report.title:
+        named |= gazetteer.entities(report.title)
+        text = f"{report.title}\n{text}"
+    persons = {report.person} if report.person else set()
+    entities = named - _own_entities(report.speaker) - _lookalike_orgs()
+    titled = frozenset()
+    if report.title and not report.official:
+        titled = gazetteer.entities(report.title) - _own_entities(report.speaker) - _lookalike_orgs()
+    own = _own_names(report.speaker)
+    stems = [s for w in _WORD.findall(fold(text)) if (s := _stem(w, report.lang)) and s not in own]
+    words = frozenset(stems)
+    pairs = frozenset(f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b)
+    quotes = tuple(q for q in (_normal(q) for q in report.quotes) if len(q.split()) >= QUOTE_WORDS)
+    if report.official:  # the whole release is the speaker's words: its sentences are quotable
+        quotes = tuple(s for s in (_normal(p) for p in re.split(r"(?<=[.!?؟])\s+|\n", text))
+                       if len(s.split()) >= QUOTE_WORDS * 2)
+    reactions = frozenset({report.reaction}) & SPECIFIC_REACTIONS
+    return _Evidence(report.lang, report.time, report.time, frozenset(persons), entities, titled, _numbers(text),
+                     words, pairs, quotes, _normal(text), reactions, report.official, frozenset({report.doc}))
+
+
+def _merge(parts: Sequence[_Evidence]) -> _Evidence:
+    first = parts[0]
+    union = lambda name: frozenset().union(*(getattr(p, name) for p in parts))  # noqa: E731
+    return _Evidence(
+        first.lang, min(p.start for p in parts), max(p.end for p in parts), union("persons"), union("entities"),
+        union("titled"), union("numbers"), union("words"), union("pairs"), tuple(q for p in parts for q in p.quotes),
+        " ".join(p.body for p in parts), union("reactions"), any(p.official for p in parts), union("docs"),
+    )
+
+
+def is_backref(text: str) -> bool:
+    """Whether a sentence recalls an earlier occasion ("last month", "وكان ... قد")."""
+    return bool(_BACKREF.search(fold(text)))
+
+
+def _voice(report: Report) -> str | None:
+    """Who speaks: the named person, ``"unnamed"`` for an unnamed official or diplomat, else None."""
+    if report.person:
+        return report.person
+    return UNNAMED if _UNNAMED.search(fold(report.text)) else None
+
+
+UNNAMED = "unnamed official"
+
+
+def _voices(reports: Sequence[Report]) -> list[list[Report]]:
+    """The reports of one document by speaker and voice, in text order: a statement naming no one goes with the
+    voice before it (else the first one after it); a back-reference is a voice of its own."""
+    groups: list[list[Report]] = []
+    by_key: dict[tuple[str, str], list[Report]] = {}
+    pending: dict[str, list[Report]] = {}
+    last_voice: dict[str, str] = {}
+    for report in reports:
+        if is_backref(report.text) and not report.official:
+            groups.append([report])
+            continue
+        voice = _voice(report)
+        if voice:
+            last_voice[report.speaker] = voice
+            key = (report.speaker, voice)
+            if key not in by_key:
+                by_key[key] = []
+                groups.append(by_key[key])
+            by_key[key].extend(pending.pop(report.speaker, []))
+            by_key[key].append(report)
+        elif report.speaker in last_voice:
+            by_key[(report.speaker, last_voice[report.speaker])].append(report)
+        else:
+            pending.setdefault(report.speaker, []).append(report)
+    groups.extend(pending.values())
+    return [g for g in groups if g]
+
+
+def _subjects(voice: list[Report]) -> list[list[Report]]:
+    """One voice's statements in text order, cut where a statement turns to another subject ("وعن الوضع في
+    اليمن", "Turning to Iran, ..."). On the clustering gold, a statement without such a turn is the same
+    utterance as the one before it nine times in ten, while a change of places named is no sign (the same
+    utterance names new places about as often as another one does)."""
+    runs: list[list[Report]] = []
+    for report in voice:
+        if runs and not _TURN.search(fold(report.text)):
+            runs[-1].append(report)
+        else:
+            runs.append([report])
+    return runs
+
+
+def group_document(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
+    """The reports of one document as utterances: one speaker, one voice (a named person, or an unnamed
+    official) and one subject each (see :func:`_subjects`); an official item is one utterance."""
+    out: list[tuple[Report, ...]] = []
+    for voice in _voices(reports):
+        if any(r.official for r in voice):
+            out.append(tuple(voice))
+        else:
+            out.extend(tuple(unit) for unit in _subjects(voice))
+    return out
+
+
+def _evidence(group: Sequence[Report]) -> _Evidence:
+    return _merge([_report_evidence(r) for r in group])
+
+
+def _reprint(a: str, b: str) -> bool:
+    """Whether two texts are one reprinted (agency copy, re-punctuated, trimmed): nearly the same characters, and
+    no word replaced (when each has a word the other lacks, "Sudan" became "Lebanon" or "3" became "4")."""
+    words_a, words_b = set(a.split()), set(b.split())
+    if min(len(words_a), len(words_b)) < QUOTE_WORDS or (words_a - words_b and words_b - words_a):
+        return False
+    return fuzz.ratio(a, b) >= REPRINT_SCORE or fuzz.partial_ratio(a, b) >= REPRINT_SCORE
+
+
+def _quote_found(quotes: Sequence[str], body: str) -> bool:
+    return any(fuzz.partial_ratio(q, body) >= QUOTE_SCORE for q in quotes if len(q) <= len(body) + 20)
+
+
+def _weight(shared: frozenset[str], common: dict[str, int] | None) -> float:
+    """How much a set of shared words, phrases or names says: each counts 1, less when many reports of the
+    speaker in the window have it (``common``: in how many they appear); "Gaza" in every report of a week of
+    Gaza diplomacy is no evidence that two of them are one occasion."""
+    if not common:
+        return float(len(shared))
+    return sum(min(1.0, RARE / common[key]) if common.get(key, 0) > RARE else 1.0 for key in shared)
+
+
+def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> float:
+    """The evidence that two reports of one speaker are one occasion; ``-inf`` when something rules it out.
+
+    ``common``: how many of the reports around have each word, phrase and name (see :func:`_weight`).
+    """
+    gap = max(a.start - b.end, b.start - a.end, dt.timedelta(0))
+    if gap > WINDOW:
+        return -math.inf
+    if _other_people(a, b):
+        return -math.inf
+    total = 0.0
+    places_a, places_b = _places(a.entities), _places(b.entities)
+    elsewhere = bool(places_a and places_b and not (places_a & places_b))
+    if elsewhere:
+        total += WEIGHTS["other_places"]
+    if gap > FAR:
+        total += WEIGHTS["far"]
+    elif gap > SAME_DAY:
+        total += WEIGHTS["next_day"]
+    entities = min(_weight(a.entities & b.entities, common), MAX_ENTITIES)
+    if a.lang == b.lang:
+        quoted = _quote_found(a.quotes, b.body) or _quote_found(b.quotes, a.body) or _reprint(a.body, b.body)
+        alike = 0.0
+        if min(len(a.words), len(b.words)) >= 5:
+            alike = _weight(a.words & b.words, common) / math.sqrt(_weight(a.words, common) * _weight(b.words, common))
+        if elsewhere and (quoted or alike >= BOILERPLATE):
+            return -math.inf  # the same words about another place: the speaker's boilerplate, another statement
+        total += WEIGHTS["quote"] * quoted + WEIGHTS["words"] * alike
+        total += WEIGHTS["phrase"] * min(_weight(a.pairs & b.pairs, common), MAX_PHRASES)
+        total += WEIGHTS["entity_same_lang"] * entities
+    else:
+        headline = _weight(((a.entities | a.titled) & (b.entities | b.titled)) - (a.entities & b.entities), common)
+        total += WEIGHTS["entity"] * min(entities + WEIGHTS["headline"] * headline, MAX_ENTITIES)
+    total += WEIGHTS["number"] * min(len(a.numbers & b.numbers), 2)
+    if a.persons & b.persons:
+        total += WEIGHTS["person"]
+    if a.reactions & b.reactions:
+        total += WEIGHTS["reaction"]
+    return total
+
+
+def _other_people(a: _Evidence, b: _Evidence) -> bool:
+    return bool(a.persons and b.persons and not (a.persons & b.persons))
+
+
+def _places(entities: frozenset[str]) -> frozenset[str]:
+    return frozenset(e for e in entities if e.split(":", 1)[0] in SUBJECT_KINDS)
+
+
+def commonness(evidence: Sequence[_Evidence]) -> dict[str, int]:
+    """In how many of these reports each word, phrase and name appears."""
+    counts: dict[str, int] = {}
+    for ev in evidence:
+        for key in ev.words | ev.pairs | ev.entities:
+            counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _split_docs(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
+    by_doc: dict[Hashable, list[Report]] = {}
+    for report in reports:
+        by_doc.setdefault(report.doc, []).append(report)
+    out: list[tuple[Report, ...]] = []
+    for members in by_doc.values():
+        out.extend(group_document(members))
+    return out
+
+
+def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> Hashable | None:
+    """The id of the candidate cluster ``group`` (one occasion of one document) belongs to, or None.
+
+    A candidate is scored by its closest member report (members more than :data:`WINDOW` away do not count); a
+    member spoken by another person of the body rules the cluster out.
+    """
+    mine = _evidence(group)
+    speaker = group[0].speaker
+    scored: list[tuple[Hashable, list[_Evidence]]] = []
+    for candidate in candidates:
+        if not candidate.reports or candidate.reports[0].speaker != speaker:
+            continue
+        scored.append((candidate.id, [_evidence(part) for part in _split_docs(candidate.reports)]))
+    common = commonness([mine, *(ev for _id, parts in scored for ev in parts)])
+    best: tuple[float, Hashable] | None = None
+    for cid, parts in scored:
+        if any(_other_people(mine, ev) for ev in parts):
+            continue  # another person of the body speaks in this cluster: another occasion
+        top = max((score(mine, ev, common) for ev in parts), default=-math.inf)
+        if top >= THRESHOLD and (best is None or top > best[0]):
+            best = (top, cid)
+    return best[1] if best else None
+
+
+def assign(reports: Sequence[Report], candidates: Sequence[Candidate]) -> list[tuple[tuple[Report, ...],
+                                                                                   Hashable | None]]:
+    """The reports of one document, grouped by occasion, each group with the candidate cluster it joins (None:
+    a new cluster). Candidates are the clusters of the same speakers within :data:`WINDOW` of the document."""
+    return [(group, best_candidate(group, candidates)) for group in group_document(reports)]
+
+
+class Clusterer:
+    """Clusters in memory, for a stream of documents in arrival order (``raqib extract --jsonl --cluster``)."""
+
+    def __init__(self) -> None:
+        self._clusters: dict[int, list[Report]] = {}
+
+    def add(self, reports: Sequence[Report]) -> dict[Hashable, int]:
+        """Cluster one document's reports; returns ``ref -> cluster id``."""
+        out: dict[Hashable, int] = {}
+        if not reports:
+            return out
+        moment = min(r.time for r in reports)
+        candidates = [Candidate(cid, tuple(members)) for cid, members in self._clusters.items()
+                      if any(abs(m.time - moment) <= WINDOW for m in members)]
+        for group, chosen in assign(reports, candidates):
+            if chosen is None:
+                chosen = len(self._clusters) + 1
+                self._clusters[chosen] = []
+            self._clusters[chosen].extend(group)
+            for report in group:
+                out[report.ref] = chosen
+        return out
+
+
+def parse_time(value: str | None, default: dt.datetime | None = None) -> dt.datetime:
+    """An ISO date or time (any offset; a bare date is noon UTC) as naive UTC; ``default`` (else now) when
+    absent or unreadable."""
+    if value:
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            if len(text) == 10:
+                return dt.datetime.fromisoformat(text).replace(hour=12)
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            moment = None
+        if moment is not None:
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+            return moment
+    return default or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def document_reports(doc: Hashable, text: str, lang: str, published: str | None, statements: Sequence,
+                     *, title: str | None = None, official: bool = False) -> list[Report]:
+    """The reports of one document's statements (``reactions.Statement``-like), refs ``(doc, index)``.
+
+    ``title`` defaults to the text's first line when the text has more than one; ``official``: the document is
+    an item of the speaker's own feed.
+    """
+    if title is None:
+        head, _, rest = text.partition("\n")
+        title = head if rest and len(head) <= 300 else ""
+    when = parse_time(published)
+    return [Report(ref=(doc, i), doc=doc, speaker=s.speaker, lang=lang, time=when, text=s.text,
+                   person=s.person, quotes=tuple(s.quotes or ()), reaction=s.reaction or "", title=title,
+                   official=official, context=text if official else "", start=s.start, end=s.end)
+            for i, s in enumerate(statements)]
+
+
+def official_statement(speaker: str, text: str, lang: str) -> Statement:
+    """An official source's item as one statement of its speaker (the whole text; its reaction type from the
+    classifier, ``announcement`` when it takes no other stance)."""
+    from .reaction_types import classify
+
+    reaction = classify(text, lang)
+    return Statement(speaker=speaker, person=None, kind="reported", start=0, end=len(text), text=text,
+                     quotes=(), reaction=reaction if reaction not in ("statement", "other") else "announcement")

