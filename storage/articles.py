@@ -11,13 +11,12 @@ from typing import Any
 
 import sqlite_utils
 
-from storage.clusters import best_match, normalise, statement_key
+from reactions.clustering import assign
+from storage.clusters import article_reports, candidates, normalise
 from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound, StorageError
 from storage.models import TIME_FORMAT, ArticleRow, ClusterRow, NewArticle, SaveResult, StatementRow, utc_now
 
-CLUSTER_WINDOW = dt.timedelta(hours=72)
-MAX_CANDIDATES = 500
 _CHUNK = 500
 
 _ARTICLE_COLUMNS = ", ".join(ArticleRow.__dataclass_fields__)
@@ -133,10 +132,11 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
 
     A new article, or one whose ``content_hash`` changed, gets its statements (``reactions.Statement``-like
     objects) replaced; an unchanged one is left as it is (``status='unchanged'``, nothing written).
-    Each new statement joins the most similar cluster of the same speaker whose ``last_seen_at`` is within
-    72 hours of the statement's time (the article's ``published_at``, or ``now`` when absent or later), and
-    whose normalised text is the same statement (:func:`storage.clusters.is_same_statement`); otherwise it
-    starts a cluster with its text, person and reaction. Joining moves the cluster's ``last_seen_at`` forward.
+    The statements are clustered by :func:`reactions.clustering.assign` (one utterance on one occasion: the
+    statements of one speaker, voice and subject in the article, joined with a cluster of the same speaker seen
+    within 72 hours of the statement's time when the evidence says they report the same act of speech; see
+    that module). The statement's time is the article's ``published_at``, or ``now`` when absent or later. A
+    new cluster takes its first statement's text, person and reaction; joining moves ``last_seen_at`` forward.
     A cluster left without statements by a changed article is deleted unless it was already pushed.
 
     :param now: the current UTC time (``YYYY-MM-DD HH:MM:SS``); the clock when None.
@@ -173,6 +173,14 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
             return SaveResult(old.id, "unchanged", 0, tuple(dict.fromkeys(ids)), ())
         fields = (article.url, article.title or "", article.text or "", article.lang, article.published_at, digest,
                   link_key)
+        unique, seen = [], set()
+        for statement in statements:
+            place = (statement.speaker, statement.start, statement.end)
+            if place not in seen:  # the same statement twice in one list: stored once
+                seen.add(place)
+                unique.append(statement)
+        # the clusters around, read before a changed article's statements go (so what it still says keeps them)
+        around = candidates(db, {s.speaker for s in unique}, when) if unique else []
         if old is None:
             cursor = db.execute(
                 """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
@@ -190,13 +198,24 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
                 (article_id,))]
             db.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
 
-        inserted, cluster_ids, created, seen = 0, [], [], set()
-        for statement in statements:
-            place = (statement.speaker, statement.start, statement.end)
-            if place in seen:  # the same statement twice in one list: stored once
-                continue
-            seen.add(place)
-            cluster_id, is_new = _cluster_for(db, statement, when, hold_back)
+        feed_speaker = _feed_speaker(db, article.feed_id)
+        reports = article_reports(("new", article_id), article.title or "", article.text or "", article.lang, when,
+                                  unique, feed_speaker)
+        cluster_of: dict[int, int] = {}
+        created: list[int] = []
+        for group, chosen in assign(reports, around):
+            if chosen is None:
+                chosen = _new_cluster(db, unique[group[0].ref], when, hold_back)
+                created.append(chosen)
+            else:
+                first = next((unique[r.ref].person for r in group if unique[r.ref].person), None)
+                db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?)
+                              WHERE id = ?""", (when, first, chosen))
+            for r in group:
+                cluster_of[r.ref] = chosen
+        inserted, cluster_ids = 0, []
+        for i, statement in enumerate(unique):
+            cluster_id = cluster_of[i]
             db.execute(
                 """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes,
                        reaction, lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -206,38 +225,29 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
             )
             inserted += 1
             cluster_ids.append(cluster_id)
-            if is_new:
-                created.append(cluster_id)
         _delete_empty_clusters(db, orphans)
-        return SaveResult(article_id, status, inserted, tuple(dict.fromkeys(cluster_ids)), tuple(created))
+        return SaveResult(article_id, status, inserted, tuple(dict.fromkeys(cluster_ids)),
+                          tuple(c for c in dict.fromkeys(created) if c in cluster_ids))
 
 
 HELD_BACK = 2  # clusters.fanned_out: found in a feed's first poll, stored but never pushed
 
 
-def _cluster_for(db: sqlite_utils.Database, statement: Any, when: str, hold_back: bool = False) -> tuple[int, bool]:
-    """The cluster ``statement`` joins (its ``last_seen_at`` moved forward), or a new one: ``(id, created)``."""
-    key = statement_key(statement.text, statement.quotes or ())
-    moment = dt.datetime.strptime(when, TIME_FORMAT)
-    since = (moment - CLUSTER_WINDOW).strftime(TIME_FORMAT)
-    until = (moment + CLUSTER_WINDOW).strftime(TIME_FORMAT)
-    candidates = [(row["id"], row["norm_text"]) for row in db.query(
-        """SELECT id, norm_text FROM clusters WHERE speaker = ? AND last_seen_at >= ? AND first_seen_at <= ?
-           ORDER BY last_seen_at DESC LIMIT ?""",
-        (statement.speaker, since, until, MAX_CANDIDATES))]
-    match = best_match(key, candidates)
-    if match is not None:
-        db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?)
-                      WHERE id = ?""", (when, statement.person, match))
-        return match, False
+def _feed_speaker(db: sqlite_utils.Database, feed_id: int) -> str | None:
+    rows = list(db.query("SELECT speaker FROM feeds WHERE id = ?", (feed_id,)))
+    return rows[0]["speaker"] if rows else None
+
+
+def _new_cluster(db: sqlite_utils.Database, statement: Any, when: str, hold_back: bool = False) -> int:
+    """A cluster started by ``statement`` (its text, person and reaction); its id."""
     cursor = db.execute(
         """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at,
                                  fanned_out)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        (statement.speaker, statement.person, statement.reaction or "statement", statement.text, key or
+        (statement.speaker, statement.person, statement.reaction or "statement", statement.text,
          normalise(statement.text), when, when, HELD_BACK if hold_back else 0),
     )
-    return cursor.lastrowid, True
+    return cursor.lastrowid
 
 
 def _delete_empty_clusters(db: sqlite_utils.Database, cluster_ids: Sequence[int]) -> None:

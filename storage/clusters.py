@@ -1,110 +1,86 @@
-"""Is this the same statement again? Pure text similarity for clustering (no SQL here).
+"""Statement clusters in the database: what :func:`reactions.clustering.assign` compares a new article with.
 
-Outlets reprint an official's words: agency copy verbatim, a quotation trimmed at either end, the
-punctuation or the spelling of a word changed (``الأمريكية``/``الأميركية``, diacritics, ``U.S.``/``US``).
-Those are one statement. The same speaker saying the same boilerplate about another place
-("... the attack in Sudan" / "... the attack in Lebanon") is a different statement.
-
-The test is in two steps:
-
-1. a cheap screen: rapidfuzz's ``token_set_ratio`` of the normalised texts is at least
-   :data:`THRESHOLD` (90). Reprints, re-punctuations and trimmed quotations score 97-100; unrelated
-   statements by the same speaker score 35-65.
-2. a word check that the screen cannot make: one side's words must all be found in the other
-   (equal, or a spelling variant scoring :data:`WORD_THRESHOLD` with ``fuzz.ratio``). When *both* sides
-   have a word the other lacks, a word was replaced (a place, a number, a verb), so it is a different
-   statement even at 95%. A text contained in a longer one counts only when it has at least
-   :data:`MIN_WORDS` words, so "This is unacceptable" does not join every longer statement.
+The decision (which reports are one utterance on one occasion) is pure and lives in ``reactions.clustering``;
+``raqib extract --jsonl --cluster`` runs the same code on a stream of documents. This module only reads the
+candidates (the clusters of the same speakers around the article's time, with their statements and articles)
+and turns rows into :class:`reactions.clustering.Report`.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Sequence
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from rapidfuzz import fuzz, process
+import sqlite_utils
 
-from reactions import fold
+from reactions.clustering import WINDOW, Candidate, Report, parse_time
+from reactions.text import fold
+from storage.models import TIME_FORMAT
 
-THRESHOLD = 90
-WORD_THRESHOLD = 85
-MIN_WORDS = 5
-
-_NOT_WORD = re.compile(r"[^\w\s]|_")
+MAX_CANDIDATES = 500  # clusters of one speaker compared with a new article, the most recent first
+MAX_REPORTS = 40  # statements of one cluster compared (its first ones: the original and early reprints)
 
 
 def normalise(text: str) -> str:
-    """The form texts are compared in: folded (``reactions.fold``), punctuation removed, spaces collapsed."""
-    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+    """The folded text stored in ``clusters.norm_text`` (for search and inspection)."""
+    return " ".join(fold(text).split())
 
 
-def statement_key(text: str, quotes: Sequence[str] = ()) -> str:
-    """What identifies a statement across outlets: its quotations when it has any, else its text.
-
-    The words around a quotation ("he said on Tuesday") differ from outlet to outlet; the quotation does not.
-    """
-    quoted = " ".join(q for q in quotes if q and q.strip())
-    return normalise(quoted or text)
+def report_time(published_at: str | None, seen_at: str) -> dt.datetime:
+    """When a stored statement was made, as clustering sees it: its article's publication time unless absent,
+    unreadable or later than when the article was first seen."""
+    seen = dt.datetime.strptime(seen_at, TIME_FORMAT)
+    return min(parse_time(published_at, default=seen), seen)
 
 
-def similarity(a: str, b: str) -> float:
-    """``token_set_ratio`` (0-100) of two normalised texts: the screen of :func:`is_same_statement`."""
-    return fuzz.token_set_ratio(a, b)
+def article_reports(doc: Any, title: str, text: str, lang: str | None, when: str, statements: Sequence[Any],
+                    feed_speaker: str | None) -> list[Report]:
+    """The reports of a new article's statements (``reactions.Statement``-like; ``ref`` is the index)."""
+    moment = dt.datetime.strptime(when, TIME_FORMAT)
+    return [_report(i, doc, title, text, lang, moment, s.speaker, s.person, s.text, tuple(s.quotes or ()),
+                    s.reaction or "", s.start, s.end, feed_speaker) for i, s in enumerate(statements)]
 
 
-def _unmatched(words: list[str], others: list[str]) -> list[str]:
-    """The words of ``words`` with no counterpart in ``others`` (each counterpart used once)."""
-    pool = Counter(others)
-    left = []
-    for word in words:
-        if pool[word] > 0:
-            pool[word] -= 1
-        else:
-            left.append(word)
-    spare = list(pool.elements())
-    missing = []
-    for word in left:
-        match = process.extractOne(word, spare, scorer=fuzz.ratio, score_cutoff=WORD_THRESHOLD)
-        if match is None:
-            missing.append(word)
-        else:
-            spare.pop(match[2])
-    return missing
+def _report(ref: Any, doc: Any, title: str, text: str, lang: str | None, moment: dt.datetime, speaker: str,
+            person: str | None, said: str, quotes: tuple[str, ...], reaction: str, start: int, end: int,
+            feed_speaker: str | None) -> Report:
+    official = bool(feed_speaker) and feed_speaker == speaker
+    return Report(ref=ref, doc=doc, speaker=speaker, lang=lang or "en", time=moment, text=said, person=person,
+                  quotes=quotes, reaction=reaction, title=title or "", official=official,
+                  context=f"{title}\n{text}" if official and title else (text if official else ""),
+                  start=start, end=end)
 
 
-def is_same_statement(a: str, b: str) -> bool:
-    """Whether two normalised texts (see :func:`normalise`) are the same statement reprinted.
-
-    Read-only and pure.
-    """
-    if not a or not b:
-        return False
-    if a == b:
-        return True
-    if similarity(a, b) < THRESHOLD:
-        return False
-    words_a, words_b = a.split(), b.split()
-    shorter, longer = (words_a, words_b) if len(words_a) <= len(words_b) else (words_b, words_a)
-    if _unmatched(shorter, longer):
-        return False  # a word was replaced: another place, number or verb
-    return len(shorter) >= MIN_WORDS or not _unmatched(longer, shorter)
-
-
-def best_match(key: str, candidates: Sequence[tuple[int, str]]) -> int | None:
-    """The id of the first candidate ``(id, normalised text)`` that is the same statement as ``key``.
-
-    Candidates come most recent first; the one that passes with the highest ``token_set_ratio``, then
-    the highest plain ``ratio`` (the closest in length and order), then the most recent, wins.
-    Returns None when none does.
-    """
-    if not key or not candidates:
-        return None
-    texts = [text for _id, text in candidates]
-    screened = process.extract(key, texts, scorer=fuzz.token_set_ratio, score_cutoff=THRESHOLD,
-                               limit=None)
-    screened.sort(key=lambda hit: (-hit[1], -fuzz.ratio(key, hit[0]), hit[2]))
-    for _text, _score, index in screened:
-        if is_same_statement(key, texts[index]):
-            return candidates[index][0]
-    return None
+def candidates(db: sqlite_utils.Database, speakers: Iterable[str], when: str) -> list[Candidate]:
+    """The clusters of ``speakers`` seen within :data:`reactions.clustering.WINDOW` of ``when``, with their
+    statements as reports (``ref`` = statement id, ``doc`` = article id). Read-only."""
+    moment = dt.datetime.strptime(when, TIME_FORMAT)
+    since = (moment - WINDOW).strftime(TIME_FORMAT)
+    until = (moment + WINDOW).strftime(TIME_FORMAT)
+    out: list[Candidate] = []
+    for speaker in sorted(set(speakers)):
+        ids = [row["id"] for row in db.query(
+            """SELECT id FROM clusters WHERE speaker = ? AND last_seen_at >= ? AND first_seen_at <= ?
+               ORDER BY last_seen_at DESC LIMIT ?""", (speaker, since, until, MAX_CANDIDATES))]
+        if not ids:
+            continue
+        marks = ", ".join("?" * len(ids))
+        members: dict[int, list[Report]] = {cid: [] for cid in ids}
+        for row in db.query(
+            f"""SELECT s.id, s.cluster_id, s.speaker, s.person, s.text, s.quotes, s.reaction, s.lang, s.start,
+                       s."end", a.id AS article_id, a.title, a.text AS article_text, a.lang AS article_lang,
+                       a.published_at, a.first_seen_at, f.speaker AS feed_speaker
+                FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id
+                WHERE s.cluster_id IN ({marks}) ORDER BY s.id""", ids):
+            reports = members[row["cluster_id"]]
+            if len(reports) >= MAX_REPORTS:
+                continue
+            moment_row = report_time(row["published_at"], row["first_seen_at"])
+            reports.append(_report(
+                row["id"], row["article_id"], row["title"], row["article_text"], row["lang"] or row["article_lang"],
+                moment_row, row["speaker"], row["person"], row["text"], tuple(json.loads(row["quotes"] or "[]")),
+                row["reaction"] or "", row["start"], row["end"], row["feed_speaker"]))
+        out.extend(Candidate(cid, tuple(reports)) for cid, reports in members.items() if reports)
+    return out

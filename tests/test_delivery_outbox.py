@@ -121,7 +121,7 @@ def test_claim_groups_one_article_into_one_message(db):
     add_chat(db, 1)
     add_chat(db, 2, lang="ar")
     saved = add_article(db, [statement("The State Department condemned the attack.", person="ned-price"),
-                             statement("It called for restraint.", reaction="call", start=100,
+                             statement("Separately, it called for restraint.", reaction="call", start=100,
                                        quotes=("We call for restraint",))],
                         title="Attack & reactions")
     add_article(db, [statement("The State Department welcomed the talks.", reaction="welcome")], entry="a2")

@@ -53,7 +53,8 @@ def save(db, feed_id, key, *statements, published=None, now=NOW, text=None, lang
 # --- storing -------------------------------------------------------------------------------------
 
 def test_a_new_article_is_stored_with_its_statements(db, feeds):
-    result = save(db, feeds[0], "e1", said(QUOTE, person="volker-turk"), said("We welcome the truce.", start=200))
+    result = save(db, feeds[0], "e1", said(QUOTE, person="volker-turk"),
+                  said("We welcome the truce.", start=200, speaker="uk-government"))
     assert (result.status, result.statements_new, len(result.cluster_ids)) == ("new", 2, 2)
     assert result.clusters_new == result.cluster_ids
     stored = article_by_key(db, feeds[0], "e1")
@@ -78,8 +79,9 @@ def test_the_same_statement_twice_in_one_list_is_stored_once(db, feeds):
 
 
 def test_a_changed_article_replaces_its_statements(db, feeds):
-    first = save(db, feeds[0], "e1", said(QUOTE), said("We welcome the truce.", start=200))
-    changed = save(db, feeds[0], "e1", said(QUOTE), said("We deplore the looting of aid warehouses.", start=300),
+    first = save(db, feeds[0], "e1", said(QUOTE), said("We welcome the truce.", start=200, speaker="uk-government"))
+    changed = save(db, feeds[0], "e1", said(QUOTE),
+                   said("We deplore the looting of aid warehouses.", start=300, speaker="uk-government"),
                    now="2026-03-10 13:00:00")
     assert (changed.status, changed.article_id, changed.statements_new) == ("changed", first.article_id, 2)
     assert [s.text for s in statements_of_article(db, first.article_id)] == [
@@ -196,9 +198,17 @@ def test_a_publication_time_in_the_future_counts_as_now(db, feeds):
     assert cluster_by_id(db, result.cluster_ids[0]).first_seen_at == NOW
 
 
-def test_two_statements_of_one_article_get_their_own_clusters(db, feeds):
-    result = save(db, feeds[0], "e1", said(QUOTE), said("We welcome the truce.", start=300))
+def test_statements_of_two_speakers_in_one_article_get_their_own_clusters(db, feeds):
+    result = save(db, feeds[0], "e1", said(QUOTE), said("We welcome the truce.", start=300, speaker="uk-government"))
     assert len(result.cluster_ids) == len(set(result.cluster_ids)) == 2
+
+
+def test_one_speakers_sentences_in_an_article_are_one_utterance_until_it_turns_to_another_subject(db, feeds):
+    result = save(db, feeds[0], "e1", said(QUOTE), said("It added that aid must reach Darfur.", start=300),
+                  said("Turning to Lebanon, it welcomed the truce.", start=400))
+    assert len(result.cluster_ids) == 2 and result.clusters_new == result.cluster_ids
+    first, second = (statements_of_cluster(db, c) for c in result.cluster_ids)
+    assert [s.start for s in first] == [0, 300] and [s.start for s in second] == [400]
 
 
 def test_an_article_of_a_missing_feed_raises_not_found_and_writes_nothing(db):

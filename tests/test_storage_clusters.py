@@ -1,98 +1,59 @@
-"""Is it the same statement? The pure similarity behind clustering (storage/clusters.py).
-
-The threshold (90, rapidfuzz ``token_set_ratio``) is the screen; the word check decides. The pairs below
-are the evidence: reprints score 97-100, unrelated statements 35-65, and a statement about another place
-scores 92-95, which is why a replaced word rejects a pair that passed the screen.
-"""
+"""Clustering in the store: save_article asks reactions.clustering about the clusters around (storage/clusters.py)."""
 
 from __future__ import annotations
 
-import pytest
+from reactions import Statement
+from reactions.clustering import official_statement
+from storage import NewArticle, add_feed, cluster_by_id, save_article, statements_of_cluster
+from storage.clusters import candidates, report_time
 
-from storage.clusters import THRESHOLD, best_match, is_same_statement, normalise, similarity, statement_key
-
-SUDAN = ("We are deeply concerned by the escalation of violence in Sudan and call on all parties to protect "
-         "civilians and allow humanitarian access.")
-HOSPITAL = ("The United States strongly condemns the attack on the hospital in Gaza, which killed dozens of "
-            "civilians.")
-AR_SUDAN = ("نشعر بقلق بالغ إزاء تصاعد العنف في السودان وندعو جميع الأطراف إلى حماية المدنيين والسماح بوصول "
-            "المساعدات الإنسانية")
-AR_HOSPITAL = "أدانت وزارة الخارجية الأمريكية بشدة الهجوم على المستشفى في غزة، والذي أسفر عن مقتل العشرات من المدنيين."
-
-SAME = [
-    pytest.param(HOSPITAL, HOSPITAL.replace(",", "").rstrip("."), id="en-repunctuated"),
-    pytest.param(HOSPITAL, "“" + HOSPITAL.upper() + "”", id="en-quoted-and-upper-case"),
-    pytest.param(SUDAN, SUDAN.split(" and allow")[0], id="en-trimmed-end"),
-    pytest.param(SUDAN, "call on all parties to protect civilians and allow humanitarian access", id="en-trimmed-start"),
-    pytest.param(HOSPITAL.replace("United States", "U.S."), HOSPITAL.replace("United States", "US"),
-                 id="en-initialism-dots"),
-    pytest.param(AR_HOSPITAL, AR_HOSPITAL.replace("الأمريكية", "الأميركية").replace("،", ""), id="ar-spelling-variant"),
-    pytest.param("نُدِينُ بشدة الهجوم على المستشفى في غزة", "ندين بشدة الهجوم على المستشفى في غزة.", id="ar-diacritics"),
-    pytest.param(AR_SUDAN, AR_SUDAN.split(" والسماح")[0], id="ar-trimmed"),
-]
-
-DIFFERENT = [
-    pytest.param(HOSPITAL, HOSPITAL.replace("the hospital in Gaza", "the school in Khan Younis"), id="en-other-place"),
-    pytest.param(SUDAN.split(" and call")[0], SUDAN.split(" and call")[0].replace("Sudan", "Lebanon"),
-                 id="en-one-word-replaced"),
-    pytest.param(HOSPITAL, "The United States welcomes the ceasefire agreement between Israel and Hezbollah.",
-                 id="en-unrelated"),
-    pytest.param("نشعر بقلق بالغ إزاء تصاعد العنف في السودان", "نشعر بقلق بالغ إزاء تصاعد العنف في لبنان",
-                 id="ar-one-word-replaced"),
-    pytest.param("ندين بشدة الهجوم على المستشفى في غزة", "نرحب باتفاق وقف إطلاق النار بين إسرائيل وحزب الله",
-                 id="ar-unrelated"),
-    pytest.param("This is unacceptable", "This is unacceptable and we call for an immediate investigation",
-                 id="short-phrase-inside-a-longer-statement"),
-]
+RELEASE = ("Condemning the ISIS Attack on the Hasakah Detention Facility\nThe United States condemns the ISIS attack "
+           "on the Internal Security Forces detention facility in Hasakah, northeast Syria. This attack highlights "
+           "the importance of fully funding the Global Coalition to Defeat ISIS's efforts to improve the secure and "
+           "humane detention of ISIS fighters.")
+QUOTE = ("This attack underscores the importance of fully funding the Global Coalition to Defeat ISIS's efforts to "
+         "improve the secure and humane detention of ISIS fighters")
+EN = (f'State Department spokesperson Ned Price said Washington condemned the attack in Hasakah. "{QUOTE}," '
+      "Price said.")
+AR = ("وقال المتحدث باسم الخارجية الأمريكية نيد برايس إن واشنطن تدين هجوم داعش على مركز الاحتجاز في الحسكة وأشاد "
+      "بقوات سوريا الديمقراطية.")
 
 
-@pytest.mark.parametrize(("a", "b"), SAME)
-def test_a_reprinted_trimmed_or_repunctuated_quote_is_the_same_statement(a, b):
-    assert is_same_statement(normalise(a), normalise(b))
-    assert is_same_statement(normalise(b), normalise(a))
+def _save(db, feed_id, key, text, statements, *, lang="en", published="2022-01-22T20:05:00Z",
+          now="2022-01-23 08:00:00"):
+    article = NewArticle(feed_id=feed_id, entry_key=key, url=None, title=text.split("\n")[0], text=text, lang=lang,
+                         published_at=published, content_hash=None)
+    return save_article(db, article, statements, now=now)
 
 
-@pytest.mark.parametrize(("a", "b"), SAME)
-def test_reprints_pass_the_screen_with_room_to_spare(a, b):
-    assert similarity(normalise(a), normalise(b)) >= THRESHOLD + 5
+def test_news_reports_in_two_languages_join_the_official_release(db):
+    state = add_feed(db, "https://state.example/rss", speaker="us-state-department").id
+    en_outlet, ar_outlet = (add_feed(db, f"https://outlet{i}.example/rss").id for i in range(2))
+    release = _save(db, state, "r1", RELEASE, [official_statement("us-state-department", RELEASE, "en")])
+    en = _save(db, en_outlet, "e1", EN, [
+        Statement("us-state-department", "ned-price", "direct", 0, len(EN), EN, (QUOTE,), "condemnation")],
+        published="2022-01-22T22:40:00Z")
+    ar = _save(db, ar_outlet, "a1", AR, [
+        Statement("us-state-department", "ned-price", "reported", 0, len(AR), AR, (), "condemnation")],
+        lang="ar", published="2022-01-22T23:30:00Z")
+    assert release.cluster_ids == en.cluster_ids == ar.cluster_ids
+    assert (en.clusters_new, ar.clusters_new) == ((), ())
+    cluster = cluster_by_id(db, release.cluster_ids[0])
+    assert cluster.person == "ned-price"  # the release named no one; the first report that did fills it in
+    assert len(statements_of_cluster(db, cluster.id)) == 3
 
 
-@pytest.mark.parametrize(("a", "b"), DIFFERENT)
-def test_a_different_statement_by_the_same_speaker_is_not_the_same(a, b):
-    assert not is_same_statement(normalise(a), normalise(b))
-    assert not is_same_statement(normalise(b), normalise(a))
+def test_candidates_are_the_speakers_clusters_within_the_window(db):
+    outlet = add_feed(db, "https://outlet.example/rss").id
+    st = Statement("un-ohchr", None, "reported", 0, 20, "OHCHR voiced concern.", (), "concern")
+    _save(db, outlet, "e1", "OHCHR voiced concern.", [st], published="2022-01-22T10:00:00Z")
+    near = candidates(db, ["un-ohchr"], "2022-01-24 10:00:00")
+    assert len(near) == 1 and near[0].reports[0].text == "OHCHR voiced concern."
+    assert candidates(db, ["un-ohchr"], "2022-01-26 10:00:01") == []
+    assert candidates(db, ["uk-government"], "2022-01-22 10:00:00") == []
 
 
-def test_unrelated_statements_fall_far_below_the_threshold():
-    assert similarity(normalise(HOSPITAL), normalise("The United States welcomes the ceasefire.")) < THRESHOLD - 20
-
-
-def test_a_replaced_place_passes_the_screen_so_the_word_check_is_needed():
-    a, b = normalise("We condemn the attack in Sudan today"), normalise("We condemn the attack in Lebanon today")
-    assert similarity(a, b) >= 80
-    assert not is_same_statement(a, b)
-
-
-def test_normalise_folds_arabic_letters_diacritics_punctuation_and_case():
-    assert normalise("«أدانَت» الخارجيةُ، الهجومَ!") == normalise("ادانت الخارجيه الهجوم")
-    assert normalise("U.S. Condemns, Attack.") == normalise("US condemns attack")
-
-
-def test_the_key_of_a_quoted_statement_is_its_quotations():
-    assert statement_key("Miller said: “We condemn it.”", ("We condemn it.",)) == "we condemn it"
-    assert statement_key("The minister condemned it.") == "the minister condemned it"
-
-
-def test_empty_texts_are_never_the_same():
-    assert not is_same_statement("", "")
-
-
-def test_best_match_prefers_the_highest_score_then_the_most_recent():
-    key = normalise(SUDAN)
-    candidates = [(3, normalise("something else entirely, about trade tariffs")),
-                  (2, normalise(SUDAN.split(" and allow")[0])),
-                  (1, normalise(SUDAN))]
-    assert best_match(key, candidates) == 1
-    assert best_match(key, candidates[:2]) == 2
-    assert best_match(key, candidates[:1]) is None
-    assert best_match(key, []) is None
+def test_a_statements_time_is_its_articles_publication_unless_later_than_seen():
+    assert str(report_time("2022-01-22T20:05:00+02:00", "2022-01-23 08:00:00")) == "2022-01-22 18:05:00"
+    assert str(report_time("2030-01-01", "2022-01-23 08:00:00")) == "2022-01-23 08:00:00"
+    assert str(report_time(None, "2022-01-23 08:00:00")) == "2022-01-23 08:00:00"
