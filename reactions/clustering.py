@@ -63,6 +63,7 @@ WEIGHTS = {
 }
 MAX_PHRASES = 8
 BOILERPLATE = 0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
+TEMPLATE = 0.75  # content words in common above which two texts with other numbers are one template filled twice
 RARE = 2  # a word, phrase or name in more reports than this around counts for less
 MAX_ENTITIES = 4
 
@@ -372,6 +373,8 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
         return -math.inf
     if _other_people(a, b):
         return -math.inf
+    if a.official and b.official:
+        return -math.inf  # two items of the speaker's own feed are two releases
     total = 0.0
     places_a, places_b = _places(a.entities), _places(b.entities)
     elsewhere = bool(places_a and places_b and not (places_a & places_b))
@@ -387,8 +390,8 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
         alike = 0.0
         if min(len(a.words), len(b.words)) >= 5:
             alike = _weight(a.words & b.words, common) / math.sqrt(_weight(a.words, common) * _weight(b.words, common))
-        if elsewhere and (quoted or alike >= BOILERPLATE):
-            return -math.inf  # the same words about another place: the speaker's boilerplate, another statement
+        if elsewhere and (quoted or alike >= BOILERPLATE) or alike >= TEMPLATE and _other_numbers(a, b):
+            return -math.inf  # the same words about another place or count: boilerplate, another statement
         total += WEIGHTS["quote"] * quoted + WEIGHTS["words"] * alike
         total += WEIGHTS["phrase"] * min(_weight(a.pairs & b.pairs, common), MAX_PHRASES)
         total += WEIGHTS["entity_same_lang"] * entities
@@ -401,6 +404,13 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
     if a.reactions & b.reactions:
         total += WEIGHTS["reaction"]
     return total
+
+
+def _other_numbers(a: _Evidence, b: _Evidence) -> bool:
+    """Both texts give numbers, none the same."""
+    digits_a = {t for t in a.body.split() if t.isdigit()}
+    digits_b = {t for t in b.body.split() if t.isdigit()}
+    return bool(digits_a and digits_b and not (digits_a & digits_b))
 
 
 def _other_people(a: _Evidence, b: _Evidence) -> bool:

@@ -245,3 +245,21 @@ def test_the_development_set_is_well_formed():
     for row in rows:
         for st in row["statements"]:
             assert 0 <= st["start"] < st["end"] <= len(row["text"]) and st["event"] and st["speaker"]
+
+
+def test_two_items_of_the_speakers_own_feed_are_two_releases():
+    one = report("1", "r1", "On Sudan\nThe United States calls for an immediate ceasefire in Sudan.", official=True)
+    two = report("2", "r2", "On Sudan\nThe United States calls for an immediate ceasefire in Sudan.", official=True,
+                 hours=1)
+    assert assign([two], [Candidate(1, (one,))])[0][1] is None
+
+
+def test_one_template_with_other_numbers_or_places_is_two_statements():
+    def said(i, place="Hasakah"):
+        return report(i, f"d{i}", f"The Pentagon said strike number {i} near {place} hit a fuel depot at night.",
+                      speaker="us-pentagon", hours=i)
+    assert assign([said(4)], [Candidate(1, (said(3),))])[0][1] is None
+    assert assign([said(3, "Raqqa")], [Candidate(1, (said(3),))])[0][1] is None
+    reprint = report("r", "r", "The Pentagon said strike number 3 near Hasakah hit a fuel depot at night",
+                     speaker="us-pentagon", hours=5)
+    assert assign([reprint], [Candidate(1, (said(3),))])[0][1] == 1
