@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 from config import Config, FeedConfig, FetchConfig  # noqa: E402
 from feeds import parse as feed_parse  # noqa: E402
 from feeds.pipeline import poll_once  # noqa: E402
-from storage.db import open_db  # noqa: E402
+from storage import open_store  # noqa: E402
 from tests.feed_server import FeedServer  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "feeds" / "real"
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         config = Config(storage_path=db_path,
                         fetch=FetchConfig(per_host=args.per_host, timeout=120.0, full_text_min_chars=0),
                         feeds=tuple(FeedConfig(url=server.url(p.name), fetch_pages=False) for p in files))
-        db = open_db(db_path)
+        db = open_store(config)
         if args.tracemalloc:
             tracemalloc.start()
         start = time.perf_counter()

@@ -29,15 +29,9 @@ from storage.opml import OpmlError, parse_opml, write_opml
 
 @contextmanager
 def _open(config: Config) -> Iterator[sqlite_utils.Database]:
-    """The database at ``config.storage_path`` with the configured feeds in it."""
+    """The store (:func:`storage.open_store`), closed afterwards."""
+    db = storage.open_store(config)
     try:
-        db = storage.open_db(config.storage_path)
-    except storage.SchemaTooNew as exc:
-        raise CommandError(f"{config.storage_path}: {exc}; upgrade Raqib") from None
-    except storage.CannotOpen as exc:
-        raise CommandError(str(exc)) from None
-    try:
-        storage.sync_config_feeds(db, config.feeds)
         yield db
     finally:
         db.close()

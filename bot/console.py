@@ -1,7 +1,7 @@
 """Console mode: the same service as with Telegram, but every message a subscriber would receive is printed.
 
-How it runs without Telegram: :func:`bot.app.build_application` builds the Application around a
-:class:`bot.app.ConsoleBot` (``get_me`` answers locally) and without an Updater, so
+How it runs without Telegram: :func:`bot.app.build_application` builds the Application over a
+:class:`bot.app.ConsoleRequest` (Bot API calls answered locally) and without an Updater, so
 ``initialize()``/``start()`` make no network call; we then run the very sequence ``run_polling`` runs
 (initialize, post_init, start ... stop, shutdown, post_shutdown) minus the polling of updates. The JobQueue
 therefore runs the real feed jobs, fan-out and digest job; only the sink differs (:class:`ConsoleSink`).
@@ -20,6 +20,8 @@ import re
 import shutil
 import sys
 import threading
+import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,11 +30,15 @@ from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
+from telegram import Update
 
 from bot import render
+from bot.app import CONSOLE_CHAT_ID, build_application
+from bot.digest import preview
 from bot.i18n import RLM
 from config import Config
-from storage import chats, queries
+from reactions import load_registry
+from storage import chats, outbox, queries
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +159,6 @@ class _SampleHTTPServer(ThreadingHTTPServer):
 
     def article_page(self, request_path: str) -> bytes | None:
         """A sample item's own page (its ``<link>``), built from the feed files, so demo links open."""
-        import xml.etree.ElementTree as ET
 
         wanted = urlsplit(request_path).path
         encoded = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -206,8 +211,6 @@ class SampleServer:
 
 def setup_console_chat(db: sqlite_utils.Database, speakers: list[str], lang: str = "en") -> chats.Chat:
     """The console's pseudo chat (id 0, "console") following every tracked speaker."""
-    from bot.app import CONSOLE_CHAT_ID
-
     chat = chats.ensure_chat(db, CONSOLE_CHAT_ID, "private", "console", lang, "UTC", None)
     for speaker in speakers:
         chats.subscribe(db, CONSOLE_CHAT_ID, speaker)
@@ -216,8 +219,6 @@ def setup_console_chat(db: sqlite_utils.Database, speakers: list[str], lang: str
 
 def first_round_done(db: sqlite_utils.Database) -> bool:
     """Every feed polled at least once and nothing left to push."""
-    from storage import outbox
-
     row = next(db.query("SELECT count(*) AS n, sum(last_polled_at IS NULL) AS waiting FROM feeds"))
     pending = next(db.query("SELECT count(*) AS n FROM clusters WHERE fanned_out = 0"))["n"]
     return bool(row["n"]) and not row["waiting"] and not pending and outbox.pending_count(db) == 0
@@ -225,9 +226,6 @@ def first_round_done(db: sqlite_utils.Database) -> bool:
 
 def print_boards(db: sqlite_utils.Database, names: render.Names, lang: str, out: TextIO | None = None) -> None:
     """What /latest, /who and the digest would show right now, as plain text."""
-    from bot.app import CONSOLE_CHAT_ID
-    from bot.digest import preview
-
     out = out or sys.stdout
     now = dt.datetime.now(dt.UTC)
     print(f"\n{rule('/latest')}\n" + html_to_text(render.latest(queries.latest_clusters(db, None, 5), lang, names)),
@@ -244,13 +242,11 @@ async def run_console(config: Config, db: sqlite_utils.Database, *, lang: str = 
                       samples: SampleServer | None = None, stop: asyncio.Event | None = None,
                       out: TextIO | None = None, commands: bool | None = None) -> int:
     """Run the service in console mode until ``stop`` is set (SIGINT/SIGTERM in :mod:`bot.service`)."""
-    from bot.app import build_application
-
     out = out or sys.stdout
     stop = stop or asyncio.Event()
     sink = ConsoleSink(out)
     application = build_application(config, db, console=True, sink=sink)
-    names = render.Names.from_registry(_registry())
+    names = render.Names.from_registry(load_registry())
     setup_console_chat(db, names.tracked, lang)
     print(rule("Raqib · console mode"), file=out)
     print("No Telegram token: every message a subscriber would receive is printed here.\n"
@@ -318,8 +314,6 @@ def _stdin_open() -> bool:
 
 def command_update(text: str, update_id: int, lang: str = "en") -> dict[str, Any]:
     """A Telegram update (JSON) for ``text`` typed by the console's user in the console chat (id 0)."""
-    import time
-
     word = text.split()[0] if text.split() else text
     message: dict[str, Any] = {
         "message_id": update_id, "date": int(time.time()), "text": text,
@@ -333,8 +327,7 @@ def command_update(text: str, update_id: int, lang: str = "en") -> dict[str, Any
 
 def start_command_reader(application: Any, lang: str, stream: TextIO | None = None) -> threading.Thread:
     """Read commands from the terminal (a daemon thread) and hand each to the Application as an update from
-    the console chat: the real handlers answer, and ConsoleBot prints the answer."""
-    from telegram import Update
+    the console chat: the real handlers answer, and ConsoleRequest prints the answer."""
 
     loop = asyncio.get_running_loop()
     stream = stream or sys.stdin
@@ -354,9 +347,3 @@ def start_command_reader(application: Any, lang: str, stream: TextIO | None = No
     thread = threading.Thread(target=read, name="raqib-console-commands", daemon=True)
     thread.start()
     return thread
-
-
-def _registry() -> Any:
-    from reactions import load_registry
-
-    return load_registry()

@@ -3,7 +3,7 @@
 The flow for one message: :func:`storage.outbox.claim_due` marks the chat's deliveries ``sending``, the
 message is rendered (:func:`bot.push_format.render_push`) and sent through a :class:`Sink`, then the rows are
 marked ``sent``. After a crash or ``kill -9`` at any moment, :func:`storage.outbox.recover_in_flight` (run by
-:func:`schedule_delivery` at start-up) puts ``sending`` rows back to ``pending``: nothing is lost, and at most
+:func:`storage.open_store` when ``raqib run`` starts) puts ``sending`` rows back to ``pending``: nothing is lost, and at most
 the one message per chat that was in flight is sent again.
 
 Rate limits (Telegram: about 30 messages a second overall, 1 a second per chat, 20 a minute per group) are
@@ -288,21 +288,13 @@ def backoff(attempts: int) -> float:
     return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
 
 
-async def fan_out(db: sqlite_utils.Database, cluster_ids: Any = None) -> int:
-    """Enqueue deliveries for clusters not yet fanned out (the feeds scheduler's ``on_new_clusters``)."""
-    count = outbox.fan_out(db, cluster_ids)
+async def fan_out(db: sqlite_utils.Database) -> int:
+    """Enqueue deliveries for the clusters polling stored and nobody fanned out yet (the delivery job's first
+    step each tick: the outbox is the only hand-off between polling and delivery)."""
+    count = outbox.fan_out(db)
     if count:
         logger.info("fan-out: %d deliveries enqueued", count)
     return count
-
-
-def fan_out_for(db: sqlite_utils.Database) -> Callable[[Any], Any]:
-    """``on_new_clusters`` for :func:`feeds.scheduler.schedule_feeds`, which calls it with the cluster ids only:
-    ``schedule_feeds(job_queue, db, config, on_new_clusters=fan_out_for(db))``."""
-    async def on_new_clusters(cluster_ids: Any) -> int:
-        return await fan_out(db, cluster_ids)
-
-    return on_new_clusters
 
 
 async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | None = None,
@@ -442,17 +434,14 @@ def console_limiter() -> RateLimiter:
 
 def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
                       limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE) -> Any:
-    """Start the sender: recover the messages a crash left in flight, then every ``interval`` seconds
-    fan out new clusters and drain the outbox (one run at a time; a run ends when nothing is due, or
+    """Start the sender: every ``interval`` seconds fan out new clusters and drain the outbox (one run at a
+    time; a run ends when nothing is due, or
     soon after the application stops). Returns the ``telegram.ext.Job``.
 
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
     :param max_age: seconds; transient errors are retried until a delivery is this old
         (``[delivery] max_age_hours``).
     """
-    recovered = outbox.recover_in_flight(db)
-    if recovered:
-        logger.info("recovered %d deliveries left in flight", recovered)
     logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
     limiter = limiter or limiter_for(sink)
 

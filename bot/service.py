@@ -1,5 +1,5 @@
-"""``raqib run``: the service. Load the configuration, open the database, sync the configured feeds, recover
-deliveries a crash left in flight, then run with Telegram (``TELEGRAM_BOT_TOKEN`` or ``[telegram].token``)
+"""``raqib run``: the service. Load the configuration, open the store (:func:`storage.open_store`: migrate, sync
+the configured feeds, recover deliveries a crash left in flight), then run with Telegram (``TELEGRAM_BOT_TOKEN`` or ``[telegram].token``)
 or in console mode, until SIGINT/SIGTERM.
 
 Which configuration: ``--demo``, or no token and no configuration file at all (no ``--config``, no
@@ -15,12 +15,16 @@ import dataclasses
 import logging
 import os
 import signal
-import sys
 import tempfile
 from pathlib import Path
 
+import sqlite_utils
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.console import SampleServer, run_console
 from bot.settings import read_config
-from config import Config, ConfigError, config_path
+from config import Config, config_path
+from storage import open_store
 
 log = logging.getLogger(__name__)
 
@@ -96,26 +100,22 @@ def choose_config(args: argparse.Namespace) -> tuple[Config, bool]:
 
 
 def run_service(args: argparse.Namespace) -> int:
-    """Run the service until SIGINT/SIGTERM; returns the exit status (2 for configuration errors)."""
-    try:
-        config, demo = choose_config(args)
-    except ConfigError as exc:
-        print(f"raqib: configuration error: {exc}", file=sys.stderr)
-        return 2
+    """Run the service until SIGINT/SIGTERM; returns the exit status.
+
+    :raises ConfigError: the configuration is invalid; :raises storage.CannotOpen, storage.SchemaTooNew: the
+        database cannot be used (``bot.cli.main`` prints each as one line, exit status 2).
+    """
+    config, demo = choose_config(args)
     console = bool(getattr(args, "console", False)) or not config.telegram.token
     setup_logging(config.telegram.token, verbose=bool(getattr(args, "verbose", False)), console=console)
 
     samples = None
     if demo:
-        from bot.console import SampleServer
-
         samples = SampleServer().__enter__()
         config = dataclasses.replace(config, feeds=tuple(dataclasses.replace(f, url=samples.rewrite(f.url))
                                                          for f in config.feeds))
     try:
-        db = _open(config)
-        if db is None:
-            return 2
+        db = open_store(config, deliver=True)
         try:
             if console:
                 return asyncio.run(_console(config, db, samples))
@@ -127,26 +127,7 @@ def run_service(args: argparse.Namespace) -> int:
             samples.close()
 
 
-def _open(config: Config):
-    from storage import feeds, outbox
-    from storage.db import open_db
-    from storage.errors import StorageError
-
-    try:
-        db = open_db(config.storage_path)
-    except StorageError as exc:  # CannotOpen names the path and the reason
-        print(f"raqib: {exc}", file=sys.stderr)
-        return None
-    feeds.sync_config_feeds(db, config.feeds)
-    recovered = outbox.recover_in_flight(db)
-    if recovered:
-        log.info("%d deliveries were in flight at the last stop; they will be sent again", recovered)
-    return db
-
-
-def _telegram(config: Config, db) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
-
+def _telegram(config: Config, db: sqlite_utils.Database) -> int:
     application = build_application(config, db)
     log.info("Raqib starts with Telegram (%d configured feeds)", len(config.feeds))
     # run_polling installs SIGINT/SIGTERM handlers and stops the application (jobs included) gracefully.
@@ -155,9 +136,7 @@ def _telegram(config: Config, db) -> int:
     return 0
 
 
-async def _console(config: Config, db, samples) -> int:
-    from bot.console import run_console
-
+async def _console(config: Config, db: sqlite_utils.Database, samples: SampleServer | None) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

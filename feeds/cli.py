@@ -1,6 +1,6 @@
 """``raqib poll --once [--feed URL] [--json]``: one poll cycle without Telegram.
 
-Polls every feed (due or not), or the ``--feed`` ones, prints a summary and exits 0 even when some
+Opens the store (:func:`storage.open_store`), polls every feed (due or not), or the ``--feed`` ones, prints a summary and exits 0 even when some
 feeds failed (their errors are recorded on the feed rows and listed). An unknown ``--feed`` URL is a
 usage error (exit 2).
 """
@@ -17,6 +17,7 @@ from config import Config
 from feeds.models import PollSummary
 from feeds.parse import shutdown_pool
 from feeds.pipeline import poll_once
+from storage import open_store
 
 EXIT_USAGE = 2
 
@@ -40,11 +41,9 @@ def poll_command(config: Config, args: argparse.Namespace, *, out: TextIO | None
 
     :returns: 0 (also when feeds failed), 2 when a ``--feed`` URL is not a known feed.
     """
-    from storage.db import open_db
-
     out = out or sys.stdout
     urls = list(getattr(args, "feed", None) or []) or None
-    db = open_db(config.storage_path)
+    db = open_store(config)
     try:
         try:
             summary = asyncio.run(poll_once(db, config, urls))

@@ -447,12 +447,11 @@ async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, 
                     fetcher: Fetcher | None = None, parallel: int = DEFAULT_PARALLEL) -> PollSummary:
     """Poll every feed (due or not) once, or only ``urls``; return the totals.
 
-    The configured feeds are synced into the database first. Feeds are refreshed concurrently, at most
-    ``parallel`` at a time (and ``fetch.per_host`` requests per host).
+    The feeds are the database's (:func:`storage.open_store` synced the configured ones into it). Feeds are
+    refreshed concurrently, at most ``parallel`` at a time (and ``fetch.per_host`` requests per host).
 
     :raises KeyError: one of ``urls`` is not a known feed.
     """
-    storage.sync_config_feeds(db, config.feeds)
     feeds = select_feeds(db, urls)
     summary = PollSummary()
     gate = asyncio.Semaphore(max(1, parallel))

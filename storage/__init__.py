@@ -1,4 +1,5 @@
-"""Raqib's store: the only package with SQL. Open it with :func:`open_db`; every function takes the database.
+"""Raqib's store: the only package with SQL. Commands open it with :func:`open_store` (open, migrate, sync the
+configured feeds, recover in-flight deliveries); every function takes the database.
 
 Other helpers' modules (``storage.chats``, ``storage.queries``, ``storage.outbox``) are imported directly.
 """
@@ -32,12 +33,15 @@ from storage.feeds import (
 )
 from storage.models import ArticleRow, ClusterRow, FeedRow, NewArticle, SaveResult, StatementRow, utc_now
 from storage.stats import stats
+from storage.store import open_store
 
 __all__ = [
-    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound", "SaveResult",
+    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound",
+    "SaveResult",
     "SchemaTooNew", "StatementRow", "StorageError",
     "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",
-    "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "record_poll_failure", "record_poll_success",
-    "remove_feed", "retry_feeds", "retry_requested", "save_article", "statements_matching", "statements_of_article", "statements_of_cluster",
+    "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "open_store", "record_poll_failure",
+    "record_poll_success", "remove_feed", "retry_feeds", "retry_requested", "save_article", "statements_matching",
+    "statements_of_article", "statements_of_cluster",
     "stats", "sync_config_feeds", "transaction", "utc_now",
 ]

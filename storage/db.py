@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage.errors import CannotOpen
+from storage.errors import CannotOpen, SchemaTooNew
 from storage.migrations import migrate
 
 
@@ -28,7 +28,7 @@ def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils
     """Open (creating if needed) the database at ``path`` and upgrade its schema in place.
 
     :raises CannotOpen: the file cannot be opened or created, or is not an SQLite database.
-    :raises SchemaTooNew: a newer Raqib wrote it.
+    :raises SchemaTooNew: a newer Raqib wrote it (one line naming the path).
     """
     try:
         conn = connect(path)
@@ -40,6 +40,9 @@ def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise CannotOpen(f"cannot open the database {path}: {exc}") from exc
+        except SchemaTooNew as exc:
+            conn.close()
+            raise SchemaTooNew(f"{path}: {exc}; upgrade Raqib") from None
         except BaseException:
             conn.close()
             raise

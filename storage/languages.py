@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
-from storage.queries import ClusterView
+from storage.models import ClusterView
 
 __all__ = ["SOURCES", "allowed", "preferred", "accepts", "cluster_languages", "sql_filter", "localize"]
 

@@ -146,3 +146,32 @@ def db_time(moment: dt.datetime) -> str:
 def utc_now() -> str:
     """The current UTC time in the database's format (what ``datetime('now')`` writes)."""
     return db_time(dt.datetime.now(dt.UTC))
+
+
+# --- what the reads behind /latest, /who and the digest return (storage.queries) ---
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article that carried a statement: where to read it and which outlet published it."""
+
+    url: str | None
+    title: str
+    outlet: str
+    lang: str | None
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    id: int
+    speaker: str
+    person: str | None
+    reaction: str | None
+    text: str
+    first_seen_at: str
+    articles: tuple[ArticleRef, ...]
+
+    @property
+    def when(self) -> str:
+        published = sorted(a.published_at for a in self.articles if a.published_at)
+        return published[0] if published else self.first_seen_at

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from storage.models import db_time
+from storage.languages import sql_filter
+from storage.models import ArticleRef, ClusterView, db_time
 
 __all__ = [
     "ArticleRef", "ClusterView", "WhoRow", "SearchResult", "FailingFeed", "StatusView",
@@ -27,33 +28,6 @@ __all__ = [
 ]
 
 CANDIDATES = 200
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    """An article that carried a statement: where to read it and which outlet published it."""
-
-    url: str | None
-    title: str
-    outlet: str
-    lang: str | None
-    published_at: str | None
-
-
-@dataclass(frozen=True)
-class ClusterView:
-    id: int
-    speaker: str
-    person: str | None
-    reaction: str | None
-    text: str
-    first_seen_at: str
-    articles: tuple[ArticleRef, ...]
-
-    @property
-    def when(self) -> str:
-        published = sorted(a.published_at for a in self.articles if a.published_at)
-        return published[0] if published else self.first_seen_at
 
 
 @dataclass(frozen=True)
@@ -140,8 +114,6 @@ def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: in
     """The ``n`` newest clusters (of one speaker if given; reported in the source languages ``sources``:
     'ar', 'en' or 'both'), newest first by publication time, among the most recently seen ones. Read-only.
     """
-    from storage.languages import sql_filter
-
     n = max(0, n)
     in_langs, lang_params = sql_filter(sources)
     if speaker:

@@ -12,6 +12,7 @@ import pytest
 
 from bot import digest, render, service
 from bot.app import build_application
+from bot.cli import main
 from config import Config, DigestConfig, TelegramConfig
 from reactions.registry import load_registry
 from storage import chats
@@ -52,7 +53,7 @@ def test_a_config_file_is_used_without_token(clean_env):
 
 def test_invalid_config_is_one_line_and_exit_2(clean_env, capsys):
     (clean_env / "bad.toml").write_text("[digest]\ntime = '25:00'\n", encoding="utf-8")
-    assert service.run_service(args(config=str(clean_env / "bad.toml"))) == 2
+    assert main(["--config", str(clean_env / "bad.toml"), "run"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "digest.time" in err
 

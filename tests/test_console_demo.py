@@ -149,7 +149,7 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
 
     from bot.console import run_console
     from config import DeliveryConfig, FeedConfig
-    from storage.db import open_db
+    from storage import open_store
 
     samples = tmp_path / "samples"
     samples.mkdir()
@@ -157,7 +157,7 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
     feed_file.write_text(
         (ROOT / "bot" / "samples" / "state-department.xml").read_text(encoding="utf-8"), encoding="utf-8")
     out = io.StringIO()
-    db = open_db(tmp_path / "raqib.db")
+    opened = []
 
     async def scenario():
         with SampleServer(samples) as server:
@@ -165,6 +165,8 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
                               speaker="us-state-department", fetch_pages=False)
             config = Config(storage_path=tmp_path / "raqib.db", feeds=(feed,),
                             delivery=DeliveryConfig(push_backlog=True))  # as the demo: its samples are pushed
+            db = open_store(config, deliver=True)  # as raqib run does
+            opened.append(db)
             stop = asyncio.Event()
             task = asyncio.create_task(run_console(config, db, samples=server, stop=stop, out=out))
             for _ in range(600):  # generous: the machine may be busy (first use of the parser pool)
@@ -187,7 +189,8 @@ def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
     try:
         first = asyncio.run(scenario())
     finally:
-        db.close()
+        for db in opened:
+            db.close()
     printed = out.getvalue()
     assert first == 2, printed
     assert "Welcomes the Release of Detained Humanitarian Workers" in printed.split("━━ waiting for new items")[1]

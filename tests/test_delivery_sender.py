@@ -10,8 +10,11 @@ import time
 
 import pytest
 import telegram
+from telegram.ext import ApplicationBuilder
 
+import storage
 from bot import sender
+from config import Config
 from storage import chats, outbox
 from tests.fake_telegram import FakeTelegram, parse_html
 from tests.test_delivery_outbox import STATE, add_article, add_chat, make_db, rows, statement
@@ -231,9 +234,7 @@ def test_rate_limiter_spaces_messages():
     assert fresh.retry_after(-7, 2.0, "group") is False
 
 
-def test_schedule_delivery_job_recovers_fans_out_and_sends(server, db):
-    from telegram.ext import ApplicationBuilder
-
+def test_a_restart_recovers_and_the_delivery_job_fans_out_and_sends(server, db, db_path):
     add_chat(db, 1)
     add_chat(db, 2)
     # a delivery left 'sending' by a crash
@@ -241,30 +242,26 @@ def test_schedule_delivery_job_recovers_fans_out_and_sends(server, db):
     outbox.fan_out(db)
     outbox.claim_due(db, outbox.utc_now(), 1)
     add_article(db, [statement(SAID)])  # not fanned out yet: the job does it
+    restarted = storage.open_store(Config(storage_path=db_path), deliver=True)  # the restart
 
     async def go():
         application = ApplicationBuilder().token(TOKEN).base_url(server.api_url).build()
         async with application:
             await application.start()
-            job = sender.schedule_delivery(application.job_queue, db, sender.TelegramSink(application.bot),
+            job = sender.schedule_delivery(application.job_queue, restarted, sender.TelegramSink(application.bot),
                                            interval=0.2)
             deadline = time.monotonic() + 15
-            while outbox.pending_count(db) and time.monotonic() < deadline:
+            while outbox.pending_count(restarted) and time.monotonic() < deadline:
                 await asyncio.sleep(0.1)
             job.schedule_removal()
             await application.stop()
 
-    asyncio.run(go())
+    try:
+        asyncio.run(go())
+    finally:
+        restarted.close()
     assert outbox.pending_count(db) == 0
     assert sorted(m["chat_id"] for m in server.sent()) == [1, 1, 2, 2]
-
-
-def test_fan_out_for_is_the_feeds_callback(db):
-    add_chat(db, 1)
-    saved = add_article(db, [statement(SAID)])
-    callback = sender.fan_out_for(db)
-    assert asyncio.run(callback(list(saved.cluster_ids))) == 1
-    assert asyncio.run(callback(list(saved.cluster_ids))) == 0
 
 
 def test_drain_limit_bounds_one_run(server, db):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import storage
 from config import Config, DeliveryConfig, FeedConfig, FetchConfig
 from feeds.pipeline import poll_once
 from storage import chats, outbox
@@ -37,6 +38,11 @@ def feed():
         yield server.url("/feed.xml"), items
 
 
+def poll(db, settings: Config) -> None:
+    storage.sync_config_feeds(db, settings.feeds)  # what storage.open_store does at start-up
+    asyncio.run(poll_once(db, settings))
+
+
 def subscriber(db) -> None:
     chats.ensure_chat(db, 42)
     chats.subscribe(db, 42, "us-state-department")
@@ -45,19 +51,19 @@ def subscriber(db) -> None:
 def test_the_first_poll_is_stored_but_not_pushed(db, db_path, feed):
     url, items = feed
     subscriber(db)
-    asyncio.run(poll_once(db, config(db_path, url, push_backlog=False)))
+    poll(db, config(db_path, url, push_backlog=False))
     held = [r["fanned_out"] for r in db.query("SELECT fanned_out FROM clusters")]
     assert held and set(held) == {2}
     assert outbox.fan_out(db) == 0
     assert db.execute("SELECT count(*) FROM statements").fetchone()[0] >= 1  # still in /latest and /who
 
     items.append(item(2, MILLER, "Thu, 11 May 2023 09:00:00 GMT"))
-    asyncio.run(poll_once(db, config(db_path, url, push_backlog=False)))
+    poll(db, config(db_path, url, push_backlog=False))
     assert outbox.fan_out(db) == 1  # what the feed gains later is pushed
 
 
 def test_push_backlog_pushes_the_first_poll_too(db, db_path, feed):
     url, _items = feed
     subscriber(db)
-    asyncio.run(poll_once(db, config(db_path, url, push_backlog=True)))
+    poll(db, config(db_path, url, push_backlog=True))
     assert outbox.fan_out(db) == 1

@@ -16,7 +16,7 @@ import pytest
 import storage
 from config import Config, FeedConfig, FetchConfig
 from feeds.pipeline import poll_once
-from storage.db import open_db
+from storage import open_store
 from tests.feed_server import FeedServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "feeds"
@@ -62,7 +62,7 @@ def real_corpus(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("real") / "raqib.db"
     with FeedServer(root=REAL) as server:
         config = make_config(db_path, [server.url(name) for name in files])
-        db = open_db(db_path)
+        db = open_store(config)
         summary = asyncio.run(poll_once(db, config))
         yield server, db, config, summary
         db.close()
@@ -122,7 +122,7 @@ def test_feedparser_test_documents_never_raise(tmp_path):
     with FeedServer(root=FEEDPARSER_TESTS) as server:
         server.conditional = False
         config = make_config(db_path, [server.url(name) for name in files])
-        db = open_db(db_path)
+        db = open_store(config)
         try:
             first = asyncio.run(poll_once(db, config))
             assert first.feeds_polled == len(files) > 2000

@@ -51,6 +51,7 @@ def make_config(path: Path, feeds: list[FeedConfig], **fetch: object) -> Config:
 
 
 def poll(db, config: Config, urls: list[str] | None = None) -> PollSummary:
+    storage.sync_config_feeds(db, config.feeds)  # what storage.open_store does at start-up
     return asyncio.run(poll_once(db, config, urls))
 
 

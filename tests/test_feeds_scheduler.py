@@ -12,15 +12,7 @@ from telegram.ext import ApplicationBuilder
 import storage
 from config import Config, FeedConfig, FetchConfig
 from feeds.pipeline import db_time
-from feeds.scheduler import (
-    add_feed_job,
-    close_feed_jobs,
-    feed_jobs,
-    job_name,
-    remove_feed_job,
-    reschedule,
-    schedule_feeds,
-)
+from feeds.scheduler import feed_jobs, job_name, schedule_feeds
 from tests.feed_server import FeedServer, rss
 
 STATEMENT = "The United States strongly condemns the attack on civilians and calls for restraint."
@@ -50,33 +42,35 @@ def application():
     return ApplicationBuilder().token("123456:TEST").build()
 
 
-def test_schedule_feeds_polls_each_feed_and_reports_new_clusters(server, db, db_path):
+def stored_clusters(db) -> list[int]:
+    """The clusters polling stored: the delivery job fans them out from there (the only hand-off)."""
+    return [row[0] for row in db.execute("SELECT id FROM clusters")]
+
+
+def test_schedule_feeds_polls_each_feed_and_stores_new_clusters_for_delivery(server, db, db_path):
     server.route("/a.xml", rss([{"title": "On the attack", "link": "https://state.test/a", "description": STATEMENT}]))
     server.route("/b.xml", rss([]))
     config = make_config(db_path, [server.url("/a.xml"), server.url("/b.xml")])
-    reported: list[list[int]] = []
-
-    async def on_new_clusters(cluster_ids):
-        reported.append(list(cluster_ids))
+    storage.sync_config_feeds(db, config.feeds)  # what storage.open_store does at start-up
 
     async def scenario():
         app = application()
         job_queue = app.job_queue
         job_queue.set_application(app)
-        state = schedule_feeds(job_queue, db, config, on_new_clusters=on_new_clusters)
+        state = schedule_feeds(job_queue, db, config)
         assert sorted(j.name for j in feed_jobs(job_queue)) == sorted(job_name(f.url) for f in config.feeds)
         for job in feed_jobs(job_queue):  # start now rather than after the jitter
             job.job.modify(next_run_time=dt.datetime.now(dt.UTC))
         await job_queue.start()
         try:
-            await wait_for(lambda: len(server.requests_to("/b.xml")) >= 1 and reported)
+            await wait_for(lambda: len(server.requests_to("/b.xml")) >= 1 and stored_clusters(db))
         finally:
             await job_queue.stop(wait=False)
-            await close_feed_jobs(job_queue)
+            await state.aclose()
         return state
 
     asyncio.run(scenario())
-    assert len(reported) == 1 and len(reported[0]) == 1
+    assert len(stored_clusters(db)) == 1
     assert db.execute("SELECT count(*) FROM statements").fetchone()[0] == 1
 
 
@@ -86,12 +80,13 @@ def test_a_feed_that_is_not_due_is_skipped(server, db, db_path):
 
     async def scenario():
         app = application()
+        storage.sync_config_feeds(db, config.feeds)
         state = schedule_feeds(app.job_queue, db, config)
         feed = storage.feed_by_url(db, server.url("/a.xml"))
         later = db_time(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))
         storage.record_poll_failure(db, feed.id, status=429, error="HTTP 429 Too Many Requests", next_poll_at=later)
         result = await state.poll(feed.id)
-        await close_feed_jobs(app.job_queue)
+        await state.aclose()
         return result
 
     result = asyncio.run(scenario())
@@ -105,10 +100,11 @@ def test_one_feed_is_never_polled_twice_at_once(server, db, db_path):
 
     async def scenario():
         app = application()
+        storage.sync_config_feeds(db, config.feeds)
         state = schedule_feeds(app.job_queue, db, config)
         feed = storage.feed_by_url(db, server.url("/slow.xml"))
         results = await asyncio.gather(state.poll(feed.id), state.poll(feed.id))
-        await close_feed_jobs(app.job_queue)
+        await state.aclose()
         return results
 
     outcomes = sorted(r.outcome for r in asyncio.run(scenario()))
@@ -122,17 +118,18 @@ def test_feed_jobs_follow_added_and_removed_feeds(server, db, db_path):
     async def scenario():
         app = application()
         job_queue = app.job_queue
-        schedule_feeds(job_queue, db, config)
+        storage.sync_config_feeds(db, config.feeds)
+        state = schedule_feeds(job_queue, db, config)
         added = storage.add_feed(db, server.url("/b.xml"), interval=30)
-        add_feed_job(job_queue, added)
+        state.add(added)
         names = sorted(j.name for j in feed_jobs(job_queue))
-        assert remove_feed_job(job_queue, server.url("/a.xml")) == 1
+        assert state.remove(server.url("/a.xml")) == 1
         after_remove = [j.name for j in feed_jobs(job_queue)]
         storage.remove_feed(db, server.url("/b.xml"))
         storage.add_feed(db, server.url("/c.xml"), interval=5)
-        count = reschedule(job_queue)
+        count = state.reschedule()
         final = sorted(j.name for j in feed_jobs(job_queue))
-        await close_feed_jobs(job_queue)
+        await state.aclose()
         return names, after_remove, count, final
 
     names, after_remove, count, final = asyncio.run(scenario())
@@ -151,7 +148,8 @@ def test_a_moved_feed_keeps_its_job_under_the_new_url(server, db, db_path):
         app = application()
         job_queue = app.job_queue
         job_queue.set_application(app)
-        schedule_feeds(job_queue, db, config)
+        storage.sync_config_feeds(db, config.feeds)
+        state = schedule_feeds(job_queue, db, config)
         (job,) = feed_jobs(job_queue)
         job.job.modify(next_run_time=dt.datetime.now(dt.UTC))
         await job_queue.start()
@@ -160,6 +158,6 @@ def test_a_moved_feed_keeps_its_job_under_the_new_url(server, db, db_path):
                            and feed_jobs(job_queue)[0].name == job_name(server.url("/new.xml")))
         finally:
             await job_queue.stop(wait=False)
-            await close_feed_jobs(job_queue)
+            await state.aclose()
 
     asyncio.run(scenario())
