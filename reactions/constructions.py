@@ -214,6 +214,12 @@ class ConstructionsMixin:
     ) -> Pair | None:
         low = view[k].low
         n = len(view)
+        if low in self.lex.w.en_action_verbs:
+            q = k + 1
+            while q < n and view[q].low in ("the", "a", "an", "his", "her", "their", "its"):
+                q += 1
+            if q < n and view[q].low in self.lex.w.en_action_objects:
+                return None  # "denied the request", "dismissed hundreds of members": an act, not words
         if low in ("called", "calls", "call") and not (
             k + 1 < n
             and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 9))
@@ -267,6 +273,14 @@ class ConstructionsMixin:
         return None
 
     def _ar_masdar_subject(self, view: list[Token], nps: dict[int, NP], k: int, low: str) -> Subject | None:
+        if (
+            k > 0
+            and (view[k - 1].low in self.lex.w.ar_object_gap or view[k - 1].low in self.lex.verbs)
+            and not any(t.low in self.lex.ar_complementizers for t in view[k + 1 : k + 14])
+        ):
+            # "جدل بعد بيان الخارجية بشأن ...", "الأونروا تنتقد تصريحات روبيو": the words are a topic
+            # (not "بعد إعلان المتحدث ... أن ...": what was announced follows)
+            return None
         j = k + 1
         skipped = 0
         while j < len(view) and j not in nps and view[j].low in self.lex.w.ar_masdar_skip and skipped < 3:
@@ -341,6 +355,14 @@ class ConstructionsMixin:
                 b -= 1
                 steps += 1
             if b in ends and (kind != "imperfect" or vs.kind != "np"):
+                i0 = ends[b].i
+                if (
+                    b == k
+                    and i0 > 0
+                    and (view[i0 - 1].low in lex.verbs or view[i0 - 1].low in lex.w.ar_object_gap)
+                ):
+                    # "الأونروا تنتقد تصريحات روبيو وتؤكد": the phrase belongs to the words before it
+                    return Subject("unknown", gender=gender, how="sv")
                 return Subject("np", ends[b], gender, how="sv")
             if vs.kind == "pronoun" and self._kana_subject(view, nps, k):
                 return Subject("unknown", gender=gender)  # "وكان الجيش الكوري قد أعلن": someone else
@@ -410,6 +432,11 @@ class ConstructionsMixin:
                 saw_comma = True
             np_ = nps.get(jj)
             if np_ is not None:
+                after_title = any(o.j == jj for o in nps.values())  # "المتحدث الرسمي لوزارة ...": of
+                if (np_.clitic in ("ل", "ول", "فل") and not after_title) or view[
+                    jj - 1
+                ].low in self.lex.w.ar_addressee_before:
+                    break  # "في رسالة بعثها لمفوض الأمم المتحدة ...": the addressee
                 if (
                     np_.status == "tracked"
                     and (

@@ -154,3 +154,56 @@ def test_what_a_body_said_inside_a_sentence_starts_the_statement():
     got = extract(text, published="2018-04-14")
     assert [s.speaker for s in got] == ["us-pentagon"]
     assert got[0].text.startswith("ما قالت وزارة الدفاع")
+
+
+# --- a body's words as the topic of another verb ------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        'جدل واسع بعد بيان الخارجية الأميركية بشأن "هجوم وشيك" في غزة',
+        "الأونروا تنتقد تصريحات روبيو وتؤكد على حيوية دورها",
+        "وتصاعد الغضب عقب تصريحات وزير الدفاع البريطاني عن الانسحاب.",
+    ],
+)
+def test_a_statement_named_as_a_topic_is_no_statement(text: str):
+    assert who(text, "2025-03-02") == []
+
+
+def test_after_an_announcement_that_is_a_statement():
+    text = "جاء ذلك بعد إعلان المتحدث باسم وزارة الدفاع الأميركية أن القوات شاركت في القتال."
+    assert [sp for sp, _ in who(text, "2022-01-22")] == ["us-pentagon"]
+
+
+# --- an addressee with "لـ" or after "إلى" is not the speaker ----------------------------------------
+def test_a_letter_to_the_high_commissioner_is_the_writers():
+    text = (
+        "واوضح وزير حقوق الإنسان عزالدين الاصبحي في رسالة بعثها لمفوض الأمم المتحدة السامي لحقوق الانسان "
+        "زيد رعد الحسين حجم الدمار. وقال إن القصف استهدف الأحياء السكنية."
+    )
+    assert who(text, "2015-07-21") == []
+    text = "وقال المتحدث الرسمي لوزارة الخارجية الأمريكية، روبرت بالادينو، إن الوزارة تتابع القضية."
+    assert [sp for sp, _ in who(text, "2018-10-10")] == ["us-state-department"]
+
+
+# --- verbs of speech that are acts with some objects --------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Secretary of State Mike Pompeo denied the request because he did not want to draw attention.",
+        "Defense Secretary Lloyd Austin dismissed hundreds of members of the Pentagon's advisory boards.",
+        "The State Department rejected his visa application last month.",
+    ],
+)
+def test_denying_a_request_or_dismissing_people_is_an_act(text: str):
+    assert who(text, "2021-02-02") == []
+
+
+def test_denying_a_report_is_a_statement():
+    text = "The State Department denied the report, saying no talks had taken place."
+    assert [sp for sp, _ in who(text, "2021-02-02")] == ["us-state-department"]
+
+
+# --- the administration is the White House, not a department -----------------------------------------
+def test_the_administration_does_not_continue_the_pentagon():
+    text = 'The Pentagon said the strikes hit three depots. The Biden administration called the strikes "self-defense."'
+    assert [sp for sp, _ in who(text, "2021-02-26")] == ["us-pentagon"]
