@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test lint eval bench soak lock clean
+.PHONY: install run test test-browser chromium archive lint eval bench soak lock clean
 
 install: $(STAMP)
 
@@ -20,7 +20,21 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/browser
+
+# The archive in a real headless browser: Debian's chromium driven by Playwright (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+test-browser: $(STAMP) chromium
+	RAQIB_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q tests/browser
+
+chromium:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium (apt-get; needs root)"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+	@test -x $(CHROMIUM) || { echo "no browser at $(CHROMIUM)" >&2; exit 1; }
+
+# The statements archive in a browser (Datasette, read-only) at http://127.0.0.1:8001/
+archive: $(STAMP)
+	$(BIN)/raqib archive
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

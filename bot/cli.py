@@ -100,6 +100,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="use the bundled demo feeds served from loopback")
     _add_config_option(p)
 
+    p = sub.add_parser("archive", help="browse the statements archive in a browser (Datasette, read-only)",
+                       description="Serve the database read-only through Datasette, with titles, descriptions, "
+                                   "facets, full-text search and canned queries. Example: raqib archive --port 8001")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    p.add_argument("--immutable", action="store_true",
+                   help="serve the file as an immutable snapshot (a copy nothing writes any more)")
+    p.add_argument("--allow-sql", action="store_true",
+                   help="let visitors run their own read-only SQL (which can read the subscribers' tables)")
+    _add_config_option(p)
+
     p = sub.add_parser("health", help="is the running service's work on schedule? (exit 0 yes, 1 no)",
                        description="Read the heartbeat `raqib run` writes beside the database and exit 1 when it "
                                    "is stale or a job has stopped running (Docker's HEALTHCHECK runs this).")
@@ -154,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import cli_store
 
             return cli_store.stats_command(config, args)
+        if args.command == "archive":
+            from bot.archive import archive_command
+
+            return archive_command(config.storage_path, args)
         if args.command == "health":
             from bot.health import MAX_AGE, health_command
 

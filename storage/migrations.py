@@ -168,6 +168,15 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
     ("digest-chart", [
         "ALTER TABLE chats ADD COLUMN digest_chart INTEGER NOT NULL DEFAULT 0 CHECK (digest_chart IN (0, 1))",
     ]),
+    # 9: the archive's view (raqib archive, Datasette): every report of a statement with its outlet, article
+    # and times in one row, so the archive can facet by outlet and search the statements' words
+    ("archive-view", [
+        """CREATE VIEW statement_reports AS
+        SELECT s.id, s.cluster_id, s.speaker, s.person, s.reaction, s.kind, s.lang, s.text,
+               coalesce(nullif(f.name, ''), f.url) AS outlet, a.title, a.url, a.published_at,
+               s.created_at AS seen_at
+        FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id""",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
