@@ -82,12 +82,18 @@ class ConsoleSink:
         self.label = label or (lambda chat_id: "console" if chat_id == 0 else f"chat {chat_id}")
         self.count = 0
         self.replies = 0
+        self.edits = 0
 
     async def send(self, chat_id: int, html_text: str) -> int:
         """A push or digest message: printed under a ``message N to console`` rule."""
         self.count += 1
         self._print(f"message {self.count} to {self.label(chat_id)}", html_text)
         return self.count
+
+    async def edit(self, chat_id: int, message_id: int, html_text: str) -> None:
+        """A pushed message gained sources: printed again under ``message N edited``."""
+        self.edits += 1
+        self._print(f"message {message_id} to {self.label(chat_id)} edited", html_text)
 
     async def reply(self, chat_id: int, html_text: str) -> int:
         """The bot's answer to a command typed in the console."""

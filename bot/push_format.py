@@ -53,7 +53,9 @@ LABELS: dict[str, dict[str, str]] = {
     "more": {"en": "and {n} more statements in this article", "ar": "و{n} تصريحات أخرى في هذا المقال"},
     "utc": {"en": "UTC", "ar": "بتوقيت غرينتش"},
     "link": {"en": "article", "ar": "المقال"},
+    "also": {"en": "Also reported by", "ar": "نقلته أيضاً"},
 }
+MAX_SOURCES = 3  # other outlets named in a push; the rest are counted ("+2")
 
 
 def reaction_label(reaction: str | None, lang: str) -> str:
@@ -196,6 +198,23 @@ def _item_text(item: Any) -> str:
     return text
 
 
+def sources_line(items: Sequence[Any], lang: str) -> str:
+    """``🗞 Also reported by: BBC Arabic (AR), Reuters (EN) +2``: the other outlets that carried the items'
+    statements (``item.sources``: ``(name, language)`` pairs, the first item's own outlet left out); empty
+    when there are none."""
+    first = (getattr(items[0], "outlet", "") or "").strip() if items else ""
+    others: list[tuple[str, str]] = []
+    for item in items:
+        for name, source_lang in getattr(item, "sources", ()) or ():
+            if name and name != first and (name, source_lang) not in others:
+                others.append((name, source_lang))
+    if not others:
+        return ""
+    shown = [f"{html.escape(name)} ({html.escape((code or '?').upper())})" for name, code in others[:MAX_SOURCES]]
+    more = f" +{len(others) - MAX_SOURCES}" if len(others) > MAX_SOURCES else ""
+    return f"🗞 {LABELS['also'][lang]}: " + ("، " if lang == "ar" else ", ").join(shown) + more
+
+
 def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
     """The push message for ``bundle`` (``speaker`` and ``items``: cluster id, speaker, person, reaction,
     text, quotes, title, url, outlet, published_at, first_seen_at) in ``lang`` ('ar' or 'en'), with times
@@ -235,6 +254,9 @@ def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
         if title:
             line += ": " + _shorten(title, 300)
         footer.append(line)
+        also = sources_line(items, lang)
+        if also:
+            footer.append(also)
         when = _time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang, tz)
         if when:
             footer.append(f"🕒 {html.escape(when)}")

@@ -111,6 +111,13 @@ class Sink(Protocol):
         """
         ...
 
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        """Replace the text of message ``message_id`` in ``chat_id`` with ``html`` (unchanged text is no error).
+
+        :raises SendError: as :meth:`send`; :class:`Rejected` when the message can no longer be edited.
+        """
+        ...
+
 
 class TelegramSink:
     """A :class:`Sink` over a ``telegram.Bot``, mapping PTB's errors to :class:`SendError` subclasses."""
@@ -128,27 +135,45 @@ class TelegramSink:
         return message.message_id
 
     async def send(self, chat_id: int, html: str) -> int:
-        try:
-            message = await self.bot.send_message(
+        async def call() -> Any:
+            return await self.bot.send_message(
                 chat_id, html, parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview))
-        except RetryAfter as exc:
-            raise RetryLater(_retry_after_seconds(exc)) from exc
-        except ChatMigrated as exc:
-            raise ChatMoved(exc.new_chat_id) from exc
-        except Forbidden as exc:
+        return (await _mapped(call)).message_id
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        async def call() -> Any:
+            return await self.bot.edit_message_text(
+                html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview))
+        try:
+            await _mapped(call)
+        except Rejected as exc:
+            if "message is not modified" in str(exc).lower():
+                return  # already shows this text: nothing to do
+            raise
+
+
+async def _mapped(call: Callable[[], Any]) -> Any:
+    """Run a Bot API call, mapping PTB's errors to :class:`SendError` subclasses."""
+    try:
+        return await call()
+    except RetryAfter as exc:
+        raise RetryLater(_retry_after_seconds(exc)) from exc
+    except ChatMigrated as exc:
+        raise ChatMoved(exc.new_chat_id) from exc
+    except Forbidden as exc:
+        raise ChatGone(exc.message) from exc
+    except BadRequest as exc:
+        text = exc.message.lower()
+        if "chat not found" in text or "user is deactivated" in text or "peer_id_invalid" in text \
+                or "have no rights to send" in text or "not enough rights" in text:
             raise ChatGone(exc.message) from exc
-        except BadRequest as exc:
-            text = exc.message.lower()
-            if "chat not found" in text or "user is deactivated" in text or "peer_id_invalid" in text \
-                    or "have no rights to send" in text or "not enough rights" in text:
-                raise ChatGone(exc.message) from exc
-            raise Rejected(exc.message) from exc
-        except NetworkError as exc:  # includes TimedOut and 5xx answers
-            raise TransientError(str(exc) or type(exc).__name__) from exc
-        except TelegramError as exc:  # InvalidToken, Conflict, ...: not the message's fault; retry later
-            raise TransientError(str(exc)) from exc
-        return message.message_id
+        raise Rejected(exc.message) from exc
+    except NetworkError as exc:  # includes TimedOut and 5xx answers
+        raise TransientError(str(exc) or type(exc).__name__) from exc
+    except TelegramError as exc:  # InvalidToken, Conflict, ...: not the message's fault; retry later
+        raise TransientError(str(exc)) from exc
 
 
 def _retry_after_seconds(exc: Any) -> float:
@@ -416,6 +441,77 @@ async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, 
     return 0
 
 
+# --- edits: a pushed message gains the outlets that later carried its statements ----------------------
+
+async def drain_edits(db: sqlite_utils.Database, sink: Sink, *, limiter: RateLimiter | None = None,
+                      should_stop: Callable[[], bool] | None = None, max_seconds: float | None = None,
+                      max_age: float = DEFAULT_MAX_AGE) -> int:
+    """Send the due edits (:func:`storage.outbox.queue_edits` enqueues them) through the same rate limiter as
+    pushes, one per chat at a time; return how many went out. Errors are handled as for pushes: flood
+    control and network errors retry later, a chat that is gone is deactivated, a message that can no longer
+    be edited is given up (``failed``, kept)."""
+    limiter = limiter or limiter_for(sink)
+    started = time.monotonic()
+    done = 0
+
+    def stopping() -> bool:
+        return bool(should_stop and should_stop())
+
+    while not stopping():
+        if max_seconds is not None and time.monotonic() - started > max_seconds:
+            break
+        jobs = outbox.claim_due_edits(db, outbox.utc_now(), CLAIM_BATCH)
+        if not jobs:
+            break
+        for job in jobs:
+            try:
+                done += await _edit(db, sink, limiter, job, stopping, max_age)
+            except Exception:  # a bug must not kill the job loop: keep the edit for a later try
+                logger.exception("editing message %s in chat %s failed unexpectedly", job.message_id, job.chat_id)
+                outbox.mark_edit(db, job.edit_id, "pending", "internal error (see log)", _after(backoff(job.attempts)))
+    return done
+
+
+async def _edit(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.EditJob,
+                stopping: Callable[[], bool], max_age: float = DEFAULT_MAX_AGE) -> int:
+    if not job.bundle.items:
+        outbox.mark_edit(db, job.edit_id, "failed", "nothing left to show")
+        return 0
+    html = render_push(job.bundle, job.lang, job.timezone)
+    try:
+        acquired = await limiter.acquire(job.chat_id, job.chat_type, should_stop=stopping, max_wait=MAX_WAIT_IN_RUN)
+    except WaitTooLong as exc:
+        outbox.mark_edit(db, job.edit_id, "pending", "waiting for flood control", _after(exc.seconds),
+                         count_attempt=False)
+        return 0
+    if not acquired or stopping():
+        outbox.mark_edit(db, job.edit_id, "pending", "sender stopped", outbox.utc_now(), count_attempt=False)
+        return 0
+    try:
+        await sink.edit(job.chat_id, job.message_id, html)
+    except RetryLater as exc:
+        seconds = max(exc.seconds, 0.5)
+        limiter.retry_after(job.chat_id, seconds, job.chat_type)
+        outbox.mark_edit(db, job.edit_id, "pending", str(exc), _after(seconds), count_attempt=False)
+        return 0
+    except ChatGone as exc:
+        outbox.deactivate_chat(db, job.chat_id, exc.reason)
+        outbox.mark_edit(db, job.edit_id, "failed", f"chat inactive: {exc.reason}")
+        return 0
+    except (Rejected, ChatMoved) as exc:
+        logger.warning("edit of message %s in chat %s refused: %s", job.message_id, job.chat_id, exc)
+        outbox.mark_edit(db, job.edit_id, "failed", f"rejected: {exc}")
+        return 0
+    except TransientError as exc:
+        if outbox.edit_age_seconds(db, job.edit_id) >= max_age:
+            outbox.mark_edit(db, job.edit_id, "failed", f"too old after {job.attempts} attempts: {exc}")
+        else:
+            outbox.mark_edit(db, job.edit_id, "pending", str(exc), _after(backoff(job.attempts)))
+        return 0
+    outbox.mark_edit(db, job.edit_id, "sent")
+    return 1
+
+
 # --- the repeating job -----------------------------------------------------------------------------
 
 class _SkipFilter(logging.Filter):
@@ -434,8 +530,9 @@ def console_limiter() -> RateLimiter:
 
 def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
                       limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE) -> Any:
-    """Start the sender: every ``interval`` seconds fan out new clusters and drain the outbox (one run at a
-    time; a run ends when nothing is due, or
+    """Start the sender: every ``interval`` seconds fan out new clusters, drain the outbox, then queue and send
+    the edits of pushed messages whose statements more outlets carried since (one run at a time; a run ends
+    when nothing is due, or
     soon after the application stops). Returns the ``telegram.ext.Job``.
 
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
@@ -454,6 +551,10 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
         await fan_out(db)
         await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
                            max_age=max_age)
+        if outbox.queue_edits(db):
+            logger.info("edits enqueued: pushed statements that more outlets carried since")
+        await drain_edits(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
+                          max_age=max_age)
 
     return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
                                    job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})

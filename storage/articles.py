@@ -209,7 +209,9 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[A
                 created.append(chosen)
             else:
                 first = next((unique[r.ref].person for r in group if unique[r.ref].person), None)
-                db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?)
+                # a cluster already pushed gains a report: its messages are edited to list the new source
+                db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?),
+                                  edit_due = CASE WHEN fanned_out = 1 THEN 1 ELSE edit_due END
                               WHERE id = ?""", (when, first, chosen))
             for r in group:
                 cluster_of[r.ref] = chosen

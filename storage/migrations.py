@@ -177,6 +177,26 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
                s.created_at AS seen_at
         FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id""",
     ]),
+    # 10: a pushed message is edited when later reports join its cluster: clusters say when an edit is due, and
+    # edits wait in their own outbox rows (one open edit per message; sent ones are counted against a cap)
+    ("push-edits", [
+        "ALTER TABLE clusters ADD COLUMN edit_due INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX idx_clusters_edit_due ON clusters (edit_due) WHERE edit_due = 1",
+        """CREATE TABLE edits (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE ON UPDATE CASCADE,
+            message_id INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt_at TEXT NOT NULL DEFAULT (datetime('now')),
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            sent_at TEXT
+        )""",
+        "CREATE UNIQUE INDEX idx_edits_open ON edits (chat_id, message_id) WHERE status IN ('pending', 'sending')",
+        "CREATE INDEX idx_edits_due ON edits (status, next_attempt_at)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

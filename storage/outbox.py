@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlite_utils
 
@@ -26,7 +26,8 @@ from storage.models import db_time as format_time
 from storage.models import utc_now
 
 __all__ = [
-    "DeliveryJob", "PushBundle", "PushItem", "age_seconds", "claim_due", "deactivate_chat", "delivery_counts", "failed_deliveries",
+    "DeliveryJob", "EditJob", "MAX_EDITS", "PushBundle", "PushItem", "age_seconds", "claim_due", "claim_due_edits",
+    "cluster_sources", "edit_age_seconds", "edit_counts", "mark_edit", "queue_edits", "deactivate_chat", "delivery_counts", "failed_deliveries",
     "fan_out", "format_time", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
     "pending_count", "recover_in_flight", "utc_now",
 ]
@@ -51,6 +52,7 @@ class PushItem:
     outlet: str
     published_at: str | None
     first_seen_at: str | None
+    sources: tuple[tuple[str, str], ...] = ()  # every outlet that carried the cluster: (name, language), first first
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,25 @@ def load_items(db: sqlite_utils.Database, cluster_ids: Iterable[int], prefer: st
                 text=s_text or text or "", quotes=quote_list, kind=kind or "reported", article_id=article_id,
                 title=title or "", url=url, outlet=feed_name or _host(url or feed_url or ""),
                 published_at=published, first_seen_at=first_seen)
-    return out
+    sources = cluster_sources(db, list(out))
+    return {cid: replace(item, sources=sources.get(cid, ())) for cid, item in out.items()}
+
+
+def cluster_sources(db: sqlite_utils.Database, cluster_ids: Sequence[int]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The outlets that carried each cluster, ``(name, language)`` in the order they did (one entry per outlet
+    and language; a feed without a name shows its host). Read-only."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    for chunk in _chunks(sorted(set(cluster_ids)), 500):
+        marks = ",".join("?" * len(chunk))
+        for cid, feed_name, feed_url, lang in db.conn.execute(
+                "SELECT s.cluster_id, f.name, f.url, coalesce(s.lang, a.lang, f.lang, '') FROM statements s "
+                "JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE s.cluster_id IN ({marks}) ORDER BY s.id", chunk):
+            entry = (feed_name or _host(feed_url or ""), lang or "")
+            found = out.setdefault(cid, [])
+            if entry not in found:
+                found.append(entry)
+    return {cid: tuple(entries) for cid, entries in out.items()}
 
 
 def _host(url: str) -> str:
@@ -323,14 +343,16 @@ def migrate_chat(db: sqlite_utils.Database, old_id: int, new_id: int) -> None:
 
 
 def recover_in_flight(db: sqlite_utils.Database) -> int:
-    """At start-up: deliveries left ``sending`` by a crash go back to ``pending`` (due now).
+    """At start-up: deliveries and edits left ``sending`` by a crash go back to ``pending`` (due now).
 
     :returns: how many were recovered.
     """
     with transaction(db):
         cur = db.conn.execute("UPDATE deliveries SET status = 'pending', next_attempt_at = ? "
                               "WHERE status = 'sending'", (utc_now(),))
-        return cur.rowcount
+        edits = db.conn.execute("UPDATE edits SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'",
+                                (utc_now(),))
+        return cur.rowcount + edits.rowcount
 
 
 def pending_count(db: sqlite_utils.Database) -> int:
@@ -352,3 +374,117 @@ def failed_deliveries(db: sqlite_utils.Database, limit: int = 20) -> list[dict]:
             for row in db.conn.execute(
                 "SELECT id, chat_id, cluster_id, attempts, last_error, created_at FROM deliveries "
                 "WHERE status = 'failed' ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+# --- edits: a pushed message lists the outlets that carried its statements ---------------------------
+
+MAX_EDITS = 5  # edits sent per message at most: later reports are still stored, shown in /latest and the digest
+
+
+@dataclass(frozen=True)
+class EditJob:
+    """One message to edit: a push already sent to ``chat_id`` as ``message_id``, re-rendered with its
+    clusters' current sources."""
+
+    edit_id: int
+    chat_id: int
+    chat_type: str
+    lang: str
+    message_id: int
+    attempts: int  # after this claim
+    bundle: PushBundle
+    timezone: str = "UTC"
+
+
+def queue_edits(db: sqlite_utils.Database, max_edits: int = MAX_EDITS) -> int:
+    """Enqueue an edit for every sent push of a cluster that later reports joined (``clusters.edit_due``).
+
+    One open edit per message (it renders the sources current when it goes out, so several joins make one
+    edit); none once ``max_edits`` edits of the message were sent. A cluster whose pushes are still in flight
+    keeps ``edit_due`` for the next call (what is in flight was rendered before the join); one with pending
+    pushes needs no edit for those (they render the sources when they go out).
+
+    :returns: the number of edits enqueued.
+    """
+    conn = db.conn
+    inserted = 0
+    with transaction(db):
+        due = [row[0] for row in conn.execute("SELECT id FROM clusters WHERE edit_due = 1 ORDER BY id")]
+        for cluster_id in due:
+            if conn.execute("SELECT 1 FROM deliveries WHERE cluster_id = ? AND status = 'sending' LIMIT 1",
+                            (cluster_id,)).fetchone():
+                continue
+            for chat_id, message_id in conn.execute(
+                    "SELECT d.chat_id, d.message_id FROM deliveries d JOIN chats c ON c.id = d.chat_id AND c.active = 1 "
+                    "WHERE d.cluster_id = ? AND d.status = 'sent' AND d.message_id IS NOT NULL", (cluster_id,)).fetchall():
+                (sent,) = conn.execute("SELECT count(*) FROM edits WHERE chat_id = ? AND message_id = ? "
+                                       "AND status = 'sent'", (chat_id, message_id)).fetchone()
+                if sent >= max_edits:
+                    continue
+                before = conn.total_changes
+                conn.execute("INSERT OR IGNORE INTO edits (chat_id, message_id, next_attempt_at) VALUES (?, ?, ?)",
+                             (chat_id, message_id, utc_now()))
+                inserted += conn.total_changes - before
+            conn.execute("UPDATE clusters SET edit_due = 0 WHERE id = ?", (cluster_id,))
+    return inserted
+
+
+def claim_due_edits(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[EditJob]:
+    """Claim up to ``limit`` due edits (one per chat), ``sending`` with ``attempts + 1``, each with the
+    clusters its message shows (the deliveries sent as that message) loaded afresh."""
+    conn = db.conn
+    with transaction(db):
+        rows = conn.execute(
+            "SELECT e.id, e.chat_id, e.message_id, e.attempts, c.type, c.lang, c.timezone, c.sources FROM edits e "
+            "JOIN chats c ON c.id = e.chat_id AND c.active = 1 "
+            "WHERE e.status = 'pending' AND e.next_attempt_at <= ? ORDER BY e.next_attempt_at, e.id LIMIT ?",
+            (now, limit * 4)).fetchall()
+        picked, chats = [], set()
+        for row in rows:
+            if row[1] not in chats and len(picked) < limit:
+                chats.add(row[1])
+                picked.append(row)
+        jobs = []
+        for edit_id, chat_id, message_id, attempts, chat_type, lang, timezone, sources in picked:
+            conn.execute("UPDATE edits SET status = 'sending', attempts = attempts + 1 WHERE id = ?", (edit_id,))
+            cluster_ids = [r[0] for r in conn.execute(
+                "SELECT cluster_id FROM deliveries WHERE chat_id = ? AND message_id = ? ORDER BY id",
+                (chat_id, message_id))]
+            items = load_items(db, cluster_ids, prefer=languages.preferred(sources, lang))
+            bundle_items = tuple(items[c] for c in cluster_ids if c in items)
+            jobs.append(EditJob(edit_id=edit_id, chat_id=chat_id, chat_type=chat_type, lang=lang,
+                                message_id=message_id, attempts=attempts + 1,
+                                bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "",
+                                                  items=bundle_items), timezone=timezone or "UTC"))
+    return jobs
+
+
+def mark_edit(db: sqlite_utils.Database, edit_id: int, status: str, error: str | None = None,
+              next_attempt_at: str | None = None, *, count_attempt: bool = True) -> None:
+    """An edit went out (``sent``), must wait (``pending`` until ``next_attempt_at``) or was given up
+    (``failed``, with ``error`` kept)."""
+    if status not in ("sent", "pending", "failed"):
+        raise ValueError(f"unknown edit status {status!r}")
+    back = "" if count_attempt or status != "pending" else ", attempts = max(0, attempts - 1)"
+    with transaction(db):
+        db.conn.execute(
+            "UPDATE edits SET status = ?, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at), "
+            "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END" + back + " WHERE id = ?",
+            (status, error, next_attempt_at, status, utc_now(), edit_id))
+
+
+def edit_age_seconds(db: sqlite_utils.Database, edit_id: int, now: str | None = None) -> float:
+    """Seconds since the edit was enqueued (0 when it is not found). Read-only."""
+    row = db.conn.execute("SELECT created_at FROM edits WHERE id = ?", (edit_id,)).fetchone()
+    if row is None:
+        return 0.0
+    parse = dt.datetime.fromisoformat
+    return max(0.0, (parse(now or utc_now()) - parse(row[0])).total_seconds())
+
+
+def edit_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Edits by status (every status present, 0 when none). Read-only."""
+    counts = dict.fromkeys(("pending", "sending", "sent", "failed", "dropped"), 0)
+    for status, count in db.conn.execute("SELECT status, COUNT(*) FROM edits GROUP BY status"):
+        counts[status] = count
+    return counts
