@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test test-browser chromium archive lint eval bench soak lock clean
+.PHONY: install run test test-browser chromium archive lint eval bench bench-scale soak lock clean
 
 install: $(STAMP)
 
@@ -62,6 +62,12 @@ bench: $(STAMP)
 SOAK_MINUTES ?= 30
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
+
+# Every command against a generated database of STATEMENTS statements (1,000,000 by default; QUICK=1: 20,000),
+# cached under $$RAQIB_BENCH_CACHE (~/.cache/raqib-bench): see bench/bench_scale.py.
+STATEMENTS ?= $(if $(QUICK),20000,1000000)
+bench-scale: $(STAMP)
+	$(BIN)/python bench/bench_scale.py --statements $(STATEMENTS)
 
 lock:
 	$(PYTHON) -m venv /tmp/raqib-lock && /tmp/raqib-lock/bin/pip install --quiet -r requirements.in

@@ -197,6 +197,24 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "CREATE UNIQUE INDEX idx_edits_open ON edits (chat_id, message_id) WHERE status IN ('pending', 'sending')",
         "CREATE INDEX idx_edits_due ON edits (status, next_attempt_at)",
     ]),
+    # 11: speed at a million statements. Clustering looks up a speaker's clusters by last_seen_at AND
+    # first_seen_at (one index answers both bounds); the row counts of stats are kept by triggers in row_counts
+    # instead of count(*) over millions of rows. (Not deliveries: a trigger per row doubled the cost of a
+    # fan-out; their counts are capped instead, see storage.outbox.pending_count.)
+    ("speed-counts", [
+        "CREATE INDEX idx_clusters_speaker_seen_both ON clusters (speaker, last_seen_at, first_seen_at)",
+        "DROP INDEX idx_clusters_speaker_last_seen",
+        "CREATE TABLE row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID",
+        *[sql for table in ("articles", "statements", "clusters") for sql in (
+            f"INSERT INTO row_counts (name, n) SELECT '{table}', count(*) FROM {table}",
+            f"""CREATE TRIGGER {table}_count_ai AFTER INSERT ON {table} BEGIN
+                UPDATE row_counts SET n = n + 1 WHERE name = '{table}';
+            END""",
+            f"""CREATE TRIGGER {table}_count_ad AFTER DELETE ON {table} BEGIN
+                UPDATE row_counts SET n = n - 1 WHERE name = '{table}';
+            END""",
+        )],
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,269 @@
+"""`make bench-scale`: every command against a database of a million statements, built with Raqib's own write path.
+
+The database is generated once (feeds, articles and statements through ``storage.save_article``, chats and
+subscriptions through ``storage.chats``, deliveries through ``storage.outbox.fan_out``) and cached under
+``$RAQIB_BENCH_CACHE`` (default ``~/.cache/raqib-bench``, outside the work tree: a million statements is
+gigabytes), keyed by the generator's version and the size (opening it applies newer migrations, as on a
+deployed database), so a later run (or a later change) measures against the
+same data. Then each operation runs many times and the script prints p50/p95/p99 per operation, the longest
+synchronous step (what it would stall the event loop for), and peak memory.
+
+Shape at ``--statements N`` (N = 1,000,000 by default): N/1,000 feeds, 2N articles over 3 years (half of them
+without a statement), N statements in about N/4 clusters (a statement reprinted by about four outlets), N/10
+chats with about 2.5 subscriptions each, and about N deliveries. ``--statements 20000`` (``make bench-scale
+QUICK=1``) builds a small one in a minute or two.
+
+Usage: ``python bench/bench_scale.py [--statements N] [--repeat R] [--rebuild] [--cache DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import resource
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import storage  # noqa: E402
+from bot import digest as bot_digest  # noqa: E402
+from bot import render  # noqa: E402
+from reactions.model import Statement  # noqa: E402
+from storage import chats, outbox, queries  # noqa: E402
+from storage.db import open_db, transaction  # noqa: E402
+from storage.models import NewArticle  # noqa: E402
+
+SPEAKERS = ("us-state-department", "us-pentagon", "un-ohchr", "uk-government")
+EN_WORDS = ("ceasefire", "sanctions", "humanitarian", "civilians", "strike", "talks", "aid", "border", "hostages",
+            "negotiations", "violence", "election", "refugees", "security", "agreement", "attack", "embassy",
+            "investigation", "support", "military", "condemn", "urge", "restraint", "welcome", "concern")
+AR_WORDS = ("وقف", "إطلاق", "النار", "العقوبات", "المدنيين", "الهجوم", "المفاوضات", "المساعدات", "الحدود", "الرهائن",
+            "العنف", "الانتخابات", "اللاجئين", "الأمن", "الاتفاق", "السفارة", "التحقيق", "الدعم", "تدين", "تدعو",
+            "ضبط", "النفس", "ترحب", "قلق", "غزة")
+GENERATOR_VERSION = 1
+RARE = "zanzibarite"  # one statement in the whole database has it
+START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
+DAYS = 3 * 365
+
+
+def cache_dir(arg: Path | None) -> Path:
+    return arg or Path(os.environ.get("RAQIB_BENCH_CACHE") or Path.home() / ".cache" / "raqib-bench")
+
+
+def sentence(rng: random.Random, lang: str, n: int) -> str:
+    words = AR_WORDS if lang == "ar" else EN_WORDS
+    return " ".join(rng.choice(words) for _ in range(n))
+
+
+def build(path: Path, n_statements: int, seed: int = 13) -> None:
+    """Generate the database at ``path`` through the project's own write functions."""
+    rng = random.Random(seed)
+    tmp = path.with_suffix(".building")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    db = open_db(tmp)
+    db.conn.execute("PRAGMA synchronous = OFF")
+    n_feeds = max(4, n_statements // 1000)
+    feed_ids = [storage.add_feed(db, f"https://outlet{i}.example/feed.xml", name=f"Outlet {i}",
+                                 lang="ar" if i % 2 else "en").id for i in range(n_feeds)]
+    n_clusters = max(1, n_statements // 4)
+    seconds = DAYS * 86400
+    started = time.perf_counter()
+    article_no = statement_no = 0
+    # Each cluster: one statement text reprinted by 1-7 outlets over the following hours; between clusters,
+    # articles with no statement (about as many as with one).
+    with_rare = rng.randrange(n_clusters)
+    batch = 0
+    db.conn.execute("BEGIN IMMEDIATE")
+    for c in range(n_clusters):
+        moment = START + dt.timedelta(seconds=int(seconds * c / n_clusters))
+        speaker = SPEAKERS[c % len(SPEAKERS)]
+        lang = "ar" if c % 3 == 0 else "en"
+        text = f"{sentence(rng, lang, rng.randint(8, 30))} {c}"
+        if c == with_rare:
+            text += f" {RARE}"
+        reprints = rng.randint(1, 7)
+        for r in range(reprints):
+            if statement_no >= n_statements:
+                break
+            when = (moment + dt.timedelta(minutes=37 * r)).strftime("%Y-%m-%d %H:%M:%S")
+            for _ in range(2):  # an article with the statement, and one without
+                article_no += 1
+                has_statement = _ == 0
+                body = text if has_statement else sentence(rng, lang, 40)
+                feed_id = feed_ids[(c * 7 + r * 13 + _) % n_feeds]
+                article = NewArticle(feed_id=feed_id, entry_key=f"g:{article_no}",
+                                     url=f"https://outlet{feed_id}.example/{article_no}", title=f"Article {article_no}",
+                                     text=body, lang=lang, published_at=when, content_hash=str(article_no))
+                found = [Statement(speaker=speaker, person=None, kind="reported", start=0, end=len(text), text=text,
+                                   reaction=rng.choice(("condemnation", "call", "concern", "statement")))] \
+                    if has_statement else []
+                storage.save_article(db, article, found, now=when, hold_back=True)
+                statement_no += has_statement
+                batch += 1
+        if batch >= 5000:
+            db.conn.execute("COMMIT")
+            db.conn.execute("BEGIN IMMEDIATE")
+            batch = 0
+            rate = statement_no / (time.perf_counter() - started)
+            print(f"\r  {statement_no:,} statements, {article_no:,} articles ({rate:,.0f} statements/s)", end="",
+                  flush=True)
+        if statement_no >= n_statements:
+            break
+    db.conn.execute("COMMIT")
+    print(f"\r  {statement_no:,} statements, {article_no:,} articles in {time.perf_counter() - started:,.0f} s")
+    # Chats: most follow one or two speakers and want a digest at one of a few times in one of a few zones.
+    n_chats = max(10, n_statements // 10)
+    zones = ("UTC", "Asia/Riyadh", "Europe/London", "America/New_York", "Asia/Dubai", "Africa/Cairo")
+    times = ("07:00", "08:00", "09:00", "18:00")
+    created = (START + dt.timedelta(days=DAYS - 30)).strftime("%Y-%m-%d %H:%M:%S")
+    with transaction(db):
+        for chat_id in range(1, n_chats + 1):
+            chats.ensure_chat(db, chat_id, lang="ar" if chat_id % 3 == 0 else "en", timezone=rng.choice(zones),
+                              digest_time=rng.choice(times))
+            picks = rng.sample(SPEAKERS, rng.choice((1, 2, 2, 3, 4)))
+            for speaker in picks:
+                chats.subscribe(db, chat_id, speaker)
+        db.conn.execute("UPDATE chats SET created_at = ?", (created,))
+    # Deliveries: the newest clusters fanned out to their subscribers, all but the last few marked sent.
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM clusters ORDER BY id DESC LIMIT ?",
+                                         (max(1, n_statements // (n_chats // 2)),))]
+    with transaction(db):
+        db.conn.execute(f"UPDATE clusters SET fanned_out = 0 WHERE id IN ({','.join('?' * len(ids))})", ids)
+    outbox.fan_out(db, ids)
+    with transaction(db):
+        db.conn.execute("UPDATE deliveries SET status = 'sent', sent_at = created_at WHERE cluster_id != ?", (ids[0],))
+    db.conn.execute("PRAGMA optimize")
+    db.close()
+    tmp.rename(path)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def measure(name: str, func: Callable[[], object], repeat: int, rows: list[tuple]) -> None:
+    func()  # warm the page cache and statement cache once
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    rows.append((name, statistics.median(times), percentile(times, 95), percentile(times, 99), max(times)))
+    print(f"  {name:<44} p50 {rows[-1][1]:8.2f}  p95 {rows[-1][2]:8.2f}  p99 {rows[-1][3]:8.2f}  "
+          f"max {rows[-1][4]:8.2f} ms", flush=True)
+
+
+def run(db_path: Path, repeat: int) -> int:
+    db = open_db(db_path)
+    names = render.Names.from_registry(__import__("reactions").load_registry())
+    speakers = list(SPEAKERS)
+    last = db.conn.execute("SELECT max(created_at) FROM statements").fetchone()[0]
+    now = dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC) + dt.timedelta(hours=1)
+    week = now - dt.timedelta(days=7)
+    rng = random.Random(5)
+    counts = storage.stats(db)
+    print(f"database: {db_path} ({db_path.stat().st_size / 1e9:.2f} GB): {counts['statements']:,} statements, "
+          f"{counts['clusters']:,} clusters, {counts['articles']:,} articles, {counts['chats']:,} chats, "
+          f"{counts['subscriptions']:,} subscriptions; now = {now:%Y-%m-%d %H:%M} UTC")
+    rows: list[tuple] = []
+
+    def latest(speaker: str | None) -> Callable[[], object]:
+        return lambda: render.latest(queries.latest_clusters(db, speaker, 5), "en", names, speaker)
+
+    def who_topic(topic: str) -> Callable[[], object]:
+        return lambda: render.who_topic(topic, queries.search_statements(db, topic, week, speakers), "en", names)
+
+    measure("/latest", latest(None), repeat, rows)
+    measure("/latest SPEAKER", latest("un-ohchr"), repeat, rows)
+    measure("/who (board)", lambda: render.who_board(queries.who_board(db, now, speakers), "en", names), repeat,
+            rows)
+    measure("/who ceasefire (common English word)", who_topic("ceasefire"), repeat, rows)
+    measure("/who المدنيين (common Arabic word)", who_topic("المدنيين"), repeat, rows)
+    measure("/who بالمدنيين (Arabic prefix: folded fallback)", who_topic("بالمدنيين"), repeat, rows)
+    measure("/who humanitarian aid (phrase)", who_topic("humanitarian aid"), repeat, rows)
+    measure(f"/who {RARE} (rare word)", who_topic(RARE), repeat, rows)
+    measure("/who qwertyuiop (no hits)", who_topic("qwertyuiop"), repeat, rows)
+    measure("/status", lambda: render.status(queries.status(db, now), "en"), repeat, rows)
+    measure("stats", lambda: storage.stats(db), repeat, rows)
+    measure("chats_due_for_digest", lambda: chats.chats_due_for_digest(db, now), max(3, repeat // 10), rows)
+    due = chats.chats_due_for_digest(db, now)
+    sample = rng.sample(due, min(len(due), repeat)) if due else []
+    if sample:
+        it = iter(sample * 2)
+        measure("digest of one chat (query + render)", lambda: bot_digest.digest_messages(db, next(it), names),
+                len(sample), rows)
+
+    # clustering: a statement dated 30-1,000 days back joins or starts a cluster (rolled back each time)
+    def cluster_old() -> None:
+        days = rng.randint(30, 1000)
+        when = (now - dt.timedelta(days=days)).strftime("%Y-%m-%d %H:%M:%S")
+        text = sentence(rng, "en", 20)
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            storage.save_article(db, NewArticle(feed_id=1, entry_key=f"bench:{rng.random()}", url=None, title="t",
+                                                text=text, lang="en", published_at=when, content_hash="x"),
+                                 [Statement(speaker=rng.choice(SPEAKERS), person=None, kind="reported", start=0,
+                                            end=len(text), text=text)], now=when)
+        finally:
+            db.conn.execute("ROLLBACK")
+    measure("save_article, 30-1,000 days old (clustering)", cluster_old, repeat, rows)
+
+    # fan-out of one new statement to every subscriber of a speaker (rolled back)
+    def fan_out_one() -> None:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            cur = db.conn.execute("INSERT INTO clusters (speaker, text, norm_text) VALUES (?, 'x', 'x')",
+                                  (SPEAKERS[0],))
+            outbox.fan_out(db, [cur.lastrowid])
+        finally:
+            db.conn.execute("ROLLBACK")
+    measure("fan_out of one statement (all subscribers)", fan_out_one, max(3, repeat // 10), rows)
+
+    worst = max(rows, key=lambda r: r[2])
+    print(f"\nslowest p95: {worst[0]} {worst[2]:.1f} ms; commands over 20 ms at p95: "
+          f"{', '.join(r[0] for r in rows if r[2] > 20) or 'none'}")
+    print(f"longest single step on the calling thread (an event-loop stall if run there): "
+          f"{max(r[4] for r in rows):.1f} ms ({max(rows, key=lambda r: r[4])[0]})")
+    print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    db.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--statements", type=int, default=1_000_000, help="size of the database (default 1M)")
+    parser.add_argument("--repeat", type=int, default=50, help="runs of each operation (default 50)")
+    parser.add_argument("--cache", type=Path, default=None, help="where the generated database is kept")
+    parser.add_argument("--rebuild", action="store_true", help="build the database again even if cached")
+    args = parser.parse_args(argv)
+    folder = cache_dir(args.cache)
+    folder.mkdir(parents=True, exist_ok=True)
+    # Keyed by the generator's version and the size; a cached database is brought to the current schema by
+    # open_db's migrations like any deployed one (so a migration's cost on it shows too).
+    path = folder / f"scale-g{GENERATOR_VERSION}-{args.statements}.db"
+    if args.rebuild or not path.exists():
+        free = shutil.disk_usage(folder).free
+        need = args.statements * 11_000  # about 11 kB per statement at 1M (articles, indexes, FTS)
+        if free < 2 * need:
+            print(f"not enough disk at {folder}: {free / 1e9:.1f} GB free, about {need / 1e9:.1f} GB needed "
+                  f"(twice that to be safe); use --statements to build a smaller one", file=sys.stderr)
+            return 2
+        print(f"building {path} ({args.statements:,} statements; cached for later runs)")
+        build(path, args.statements)
+    return asyncio.run(asyncio.to_thread(run, path, args.repeat))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
