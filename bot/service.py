@@ -15,10 +15,15 @@ import dataclasses
 import logging
 import os
 import signal
+import sys
 import tempfile
+import traceback
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.console import SampleServer, run_console
@@ -78,6 +83,19 @@ def setup_logging(token: str, *, verbose: bool = False, console: bool = False) -
             handler.addFilter(redact)
 
 
+def redact_crashes(token: str) -> None:
+    """Crash output is redacted too, not only logging: an uncaught exception's traceback (PTB's messages and
+    request URLs can carry the token) is printed with the token replaced by ``<token>``."""
+    if not token:
+        return
+
+    def hook(kind: type[BaseException], value: BaseException, tb: Any) -> None:
+        text = "".join(traceback.format_exception(kind, value, tb)).replace(token, "<token>")
+        sys.stderr.write(text)
+
+    sys.excepthook = hook
+
+
 def demo_config(env: dict[str, str] | None = None) -> Config:
     """The bundled demo configuration, its database in a fresh temporary folder."""
     config = read_config(DEMO_CONFIG, env=env if env is not None else dict(os.environ))
@@ -108,6 +126,7 @@ def run_service(args: argparse.Namespace) -> int:
     config, demo = choose_config(args)
     console = bool(getattr(args, "console", False)) or not config.telegram.token
     setup_logging(config.telegram.token, verbose=bool(getattr(args, "verbose", False)), console=console)
+    redact_crashes(config.telegram.token)
 
     samples = None
     if demo:
@@ -127,13 +146,86 @@ def run_service(args: argparse.Namespace) -> int:
             samples.close()
 
 
+TOKEN_REJECTED = ("Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN or [telegram].token; "
+                  "@BotFather gives it)")
+FIRST_RETRY, MAX_RETRY = 2.0, 60.0  # seconds between tries to reach Telegram at start
+
+
 def _telegram(config: Config, db: sqlite_utils.Database) -> int:
+    try:
+        reached = asyncio.run(wait_for_telegram(config, db))
+    except InvalidToken:
+        print(f"raqib: {TOKEN_REJECTED}", file=sys.stderr)
+        return 2
+    if not reached:
+        return 0  # stopped (SIGINT/SIGTERM) before Telegram could be reached
     application = build_application(config, db)
     log.info("Raqib starts with Telegram (%d configured feeds)", len(config.feeds))
     # run_polling installs SIGINT/SIGTERM handlers and stops the application (jobs included) gracefully.
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
-                            stop_signals=(signal.SIGINT, signal.SIGTERM))
+    try:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
+                                stop_signals=(signal.SIGINT, signal.SIGTERM))
+    except InvalidToken:  # revoked between the check and the start
+        print(f"raqib: {TOKEN_REJECTED}", file=sys.stderr)
+        return 2
     return 0
+
+
+async def wait_for_telegram(config: Config, db: sqlite_utils.Database) -> bool:
+    """Until Telegram answers ``getMe``: try, and while it is unreachable say so in one line, poll the feeds
+    that are due (what they find waits in the store for the delivery job) and try again with backoff
+    (2 s doubling to a minute). Returns False when stopped by SIGINT/SIGTERM meanwhile.
+
+    :raises InvalidToken: Telegram answered, and rejected the token (401/404).
+    """
+    from telegram import Bot
+
+    from feeds.fetch import Fetcher
+    from feeds.pipeline import poll_once, utcnow
+    from storage.feeds import due_feeds
+    from storage.models import db_time
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    token = config.telegram.token
+    delay = FIRST_RETRY
+    try:
+        async with Fetcher(config.fetch) as fetcher:
+            while not stop.is_set():
+                try:
+                    async with Bot(token, base_url=config.telegram.api_url,
+                                   base_file_url=config.telegram.file_api_url):
+                        return True  # initialize() asked getMe: Telegram is there and takes the token
+                except InvalidToken:
+                    raise
+                except NetworkError as exc:  # unreachable, timed out, 5xx
+                    reason = (str(exc) or type(exc).__name__).replace(token, "<token>")
+                    log.warning("Telegram is unreachable at %s (%s); retrying in %gs, polling the feeds meanwhile",
+                                urlsplit(config.telegram.api_url).netloc, reason[:160], delay)
+                retry_at = loop.time() + delay
+                while not stop.is_set() and loop.time() < retry_at:
+                    due = due_feeds(db, db_time(utcnow()))
+                    if due:
+                        summary = await poll_once(db, config, [f.url for f in due], fetcher=fetcher)
+                        log.info("polled %d feeds while Telegram is unreachable: %d new statements",
+                                 summary.feeds_polled, summary.new_statements)
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=max(0.1, min(1.0, retry_at - loop.time())))
+                    except TimeoutError:
+                        pass
+                delay = min(MAX_RETRY, delay * 2)
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.remove_signal_handler(sig)
+            except (NotImplementedError, RuntimeError):
+                pass
+    return False
 
 
 async def _console(config: Config, db: sqlite_utils.Database, samples: SampleServer | None) -> int:

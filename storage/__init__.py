@@ -15,7 +15,7 @@ from storage.articles import (
     statements_of_cluster,
 )
 from storage.db import open_db, transaction
-from storage.errors import AlreadyExists, CannotOpen, NotFound, SchemaTooNew, StorageError
+from storage.errors import AlreadyExists, CannotOpen, InUse, NotFound, SchemaTooNew, StorageError
 from storage.feeds import (
     RETRY_NOW,
     add_feed,
@@ -36,7 +36,7 @@ from storage.stats import stats
 from storage.store import open_store
 
 __all__ = [
-    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "NewArticle", "NotFound",
+    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "InUse", "ClusterRow", "FeedRow", "NewArticle", "NotFound",
     "SaveResult",
     "SchemaTooNew", "StatementRow", "StorageError",
     "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",

@@ -10,6 +10,10 @@ class CannotOpen(StorageError):
     folder); ``str(error)`` is one line naming the path and the reason."""
 
 
+class InUse(CannotOpen):
+    """Another Raqib service already runs on this database (one service per database)."""
+
+
 class SchemaTooNew(StorageError):
     """The database was written by a newer Raqib than this one."""
 
