@@ -161,11 +161,15 @@ def fts_query(topic: str) -> str:
 
 def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime, speakers: Sequence[str],
                       fold: Callable[[str], str] | None = None) -> list[SearchResult]:
-    """Which ``speakers`` made a statement about ``topic`` since ``since`` (FTS5 over statement text).
+    """Which ``speakers`` made a statement about ``topic`` since ``since``, in any language.
 
-    When full-text search finds nothing (Arabic words carry prefixes such as و، ب، ال that the tokenizer
-    keeps), fall back to a substring match of the folded topic in the folded statement text (``fold``:
-    the extractor's matching normaliser; casefold when None). Read-only.
+    A cluster matches when one of its statements does: the topic's words in the statement (FTS5; when that
+    finds nothing, the folded topic as a substring of the folded text, since Arabic words carry prefixes such
+    as و، ب، ال that the tokenizer keeps), or in the title of the statement's article, or a place, party,
+    body or person the topic names (``Hasakah``, ``الحسكة``: :mod:`reactions.names`) named in either. So
+    ``/who Hasakah`` and ``/who الحسكة`` find the same clusters, and a speaker is silent only when nothing
+    of it matches in either language. ``fold``: the extractor's matching normaliser (casefold when None).
+    Read-only.
     """
     since_text = db_time(since)
     hits: list[tuple[str, int]] = []
@@ -190,6 +194,7 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
             "SELECT speaker, cluster_id FROM statements WHERE id >= ? AND created_at >= ? AND cluster_id IS NOT NULL "
             "AND raqib_fold(text) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT 2000",
             [first, since_text, f"%{folded}%"])]
+    hits += _hits_across_languages(db, topic, first, since_text, folder)
     by_speaker: dict[str, list[int]] = {}
     for speaker, cluster_id in hits:
         by_speaker.setdefault(speaker, [])
@@ -201,6 +206,36 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
         views = _newest_first(clusters_by_id(db, ids[:50]))
         results.append(SearchResult(speaker, views[0] if views else None, len(ids)))
     return results
+
+
+MAX_SCANNED = 5000  # statements of the window read to match a topic across languages
+
+
+def _hits_across_languages(db: sqlite_utils.Database, topic: str, first: int, since_text: str,
+                           folder: Callable[[str], str]) -> list[tuple[str, int]]:
+    """``(speaker, cluster_id)`` of the statements since ``since_text`` whose article's title holds the folded
+    topic, or whose text or title names a place, party, body or person that the topic names."""
+    from reactions.names import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    wanted = gazetteer.expand(topic)
+    needle = folder(topic).strip()
+    if not wanted and not needle:
+        return []
+    # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
+    pattern = re.compile(re.escape(needle) if re.search("[\u0600-\u06ff]", needle) else
+                         r"(?<!\w)" + re.escape(needle) + r"(?!\w)") if needle else None
+    hits = []
+    for row in db.query(
+            "SELECT s.speaker, s.cluster_id, s.text, a.title FROM statements s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.id >= ? AND s.created_at >= ? AND s.cluster_id IS NOT NULL "
+            "ORDER BY s.created_at DESC, s.id DESC LIMIT ?", [first, since_text, MAX_SCANNED]):
+        title = row["title"] or ""
+        if pattern is not None and pattern.search(folder(title)):
+            hits.append((row["speaker"], row["cluster_id"]))
+        elif wanted and wanted & gazetteer.entities(f"{row['text']}\n{title}"):
+            hits.append((row["speaker"], row["cluster_id"]))
+    return hits
 
 
 def digest_clusters(db: sqlite_utils.Database, day_start_utc: str | dt.datetime, day_end_utc: str | dt.datetime,

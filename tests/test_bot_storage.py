@@ -110,11 +110,12 @@ def test_who_board_counts_and_latest(seeded):
 
 @pytest.mark.parametrize("topic, expected", [
     ("attack prison", {"us-state-department"}),
-    ("Hasakah", {"us-pentagon"}),
+    ("Hasakah", {"us-pentagon", "un-ohchr"}),  # the OHCHR statement says الحسكة: one place in two languages
     ('"; DROP TABLE statements; --', set()),
     ("attack* (prison):", {"us-state-department"}),
     ("NEAR(attack prison) OR *", set()),  # operators are plain words here, and these are not in the text
-    ("الحسكة", {"un-ohchr"}),
+    ("الحسكة", {"un-ohchr", "us-pentagon"}),
+    ("hasakah", {"us-pentagon", "un-ohchr"}),
     ("المدنيين", {"un-ohchr"}),
     ("مدنيين", {"un-ohchr"}),  # not a whole token: found by the folded substring fallback
 ])
@@ -122,6 +123,22 @@ def test_search_statements_fts_and_fallback(seeded, topic, expected):
     results = queries.search_statements(seeded, topic, NOW - dt.timedelta(days=7), SPEAKERS)
     assert {r.speaker for r in results if r.match is not None} == expected
     assert [r.speaker for r in results] == SPEAKERS
+
+
+def test_who_finds_a_topic_in_article_titles_and_across_languages(db):
+    outlet = add_feed(db, "https://news.example/rss", name="Example News")
+    article(db, outlet, "t1", "x", [st("us-state-department", "The United States condemns the attack on the "
+                                                                "detention facility.")])
+    new = NewArticle(feed_id=outlet.id, entry_key="t2", url=None, title="Syria: the prison after the attack",
+                     text="x", lang="en", published_at="2026-01-10 09:00:00", content_hash=None)
+    save_article(db, new, [st("uk-government", "Britain said the coalition was determined to defeat Daesh.")],
+                 now="2026-01-10 10:00:00")
+    found = {r.speaker for r in queries.search_statements(db, "prison", NOW - dt.timedelta(days=7), SPEAKERS)
+             if r.match is not None}
+    assert found == {"uk-government"}  # in the title of the article that carried the UK's words
+    by_name = {r.speaker for r in queries.search_statements(db, "سوريا", NOW - dt.timedelta(days=7), SPEAKERS)
+               if r.match is not None}
+    assert by_name == {"uk-government"}  # "Syria" in that title, asked in Arabic
 
 
 def test_fts_query_quotes_every_word():
