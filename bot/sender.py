@@ -32,6 +32,7 @@ import collections
 import datetime as dt
 import logging
 import math
+import sqlite3
 import time
 import warnings
 import weakref
@@ -347,9 +348,12 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
             results.append(await _deliver(db, sink, limiter, job, stopping, max_age))
         except Exception:  # a bug must not kill the job loop: keep the rows for a later try
             logger.exception("delivery to chat %s failed unexpectedly", job.chat_id)
-            outbox.mark_retry(db, job.delivery_ids, "internal error (see log)", _after(backoff(job.attempts)))
+            mark_or_remember(db, f"delivery to chat {job.chat_id} failed", outbox.mark_retry, job.delivery_ids,
+                             "internal error (see log)", _after(backoff(job.attempts)))
         finally:
             semaphore.release()
+
+    flush_unmarked(db)
 
     try:
         while not stopping():
@@ -360,7 +364,11 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
             want = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - claimed)
             if want <= 0:
                 break
-            jobs = outbox.claim_due(db, outbox.utc_now(), want)
+            try:
+                jobs = outbox.claim_due(db, outbox.utc_now(), want)
+            except sqlite3.OperationalError as exc:  # another process holds the write lock: a later run goes on
+                logger.warning("the outbox cannot be claimed now (%s); trying again at the next run", exc)
+                break
             if not jobs:
                 if not tasks:
                     break
@@ -435,10 +443,49 @@ async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, 
                 logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
                 outbox.mark_retry(db, ids, str(exc), _after(wait))
             return 0
-        outbox.mark_sent(db, ids, message_id)
+        mark_or_remember(db, f"sent to chat {chat_id}", outbox.mark_sent, ids, message_id, now=outbox.utc_now())
         return 1
     outbox.mark_failed(db, ids, "chat migrated too many times")
     return 0
+
+
+# --- marks the database would not take -------------------------------------------------------------
+
+_UNMARKED: dict[int, list[tuple[str, Callable[..., None], tuple, dict]]] = {}
+
+
+def mark_or_remember(db: sqlite_utils.Database, what: str, mark: Callable[..., None], *args: Any,
+                     **kwargs: Any) -> bool:
+    """Apply ``mark(db, *args, **kwargs)``; when the database refuses it (another process holds the write lock
+    past the busy timeout, a full disk), remember it and apply it at the start of the next drain
+    (:func:`flush_unmarked`). The rows stay ``sending`` meanwhile, so no drain claims them again: a message
+    that went out is marked ``sent`` later, never sent a second time by this process. Returns True when applied."""
+    try:
+        mark(db, *args, **kwargs)
+        return True
+    except sqlite3.Error as exc:
+        logger.error("%s, but the database refused the mark (%s); kept to mark later, not sent again", what, exc)
+        _UNMARKED.setdefault(id(db), []).append((what, mark, args, kwargs))
+        return False
+
+
+def flush_unmarked(db: sqlite_utils.Database) -> int:
+    """Apply the marks :func:`mark_or_remember` kept for ``db``; returns how many are still waiting."""
+    waiting = _UNMARKED.get(id(db))
+    if not waiting:
+        return 0
+    kept = []
+    for what, mark, args, kwargs in waiting:
+        try:
+            mark(db, *args, **kwargs)
+            logger.info("marked at last: %s", what)
+        except sqlite3.Error:
+            kept.append((what, mark, args, kwargs))
+    if kept:
+        _UNMARKED[id(db)] = kept
+    else:
+        _UNMARKED.pop(id(db), None)
+    return len(kept)
 
 
 # --- edits: a pushed message gains the outlets that later carried its statements ----------------------
