@@ -215,6 +215,18 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             END""",
         )],
     ]),
+    # 12: the digest job (every minute) reads only the chats whose digest may be due: digest_check_at is the
+    # time before which a chat cannot be due (set by storage.chats.chats_due_for_digest when it finds one not
+    # due; '' = look now). Any change to what decides it (time, timezone, active, created_at, a digest record
+    # removed) resets it to ''.
+    ("digest-check", [
+        "ALTER TABLE chats ADD COLUMN digest_check_at TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX idx_chats_digest_check ON chats (digest_check_at) WHERE active = 1 AND digest_time IS NOT NULL",
+        """CREATE TRIGGER chats_digest_recheck AFTER UPDATE OF digest_time, timezone, active, created_at ON chats
+           BEGIN UPDATE chats SET digest_check_at = '' WHERE id = new.id; END""",
+        """CREATE TRIGGER digests_sent_recheck AFTER DELETE ON digests_sent
+           BEGIN UPDATE chats SET digest_check_at = '' WHERE id = old.chat_id; END""",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
