@@ -40,8 +40,9 @@ def _jsonl(stdin: TextIO, stdout: TextIO, stderr: TextIO, cluster: bool = False)
                 found = extract(text, lang=lang, published=obj.get("published"))
             stmts = [s.to_dict() for s in found]
             if clusterer is not None:
-                ids = clusterer.add(document_reports(lineno, text, lang, obj.get("published"), found,
-                                                     official=bool(official)))
+                ids = clusterer.add(
+                    document_reports(lineno, text, lang, obj.get("published"), found, official=bool(official))
+                )
                 for i, stmt in enumerate(stmts):
                     stmt["cluster"] = f"c{ids[(lineno, i)]}"
         except Exception as e:  # noqa: BLE001 - one bad line must not stop the stream
@@ -94,9 +95,12 @@ def main_extract(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--jsonl", action="store_true", help='read {"id","text","lang","published"} lines on stdin'
     )
-    ap.add_argument("--cluster", action="store_true",
-                    help="with --jsonl: documents come in arrival order; give each statement a 'cluster' key "
-                         "(statements of one occasion share it), as the service clusters them")
+    ap.add_argument(
+        "--cluster",
+        action="store_true",
+        help="with --jsonl: documents come in arrival order; give each statement a 'cluster' key "
+        "(statements of one occasion share it), as the service clusters them",
+    )
     ap.add_argument("--lang", choices=["ar", "en"], help="language of FILE (detected when omitted)")
     ap.add_argument(
         "--published",

@@ -44,8 +44,9 @@ FAR = dt.timedelta(hours=44)
 QUOTE_WORDS = 4  # a quotation shorter than this is not evidence ("limited", "unacceptable")
 REPRINT_SCORE = 92  # rapidfuzz ratio of two whole texts that are one reprinted
 QUOTE_SCORE = 90  # rapidfuzz partial_ratio of a quotation against the other report's words
-SPECIFIC_REACTIONS = frozenset({"condemnation", "concern", "welcome", "call", "warning", "denial", "condolence",
-                                "support"})
+SPECIFIC_REACTIONS = frozenset(
+    {"condemnation", "concern", "welcome", "call", "warning", "denial", "condolence", "support"}
+)
 
 WEIGHTS = {
     "quote": 3.0,  # a shared quotation (same language)
@@ -62,8 +63,12 @@ WEIGHTS = {
     "other_places": -3.0,  # both name places or parties, none the same
 }
 MAX_PHRASES = 8
-BOILERPLATE = 0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
-TEMPLATE = 0.75  # content words in common above which two texts with other numbers are one template filled twice
+BOILERPLATE = (
+    0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
+)
+TEMPLATE = (
+    0.75  # content words in common above which two texts with other numbers are one template filled twice
+)
 RARE = 2  # a word, phrase or name in more reports than this around counts for less
 MAX_ENTITIES = 4
 
@@ -92,17 +97,22 @@ _WORD = re.compile(r"[a-z\u0621-\u064a]+")
 _TOKEN = re.compile(r"[0-9a-z\u0621-\u064a]+")
 _AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _AR_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "نا", "ه", "ي")
-_STOP_EN = frozenset("""
+_STOP_EN = frozenset(
+    """
 about after again against also among another because been before being between both could during each
 from further have having here into itself more most other over said says same should since some such than
 that their them then there these they this those through told under until upon very were what when where
 which while will with would your statement statements added saying according told reporters called
-""".split())
-_STOP_AR = frozenset(fold(w) for w in """
+""".split()
+)
+_STOP_AR = frozenset(
+    fold(w)
+    for w in """
 الذي التي الذين هذا هذه ذلك تلك إلى على عن من في مع بعد قبل حول خلال بين عند كما أن إن أنه أنها
 قال قالت وقال وقالت وأضاف وأضافت أضاف أضافت أكد أكدت وأكد وأكدت مشيرا مؤكدا موضحا لافتا تصريح
 تصريحات بيان اليوم أمس الثلاثاء الأربعاء الخميس الجمعة السبت الأحد الاثنين كان كانت يكون تكون
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -160,11 +170,11 @@ def _stem(word: str, lang: str) -> str | None:
     if lang == "ar":
         for prefix in _AR_PREFIXES:
             if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-                word = word[len(prefix):]
+                word = word[len(prefix) :]
                 break
         for suffix in _AR_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word = word[:-len(suffix)]
+                word = word[: -len(suffix)]
                 break
         return None if len(word) < 3 or word in _STOP_AR else word[:6]
     if len(word) < 4 or word in _STOP_EN:
@@ -207,7 +217,9 @@ def _own_entities(speaker: str) -> frozenset[str]:
     own = {f"org:{speaker}"}
     if sp is not None and sp.country:
         own.add(f"country:{sp.country.upper()}")
-    own.update(f"person:{p.id}" for p in registry.persons.values() if any(po.speaker == speaker for po in p.posts))
+    own.update(
+        f"person:{p.id}" for p in registry.persons.values() if any(po.speaker == speaker for po in p.posts)
+    )
     return frozenset(own)
 
 
@@ -251,20 +263,48 @@ def _report_evidence(report: Report) -> _Evidence:
     pairs = frozenset(f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b)
     quotes = tuple(q for q in (_normal(q) for q in report.quotes) if len(q.split()) >= QUOTE_WORDS)
     if report.official:  # the whole release is the speaker's words: its sentences are quotable
-        quotes = tuple(s for s in (_normal(p) for p in re.split(r"(?<=[.!?؟])\s+|\n", text))
-                       if len(s.split()) >= QUOTE_WORDS * 2)
+        quotes = tuple(
+            s
+            for s in (_normal(p) for p in re.split(r"(?<=[.!?؟])\s+|\n", text))
+            if len(s.split()) >= QUOTE_WORDS * 2
+        )
     reactions = frozenset({report.reaction}) & SPECIFIC_REACTIONS
-    return _Evidence(report.lang, report.time, report.time, frozenset(persons), entities, titled, _numbers(text),
-                     words, pairs, quotes, _normal(text), reactions, report.official, frozenset({report.doc}))
+    return _Evidence(
+        report.lang,
+        report.time,
+        report.time,
+        frozenset(persons),
+        entities,
+        titled,
+        _numbers(text),
+        words,
+        pairs,
+        quotes,
+        _normal(text),
+        reactions,
+        report.official,
+        frozenset({report.doc}),
+    )
 
 
 def _merge(parts: Sequence[_Evidence]) -> _Evidence:
     first = parts[0]
     union = lambda name: frozenset().union(*(getattr(p, name) for p in parts))  # noqa: E731
     return _Evidence(
-        first.lang, min(p.start for p in parts), max(p.end for p in parts), union("persons"), union("entities"),
-        union("titled"), union("numbers"), union("words"), union("pairs"), tuple(q for p in parts for q in p.quotes),
-        " ".join(p.body for p in parts), union("reactions"), any(p.official for p in parts), union("docs"),
+        first.lang,
+        min(p.start for p in parts),
+        max(p.end for p in parts),
+        union("persons"),
+        union("entities"),
+        union("titled"),
+        union("numbers"),
+        union("words"),
+        union("pairs"),
+        tuple(q for p in parts for q in p.quotes),
+        " ".join(p.body for p in parts),
+        union("reactions"),
+        any(p.official for p in parts),
+        union("docs"),
     )
 
 
@@ -389,14 +429,18 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
         quoted = _quote_found(a.quotes, b.body) or _quote_found(b.quotes, a.body) or _reprint(a.body, b.body)
         alike = 0.0
         if min(len(a.words), len(b.words)) >= 5:
-            alike = _weight(a.words & b.words, common) / math.sqrt(_weight(a.words, common) * _weight(b.words, common))
+            alike = _weight(a.words & b.words, common) / math.sqrt(
+                _weight(a.words, common) * _weight(b.words, common)
+            )
         if elsewhere and (quoted or alike >= BOILERPLATE) or alike >= TEMPLATE and _other_numbers(a, b):
             return -math.inf  # the same words about another place or count: boilerplate, another statement
         total += WEIGHTS["quote"] * quoted + WEIGHTS["words"] * alike
         total += WEIGHTS["phrase"] * min(_weight(a.pairs & b.pairs, common), MAX_PHRASES)
         total += WEIGHTS["entity_same_lang"] * entities
     else:
-        headline = _weight(((a.entities | a.titled) & (b.entities | b.titled)) - (a.entities & b.entities), common)
+        headline = _weight(
+            ((a.entities | a.titled) & (b.entities | b.titled)) - (a.entities & b.entities), common
+        )
         total += WEIGHTS["entity"] * min(entities + WEIGHTS["headline"] * headline, MAX_ENTITIES)
     total += WEIGHTS["number"] * min(len(a.numbers & b.numbers), 2)
     if a.persons & b.persons:
@@ -464,8 +508,9 @@ def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> 
     return best[1] if best else None
 
 
-def assign(reports: Sequence[Report], candidates: Sequence[Candidate]) -> list[tuple[tuple[Report, ...],
-                                                                                   Hashable | None]]:
+def assign(
+    reports: Sequence[Report], candidates: Sequence[Candidate]
+) -> list[tuple[tuple[Report, ...], Hashable | None]]:
     """The reports of one document, grouped by occasion, each group with the candidate cluster it joins (None:
     a new cluster). Candidates are the clusters of the same speakers within :data:`WINDOW` of the document."""
     return [(group, best_candidate(group, candidates)) for group in group_document(reports)]
@@ -483,8 +528,11 @@ class Clusterer:
         if not reports:
             return out
         moment = min(r.time for r in reports)
-        candidates = [Candidate(cid, tuple(members)) for cid, members in self._clusters.items()
-                      if any(abs(m.time - moment) <= WINDOW for m in members)]
+        candidates = [
+            Candidate(cid, tuple(members))
+            for cid, members in self._clusters.items()
+            if any(abs(m.time - moment) <= WINDOW for m in members)
+        ]
         for group, chosen in assign(reports, candidates):
             if chosen is None:
                 chosen = len(self._clusters) + 1
@@ -513,8 +561,16 @@ def parse_time(value: str | None, default: dt.datetime | None = None) -> dt.date
     return default or dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def document_reports(doc: Hashable, text: str, lang: str, published: str | None, statements: Sequence,
-                     *, title: str | None = None, official: bool = False) -> list[Report]:
+def document_reports(
+    doc: Hashable,
+    text: str,
+    lang: str,
+    published: str | None,
+    statements: Sequence,
+    *,
+    title: str | None = None,
+    official: bool = False,
+) -> list[Report]:
     """The reports of one document's statements (``reactions.Statement``-like), refs ``(doc, index)``.
 
     ``title`` defaults to the text's first line when the text has more than one; ``official``: the document is
@@ -524,10 +580,25 @@ def document_reports(doc: Hashable, text: str, lang: str, published: str | None,
         head, _, rest = text.partition("\n")
         title = head if rest and len(head) <= 300 else ""
     when = parse_time(published)
-    return [Report(ref=(doc, i), doc=doc, speaker=s.speaker, lang=lang, time=when, text=s.text,
-                   person=s.person, quotes=tuple(s.quotes or ()), reaction=s.reaction or "", title=title,
-                   official=official, context=text if official else "", start=s.start, end=s.end)
-            for i, s in enumerate(statements)]
+    return [
+        Report(
+            ref=(doc, i),
+            doc=doc,
+            speaker=s.speaker,
+            lang=lang,
+            time=when,
+            text=s.text,
+            person=s.person,
+            quotes=tuple(s.quotes or ()),
+            reaction=s.reaction or "",
+            title=title,
+            official=official,
+            context=text if official else "",
+            start=s.start,
+            end=s.end,
+        )
+        for i, s in enumerate(statements)
+    ]
 
 
 def official_statement(speaker: str, text: str, lang: str) -> Statement:
@@ -536,5 +607,13 @@ def official_statement(speaker: str, text: str, lang: str) -> Statement:
     from .reaction_types import classify
 
     reaction = classify(text, lang)
-    return Statement(speaker=speaker, person=None, kind="reported", start=0, end=len(text), text=text,
-                     quotes=(), reaction=reaction if reaction not in ("statement", "other") else "announcement")
+    return Statement(
+        speaker=speaker,
+        person=None,
+        kind="reported",
+        start=0,
+        end=len(text),
+        text=text,
+        quotes=(),
+        reaction=reaction if reaction not in ("statement", "other") else "announcement",
+    )

@@ -94,10 +94,39 @@ class ConstructionsMixin:
     def _find_opening_phrase(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        """Headline "بلينكن: ...": the phrase opening the unit ends right at the colon."""
-        first = nps.get(0)
-        if first is not None and first.j == k and first.status != "anaphor":
-            return Pair(k, "colon", Subject("np", first, how=""))
+        """Headline "بلينكن: ...", "بومبيو لكوريا الشمالية: ...", "#عاجل | مبعوث ... للجزيرة: ...": the
+        phrase opening the unit (after a breaking-news label), then at most five words that are neither
+        verbs nor other phrases, then the colon.  Or "<words>: <body>" closing the unit."""
+        w = self.lex.w
+        p = 0
+        while p < k and (view[p].low in w.headline_labels or not view[p].low.isalnum()):
+            p += 1
+        title_words = 0  # "مبعوث الخارجية الأمريكية للجزيرة:": a title word before the body's name
+        while p < k and p not in nps and title_words < 2 and view[p].ar and view[p].low not in self.lex.verbs:
+            p += 1
+            title_words += 1
+
+        def plain(t: Token) -> bool:
+            mark = t.low == QUOTE and t.end - t.start == 1  # a quotation mark around the name itself
+            return mark or (t.low not in self.lex.verbs and t.low != QUOTE and t.low not in (",", "،"))
+
+        first = nps.get(p)
+        if first is not None and first.status != "anaphor" and first.j <= k and k - first.j <= 5:
+            gap = view[first.j : k]
+            addressed = (
+                not gap or gap[0].low in w.headline_preps or (gap[0].ar and gap[0].low.startswith("ل"))
+            )
+            marks = all(t.low == QUOTE and t.end - t.start == 1 for t in gap)
+            if (
+                (addressed or marks)
+                and all(plain(t) for t in gap)
+                and not any(q in nps for q in range(first.j, k))
+            ):
+                return Pair(k, "colon", Subject("np", first, how="opening" if gap else ""))
+        last = nps.get(k + 1)
+        if last is not None and last.status == "tracked" and all(not t.low.isalnum() for t in view[last.j :]):
+            if k >= 3 and not any(t.low in self.lex.verbs for t in view[:k]):
+                return Pair(k, "colon", Subject("np", last, how="closing"))  # "Aid will go on: Pentagon"
         return None
 
     def _find_after(
@@ -235,6 +264,35 @@ class ConstructionsMixin:
                 return Pair(k, "weak-other", Subject("unknown"))  # someone else acts: a new topic
             return None
         return Pair(k, "en", subj)
+
+    def _title_then_name(self, view: list[Token], ends: dict[int, NP], b: int) -> NP | None:
+        """ "State Department spokesperson Jane Doe said": a tracked body's title, then a name the
+        registry lacks (one to four capitalised words ending at ``b``).  The body speaks; the person is
+        the name's slug."""
+        e = b
+        while e > 0 and b - e < 5 and e not in ends:
+            t = view[e - 1]
+            if t.low == "." and e >= 2 and len(view[e - 2].case) == 1 and view[e - 2].case.isupper():
+                e -= 1  # a middle initial: "Mark C. Toner"
+                continue
+            if not (t.case[:1].isupper() and (t.low.isalpha() or t.low.rstrip(".").isalpha())):
+                return None
+            if (
+                t.low in self.lex.verbs
+                or t.low in self.lex.en_fillers
+                or t.case.isupper()
+                and len(t.case) > 1
+            ):
+                return None
+            e -= 1
+        np_ = ends.get(e)
+        if e == b or np_ is None or np_.status != "tracked" or np_.person is not None or not np_.personlike:
+            return None
+        words = [t.case.rstrip(".") for t in view[e:b] if len(t.case.rstrip(".")) > 1]
+        if not words:
+            return None
+        slug = "-".join(w.lower() for w in words)
+        return NP(np_.i, b, "tracked", np_.speaker, slug, np_.genders, personlike=True, named=True)
 
     def _speech_object(self, view: list[Token], j: int) -> bool:
         """Is there a word of speech (statement, condolences, letter, criticism ...) or a quotation
@@ -504,6 +562,9 @@ class ConstructionsMixin:
             for e, np_ in ends.items():
                 if np_.status == "anaphor" and e <= b - 1 and all(t.case[:1].isupper() for t in view[e:b]):
                     return Subject("unknown")
+            named = self._title_then_name(view, ends, b)
+            if named is not None:
+                return Subject("np", named, how="title-name")
         if b - 1 >= 0:
             prev = view[b - 1].low
             if prev in lex.en_pronouns:

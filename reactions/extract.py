@@ -68,6 +68,14 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         return has_trig, bool(self.doc_persons) and not self.reg.doc_only_words.isdisjoint(words)
 
 
+def _names_a_body(reg: Registry, text: str, qa: int, qb: int) -> bool:
+    """Is the quotation at [qa, qb) only the name of a tracked body ("البنتاغون", "the Pentagon")?"""
+    inner = text[qa + 1 : qb - 1].strip()
+    if not inner or len(inner) > 40 or len(inner.split()) > 4:
+        return False
+    return reg.resolve(inner) is not None
+
+
 def _extract(
     reg: Registry, text: str, lang: str, day: str, trace: list[Attribution] | None = None
 ) -> list[Statement]:
@@ -101,6 +109,9 @@ def _extract(
                     trace.append(Attribution(unit.start, unit.end, None, False, None, "no-registry-phrase"))
                 prev_unit_statement = None
                 continue
+        if qs and not pure_quote:
+            # a quoted name of a tracked body is the name, not a quotation ('المتحدث باسم "البنتاغون"')
+            quotes = [(qa, qb) for qa, qb in quotes if not _names_a_body(reg, text, qa, qb)]
         view, qs = unit_view(doc.masked, doc.folded, unit, quotes)
         if not pure_quote:
             ments = doc.mentions(view)

@@ -178,7 +178,10 @@ class MentionsMixin:
                 gap = view[prev[1] : m[0]]
                 ok = (
                     len(gap) <= 2
-                    and all(t.low in self.lex.w.np_join_gap or self._alias_quote(t, sides[-1]) for t in gap)
+                    and all(
+                        t.low in self.lex.w.np_join_gap or _mark(t) or self._alias_quote(t, sides[-1])
+                        for t in gap
+                    )
                     and not (m[2].kind == "anaphor" and gap)
                 )
                 if (
@@ -408,3 +411,8 @@ class MentionsMixin:
             return None
         opts.sort(key=lambda x: -x[0])
         return opts[0][1], opts[0][2]
+
+
+def _mark(tok: Token) -> bool:
+    """A quotation mark around a name ('«البنتاغون»' after the quotation was found to be a name)."""
+    return tok.low == QUOTE and tok.end - tok.start == 1

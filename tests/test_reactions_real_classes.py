@@ -207,3 +207,65 @@ def test_denying_a_report_is_a_statement():
 def test_the_administration_does_not_continue_the_pentagon():
     text = 'The Pentagon said the strikes hit three depots. The Biden administration called the strikes "self-defense."'
     assert [sp for sp, _ in who(text, "2021-02-26")] == ["us-pentagon"]
+
+
+# --- a tracked body's title with a name the registry lacks ------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "speaker", "person"),
+    [
+        (
+            "State Department spokesperson Jane Doe said the embassy would reopen.",
+            "us-state-department",
+            "jane-doe",
+        ),
+        (
+            "Pentagon spokeswoman Mary Q. Public told reporters the drills had ended.",
+            "us-pentagon",
+            "mary-public",
+        ),
+        ("UN human rights office spokesman Omar Example warned of more arrests.", "un-ohchr", "omar-example"),
+        ("Foreign Office minister Alan Sample said Britain would respond.", "uk-government", "alan-sample"),
+    ],
+)
+def test_a_title_then_an_unknown_name_is_the_titles_body(text: str, speaker: str, person: str):
+    got = extract(text, published="2024-05-01")
+    assert [(s.speaker, s.person, s.rule) for s in got] == [(speaker, person, "en-verb/title-name")]
+
+
+def test_another_countrys_title_with_a_name_stays_untracked():
+    assert_untracked(
+        "Russian Foreign Ministry spokeswoman Maria Zakharova said the talks failed.", "2024-05-01"
+    )
+
+
+def test_an_arabic_title_then_an_unknown_name_is_the_titles_body():
+    text = "وقال المتحدث باسم وزارة الخارجية الأمريكية سامويل وربيرغ إن واشنطن قلقة."
+    assert who(text, "2024-05-01") == [("us-state-department", None)]
+
+
+# --- headline and wire formats -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("بومبيو لكوريا الشمالية: نريد مزيدا من الوقت", "us-state-department"),
+        ("ماي للبريطانيين بشأن بريكست: لن أخذلكم", "uk-government"),
+        ("#عاجل | مبعوث الخارجية الأمريكية للجزيرة: الحوثيون يعرقلون السلام", "us-state-department"),
+        ('عاجل | "البنتاغون": لا نريد تصعيدا في لبنان', "us-pentagon"),
+        ("Ukraine aid will continue: Pentagon", "us-pentagon"),
+    ],
+)
+def test_headlines_name_their_speaker_around_a_colon(text: str, speaker: str):
+    got = extract(text, published="2018-07-08" if "بومبيو" in text or "ماي" in text else "2024-02-01")
+    assert [s.speaker for s in got] == [speaker]
+    assert got[0].rule.startswith("headline-colon")
+
+
+def test_a_headline_colon_after_a_verb_is_not_a_speaker_label():
+    assert who("البنتاغون يرسل حاملة طائرات ثانية: التفاصيل", "2024-02-01") == []
+
+
+def test_a_quoted_body_name_is_the_name_not_a_quotation():
+    text = 'وقال أدريان غالواي، المتحدث باسم "البنتاغون" إن الجنديين كانا في مهمة سرية.'
+    got = extract(text, published="2018-03-01")
+    assert [(s.speaker, s.kind) for s in got] == [("us-pentagon", "reported")]
+    assert got[0].quotes == ()
