@@ -239,17 +239,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # errors
     "error": {"en": "Something went wrong; it has been logged. Please try again later.",
               "ar": "حدث خطأ وتم تسجيله. يرجى المحاولة لاحقاً."},
-    # reaction types
-    "reaction_condemnation": {"en": "condemnation", "ar": "إدانة"},
-    "reaction_concern": {"en": "concern", "ar": "قلق"},
-    "reaction_welcome": {"en": "welcome", "ar": "ترحيب"},
-    "reaction_call": {"en": "call", "ar": "دعوة"},
-    "reaction_warning": {"en": "warning", "ar": "تحذير"},
-    "reaction_denial": {"en": "denial", "ar": "نفي"},
-    "reaction_condolence": {"en": "condolence", "ar": "تعزية"},
-    "reaction_support": {"en": "support", "ar": "دعم"},
-    "reaction_announcement": {"en": "announcement", "ar": "إعلان"},
-    "reaction_statement": {"en": "statement", "ar": "تصريح"},
 }
 
 
@@ -264,7 +253,3 @@ def t(key: str, lang: str, **values: object) -> str:
     template = entry.get(lang) or entry["en"]
     return template.format(**values) if values else template
 
-
-def reaction_name(reaction: str | None, lang: str) -> str:
-    key = f"reaction_{reaction or 'statement'}"  # "other" (older databases) reads as "statement"
-    return t(key if key in MESSAGES else "reaction_statement", lang)

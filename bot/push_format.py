@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -79,35 +80,78 @@ def _registry() -> Any:
         return None
 
 
+@dataclass(frozen=True)
+class SpeakerName:
+    id: str
+    name_en: str
+    name_ar: str
+    flag: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.name_ar if lang == "ar" and self.name_ar else self.name_en
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names: speakers by id, people by id (``john-kirby`` -> "John Kirby" / "جون كيربي")."""
+
+    speakers: Mapping[str, SpeakerName] = field(default_factory=dict)
+    people: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_registry(cls, registry: Any) -> Names:
+        speakers = {s.id: SpeakerName(s.id, s.name_en, s.name_ar, s.flag) for s in registry.tracked}
+        people: dict[str, tuple[str, str]] = {}
+        raw = getattr(registry, "people", None) or getattr(registry, "persons", None) or {}
+        items = raw.values() if isinstance(raw, Mapping) else raw
+        for person in items:
+            try:
+                en = person.names_en[0] if person.names_en else ""
+                ar = person.names_ar[0] if person.names_ar else en
+                people[person.id] = (en, ar)
+            except (AttributeError, TypeError, IndexError):
+                continue
+        return cls(speakers, people)
+
+    @property
+    def tracked(self) -> list[str]:
+        return list(self.speakers)
+
+    def speaker(self, speaker_id: str, lang: str, flag: bool = True) -> str:
+        known = self.speakers.get(speaker_id)
+        if known is None:
+            return speaker_id
+        return f"{known.flag} {known.name(lang)}".strip() if flag else known.name(lang)
+
+    def person(self, person_id: str | None, lang: str) -> str:
+        if not person_id:
+            return ""
+        if person_id in self.people:
+            en, ar = self.people[person_id]
+            return (ar if lang == "ar" else en) or en
+        if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", person_id):
+            return " ".join(part.capitalize() for part in person_id.split("-"))
+        return person_id
+
+
+@lru_cache(maxsize=1)
+def _names() -> Names:
+    registry = _registry()
+    return Names.from_registry(registry) if registry is not None else Names()
+
+
 def speaker_label(speaker_id: str, lang: str) -> tuple[str, str]:
     """``(flag, name)`` of a speaker in ``lang``; the id itself when the registry does not know it."""
-    registry = _registry()
-    for speaker in getattr(registry, "tracked", ()) or ():
-        if getattr(speaker, "id", None) == speaker_id:
-            name = speaker.name_ar if lang == "ar" else speaker.name_en
-            return getattr(speaker, "flag", "") or "", name or speaker_id
-    return "", speaker_id
+    known = _names().speakers.get(speaker_id)
+    if known is None:
+        return "", speaker_id
+    return known.flag, known.name(lang) or speaker_id
 
 
 def person_label(person: str | None, lang: str) -> str:
     """A person id (``ned-price``) as a name in ``lang``: from the registry when it lists the person,
     else the id title-cased (``Ned Price``); a value that is not an id is shown as it is."""
-    if not person:
-        return ""
-    registry = _registry()
-    found = None
-    people = getattr(registry, "persons", None) or getattr(registry, "people", None)
-    if isinstance(people, dict):
-        found = people.get(person)
-    elif people:
-        found = next((p for p in people if getattr(p, "id", None) == person), None)
-    if found is not None:
-        names = getattr(found, "names_ar" if lang == "ar" else "names_en", ()) or getattr(found, "names_en", ())
-        if names:
-            return names[0]
-    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", person):
-        return " ".join(part.capitalize() for part in person.split("-"))
-    return person
+    return _names().person(person, lang)
 
 
 def _zone(tz: Any) -> dt.tzinfo | None:
@@ -138,7 +182,7 @@ def _zone_label(moment: dt.datetime) -> str:
     return f"{sign}{hours:02d}" + (f"{minutes:02d}" if minutes else "")
 
 
-def _time_label(value: str | None, lang: str, tz: Any = None) -> str:
+def time_label(value: str | None, lang: str = "en", tz: Any = None) -> str:
     """Database UTC text -> ``2022-01-22 18:05 UTC``, or in the zone ``tz``: ``2022-01-22 21:05 +03``."""
     if not value:
         return ""
@@ -160,6 +204,18 @@ def _time_label(value: str | None, lang: str, tz: Any = None) -> str:
             # left-to-right marks keep date, time and "+03" in order inside an Arabic line (else "03+")
             return LRM + label + LRM if lang == "ar" else label
     return f"{day} {clock} {LABELS['utc']['ar' if lang == 'ar' else 'en']}"
+
+
+def shorten_plain(text: str, limit: int) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters at a word boundary with '…' (not escaped)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - 1)]
+    space = cut.rfind(" ")
+    if space > len(cut) * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,،;؛:-") + "…"
 
 
 def utf16_len(text: str) -> int:
@@ -257,7 +313,7 @@ def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
         also = sources_line(items, lang)
         if also:
             footer.append(also)
-        when = _time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang, tz)
+        when = time_label(getattr(first, "published_at", None) or getattr(first, "first_seen_at", None), lang, tz)
         if when:
             footer.append(f"🕒 {html.escape(when)}")
     if hidden:

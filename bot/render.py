@@ -11,12 +11,13 @@ import bisect
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.i18n import RLM, reaction_name, t
+from bot.i18n import RLM, t
+from bot.push_format import Names, SpeakerName, reaction_label, shorten_plain, time_label  # noqa: F401 - Names
+
+# and SpeakerName live with the other labels in bot.push_format (the one formatter); render.Names still works
 
 TELEGRAM_LIMIT = 4096
 QUOTE_MAX = 500
@@ -36,80 +37,14 @@ def rtl(text: str, lang: str) -> str:
     return "\n".join(RLM + line if line and not line.startswith(RLM) else line for line in text.split("\n"))
 
 
-@dataclass(frozen=True)
-class SpeakerName:
-    id: str
-    name_en: str
-    name_ar: str
-    flag: str = ""
-
-    def name(self, lang: str) -> str:
-        return self.name_ar if lang == "ar" and self.name_ar else self.name_en
-
-
-@dataclass(frozen=True)
-class Names:
-    """Display names: speakers by id, people by id (``john-kirby`` -> "John Kirby" / "جون كيربي")."""
-
-    speakers: Mapping[str, SpeakerName] = field(default_factory=dict)
-    people: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-
-    @classmethod
-    def from_registry(cls, registry: Any) -> Names:
-        speakers = {s.id: SpeakerName(s.id, s.name_en, s.name_ar, s.flag) for s in registry.tracked}
-        people: dict[str, tuple[str, str]] = {}
-        raw = getattr(registry, "people", None) or getattr(registry, "persons", None) or {}
-        items = raw.values() if isinstance(raw, Mapping) else raw
-        for person in items:
-            try:
-                en = person.names_en[0] if person.names_en else ""
-                ar = person.names_ar[0] if person.names_ar else en
-                people[person.id] = (en, ar)
-            except (AttributeError, TypeError, IndexError):
-                continue
-        return cls(speakers, people)
-
-    @property
-    def tracked(self) -> list[str]:
-        return list(self.speakers)
-
-    def speaker(self, speaker_id: str, lang: str, flag: bool = True) -> str:
-        known = self.speakers.get(speaker_id)
-        if known is None:
-            return speaker_id
-        return f"{known.flag} {known.name(lang)}".strip() if flag else known.name(lang)
-
-    def person(self, person_id: str | None, lang: str) -> str:
-        if not person_id:
-            return ""
-        if person_id in self.people:
-            en, ar = self.people[person_id]
-            return (ar if lang == "ar" else en) or en
-        if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", person_id):
-            return " ".join(part.capitalize() for part in person_id.split("-"))
-        return person_id
-
-
-def format_time(value: str | None, tz: str = "UTC") -> str:
-    """Database UTC text -> ``2022-01-22 18:05 UTC`` (in ``tz`` when given)."""
-    if not value:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    try:
-        zone = ZoneInfo(tz)
-    except (KeyError, ValueError):
-        zone, tz = ZoneInfo("UTC"), "UTC"
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M ") + (tz if tz != "UTC" else "UTC")
+def format_time(value: str | None, tz: str = "UTC", lang: str = "en") -> str:
+    """Database UTC text as the pushes show times (:func:`bot.push_format.time_label`): ``2022-01-22 18:05 UTC``,
+    or in the zone ``tz``: ``2022-01-22 21:05 +03``."""
+    return time_label(value, lang, tz)
 
 
 def _shorten(text: str, limit: int = QUOTE_MAX) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten_plain(text, limit)
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -143,12 +78,12 @@ def cluster_block(view: Any, lang: str, names: Names, tz: str = "UTC", with_spea
     person = names.person(view.person, lang)
     if person:
         head.append(esc(person))
-    head.append(f"<i>{esc(reaction_name(view.reaction, lang))}</i>")
+    head.append(f"<i>{esc(reaction_label(view.reaction, lang))}</i>")
     lines = [" · ".join(head), f"«{esc(_shorten(view.text))}»"]
     carried = links(view.articles, lang)
     if carried:
         lines.append(carried)
-    lines.append(f"🕒 {esc(format_time(view.when, tz))}")
+    lines.append(f"🕒 {esc(format_time(view.when, tz, lang))}")
     return "\n".join(lines)
 
 

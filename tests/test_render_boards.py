@@ -36,7 +36,8 @@ def test_latest_is_valid_html_and_escapes(lang):
     assert "Outlet <A>" in visible and 'Evil "outlet"' in visible
     assert 'href="javascript' not in text  # only http(s) links become links
     assert ("جون كيربي" if lang == "ar" else "John Kirby") in visible
-    assert "2022-01-24 21:15 UTC" in visible
+    # times read as in pushes (one formatter): UTC in English, بتوقيت غرينتش in Arabic
+    assert ("2022-01-24 21:15 بتوقيت غرينتش" if lang == "ar" else "2022-01-24 21:15 UTC") in visible
     if lang == "ar":
         assert all(line.startswith(RLM) for line in text.split("\n") if line)
 
@@ -94,3 +95,24 @@ def test_split_of_rendered_latest_keeps_html_valid():
     text = render.latest([view(i, text="كلمة & <b> " * 100) for i in range(20)], "ar", NAMES)
     for part in render.split_html(text, 1500):
         parse_html(part)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_push_and_a_board_show_an_item_the_same_way(lang):
+    """One formatter: the push and /latest use the same speaker and person names, reaction label and time."""
+    from types import SimpleNamespace
+
+    from bot import push_format
+
+    names = render.Names.from_registry(push_format._registry())
+    board = parse_html(render.latest([view(person="john-kirby")], lang, names, tz="Asia/Riyadh"))
+    item = SimpleNamespace(cluster_id=1, speaker="us-pentagon", person="john-kirby", reaction="announcement",
+                           text="We support the SDF.", quotes=(), title="T", url=None, outlet="Outlet",
+                           published_at="2022-01-24 21:15:00", first_seen_at=None, sources=())
+    push = parse_html(push_format.render_push(SimpleNamespace(speaker="us-pentagon", items=(item,)), lang,
+                                              "Asia/Riyadh"))
+    flag, speaker = push_format.speaker_label("us-pentagon", lang)
+    for shared in (speaker, push_format.person_label("john-kirby", lang),
+                   push_format.reaction_label("announcement", lang),
+                   push_format.time_label("2022-01-24 21:15:00", lang, "Asia/Riyadh")):
+        assert shared and shared in board and shared in push, shared
