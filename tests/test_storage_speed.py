@@ -113,3 +113,34 @@ def test_due_digests_with_the_check_time_are_those_of_judging_every_chat(tmp_pat
                     chats.mark_digest_sent(db, due.chat_id, due.day)
         seen += len(expected)
     assert seen > 100
+
+
+def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_would_get(tmp_path):
+    import datetime as dt
+
+    from bot import render
+    from bot.digest import digest_messages
+    from reactions import load_registry
+    from storage import chats
+
+    db = make_db(tmp_path)
+    for i in range(40):
+        add_article(db, [statement(f"The State Department condemned attack number {i}.",
+                                   speaker=("us-state-department", "us-pentagon")[i % 2])],
+                    entry=f"d{i}", published="2026-03-10 09:00:00")
+    db.conn.execute("UPDATE statements SET created_at = '2026-03-10 09:30:00'")
+    rng = random.Random(4)
+    for chat_id in range(1, 31):
+        chats.ensure_chat(db, chat_id, lang=rng.choice(("ar", "en")), timezone=rng.choice(("UTC", "Asia/Riyadh")),
+                          digest_time="08:00")
+        for speaker in rng.sample(["us-state-department", "us-pentagon"], rng.randint(1, 2)):
+            chats.subscribe(db, chat_id, speaker, rng.choice(["", "", "attack number 3"]))
+    db.conn.execute("UPDATE chats SET created_at = '2026-01-01 00:00:00'")
+    names = render.Names.from_registry(load_registry())
+    due = chats.chats_due_for_digest(db, dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC))
+    assert len(due) == 30
+    shared: dict = {}
+    for item in due:
+        assert digest_messages(db, item, names, shared) == digest_messages(db, item, names)
+    assert any(digest_messages(db, item, names) for item in due)
+    assert len(shared) < len(due)  # some chats shared a digest
