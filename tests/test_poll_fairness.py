@@ -127,6 +127,7 @@ def test_a_huge_feed_is_handled_a_bounded_number_of_items_per_poll(db, db_path, 
     with FeedServer() as server:
         server.route("/huge.xml", rss(long_items("h", 25)))
         config = make_config(db_path, [FeedConfig(url=server.url("/huge.xml"), fetch_pages=False)])
+        storage.sync_config_feeds(db, config.feeds)  # what storage.open_store does at start-up
         counts = []
         for _ in range(4):
             summary = asyncio.run(poll_once(db, config))
