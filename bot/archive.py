@@ -18,10 +18,15 @@ visitor, and arbitrary SQL is off unless ``--allow-sql`` (SQL could read those t
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
+
+from storage.db import open_db
+from storage.errors import StorageError
+from storage.migrations import LATEST_VERSION
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -181,8 +186,6 @@ class ArchiveError(Exception):
 
 def check_database(path: Path, immutable: bool) -> None:
     """The file exists and its schema is the current one (migrating it first unless ``immutable``)."""
-    from storage.migrations import LATEST_VERSION
-
     if not path.is_file():
         raise ArchiveError(f"no database at {path}: run `raqib run` or `raqib poll --once` first")
     try:
@@ -199,9 +202,6 @@ def check_database(path: Path, immutable: bool) -> None:
         raise ArchiveError(f"{path} was written by a newer Raqib (schema {version}, this one knows {LATEST_VERSION})")
     if immutable:
         raise ArchiveError(f"{path} has an older schema ({version}); serve it without --immutable once to upgrade it")
-    from storage.db import open_db
-    from storage.errors import StorageError
-
     try:
         open_db(path).close()  # upgrades in place, as the service does at start
     except (StorageError, OSError) as exc:
@@ -210,7 +210,7 @@ def check_database(path: Path, immutable: bool) -> None:
 
 def build(path: Path, *, immutable: bool = False, allow_sql: bool = False) -> Any:
     """The Datasette instance serving ``path`` read-only with Raqib's metadata."""
-    from datasette.app import Datasette
+    from datasette.app import Datasette  # imported on use: about a second of start-up every command would pay
 
     meta = metadata(path.stem)
     if allow_sql:
@@ -224,9 +224,7 @@ def build(path: Path, *, immutable: bool = False, allow_sql: bool = False) -> An
 
 def archive_command(storage_path: Path, args: argparse.Namespace) -> int:
     """``raqib archive``: serve until interrupted; 2 when the database cannot be served."""
-    import asyncio
-
-    import uvicorn
+    import uvicorn  # imported on use, as Datasette is
 
     path = Path(storage_path)
     try:

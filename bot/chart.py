@@ -24,6 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.i18n import t
+from reactions import fold
 from storage import charts
 
 log = logging.getLogger(__name__)
@@ -138,8 +139,6 @@ class ChartCommand:
         self.handlers = handlers
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        from reactions import fold
-
         h = self.handlers
         chat = h.chat_of(update)
         lang = chat.lang

@@ -10,10 +10,18 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 
+from bot import cli_store
+from bot.archive import archive_command
 from bot.errors import CommandError
+from bot.health import MAX_AGE, health_command
+from bot.service import run_service
 from bot.settings import read_config
 from config import Config, ConfigError
+from feeds.cli import poll_command
+from reactions.cli import main_extract
 from storage.errors import CannotOpen, SchemaTooNew
 
 EXIT_USAGE = 2
@@ -75,15 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     _add_config_option(p)
 
-    p = sub.add_parser("extract", help="find statements in a text",
-                       description="Find tracked speakers' statements. With --jsonl, read {id, text, lang, "
-                                   "published} objects a line on stdin and write {id, statements} a line.")
-    p.add_argument("file", nargs="?", help="a text file to analyse (- for standard input)")
-    p.add_argument("--jsonl", action="store_true", help="JSON lines in, JSON lines out")
-    p.add_argument("--cluster", action="store_true",
-                   help="with --jsonl: give each statement a 'cluster' key (documents in arrival order)")
-    p.add_argument("--lang", choices=["ar", "en"], help="the text's language (detected when absent)")
-    p.add_argument("--published", metavar="YYYY-MM-DD", help="the text's date: decides who held which post")
+    # extract's options are declared once, by reactions.cli (``raqib extract --help`` lists them): the words
+    # after "extract" are handed to it as they were typed.
+    sub.add_parser("extract", help="find statements in a text (raqib extract --help)", add_help=False)
 
     p = sub.add_parser("poll", help="poll the feeds once, without Telegram",
                        description="Fetch the feeds, store new articles, statements and clusters, and print a "
@@ -122,9 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def version() -> str:
     """Raqib's version, from the installed package's metadata."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
     try:
         return package_version("raqib")
     except PackageNotFoundError:
@@ -138,44 +137,27 @@ def _config(args: argparse.Namespace) -> Config:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and args.command != "extract":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "extract":
-            from reactions.cli import main_extract
-
-            rest = ["--jsonl"] if args.jsonl else []
-            rest += ["--cluster"] if args.cluster else []
-            rest += [f"--lang={args.lang}"] if args.lang else []
-            rest += [f"--published={args.published}"] if args.published else []
-            rest += [args.file] if args.file else []
             return main_extract(rest)
         if args.command == "run":
-            from bot.service import run_service
-
             return run_service(args)
         config = _config(args)
         if args.command == "feeds":
-            from bot import cli_store
-
             return cli_store.feeds_command(config, args)
         if args.command == "stats":
-            from bot import cli_store
-
             return cli_store.stats_command(config, args)
         if args.command == "archive":
-            from bot.archive import archive_command
-
             return archive_command(config.storage_path, args)
         if args.command == "health":
-            from bot.health import MAX_AGE, health_command
-
             return health_command(config.storage_path, args.max_age if args.max_age is not None else MAX_AGE)
         if args.command == "poll":
-            from feeds.cli import poll_command
-
             return poll_command(config, args)
     except ConfigError as exc:
         print(f"raqib: configuration error: {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ import sqlite_utils
 import storage
 from bot.errors import CommandError
 from config import MIN_INTERVAL, Config, check_feed_url
+from reactions import load_registry
 from storage.opml import OpmlError, parse_opml, write_opml
 
 
@@ -41,8 +42,6 @@ def _speaker(name: str | None) -> str | None:
     """The registry id for a speaker id or alias; CommandError naming it when unknown."""
     if not name:
         return None
-    from reactions import load_registry
-
     registry = load_registry()
     speaker = registry.resolve(name)
     if speaker is None:

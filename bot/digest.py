@@ -10,6 +10,7 @@ while the service was down goes out when it comes back, and one already sent is 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
@@ -18,8 +19,11 @@ from typing import Any
 import sqlite_utils
 
 from bot import render
+from bot.chart import DIGEST_DAYS, caption, chart_spec
+from bot.sender import ChatGone, ChatMoved, RetryLater, SendError, limiter_for
 from reactions import fold as reactions_fold
 from storage import chats, languages, queries
+from storage.outbox import migrate_chat
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +93,6 @@ async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.N
     logged, not retried, so nobody gets the beginning twice). Retryable errors leave it unrecorded: the next
     tick tries again. A chat that is gone is deactivated.
     """
-    from bot.sender import ChatGone, ChatMoved, RetryLater, SendError, limiter_for
-
     limiter = limiter_for(sink)
     now = now or dt.datetime.now(dt.UTC)
     sent = 0
@@ -118,8 +120,6 @@ async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.N
             new_id = getattr(exc, "new_chat_id", None)
             log.info("digest for chat %s: moved to %s", due.chat_id, new_id)
             if new_id is not None and delivered == 0:
-                from storage.outbox import migrate_chat
-
                 migrate_chat(db, due.chat_id, new_id)
                 continue
         except SendError:
@@ -142,11 +142,6 @@ async def send_digest_chart(db: sqlite_utils.Database, sink: Any, names: render.
     chat = chats.chat_by_id(db, due.chat_id)
     if chat is None or not chat.digest_chart or not hasattr(sink, "send_photo"):
         return False
-    import asyncio
-
-    from bot.chart import DIGEST_DAYS, caption, chart_spec
-    from bot.sender import SendError
-
     speakers = sorted({s.speaker for s in chats.subscriptions_of(db, due.chat_id)} & set(names.tracked))
     if not speakers:
         return False

@@ -7,11 +7,8 @@ display names); :func:`bot.app.build_application` registers them. No state lives
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import ipaddress
 import logging
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,8 +21,11 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.i18n import lang_of, t
 from config import Config, check_feed_url, check_timezone, parse_time
+from feeds.addresses import PUBLIC, UNKNOWN, address_kind
 from reactions import fold
 from storage import chats, languages, queries
+from storage import feeds as feed_store
+from storage.errors import AlreadyExists, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ class FeedURLRefused(ValueError):
     """A URL given to /addfeed that Raqib will not fetch (scheme, private address, unresolvable host)."""
 
 
-async def check_public_url(url: str, allow_private: bool = False) -> str:
+async def check_public_url(url: str, allow_private: bool = False, *, timeout: float = 10.0) -> str:
     """Accept only http(s) URLs whose host resolves to public addresses (unless ``allow_private``).
 
-    Every address the host resolves to is checked: private, loopback, link-local, multicast, reserved and
-    unspecified ones are refused, so a name that also resolves to 127.0.0.1 is refused.
+    The check is :func:`feeds.addresses.address_kind` (the one the fetcher makes, within its resolve timeout):
+    every address the host resolves to must be public, so a name that also resolves to 127.0.0.1 is refused.
 
     :raises FeedURLRefused: with a reason for the user.
     """
@@ -61,20 +61,14 @@ async def check_public_url(url: str, allow_private: bool = False) -> str:
     if allow_private:
         return url
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        _ = parts.port  # raises ValueError for a port that is not a number in range
     except ValueError:
         raise FeedURLRefused("the URL's port is not valid") from None
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError, OSError):
-        raise FeedURLRefused(f"the host {host} cannot be resolved") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if (address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
-                or address.is_reserved or address.is_unspecified or not address.is_global):
-            raise FeedURLRefused(f"{host} resolves to a private, loopback or link-local address ({address})")
+    kind = await address_kind(url, timeout=timeout)
+    if kind == UNKNOWN:
+        raise FeedURLRefused(f"the host {host} cannot be resolved")
+    if kind != PUBLIC:
+        raise FeedURLRefused(f"{host} resolves to a private, loopback or link-local address")
     return url
 
 
@@ -400,9 +394,6 @@ class Handlers:
         """/status (admins): failing feeds and why, when each is tried next, last poll, outbox size,
         subscribers. ``/status retry all|URL`` resets the backoff of the failing feeds (or one feed): the
         service polls them within seconds."""
-        from storage import feeds as feed_store
-        from storage.errors import NotFound
-
         chat = self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):
@@ -427,9 +418,6 @@ class Handlers:
 
     async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/addfeed URL [speaker] (admins): public http(s) feeds only, polled from now on."""
-        from storage import feeds as feed_store
-        from storage.errors import AlreadyExists
-
         chat = self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):
@@ -446,7 +434,8 @@ class Handlers:
                                            known=self.known()) + "\n" + t("usage_addfeed", lang), lang)
                 return
         try:
-            url = await check_public_url(args[0], self.config.telegram.allow_private_feed_urls)
+            url = await check_public_url(args[0], self.config.telegram.allow_private_feed_urls,
+                                         timeout=self.config.fetch.timeout)
         except FeedURLRefused as exc:
             await self.reply(update, t("feed_refused", lang, reason=render.esc(exc)), lang)
             return
@@ -462,9 +451,6 @@ class Handlers:
 
     async def removefeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/removefeed URL (admins): stop polling it and forget its articles."""
-        from storage import feeds as feed_store
-        from storage.errors import NotFound
-
         chat = self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
+
 log = logging.getLogger(__name__)
 
 JOB_NAME = "heartbeat"
@@ -68,8 +70,6 @@ class Heartbeat:
 
 def schedule_heartbeat(job_queue: Any, path: str | os.PathLike, interval: float = INTERVAL) -> Heartbeat:
     """Listen to the JobQueue's job executions and write the heartbeat every ``interval`` seconds."""
-    from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
-
     heartbeat = Heartbeat(path)
     job_queue.scheduler.add_listener(heartbeat.on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
 

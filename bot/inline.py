@@ -30,6 +30,7 @@ from telegram.ext import ContextTypes
 
 from bot import push_format
 from bot.i18n import lang_of, t
+from reactions import fold
 from storage import outbox, search
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,6 @@ class InlineSearch:
         lang = lang_of(inline.from_user.language_code if inline.from_user else None)
         speakers, words = self.parse(inline.query)
         offset = _offset(inline.offset)
-        from reactions import fold
-
         page = search.find_clusters(self.handlers.db, words, speakers=speakers or None, limit=PAGE, offset=offset,
                                     fold=fold)
         items = outbox.load_items(self.handlers.db, page.cluster_ids, prefer=lang)

@@ -28,6 +28,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from reactions import load_registry
+
 MAX_LENGTH = 4096
 BUDGET = 4000  # leave room: Telegram counts the visible text, we count the HTML (always longer)
 MAX_ITEMS = 8  # statements shown in one message; the rest are counted
@@ -63,21 +65,6 @@ def reaction_label(reaction: str | None, lang: str) -> str:
     # unknown types, and "other" from older databases, read as "statement"
     labels = REACTION_LABELS.get(reaction or "statement", REACTION_LABELS["statement"])
     return labels["ar" if lang == "ar" else "en"]
-
-
-@lru_cache(maxsize=1)
-def _registry() -> Any:
-    try:
-        from reactions import load_registry
-    except ImportError:
-        try:
-            from reactions.registry import load_registry
-        except ImportError:
-            return None
-    try:
-        return load_registry()
-    except Exception:  # a broken registry must not stop pushes: fall back to ids
-        return None
 
 
 @dataclass(frozen=True)
@@ -136,8 +123,7 @@ class Names:
 
 @lru_cache(maxsize=1)
 def _names() -> Names:
-    registry = _registry()
-    return Names.from_registry(registry) if registry is not None else Names()
+    return Names.from_registry(load_registry())
 
 
 def speaker_label(speaker_id: str, lang: str) -> tuple[str, str]:

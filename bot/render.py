@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.i18n import RLM, t
 from bot.push_format import Names, SpeakerName, reaction_label, shorten_plain, time_label  # noqa: F401 - Names
+from storage.feeds import RETRY_NOW
 
 # and SpeakerName live with the other labels in bot.push_format (the one formatter); render.Names still works
 
@@ -173,8 +174,6 @@ def status(view: Any, lang: str) -> str:
 
 def _next_try(next_poll_at: str | None, lang: str) -> str:
     """A failing feed's next try: "now" when due (or an operator asked), else its time."""
-    from storage.feeds import RETRY_NOW
-
     if not next_poll_at or next_poll_at == RETRY_NOW or next_poll_at <= db_now():
         return t("now", lang)
     return format_time(next_poll_at)

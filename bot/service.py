@@ -23,13 +23,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.console import SampleServer, run_console
 from bot.settings import read_config
 from config import Config, config_path
+from feeds.fetch import Fetcher
+from feeds.pipeline import poll_once, utcnow
 from storage import open_store
+from storage.feeds import due_feeds
+from storage.models import db_time
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +51,6 @@ class RedactFilter(logging.Filter):
     def __init__(self, secret: str) -> None:
         super().__init__()
         self.secret = secret
-
-    def _clean(self, value: object) -> object:
-        if isinstance(value, str) and self.secret in value:
-            return value.replace(self.secret, "<token>")
-        return value
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secret:
@@ -178,13 +178,6 @@ async def wait_for_telegram(config: Config, db: sqlite_utils.Database) -> bool:
 
     :raises InvalidToken: Telegram answered, and rejected the token (401/404).
     """
-    from telegram import Bot
-
-    from feeds.fetch import Fetcher
-    from feeds.pipeline import poll_once, utcnow
-    from storage.feeds import due_feeds
-    from storage.models import db_time
-
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -17,7 +17,8 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+import sqlite_utils
 
 import reactions
 import storage
@@ -31,9 +32,10 @@ from feeds.models import Entry, FeedResult, FetchResult, PollSummary
 from feeds.parse import parse_off_loop
 from feeds.text import lead
 from reactions.model import Statement
+from reactions.reaction_types import classify
 from storage.articles import articles_by_links, rekey_article
 from storage.errors import AlreadyExists, StorageError
-from storage.models import db_time
+from storage.models import FeedRow, NewArticle, SaveResult, db_time
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +79,7 @@ def backoff_seconds(interval: int, failures: int, retry_after: float | None = No
     return delay
 
 
-def is_due(feed: Any, now: dt.datetime) -> bool:
+def is_due(feed: FeedRow, now: dt.datetime) -> bool:
     """Whether a scheduled job firing at ``now`` should poll ``feed``.
 
     ``next_poll_at`` is set one interval after the last poll started, so a job firing on its regular
@@ -100,7 +102,7 @@ class _Prepared:
     page_fetched: bool
 
 
-async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, *,
+async def refresh_feed(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, settings: FetchConfig, *,
                        allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     """Poll one feed and store what is new; never raises (except cancellation).
 
@@ -129,7 +131,7 @@ async def refresh_feed(db: Any, feed: Any, client: Fetcher, settings: FetchConfi
         return _failed(db, feed, started, f"internal error: {type(exc).__name__}: {short(str(exc), 120)}")
 
 
-async def _refresh(db: Any, feed: Any, client: Fetcher, settings: FetchConfig, started: dt.datetime,
+async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, settings: FetchConfig, started: dt.datetime,
                    allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     # Every hop of the feed's own fetch passes the same address check as its pages (see feeds.addresses).
     guard = PageGuard(feed.url, allow_private=allow_private, timeout=settings.timeout,
@@ -202,7 +204,7 @@ class _Totals:
         self.new_clusters: list[int] = []
         self.cluster_ids: list[int] = []
 
-    def add(self, saved: Any, page_fetched: bool) -> None:
+    def add(self, saved: SaveResult, page_fetched: bool) -> None:
         self.new += saved.status == "new"
         self.changed += saved.status == "changed"
         self.statements += saved.statements_new
@@ -216,18 +218,18 @@ def page_budget(settings: FetchConfig) -> float:
     return min(MAX_PAGE_BUDGET, max(MIN_PAGE_BUDGET, 2 * settings.timeout))
 
 
-def _wants_page(feed: Any, entry: Entry, settings: FetchConfig) -> bool:
+def _wants_page(feed: FeedRow, entry: Entry, settings: FetchConfig) -> bool:
     return (bool(feed.fetch_pages) and settings.full_text_min_chars > 0 and bool(entry.link)
             and len(entry.text) < settings.full_text_min_chars)
 
 
-def _prepared(feed: Any, entry: Entry, text: str, page: bool, seen_at: str, feed_language: str | None,
+def _prepared(feed: FeedRow, entry: Entry, text: str, page: bool, seen_at: str, feed_language: str | None,
               first_seen: dict[str, str]) -> _Prepared:
     lang = feed.lang or _detect_language(f"{entry.title}\n{text}") or feed_language or "en"
     return _Prepared(entry, text, lang, entry.published or first_seen.get(entry.key) or seen_at, page)
 
 
-async def _with_pages(feed: Any, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig, seen_at: str,
+async def _with_pages(feed: FeedRow, entries: Sequence[Entry], client: Fetcher, settings: FetchConfig, seen_at: str,
                       feed_language: str | None, first_seen: dict[str, str], guard: PageGuard | None,
                       store: Callable[[Sequence[_Prepared]], Awaitable[None]]) -> None:
     """Fetch the article pages of ``entries`` concurrently (the fetcher's per-host slots bound them, behind
@@ -270,7 +272,7 @@ async def _with_pages(feed: Any, entries: Sequence[Entry], client: Fetcher, sett
         await store(batch + late)
 
 
-def _fresh_on_first_poll(feed: Any, entries: Sequence[Entry], started: dt.datetime) -> set[str]:
+def _fresh_on_first_poll(feed: FeedRow, entries: Sequence[Entry], started: dt.datetime) -> set[str]:
     """Keys of the entries of a feed's first poll that are news, not backlog: dated after the feed was added
     (``feeds.created_at``) and not in the future. The first poll may come long after the feed was added
     (a site down at start, a slow first round); what was published meanwhile is pushed like any new item.
@@ -295,7 +297,7 @@ def _fresh_on_first_poll(feed: Any, entries: Sequence[Entry], started: dt.dateti
     return fresh
 
 
-def _recognise_by_link(db: Any, feed_id: int, entries: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
+def _recognise_by_link(db: sqlite_utils.Database, feed_id: int, entries: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
     """Entries with a new key whose identifying link is that of one stored article of the feed: the same
     article under a new key (a feed that regenerates guids on every fetch, a guid the feed changed once,
     or a key from before guid-first keys). That article is re-keyed to the entry's key, so it is updated,
@@ -326,7 +328,7 @@ def _recognise_by_link(db: Any, feed_id: int, entries: Sequence[Entry], known: d
     return rekeyed
 
 
-def _first_seen_of_undated(db: Any, feed_id: int, todo: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
+def _first_seen_of_undated(db: sqlite_utils.Database, feed_id: int, todo: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
     """For changed entries without a readable date: the date they were stored with (first seen), so an
     update does not move them to today."""
     dates: dict[str, str] = {}
@@ -353,8 +355,6 @@ def _detect_language(text: str) -> str | None:
 def speaker_reaction(text: str, lang: str) -> str:
     """The reaction type of an official item (reactions' classifier); ``announcement`` when it takes no
     other stance: an official feed's own item announces something."""
-    from reactions.reaction_types import classify
-
     reaction = classify(text, lang)
     return reaction if reaction != "statement" else SPEAKER_REACTION
 
@@ -370,8 +370,8 @@ def speaker_statement(speaker: str, title: str, text: str, lang: str = "en") -> 
                      quotes=(), reaction=speaker_reaction(body, lang))
 
 
-def _extract_all(feed: Any, items: Sequence[_Prepared]) -> list[list[Any]]:
-    out: list[list[Any]] = []
+def _extract_all(feed: FeedRow, items: Sequence[_Prepared]) -> list[list[Statement]]:
+    out: list[list[Statement]] = []
     for item in items:
         title = item.entry.title
         if feed.speaker:
@@ -386,21 +386,20 @@ def _extract_all(feed: Any, items: Sequence[_Prepared]) -> list[list[Any]]:
     return out
 
 
-async def _statements(feed: Any, items: Sequence[_Prepared]) -> list[list[Any]]:
+async def _statements(feed: FeedRow, items: Sequence[_Prepared]) -> list[list[Statement]]:
     """Statements for each prepared entry (extraction runs in a thread: it is pure CPU work)."""
     if not items:
         return []
     return await asyncio.to_thread(_extract_all, feed, items)
 
 
-def _new_article(feed_id: int, item: _Prepared) -> Any:
-    new_article = getattr(getattr(storage, "models", None), "NewArticle", None) or storage.NewArticle
+def _new_article(feed_id: int, item: _Prepared) -> NewArticle:
     entry = item.entry
-    return new_article(feed_id=feed_id, entry_key=entry.key, url=entry.link, title=entry.title, text=item.text,
-                       lang=item.lang, published_at=item.published, content_hash=entry.content_hash)
+    return NewArticle(feed_id=feed_id, entry_key=entry.key, url=entry.link, title=entry.title, text=item.text,
+                      lang=item.lang, published_at=item.published, content_hash=entry.content_hash)
 
 
-def _record_success(db: Any, feed: Any, fetched: FetchResult, next_poll: str) -> None:
+def _record_success(db: sqlite_utils.Database, feed: FeedRow, fetched: FetchResult, next_poll: str) -> None:
     etag = fetched.etag or (feed.etag if fetched.not_modified else None)
     last_modified = fetched.last_modified or (feed.last_modified if fetched.not_modified else None)
     new_url = fetched.permanent_url if fetched.permanent_url and fetched.permanent_url != feed.url else None
@@ -414,7 +413,7 @@ def _record_success(db: Any, feed: Any, fetched: FetchResult, next_poll: str) ->
                                     next_poll_at=next_poll)
 
 
-def _failed(db: Any, feed: Any, started: dt.datetime, message: str, *, status: int | None = None,
+def _failed(db: sqlite_utils.Database, feed: FeedRow, started: dt.datetime, message: str, *, status: int | None = None,
             retry_after: float | None = None) -> FeedResult:
     failures = (feed.consecutive_failures or 0) + 1
     delay = backoff_seconds(feed.interval, failures, retry_after)
@@ -427,7 +426,7 @@ def _failed(db: Any, feed: Any, started: dt.datetime, message: str, *, status: i
     return FeedResult(feed.id, feed.url, "failed", status=status, error=message, next_poll_at=next_poll)
 
 
-def select_feeds(db: Any, urls: Iterable[str] | None = None) -> list[Any]:
+def select_feeds(db: sqlite_utils.Database, urls: Iterable[str] | None = None) -> list[FeedRow]:
     """The feeds to poll: all of them, or those with the given URLs.
 
     :raises KeyError: a URL that is not a known feed (the message names it).
@@ -443,7 +442,7 @@ def select_feeds(db: Any, urls: Iterable[str] | None = None) -> list[Any]:
     return chosen
 
 
-async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, *,
+async def poll_once(db: sqlite_utils.Database, config: Config, urls: Iterable[str] | None = None, *,
                     fetcher: Fetcher | None = None, parallel: int = DEFAULT_PARALLEL) -> PollSummary:
     """Poll every feed (due or not) once, or only ``urls``; return the totals.
 
@@ -458,7 +457,7 @@ async def poll_once(db: Any, config: Config, urls: Iterable[str] | None = None, 
     own = fetcher is None
     client = fetcher or Fetcher(config.fetch)
 
-    async def one(feed: Any) -> FeedResult:
+    async def one(feed: FeedRow) -> FeedResult:
         async with gate:
             return await refresh_feed(db, feed, client, config.fetch,
                                       allow_private=config.telegram.allow_private_feed_urls,

@@ -10,7 +10,6 @@ from storage.articles import (
     cluster_by_id,
     content_hash,
     save_article,
-    statements_matching,
     statements_of_article,
     statements_of_cluster,
 )
@@ -21,7 +20,6 @@ from storage.feeds import (
     add_feed,
     all_feeds,
     due_feeds,
-    failing_feeds,
     feed_by_id,
     feed_by_url,
     record_poll_failure,
@@ -36,12 +34,10 @@ from storage.stats import stats
 from storage.store import open_store
 
 __all__ = [
-    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "InUse", "ClusterRow", "FeedRow", "NewArticle", "NotFound",
-    "SaveResult",
-    "SchemaTooNew", "StatementRow", "StorageError",
-    "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds",
-    "failing_feeds", "feed_by_id", "feed_by_url", "open_db", "open_store", "record_poll_failure",
-    "record_poll_success", "remove_feed", "retry_feeds", "retry_requested", "save_article", "statements_matching",
-    "statements_of_article", "statements_of_cluster",
-    "stats", "sync_config_feeds", "transaction", "utc_now",
+    "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "InUse", "NewArticle",
+    "NotFound", "SaveResult", "SchemaTooNew", "StatementRow", "StorageError",
+    "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds", "feed_by_id",
+    "feed_by_url", "open_db", "open_store", "record_poll_failure", "record_poll_success", "remove_feed",
+    "retry_feeds", "retry_requested", "save_article", "statements_of_article", "statements_of_cluster", "stats",
+    "sync_config_feeds", "transaction", "utc_now",
 ]

@@ -104,23 +104,6 @@ def cluster_by_id(db: sqlite_utils.Database, cluster_id: int) -> ClusterRow | No
     return ClusterRow.from_row(rows[0]) if rows else None
 
 
-def statements_matching(db: sqlite_utils.Database, query: str, *, limit: int = 20) -> list[StatementRow]:
-    """Statements matching an FTS5 query (Arabic or English words; diacritics ignored), best first.
-
-    Read-only. :raises ValueError: the query is not valid FTS5 syntax.
-    """
-    try:
-        rows = list(db.query(
-            f"""SELECT {", ".join("s." + c for c in _STATEMENT_COLUMNS.split(", "))}
-                FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid
-                WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?""",
-            (query, limit),
-        ))
-    except sqlite3.OperationalError as exc:
-        raise ValueError(f"bad search {query!r}: {exc}") from None
-    return [_statement(row) for row in rows]
-
-
 def content_hash(title: str, text: str) -> str:
     """The hash :func:`save_article` uses when the article comes without one."""
     return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()

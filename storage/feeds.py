@@ -37,11 +37,6 @@ def all_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
     return _feeds(db)
 
 
-def failing_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
-    """The feeds whose last poll failed (``consecutive_failures > 0``). Read-only."""
-    return _feeds(db, "consecutive_failures > 0")
-
-
 def due_feeds(db: sqlite_utils.Database, now: str) -> list[FeedRow]:
     """The feeds to poll at ``now``: never polled, or ``next_poll_at <= now``; the longest-waiting first.
 

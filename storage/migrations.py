@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from storage.errors import SchemaTooNew
+
 MIGRATIONS: list[tuple[str, list[str]]] = [
     # 1: the pipeline's tables: feeds, articles, statement clusters, statements
     ("pipeline", [
@@ -244,8 +246,6 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
     """
     version = schema_version(conn)
     if version > LATEST_VERSION:
-        from storage.errors import SchemaTooNew
-
         raise SchemaTooNew(f"database schema version {version} is newer than this Raqib ({LATEST_VERSION})")
     for number in range(version + 1, target + 1):
         _name, statements = MIGRATIONS[number - 1]

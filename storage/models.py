@@ -50,10 +50,6 @@ class FeedRow(_Row):
         feed = super().from_row(row)
         return replace(feed, fetch_pages=bool(feed.fetch_pages))
 
-    @property
-    def is_failing(self) -> bool:
-        return self.consecutive_failures > 0
-
 
 @dataclass(frozen=True)
 class NewArticle:

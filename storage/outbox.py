@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -260,8 +261,6 @@ def cluster_sources(db: sqlite_utils.Database, cluster_ids: Sequence[int]) -> di
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).hostname or ""
 
 

@@ -11,7 +11,6 @@ from storage import (
     add_feed,
     all_feeds,
     due_feeds,
-    failing_feeds,
     feed_by_id,
     feed_by_url,
     record_poll_failure,
@@ -107,7 +106,7 @@ def test_a_failure_is_counted_and_explained(db):
     assert (feed.consecutive_failures, feed.last_status, feed.last_error, feed.next_poll_at) == (
         2, None, "timed out after 30 s", "2030-01-01 00:10:00")
     assert feed.last_error_at and feed.last_polled_at and feed.last_success_at is None
-    assert failing_feeds(db) == [feed]
+    assert [f for f in all_feeds(db) if f.consecutive_failures] == [feed]
 
 
 def test_a_success_resets_the_failures_and_keeps_the_validators(db):
@@ -119,7 +118,7 @@ def test_a_success_resets_the_failures_and_keeps_the_validators(db):
     assert (feed.consecutive_failures, feed.last_error, feed.etag, feed.last_modified, feed.last_status) == (
         0, None, '"abc"', "Mon, 01 Jan 2026 00:00:00 GMT", 200)
     assert feed.last_success_at and feed.last_error_at
-    assert failing_feeds(db) == []
+    assert [f for f in all_feeds(db) if f.consecutive_failures] == []
 
 
 def test_a_permanent_redirect_moves_the_feed(db):
