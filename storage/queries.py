@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from reactions.names import load_gazetteer
 from storage.languages import sql_filter
 from storage.models import ArticleRef, ClusterView, db_time
 
@@ -215,8 +216,6 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, first: int, si
                            folder: Callable[[str], str]) -> list[tuple[str, int]]:
     """``(speaker, cluster_id)`` of the statements since ``since_text`` whose article's title holds the folded
     topic, or whose text or title names a place, party, body or person that the topic names."""
-    from reactions.names import load_gazetteer
-
     gazetteer = load_gazetteer()
     wanted = gazetteer.expand(topic)
     needle = folder(topic).strip()
