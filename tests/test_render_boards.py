@@ -6,6 +6,7 @@ import pytest
 
 from bot import render
 from bot.i18n import MESSAGES, RLM, t
+from reactions import load_registry
 from storage.queries import ArticleRef, ClusterView, FailingFeed, SearchResult, StatusView, WhoRow
 from tests.fake_telegram import parse_html, utf16_len
 
@@ -104,7 +105,7 @@ def test_a_push_and_a_board_show_an_item_the_same_way(lang):
 
     from bot import push_format
 
-    names = render.Names.from_registry(push_format._registry())
+    names = render.Names.from_registry(load_registry())
     board = parse_html(render.latest([view(person="john-kirby")], lang, names, tz="Asia/Riyadh"))
     item = SimpleNamespace(cluster_id=1, speaker="us-pentagon", person="john-kirby", reaction="announcement",
                            text="We support the SDF.", quotes=(), title="T", url=None, outlet="Outlet",
