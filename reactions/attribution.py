@@ -84,6 +84,22 @@ class AttributionMixin:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
 
+    def topic(self, view: list[Token], nps: dict[int, NP]) -> Context | None:
+        """The subject of a sentence without speech, when it is a tracked speaker named at its start
+        ("أدرجت وزارة الخارجية الأميركية ...", "Defense Secretary Pete Hegseth assembled ..."): the
+        speaker a continuation in the next sentence may refer to."""
+        if not view:
+            return None
+        if self.lang == "en":
+            np_ = nps.get(0) or (nps.get(1) if view[0].low == "the" else None)
+        else:
+            np_ = nps.get(0)
+            if np_ is None and view[0].ar and view[0].low not in self.lex.w.ar_not_verbs and 0 not in nps:
+                np_ = nps.get(1)
+        if np_ is None or np_.status != "tracked" or np_.clitic:
+            return None
+        return Context(np_.speaker, True, np_.person, np_.genders, age=0, rule="topic")
+
     def _unknown_opener(self, view: list[Token], nps: dict[int, NP]) -> bool:
         """Does the sentence open with a (non-reporting) verb whose subject is a name the registry lacks
         ("وعرج كوكر", "ولم يأت وانغ")?"""

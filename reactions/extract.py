@@ -100,6 +100,14 @@ def _extract(
             if not has_trig:
                 if has_tracked:
                     doc.note_persons(unit)
+                    view, _ = unit_view(doc.masked, doc.folded, unit, quotes)
+                    topic = doc.topic(view, doc.noun_phrases(view, doc.mentions(view)))
+                    if topic is not None:
+                        # "أدرجت الخارجية الأمريكية ... على قائمة الإرهاب. وجاء في بيان الوزارة ...": the
+                        # sentence's subject is who a following "he said" or "the ministry" refers to
+                        doc.ctx = topic
+                        prev_unit_statement = None
+                        continue
                 age_context(doc, unit)
                 continue
             if not has_tracked and (doc.ctx is None or not doc.ctx.tracked):

@@ -278,10 +278,15 @@ class Registry:
         self._relevant: list[list[str]] = []
         self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
         self._resolve: dict[str, str] = {}
+        self._holders: dict[tuple[str, str, str], str | None] = {}
         self.constructions: tuple[Construction, ...] = ()
         # folded word -> the constructions it opens, in the table's order
         self.construction_index: dict[str, tuple[Construction, ...]] = {}
         self._build(speakers_data, lexicon_data)
+        self._posts_by_role: dict[tuple[str, str], list[tuple[str, Post]]] = {}
+        for p in self.persons.values():
+            for po in p.posts:
+                self._posts_by_role.setdefault((po.speaker, po.role), []).append((p.id, po))
         if constructions_data is None:
             constructions_data = _read_toml(CONSTRUCTIONS_FILE)
         self._build_constructions(constructions_data)
@@ -309,12 +314,16 @@ class Registry:
         """The one person holding ``role`` for ``speaker`` on ``day`` (for unique roles), else None."""
         if role not in self.unique_roles:
             return None
-        found = [
-            p.id
-            for p in self.persons.values()
-            if any(po.speaker == speaker and po.role == role and po.covers(day) for po in p.posts)
-        ]
-        return found[0] if len(found) == 1 else None
+        key = (speaker, role, day)
+        if key in self._holders:
+            return self._holders[key]
+        posts = self._posts_by_role.get((speaker, role), ())
+        found = {pid for pid, po in posts if po.covers(day)}
+        out = found.pop() if len(found) == 1 else None
+        if len(self._holders) > 50_000:
+            self._holders.clear()
+        self._holders[key] = out
+        return out
 
     # --- building -----------------------------------------------------------------------------
     def _build(self, sdata: dict[str, Any], ldata: dict[str, Any]) -> None:

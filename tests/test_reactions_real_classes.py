@@ -269,3 +269,32 @@ def test_a_quoted_body_name_is_the_name_not_a_quotation():
     got = extract(text, published="2018-03-01")
     assert [(s.speaker, s.kind) for s in got] == [("us-pentagon", "reported")]
     assert got[0].quotes == ()
+
+
+# --- the subject of a sentence without speech is who the next sentence continues ---------------------
+def test_a_body_named_as_subject_is_what_the_statement_that_follows_refers_to():
+    text = (
+        "أدرجت وزارة الخارجية الأميركية، الاثنين، قاسم المؤمن على قائمة الإرهاب العالمية. "
+        "وجاء في بيان الوزارة أنه جند إرهابيين في البحرين."
+    )
+    got = extract(text, published="2018-07-10")
+    assert [(s.speaker, s.rule) for s in got] == [("us-state-department", "ar-document")]
+    assert got[0].text.startswith("وجاء في بيان الوزارة")
+
+
+def test_he_said_after_a_sentence_about_the_secretary():
+    text = (
+        "Defense Secretary Pete Hegseth assembled hundreds of generals at Quantico on Tuesday. "
+        "He said it was unacceptable to see unfit officers."
+    )
+    got = extract(text, published="2025-09-30")
+    assert [(s.speaker, s.person) for s in got] == [("us-pentagon", "pete-hegseth")]
+    assert got[0].text.startswith("He said")
+
+
+def test_he_said_after_a_sentence_about_someone_else_is_not_continued():
+    text = (
+        "Defense Secretary Pete Hegseth spoke at Quantico on Tuesday. "
+        "Senator Jack Reed criticised the speech in Washington. He said it was a political rally."
+    )
+    assert extract(text, published="2025-09-30") == []
