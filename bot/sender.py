@@ -317,7 +317,10 @@ def backoff(attempts: int) -> float:
 async def fan_out(db: sqlite_utils.Database) -> int:
     """Enqueue deliveries for the clusters polling stored and nobody fanned out yet (the delivery job's first
     step each tick: the outbox is the only hand-off between polling and delivery)."""
-    count = outbox.fan_out(db)
+    count = 0
+    for inserted in outbox.fan_out_steps(db):  # bounded transactions; other coroutines run between them
+        count += inserted
+        await asyncio.sleep(0)
     if count:
         logger.info("fan-out: %d deliveries enqueued", count)
     return count

@@ -144,3 +144,18 @@ def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_woul
         assert digest_messages(db, item, names, shared) == digest_messages(db, item, names)
     assert any(digest_messages(db, item, names) for item in due)
     assert len(shared) < len(due)  # some chats shared a digest
+
+
+def test_fan_out_in_steps_commits_bounded_chunks_and_a_stop_midway_loses_and_repeats_nothing(tmp_path):
+    db = make_db(tmp_path)
+    for chat_id in range(1, 12):
+        add_chat(db, chat_id)
+    saved = add_article(db, [statement("The State Department condemned the attack.")])
+    steps = outbox.fan_out_steps(db, chunk=4)
+    assert next(steps) == 4 and not db.conn.in_transaction  # committed, nothing held open between steps
+    assert next(steps) == 4
+    steps.close()  # the process stops here: 8 of 11 enqueued, the cluster not marked
+    assert db.conn.execute("SELECT fanned_out FROM clusters WHERE id = ?", saved.clusters_new).fetchone()[0] == 0
+    assert outbox.fan_out(db) == 3  # the next fan-out finishes it
+    assert sorted(r[0] for r in db.conn.execute("SELECT chat_id FROM deliveries")) == list(range(1, 12))
+    assert outbox.fan_out(db) == 0
