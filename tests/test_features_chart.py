@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import io
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +215,34 @@ def test_digest_chart_command_and_telegram_sink(db, server):
     asyncio.run(scenario())
     photo = [m for m in server.sent(830) if m["method"] == "sendPhoto"]
     assert len(photo) == 1 and photo[0]["text"] == "<b>Week</b>" and photo[0]["photo"].startswith(PNG_MAGIC)
+
+
+def test_console_mode_saves_the_chart_and_prints_its_caption(tmp_path):
+    from telegram import Bot
+
+    from bot.app import CONSOLE_TOKEN, ConsoleRequest
+
+    class Sink:
+        def __init__(self):
+            self.replies = []
+
+        async def reply(self, chat_id, text):
+            self.replies.append((chat_id, text))
+            return len(self.replies)
+
+    sink = Sink()
+    data = charts.DailyCounts(("2026-01-01",), {"us-pentagon": (2,)}, {})
+    png = chart.render_png(data, {"us-pentagon": "Pentagon"}, "t", "en", small=True)
+
+    async def scenario():
+        bot = Bot(CONSOLE_TOKEN, request=ConsoleRequest(sink), get_updates_request=ConsoleRequest(sink))
+        async with bot:
+            return await bot.send_photo(0, png, caption="<b>Week</b>")
+
+    message = asyncio.run(scenario())
+    (_chat, text), = sink.replies
+    saved = Path(text.split("🖼 ")[1].strip())
+    try:
+        assert text.startswith("<b>Week</b>") and saved.read_bytes() == png and message.photo
+    finally:
+        saved.unlink()
