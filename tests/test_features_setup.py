@@ -164,3 +164,41 @@ def test_systemd_unit_runs_the_service_and_restarts_it():
     unit = (ROOT / "deploy" / "raqib.service").read_text()
     assert "ExecStart=" in unit and " run" in unit and "Restart=on-failure" in unit
     assert "EnvironmentFile=" in unit  # the token comes from a file outside the repository
+
+
+def test_raqib_health_against_the_real_service_and_a_frozen_one(tmp_path):
+    """The real `raqib run` writes its heartbeat; `raqib health` says ok; once the process is frozen (SIGSTOP:
+    alive, but no job runs) the heartbeat ages and `raqib health` exits 1."""
+    import os
+    import signal
+    import sys
+
+    from tests.test_e2e_service import Service, rss
+
+    raqib = ROOT / ".venv" / "bin" / "raqib"
+    command = [str(raqib)] if raqib.exists() else [sys.executable, "-m", "bot"]
+    with FakeTelegram(token="123:ABC") as server:
+        from tests.feed_server import FeedServer
+
+        with FeedServer() as feeds:
+            feeds.route("/rss", rss([]))
+            service = Service(tmp_path, server.api_url, feeds.url("/rss"))
+            service.start(server)
+            try:
+                beat = health.heartbeat_path(service.db_path)
+                deadline = time.monotonic() + 30
+                while not beat.exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                ok = subprocess.run([*command, "--config", str(service.config), "health"], capture_output=True,
+                                    text=True, timeout=60)
+                assert ok.returncode == 0 and ok.stdout.startswith("ok: heartbeat"), ok.stdout + ok.stderr
+                os.kill(service.process.pid, signal.SIGSTOP)
+                try:
+                    time.sleep(3)
+                    stale = subprocess.run([*command, "--config", str(service.config), "health", "--max-age", "2"],
+                                           capture_output=True, text=True, timeout=60)
+                finally:
+                    os.kill(service.process.pid, signal.SIGCONT)
+                assert stale.returncode == 1 and "the service's jobs have stopped" in stale.stdout
+            finally:
+                assert service.stop() == 0
