@@ -399,3 +399,26 @@ def test_the_shipped_data_compiles_for_both_languages():
     rules = compile_rules(_data())
     assert set(rules) == {"en", "ar"}
     assert rules["en"].by_first and rules["ar"].by_first
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("", "en"),
+        ("   ", "ar"),
+        ("?!", "en"),
+        ("warned", "en"),  # a cue as the whole text
+        ("press", "en"),  # a sense's first word with nothing after it
+        ("called on", "en"),
+        ("وأدانت", "ar"),
+        ("لم", "ar"),
+        ("The Pentagon said it would", "en"),  # a pattern cut off after its first word
+        ("x " * 5000, "en"),
+    ],
+)
+def test_edge_texts_get_a_label(text: str, lang: str):
+    assert classify(text, lang) in LABELS
+
+
+def test_an_unknown_language_is_read_as_english():
+    assert classify("The State Department condemned the attack.", "fr") == "condemnation"
