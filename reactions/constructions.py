@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .mentions import NP
 from .registry import SUBJECT_FINDERS, Construction, Lexicon, Registry
-from .text import Token
+from .text import Token, fold
 from .units import QUOTE
 
 
@@ -265,6 +265,36 @@ class ConstructionsMixin:
             return None
         return Pair(k, "en", subj)
 
+    def _misspelled(self, view: list[Token], q: int) -> NP | None:
+        """A one-letter misspelling ("بوميو", "Pomepo") of the surname of someone already named in full
+        in this text, while they hold a tracked post."""
+        if q < 0 or q >= len(view):
+            return None
+        tok = view[q]
+        word = tok.low
+        if len(word) < 4 or not (tok.ar or tok.case[:1].isupper()) or word in self.lex.verbs:
+            return None
+        for pid in self.doc_persons:
+            person = self.reg.persons[pid]
+            names = person.names_ar if tok.ar else person.names_en
+            for name in names:
+                last = fold(name).split()[-1] if tok.ar else name.split()[-1].lower()
+                if len(last) >= 5 and last != word and _one_edit(word, last):
+                    post = person.post_on(self.day)
+                    if post is None or not self.reg.is_tracked(post.speaker):
+                        return None
+                    return NP(
+                        q,
+                        q + 1,
+                        "tracked",
+                        post.speaker,
+                        pid,
+                        frozenset({person.gender}),
+                        personlike=True,
+                        named=True,
+                    )
+        return None
+
     def _title_then_name(self, view: list[Token], ends: dict[int, NP], b: int) -> NP | None:
         """ "State Department spokesperson Jane Doe said": a tracked body's title, then a name the
         registry lacks (one to four capitalised words ending at ``b``).  The body speaks; the person is
@@ -404,7 +434,8 @@ class ConstructionsMixin:
             else:
                 vs = Subject("pronoun", gender=gender, how="pronoun")
         else:
-            vs = self._appositive(view, nps, j, gender)
+            fz = self._misspelled(view, j)
+            vs = Subject("np", fz, gender, how="spelling") if fz else self._appositive(view, nps, j, gender)
         # subject before the verb ("وكان كيري قال", "البنتاغون يشكك", "X، الذي علق")
         if vs.kind != "np" or kind == "imperfect":
             b = k
@@ -557,6 +588,10 @@ class ConstructionsMixin:
                 # "a call with Johnson and told", "called Secretary Pompeo and told him": an object
                 return Subject("unknown", how="object")
             return Subject("np", np_, how="sv")
+        if b >= 1 and (b - 1) not in ends and (b < 2 or not view[b - 2].case[:1].isupper()):
+            fz = self._misspelled(view, b - 1)  # "Pomepo said"
+            if fz is not None:
+                return Subject("np", fz, how="spelling")
         if b - 1 >= 0 and b - 2 >= 0 and (b - 1) not in ends and view[b - 1].case[:1].isupper():
             # "the minister Sergei Shoigu said": an anaphor followed by an unknown name is someone else
             for e, np_ in ends.items():
@@ -637,3 +672,20 @@ _FINDERS = {
     "none": ConstructionsMixin._find_none,
 }
 assert set(_FINDERS) == set(SUBJECT_FINDERS), "constructions.py and registry.SUBJECT_FINDERS disagree"
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are a and b one deletion, insertion, substitution or swap of neighbours apart?"""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))

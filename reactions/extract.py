@@ -15,6 +15,7 @@ Pipeline for one text:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
 from .attribution import AttributionMixin, Context, age_context
 from .constructions import ConstructionsMixin
@@ -27,16 +28,24 @@ from .units import MAX_UNIT_CHARS, Unit, is_label, outside_is_empty, split_units
 
 
 def _day(published: object) -> str:
+    """The publication day as YYYY-MM-DD (today when missing or unreadable)."""
     if isinstance(published, _dt.datetime):
         return published.date().isoformat()
     if isinstance(published, _dt.date):
         return published.isoformat()
     if isinstance(published, str) and len(published) >= 10:
-        try:
-            return _dt.date.fromisoformat(published[:10]).isoformat()
-        except ValueError:
-            pass
+        day = _iso_day(published[:10])
+        if day:
+            return day
     return _dt.date.today().isoformat()
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_day(text: str) -> str:
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
 
 
 class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
@@ -54,6 +63,13 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         self.lowered = lowered if len(lowered) == len(self.folded) else self.folded
         self.doc_persons: set[str] = set()
         self.ctx: Context | None = None
+
+    def opens_with_tracked(self, unit: Unit) -> bool:
+        """Cheap: may a tracked speaker's name be among the unit's first words (its subject)?"""
+        words = scan_words(
+            self.lowered, unit.start, min(unit.end, unit.start + 90), lowered=self.lowered is not self.folded
+        )
+        return not self.reg.tracked_keys.isdisjoint(ngrams(words[:9], 3, self.reg.tracked_last))
 
     def scan(self, unit: Unit) -> tuple[bool, bool]:
         """Cheap look at the unit's words: (has a reporting verb or "according to", has a word sequence
@@ -100,6 +116,7 @@ def _extract(
             if not has_trig:
                 if has_tracked:
                     doc.note_persons(unit)
+                if has_tracked and doc.opens_with_tracked(unit):
                     view, _ = unit_view(doc.masked, doc.folded, unit, quotes)
                     topic = doc.topic(view, doc.noun_phrases(view, doc.mentions(view)))
                     if topic is not None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .registry import Lexicon, Mention, Registry
-from .text import Token, fold, tokenize
+from .text import Token, tokenize
 from .units import QUOTE, Unit
 
 _ORG_KINDS = ("org", "title")
@@ -134,9 +134,7 @@ class MentionsMixin:
             or prev in lex.verbs
         ):
             return False
-        own = {
-            tokenize(fold(n))[0].low for pid in m.persons for n in self.reg.persons[pid].names_ar if n.split()
-        }
+        own = self.reg.first_names(m.persons)
         return prev not in own and prev.lstrip("وفبل") not in own
 
     def _foreign_anaphor(self, view: list[Token], b: int) -> bool:

@@ -279,6 +279,7 @@ class Registry:
         self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
         self._resolve: dict[str, str] = {}
         self._holders: dict[tuple[str, str, str], str | None] = {}
+        self._first_names: dict[tuple[str, ...], frozenset[str]] = {}
         self.constructions: tuple[Construction, ...] = ()
         # folded word -> the constructions it opens, in the table's order
         self.construction_index: dict[str, tuple[Construction, ...]] = {}
@@ -324,6 +325,16 @@ class Registry:
             self._holders.clear()
         self._holders[key] = out
         return out
+
+    def first_names(self, persons: tuple[str, ...]) -> frozenset[str]:
+        """The folded first words of these people's Arabic names (cached)."""
+        got = self._first_names.get(persons)
+        if got is None:
+            got = frozenset(
+                tokenize(fold(n))[0].low for pid in persons for n in self.persons[pid].names_ar if n.split()
+            )
+            self._first_names[persons] = got
+        return got
 
     # --- building -----------------------------------------------------------------------------
     def _build(self, sdata: dict[str, Any], ldata: dict[str, Any]) -> None:

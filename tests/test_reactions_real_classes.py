@@ -298,3 +298,33 @@ def test_he_said_after_a_sentence_about_someone_else_is_not_continued():
         "Senator Jack Reed criticised the speech in Washington. He said it was a political rally."
     )
     assert extract(text, published="2025-09-30") == []
+
+
+# --- a one-letter misspelling of the surname of someone named in full earlier ------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "person"),
+    [
+        (
+            'أكد وزير الخارجية الأميركي مايك بومبيو أن واشنطن ملتزمة. وفي ملف اليمن، قال بوميو: "نساعد الشركاء".',
+            "2018-07-10",
+            "mike-pompeo",
+        ),
+        (
+            "Secretary of State Mike Pompeo said on Monday that talks went well. Pompoe said he would not address specifics.",
+            "2020-05-20",
+            "mike-pompeo",
+        ),
+        (
+            "قال وزير الخارجية البريطاني ديفيد لامي إن لندن قلقة. وأضاف لامى أن الحل سياسي.",
+            "2024-09-01",
+            "david-lammy",
+        ),
+    ],
+)
+def test_a_misspelled_surname_of_someone_named_earlier_is_that_person(text: str, day: str, person: str):
+    got = extract(text, published=day)
+    assert [s.person for s in got] == [person, person]
+
+
+def test_a_misspelled_surname_without_the_full_name_earlier_is_nobody():
+    assert extract("Pompoe said he would not address specifics.", published="2020-05-20") == []
