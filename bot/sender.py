@@ -598,13 +598,16 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
         def should_stop() -> bool:
             return application is not None and not application.running
 
-        await fan_out(db)
-        await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
-                           max_age=max_age)
-        if outbox.queue_edits(db):
-            logger.info("edits enqueued: pushed statements that more outlets carried since")
-        await drain_edits(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
-                          max_age=max_age)
+        try:
+            await fan_out(db)
+            await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
+                               max_age=max_age)
+            if outbox.queue_edits(db):
+                logger.info("edits enqueued: pushed statements that more outlets carried since")
+            await drain_edits(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
+                              max_age=max_age)
+        except sqlite3.OperationalError as exc:  # another process holds the write lock: the next run goes on
+            logger.warning("delivery run stopped: %s; the next run goes on", exc)
 
     return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
                                    job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})

@@ -73,6 +73,10 @@ def ensure_chat(db: sqlite_utils.Database, chat_id: int, type: str = "private", 
     An existing chat keeps its language, timezone and digest time; its title is refreshed.
     """
     lang = lang if lang in ("ar", "en") else "en"
+    known = chat_by_id(db, chat_id)
+    if (known is not None and known.active and known.type == (type or "private")
+            and (not title or known.title == title)):
+        return known  # nothing to change: a read only (it works while another process holds the write lock)
     with transaction(db) as conn:
         conn.execute(
             "INSERT INTO chats (id, type, title, lang, timezone, digest_time) VALUES (?, ?, ?, ?, ?, ?) "

@@ -17,6 +17,8 @@ from storage.outbox import recover_in_flight
 
 log = logging.getLogger(__name__)
 
+SERVICE_BUSY_TIMEOUT_MS = 250  # how long the running service waits for another process's write lock
+
 
 def open_store(config: Config, *, deliver: bool = False) -> sqlite_utils.Database:
     """Open the database at ``config.storage_path``, migrate it, sync the configured feeds into it and,
@@ -45,6 +47,10 @@ def open_store(config: Config, *, deliver: bool = False) -> sqlite_utils.Databas
             recovered = recover_in_flight(db)
             if recovered:
                 log.info("%d deliveries were in flight at the last stop; they will be sent again", recovered)
+            # The service's writes run on its event loop: when another process holds the write lock they fail
+            # after a moment (and are tried again by the next job run) instead of freezing every chat's answers
+            # for the default 30 s.
+            db.conn.execute(f"PRAGMA busy_timeout = {SERVICE_BUSY_TIMEOUT_MS}")
     except BaseException:
         db.close()
         if lock is not None:

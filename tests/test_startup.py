@@ -146,3 +146,31 @@ def test_a_service_started_without_telegram_waits_polls_feeds_and_delivers_later
                 service.stop(signal.SIGKILL)
     lines = [x for x in service.log.read_text().splitlines() if "Telegram is unreachable" in x]
     assert lines and all(TOKEN not in x for x in lines)
+
+
+def test_commands_are_answered_while_another_process_holds_the_write_lock(world):
+    import sqlite3
+
+    telegram, _feeds, service = world
+    service.start(telegram)
+    before = len(telegram.sent(32))
+    telegram.send_command(32, "/help")  # the chat is known from now on
+    telegram.wait_until(lambda: len(telegram.sent(32)) > before, timeout=15)
+    service.wait_first_poll()
+    other = sqlite3.connect(service.db_path, timeout=30, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a backup or a long import in another process
+    try:
+        for command in ("/help", "/latest", "/who"):
+            before = len(telegram.sent(32))
+            telegram.send_command(32, command)
+            # answered while the lock is still held (the service used to wait 30 s for it, frozen)
+            telegram.wait_until(lambda before=before: len(telegram.sent(32)) > before, timeout=15)
+            assert "Something went wrong" not in telegram.sent(32)[-1]["text"]
+    finally:
+        other.execute("COMMIT")
+        other.close()
+    before = len(telegram.sent(32))
+    telegram.send_command(32, "/subscribe pentagon")  # a write, once the lock is gone
+    telegram.wait_until(lambda: len(telegram.sent(32)) > before, timeout=15)
+    assert "Following" in telegram.sent(32)[-1]["text"]
+    assert service.stop() == 0
