@@ -259,11 +259,49 @@ class ConstructionsMixin:
         subj = self._en_subject(view, nps, ends, k)
         if subj is None:
             return None
+        if subj.kind == "unknown" or (
+            subj.kind == "np" and subj.np is not None and subj.np.status == "other"
+        ):
+            both = self._coordinated(view, ends, subj, k)
+            if both is not None:
+                subj = both
         if low in self.lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
             if subj.kind == "unknown" or (subj.kind == "np" and subj.np and subj.np.status == "other"):
                 return Pair(k, "weak-other", Subject("unknown"))  # someone else acts: a new topic
             return None
         return Pair(k, "en", subj)
+
+    def _coordinated(self, view: list[Token], ends: dict[int, NP], subj: Subject, k: int) -> Subject | None:
+        """ "Secretary of State Mike Pompeo and Treasury Secretary Steven Mnuchin said", "The Pentagon,
+        State Department, and FBI said": a tracked phrase opening a coordinated subject speaks too."""
+        if subj.np is not None:
+            s = subj.np.i
+        else:
+            s = k
+            while s > 0 and k - s < 6 and view[s - 1].case[:1].isupper() and view[s - 1].low.isalpha():
+                s -= 1
+        while s > 0 and view[s - 1].low in ("the", "a", "an"):
+            s -= 1
+        if s < 2 or view[s - 1].low != "and":
+            return None
+        e = s - 1
+        if view[e - 1].low == ",":
+            e -= 1
+        first = None
+        while e in ends:
+            np_ = ends[e]
+            if np_.status == "tracked":
+                first = np_
+            e = np_.i
+            while e > 0 and view[e - 1].low in ("the", "a", "an"):
+                e -= 1
+            if e > 0 and view[e - 1].low == ",":
+                e -= 1
+                continue
+            break
+        if first is None or not (e == 0 or view[e - 1].low in (",", QUOTE, ":")):
+            return None
+        return Subject("np", first, how="coordinated")
 
     def _misspelled(self, view: list[Token], q: int) -> NP | None:
         """A one-letter misspelling ("بوميو", "Pomepo") of the surname of someone already named in full

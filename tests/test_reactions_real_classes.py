@@ -328,3 +328,35 @@ def test_a_misspelled_surname_of_someone_named_earlier_is_that_person(text: str,
 
 def test_a_misspelled_surname_without_the_full_name_earlier_is_nobody():
     assert extract("Pompoe said he would not address specifics.", published="2020-05-20") == []
+
+
+# --- coordinated subjects ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Secretary of State Mike Pompeo and Treasury Secretary Steven Mnuchin said the sanctions would target eight people.",
+            "us-state-department",
+        ),
+        (
+            "The Pentagon, State Department, and FBI said the balloon program spanned five continents.",
+            "us-pentagon",
+        ),
+        ("The Foreign Office and the Home Office said the visas would be reviewed.", "uk-government"),
+    ],
+)
+def test_a_tracked_body_opening_a_coordinated_subject_speaks(text: str, speaker: str):
+    got = extract(text, published="2019-06-01")
+    assert [(s.speaker, s.rule) for s in got] == [(speaker, "en-verb/coordinated")]
+
+
+def test_a_tracked_object_before_and_is_no_coordinated_subject():
+    assert who("Lavrov met Blinken and said the talks failed.", "2023-02-10") == []
+
+
+# --- the military departments' secretaries and the British Ministry of Defense spelling -------------------
+def test_army_secretary_and_ministry_of_defense_spellings():
+    text = '"Army readiness depends on soldiers," Army Secretary Jane Roe said in a statement.'
+    assert who(text, "2022-02-02") == [("us-pentagon", "jane-roe")]
+    text = "A spokesperson for the British Ministry of Defense said that its troops fired warning shots."
+    assert who(text, "2021-08-27") == [("uk-government", None)]
