@@ -112,7 +112,10 @@ def _extract(
             has_trig, has_tracked = doc.scan(unit)
             if not has_trig and has_tracked:
                 # punctuation triggers near the unit's start: headline "بلينكن: ..."
-                has_trig = any(w in doc.folded[unit.start : unit.start + n] for w, n in reg.window_triggers)
+                has_trig = any(
+                    w in doc.folded[unit.start : min(unit.end, unit.start + n)]
+                    for w, n in reg.window_triggers
+                )
             if not has_trig:
                 if has_tracked:
                     doc.note_persons(unit)

@@ -32,10 +32,12 @@ def split_units(masked: str) -> list[tuple[Unit, list[tuple[int, int]]]]:
             if sents[si][0] >= pa:
                 para_sents.append(sents[si])
             si += 1
-        # an unclosed quotation only spans its own sentence unless the paragraph opens with it
+        # an unclosed quotation only spans its own sentence unless the paragraph opens with it, or the
+        # next paragraph opens with a quotation mark (a quotation running over paragraphs: 'He said: "A.
+        # B.' then '"C."')
         if quotes and quotes[-1][1] == pb and masked[pb - 1] not in "\"»”“'’":
             qa, qb = quotes[-1]
-            if masked[pa:qa].strip():
+            if masked[pa:qa].strip() and not _next_paragraph_quoted(masked, pb):
                 own = next((s for s in reversed(para_sents) if s[0] <= qa < s[1]), None)
                 if own:
                     quotes[-1] = (qa, own[1])
@@ -65,6 +67,12 @@ def split_units(masked: str) -> list[tuple[Unit, list[tuple[int, int]]]]:
                     [q for q in quotes[max(lo, 0) : hi] if q[0] < unit.end and q[1] > unit.start],
                 )
     return out
+
+
+def _next_paragraph_quoted(masked: str, pb: int) -> bool:
+    """Does the paragraph after ``pb`` open with a quotation mark?"""
+    rest = masked[pb : pb + 200].lstrip()
+    return rest[:1] in ('"', "“", "«")
 
 
 def unit_view(

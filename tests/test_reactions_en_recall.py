@@ -1,0 +1,53 @@
+"""English recall classes found on real news (tests/data/real.jsonl): each construction tested on
+several sentences written for these tests, asserting the speaker and the construction that found it,
+with a control where a look-alike must stay out."""
+
+from __future__ import annotations
+
+import pytest
+
+from reactions import extract
+
+
+def found(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, lang="en", published=day)]
+
+
+# --- a quotation running over paragraphs: no closing mark where the next paragraph reopens it ------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        (
+            "Defence Secretary Grant Shapps spoke to MPs on Monday.\n"
+            'He said: "The test reaffirmed the deterrent. The crew were certified and will rejoin the cycle.\n'
+            '"There are no implications for the wider system."\n',
+            "2024-02-15",
+            "uk-government",
+            "grant-shapps",
+        ),
+        (
+            "State Department spokesman Ned Price was asked about the talks.\n"
+            'Price said: "We are ready to meet. We have said so for weeks and we mean it.\n'
+            '"The ball is in their court."\n',
+            "2022-01-10",
+            "us-state-department",
+            "ned-price",
+        ),
+    ],
+)
+def test_a_quotation_left_open_for_the_next_paragraph_keeps_its_speaker(text, day, speaker, person):
+    got = found(text, day)
+    second = next(g for g in got if g[3].startswith(("The crew", "We have said")))
+    assert second[:2] == (speaker, person)
+    last = next(g for g in got if g[3].startswith('"'))
+    assert last[:3] == (speaker, person, "quote-continuation")
+
+
+def test_an_open_quotation_followed_by_an_ordinary_paragraph_spans_only_its_sentence():
+    # the next paragraph does not reopen the quotation: the unclosed one ends with its own sentence
+    text = (
+        'Defence Secretary Grant Shapps said: "The test reaffirmed the deterrent. A later sentence.\n'
+        "The missile was supposed to fly thousands of miles.\n"
+    )
+    got = found(text, "2024-02-15")
+    assert [g[3] for g in got if g[3].startswith("The missile")] == []
