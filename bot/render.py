@@ -53,7 +53,8 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def links(articles: Sequence[Any], lang: str, limit: int = MAX_LINKS) -> str:
-    """``Carried by: <a>Outlet</a>, <a>Outlet</a> (+2)``: which outlets carried the statement."""
+    """``Carried by: <a>Outlet</a> (AR), <a>Outlet</a> (EN) (+2)``: which outlets carried the statement, in
+    which language (the clusters of /latest, /who and the digest list every report's outlet)."""
     seen: list[str] = []
     parts = []
     for article in articles:
@@ -63,7 +64,9 @@ def links(articles: Sequence[Any], lang: str, limit: int = MAX_LINKS) -> str:
             continue
         seen.append(key)
         label = esc(article.outlet or url or "?")
-        parts.append(f'<a href="{esc(url)}">{label}</a>' if url else label)
+        code = (getattr(article, "lang", "") or "").upper()  # the language it carried it in, as pushes say
+        suffix = f" ({esc(code)})" if code in ("AR", "EN") else ""
+        parts.append((f'<a href="{esc(url)}">{label}</a>' if url else label) + suffix)
     if not parts:
         return ""
     more = f" (+{len(parts) - limit})" if len(parts) > limit else ""
