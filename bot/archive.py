@@ -30,7 +30,7 @@ from storage.migrations import LATEST_VERSION
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
-PRIVATE_TABLES = ("chats", "subscriptions", "deliveries", "digests_sent")
+PRIVATE_TABLES = ("chats", "subscriptions", "deliveries", "digests_sent", "edits")
 REPORT_COLUMNS = ("s.id, s.cluster_id, s.speaker, s.person, s.reaction, s.lang, s.text, "
                   "coalesce(nullif(f.name, ''), f.url) AS outlet, a.title, a.url, a.published_at, "
                   "s.created_at AS seen_at")
