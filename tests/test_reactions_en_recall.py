@@ -51,3 +51,28 @@ def test_an_open_quotation_followed_by_an_ordinary_paragraph_spans_only_its_sent
     )
     got = found(text, "2024-02-15")
     assert [g[3] for g in got if g[3].startswith("The missile")] == []
+
+
+# --- the Prime Minister's spokesperson (all the gender forms, "official", press secretary) -----------
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The prime minister\'s spokesperson said on Friday it was "right" that there was an inquiry.',
+        "Asked about the strikes, the Prime Minister's official spokeswoman told reporters Britain would "
+        "not take part.",
+        "The Prime Minister's press secretary said no decision had been taken.",
+    ],
+)
+def test_the_prime_ministers_spokesperson_speaks_for_the_uk_government(text: str):
+    assert [g[:3] for g in found(text, "2024-01-15")] == [("uk-government", None, "en-verb/sv")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Israeli prime minister's spokesperson said no decision had been taken.",
+        "Australian Prime Minister's spokesperson said no decision had been taken.",
+    ],
+)
+def test_another_countrys_prime_ministers_spokesperson_is_not_tracked(text: str):
+    assert found(text, "2024-01-15") == []
