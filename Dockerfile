@@ -12,7 +12,7 @@ RUN python -m venv /opt/raqib
 WORKDIR /src
 COPY requirements.lock ./
 # test-only tools are left out of the image
-RUN grep -v -E '^(pytest|ruff|iniconfig|playwright|greenlet)==' requirements.lock > /tmp/requirements.txt \
+RUN grep -v -E '^(pytest|pytest-xdist|execnet|ruff|iniconfig|playwright|greenlet)==' requirements.lock > /tmp/requirements.txt \
  && /opt/raqib/bin/pip install --no-cache-dir -r /tmp/requirements.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test test-browser chromium archive lint eval bench bench-scale soak lock clean
+.PHONY: install run test test-fast test-browser chromium archive lint eval bench bench-scale soak lock clean
 
 install: $(STAMP)
 
@@ -18,9 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/raqib run
 
+# every test, on two processes (pytest-xdist); test-fast leaves out the slow ones (processes, corpora)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q --ignore=tests/browser
+	$(BIN)/python -m pytest -q -n 2 --ignore=tests/browser
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m "not slow" --ignore=tests/browser
 
 # The archive in a real headless browser: Debian's chromium driven by Playwright (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium

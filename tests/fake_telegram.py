@@ -39,6 +39,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.loopback import Serving
+
 BOT_ID = 123
 ANONYMOUS_ADMIN_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
@@ -237,7 +239,7 @@ class FakeTelegram:
         self._closed = False
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
 
     # --- life cycle ---------------------------------------------------------------------------------
 
@@ -255,21 +257,20 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     def start(self) -> FakeTelegram:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                            name="fake-telegram", daemon=True)
-            self._thread.start()
+        if self._serving is None:
+            self._serving = Serving(self._server, "fake-telegram")
+            self._serving.start()
         return self
 
     def stop(self) -> None:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(5)
-            self._thread = None
-        self._server.server_close()
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
+        else:
+            self._server.server_close()
 
     def __enter__(self) -> FakeTelegram:
         return self.start()

@@ -9,7 +9,7 @@ Example::
 
     from tests.feed_server import FeedServer
 
-    with FeedServer(root="/work/shared/feeds/real") as server:
+    with FeedServer(root="../shared/feeds/real") as server:
         server.route("/feed.xml", RSS_BYTES, content_type="application/rss+xml")
         server.route("/old", status=301, headers={"Location": "/feed.xml"})
         server.route("/slow", RSS_BYTES, delay=5)
@@ -40,6 +40,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
+
+from tests.loopback import Serving
 
 Body = bytes | str | Callable[[int], bytes | str]
 FIXED_LAST_MODIFIED = "Mon, 01 Jan 2024 00:00:00 GMT"
@@ -104,7 +106,7 @@ class FeedServer:
         handler = type("Handler", (_Handler,), {"feed_server": server})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._serving: Serving | None = None
 
     @property
     def port(self) -> int:
@@ -150,14 +152,17 @@ class FeedServer:
 
     def start(self) -> FeedServer:
         """Start serving in a daemon thread."""
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="feed-server", daemon=True)
-        self._thread.start()
+        self._serving = Serving(self._httpd, "feed-server")
+        self._serving.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        """Stop serving (at once, not at the next poll) and close the socket."""
+        if self._serving is not None:
+            self._serving.stop()
+            self._serving = None
+        else:
+            self._httpd.server_close()
 
     def __enter__(self) -> FeedServer:
         return self.start()

@@ -14,6 +14,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from config import Config, DeliveryConfig, FeedConfig, FetchConfig
 from feeds.pipeline import MAX_FRESH_ON_FIRST_POLL, poll_once
 from storage import chats, outbox
@@ -80,6 +82,7 @@ def test_a_feed_dating_everything_now_does_not_flood_on_its_first_poll(db, db_pa
     assert outbox.fan_out(db) == 0
 
 
+@pytest.mark.slow
 def test_items_published_before_the_first_poll_reach_a_subscriber_end_to_end(tmp_path):
     """The real ``raqib run``: the feed's site is down at start; a user subscribes; two statements are
     published; the site comes back. Both are pushed, the old item is not."""

@@ -158,6 +158,7 @@ def test_extract_with_an_unreadable_date_is_a_usage_error(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["not a database", "a folder", "no such folder"])
 def test_a_database_that_cannot_be_opened_is_one_line_for_run_and_poll(tmp_path, kind):
     if kind == "not a database":

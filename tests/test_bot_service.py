@@ -143,6 +143,7 @@ def test_digest_job_sends_once_per_local_day(db):
     assert chats.digest_sent(db, 5, "2026-01-10")
 
 
+@pytest.mark.slow
 def test_raqib_run_with_a_token_answers_on_telegram_and_never_logs_the_token(tmp_path):
     """`raqib run` as a process in Telegram mode, against the fake Bot API server, verbose logging on."""
     import os

@@ -72,6 +72,7 @@ def messages(lines: list[str]) -> list[list[str]]:
     return blocks
 
 
+@pytest.mark.slow
 def test_demo_prints_a_state_department_push_and_no_observatory_attribution(demo):
     proc, lines = demo
     seen = collect_until(lines, lambda s: any(b and "US State Department" in b[0] for b in messages(s)), 60)
@@ -151,6 +152,7 @@ ITEM = """  <item>
 </channel>"""
 
 
+@pytest.mark.slow
 def test_console_picks_up_items_added_to_a_sample_file(tmp_path):
     """The console service polls the sample files through the JobQueue: an item saved into a file while it
     runs is pushed at the next poll."""

@@ -14,6 +14,7 @@ from tests.fake_telegram import Fault
 from tests.test_delivery_sender import TOKEN, db, drain_all, rows, run_with_bot, seed, server  # noqa: F401
 
 
+@pytest.mark.slow
 def test_an_outage_longer_than_eight_attempts_loses_nothing(server, db, monkeypatch):  # noqa: F811
     monkeypatch.setattr(sender, "backoff", lambda attempts: 0.0)
     seed(db, (1, 2))

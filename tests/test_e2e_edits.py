@@ -15,10 +15,12 @@ from email.utils import format_datetime
 
 import pytest
 
+from tests import feed_server
 from tests.fake_telegram import FakeTelegram
 from tests.test_e2e_service import TOKEN, Service, is_push
 
-feed_server = pytest.importorskip("tests.feed_server")
+pytestmark = pytest.mark.slow  # polls whole corpora or runs the service: make test-fast leaves it out
+
 
 EN_ITEM = ("US condemns Islamic State assault on Hasakah prison",
            ["The United States on Saturday condemned the Islamic State attack on a detention centre in Hasakah.",

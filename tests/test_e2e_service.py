@@ -5,7 +5,8 @@ with the State Department's words (and nothing of the Syrian Observatory's as a 
 answer; a restart sends nothing twice; a 429 storm and a blocked user lose nothing; a ``kill -9`` in the
 middle of a fan-out repeats at most one message per chat.
 
-These tests start processes and wait for feed polls (interval 5 s): about a minute in all.
+These tests start processes and wait for feed polls (interval 5 s) and for the outbox to settle (never a
+fixed sleep): about a minute in all, marked slow.
 """
 
 from __future__ import annotations
@@ -24,20 +25,16 @@ import pytest
 
 from storage import outbox
 from storage.db import open_db
+from tests import feed_server
 from tests.fake_telegram import FakeTelegram
+from tests.paths import ROOT, shared
 
-feed_server = pytest.importorskip("tests.feed_server")
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEEDS = SHARED / "seeds"
-SEED_STATE = SEEDS / "002_e2377022da9fdce4.txt"  # published 2022-01-22: the State Department's reaction
-SEED_OTHER = SEEDS / "000_fb7f54fa400c2e16.txt"
+SEED_STATE = shared("seeds", "002_e2377022da9fdce4.txt")  # published 2022-01-22: the State Department's reaction
+SEED_OTHER = shared("seeds", "000_fb7f54fa400c2e16.txt")
 TOKEN = "123:ABC"
 RAQIB = ROOT / ".venv" / "bin" / "raqib"
 
-pytestmark = pytest.mark.skipif(not (ROOT / "bot" / "service.py").exists() or not SEED_STATE.exists(),
-                                reason="needs bot/service.py and the shared seeds")
+pytestmark = pytest.mark.slow
 
 
 def item_xml(path: Path, guid: str, published: str) -> str:
@@ -122,6 +119,35 @@ class Service:
             time.sleep(0.1)
         raise AssertionError(f"the feed was not polled:\n{self.log.read_text()[-3000:]}")
 
+    def query(self, sql: str) -> tuple:
+        db = open_db(self.db_path)
+        try:
+            return db.conn.execute(sql).fetchone()
+        finally:
+            db.conn.close()
+
+    def wait_settled(self, timeout: float = 60.0) -> None:
+        """Until every stored cluster is fanned out and every delivery sent or given up: what polling
+        handed to delivery is done."""
+        deadline = time.monotonic() + timeout
+        while True:
+            waiting = self.query("SELECT count(*) FROM clusters WHERE fanned_out = 0")[0]
+            counts = self.counts()
+            if not waiting and counts["pending"] == counts["sending"] == 0:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the outbox did not settle ({waiting} clusters waiting, {counts}):\n"
+                                     f"{self.log.read_text()[-3000:]}")
+            time.sleep(0.1)
+
+    def wait_poll_after(self, last_polled_at: str, timeout: float = 30.0) -> None:
+        """Until the feed has been polled again since ``last_polled_at``."""
+        deadline = time.monotonic() + timeout
+        while self.query("SELECT last_polled_at FROM feeds")[0] <= last_polled_at:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the feed was not polled again:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.1)
+
     def chat_active(self, chat_id: int) -> bool | None:
         db = open_db(self.db_path)
         try:
@@ -181,11 +207,13 @@ def test_subscribe_push_latest_who_and_restart(world):
         telegram.send_command(1001, command, language_code="ar")
         telegram.wait_until(lambda before=before: len(telegram.sent(1001)) > before, timeout=15)
 
-    time.sleep(2)
+    service.wait_settled()
     pushes = [m for m in telegram.sent(1001) if is_push(m)]
+    polled = service.query("SELECT last_polled_at FROM feeds")[0]
     assert service.stop() == 0
     service.start(telegram)
-    time.sleep(12)  # two more polls of the unchanged feed and several delivery runs
+    service.wait_poll_after(polled)  # the unchanged feed polled again after the restart ...
+    service.wait_settled()  # ... and whatever that poll handed to delivery is done
     assert [m for m in telegram.sent(1001) if is_push(m)] == pushes  # nothing sent twice
     assert service.counts()["pending"] == 0
     assert service.stop() == 0
@@ -203,7 +231,7 @@ def test_429_storm_and_blocked_user_lose_nothing(world):
     items.append(item_xml(SEED_STATE, "seed-002", "2022-01-22T18:00:00"))
     expected = [c for c in chat_ids if c != 2003]
     telegram.wait_until(lambda: all(any(is_push(m) for m in telegram.sent(c)) for c in expected), timeout=60)
-    time.sleep(3)
+    service.wait_settled()
     for chat_id in expected:
         assert len([m for m in telegram.sent(chat_id) if is_push(m)]) >= 1
     assert telegram.stats.rejected_429 >= 6
@@ -233,7 +261,7 @@ def test_kill_9_during_fan_out_repeats_at_most_one_per_chat(world):
     assert len(delivered_before) < len(chat_ids)
     service.start(telegram)
     telegram.wait_until(lambda: all(any(is_push(m) for m in telegram.sent(c)) for c in chat_ids), timeout=90)
-    time.sleep(2)
+    service.wait_settled()
     assert service.stop() == 0
     repeated = 0
     for chat_id in chat_ids:

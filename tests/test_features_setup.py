@@ -76,6 +76,7 @@ def test_id_is_in_the_help_and_the_command_menu(db, server):
     assert "id" in [c.command for c in commands("en")] and "id" in [c.command for c in commands("ar")]
 
 
+@pytest.mark.slow
 def test_the_service_writes_a_heartbeat_that_raqib_health_accepts(tmp_path, capsys):
     """The real Application's post_init starts the jobs; the heartbeat records them running."""
     db_path = tmp_path / "raqib.db"

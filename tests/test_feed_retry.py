@@ -9,6 +9,8 @@ import datetime as dt
 import signal
 import time
 
+import pytest
+
 from storage import feeds as feed_store
 from storage.db import open_db
 from tests.fake_telegram import FakeTelegram
@@ -33,6 +35,7 @@ def back_off(db_path, url: str, hours: float = 8, failures: int = 7) -> None:
         db.close()
 
 
+@pytest.mark.slow
 def test_feeds_list_shows_the_next_try_and_retry_resets_it(tmp_path):
     (tmp_path / "raqib.toml").write_text('[storage]\npath = "r.db"\n')
     back_off(tmp_path / "r.db", "https://down.example/rss")
@@ -78,6 +81,7 @@ def test_status_shows_the_next_try_and_retry_resets_it(db, db_path):
     assert feed_store.feed_by_url(db, "https://down.example/rss").next_poll_at == feed_store.RETRY_NOW
 
 
+@pytest.mark.slow
 def test_a_running_service_polls_a_retried_feed_within_seconds(tmp_path):
     from tests.test_e2e_service import Service
 

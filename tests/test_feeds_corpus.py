@@ -18,16 +18,17 @@ from config import Config, FeedConfig, FetchConfig
 from feeds.pipeline import poll_once
 from storage import open_store
 from tests.feed_server import FeedServer
+from tests.paths import shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "feeds"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/feeds")
-REAL = SHARED / "real"
-FEEDPARSER_TESTS = SHARED / "feedparser-tests"
+pytestmark = pytest.mark.slow  # polls whole corpora or runs the service: make test-fast leaves it out
+
+REAL = shared("feeds", "real")
+FEEDPARSER_TESTS = shared("feeds", "feedparser-tests")
+INDEX = shared("feeds", "real-index.tsv")
 
 
 def index() -> dict[str, dict[str, str]]:
-    with open(SHARED / "real-index.tsv", encoding="utf-8", newline="") as f:
+    with open(INDEX, encoding="utf-8", newline="") as f:
         return {row["file"]: row for row in csv.DictReader(f, delimiter="\t")}
 
 
@@ -56,8 +57,6 @@ def check_every_feed_has_entries_or_an_error(db, summary) -> None:
 @pytest.fixture(scope="module")
 def real_corpus(tmp_path_factory):
     """The real corpus polled once (shared by the tests below: the first poll is the expensive part)."""
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} is not available")
     files = sorted(p.name for p in REAL.iterdir() if p.is_file())
     db_path = tmp_path_factory.mktemp("real") / "raqib.db"
     with FeedServer(root=REAL) as server:
@@ -115,8 +114,6 @@ def test_real_feeds_polled_again_store_nothing_new(real_corpus):
 
 
 def test_feedparser_test_documents_never_raise(tmp_path):
-    if not FEEDPARSER_TESTS.is_dir():
-        pytest.skip(f"{FEEDPARSER_TESTS} is not available")
     files = sorted(str(p.relative_to(FEEDPARSER_TESTS)) for p in FEEDPARSER_TESTS.rglob("*") if p.is_file())
     db_path = tmp_path / "raqib.db"
     with FeedServer(root=FEEDPARSER_TESTS) as server:

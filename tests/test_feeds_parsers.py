@@ -25,12 +25,12 @@ import pytest
 
 from feeds import parse as feed_parse
 from feeds.errors import ParseError
+from tests.paths import shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "feeds"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/feeds")
-REAL = SHARED / "real"
-FEEDPARSER_TESTS = SHARED / "feedparser-tests"
+pytestmark = pytest.mark.slow  # polls whole corpora or runs the service: make test-fast leaves it out
+
+REAL = shared("feeds", "real")
+FEEDPARSER_TESTS = shared("feeds", "feedparser-tests")
 NOW = 1.9e9  # a fixed clock, so "a date in the future" means the same for both paths
 _WORDS = re.compile(r"\w+")
 

@@ -44,6 +44,7 @@ def _resolver(table: dict[str, list[str]]):
 
 # --- layered compression ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_layered_gzip_bomb_stops_at_the_cap_without_inflating_it():
     bomb = gzip_bomb(200)
     assert len(bomb) < 10_000  # a small body that decodes to 200 MB

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 import storage
 from config import FeedConfig, FetchConfig
 from feeds import pipeline
@@ -36,6 +38,7 @@ def add(db, url: str) -> storage.FeedRow:
     return storage.add_feed(db, url, interval=60, origin="config")
 
 
+@pytest.mark.slow
 def test_a_feed_document_is_not_queued_behind_another_feeds_slow_pages(db):
     with FeedServer() as server:
         for i in range(10):
@@ -64,6 +67,7 @@ def test_a_feed_document_is_not_queued_behind_another_feeds_slow_pages(db):
     assert a_result.outcome == "ok" and a_result.pages_fetched == 10
 
 
+@pytest.mark.slow
 def test_items_that_need_no_page_are_stored_before_the_slow_pages_arrive(db):
     with FeedServer() as server:
         for i in range(4):

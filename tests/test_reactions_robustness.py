@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from reactions import Statement, detect_language, extract
+from tests.paths import shared
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+SEEDS = sorted(shared("seeds").glob("*.txt"))
+assert SEEDS, "../shared/seeds has no seed articles"
 
 
 @pytest.mark.parametrize("bad", ["", "   \n\t", None, b"\xff\xfe\x00binary", "\x00\x01\x02", '«««“““"""', "»"])
@@ -48,6 +49,7 @@ def test_unbalanced_quotation_marks_return_statements_or_none():
     assert all(text[s.start : s.end] == s.text for s in got)
 
 
+@pytest.mark.slow
 def test_a_five_megabyte_text_returns():
     para = (
         'وقال المتحدث باسم وزارة الخارجية الأمريكية إن الوضع "مقلق للغاية". '
@@ -69,7 +71,6 @@ def test_language_is_detected_from_the_letters():
     assert detect_language("") == "en"
 
 
-@pytest.mark.skipif(not SEEDS, reason="seed articles not available")
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
 def test_offsets_point_into_the_original_text_of_the_seeds(path: Path):
     text = path.read_text(encoding="utf-8")

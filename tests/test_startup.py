@@ -42,6 +42,7 @@ def world(tmp_path):
                 service.stop(signal.SIGKILL)
 
 
+@pytest.mark.slow
 def test_a_second_service_on_the_same_database_is_refused_in_one_line(world):
     telegram, _feeds, service = world
     service.start(telegram)
@@ -93,6 +94,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_a_service_started_without_telegram_waits_polls_feeds_and_delivers_later(tmp_path):
     import datetime as dt
     import email.utils

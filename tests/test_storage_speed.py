@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from storage import outbox, queries
 from storage.feeds import add_feed, remove_feed
 from storage.stats import stats
@@ -57,6 +59,7 @@ def reference_latest(db, speaker, n):
     return sorted(views, key=lambda v: (v.when, v.id), reverse=True)[:n]
 
 
+@pytest.mark.slow
 def test_latest_ranks_exactly_as_before(tmp_path):
     db = make_db(tmp_path)
     add_feed(db, "https://other.example/rss", name="Other", lang="en")
@@ -74,6 +77,7 @@ def test_latest_ranks_exactly_as_before(tmp_path):
                 [v.id for v in reference_latest(db, speaker, n)]
 
 
+@pytest.mark.slow
 def test_due_digests_with_the_check_time_are_those_of_judging_every_chat(tmp_path):
     """Two databases get the same chats and the same changes; one is judged through digest_check_at as the
     service does, the other with the hint cleared before every call (every chat judged, as before)."""
