@@ -78,13 +78,18 @@ def test_items_that_need_no_page_are_stored_before_the_slow_pages_arrive(db):
         async def scenario():
             async with Fetcher(settings()) as fetcher:
                 task = asyncio.create_task(refresh_feed(db, feed, fetcher, settings(), push_backlog=True))
-                await asyncio.sleep(1.5)
-                stored_early = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+                stored_early, still_fetching = 0, False
+                while not task.done():  # the 4 pages take 3 s each, one at a time
+                    stored_early = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+                    if stored_early:
+                        still_fetching = not task.done()
+                        break
+                    await asyncio.sleep(0.05)
                 result = await task
-                return stored_early, result
+                return stored_early, still_fetching, result
 
-        stored_early, result = asyncio.run(scenario())
-    assert stored_early == 3, stored_early
+        stored_early, still_fetching, result = asyncio.run(scenario())
+    assert stored_early == 3 and still_fetching, (stored_early, still_fetching)
     assert result.new_articles == 7 and result.pages_fetched == 4
 
 
