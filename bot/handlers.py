@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,16 +17,18 @@ import sqlite_utils
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot import render
 from bot.i18n import lang_of, t
 from config import Config, check_feed_url, check_timezone, parse_time
 from feeds.addresses import PUBLIC, UNKNOWN, address_kind
 from reactions import fold
+from reactions.registry import Registry
 from storage import chats, languages, queries
 from storage import feeds as feed_store
 from storage.errors import AlreadyExists, NotFound
+from storage.models import FeedRow
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +78,10 @@ async def check_public_url(url: str, allow_private: bool = False, *, timeout: fl
 class Handlers:
     """The bot's commands. ``registry`` is the speaker registry (``reactions.load_registry()``)."""
 
-    def __init__(self, config: Config, db: sqlite_utils.Database, registry: Any, *,
-                 on_feed_added: Any = None, on_feed_removed: Any = None, admins: tuple[int, ...] = ()) -> None:
+    def __init__(self, config: Config, db: sqlite_utils.Database, registry: Registry, *,
+                 on_feed_added: Callable[[Application, FeedRow], None] | None = None,
+                 on_feed_removed: Callable[[Application, str], None] | None = None,
+                 admins: tuple[int, ...] = ()) -> None:
         self.config = config
         self.admins = frozenset(config.telegram.admins) | frozenset(admins)
         self.db = db

@@ -7,11 +7,11 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
 
 import sqlite_utils
 
 from reactions.clustering import assign
+from reactions.model import Statement
 from storage.clusters import article_reports, candidates, normalise
 from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound, StorageError
@@ -109,7 +109,7 @@ def content_hash(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
 
 
-def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], *,
+def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Statement], *,
                  now: str | None = None, link_key: str | None = None, hold_back: bool = False) -> SaveResult:
     """Store an article and its statements, clustering each statement with its reprints. One transaction.
 
@@ -142,7 +142,7 @@ def save_article(db: sqlite_utils.Database, article: NewArticle, statements: Seq
         raise StorageError(f"cannot save article {article.entry_key!r}: {exc}") from None
 
 
-def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Any], now: str,
+def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[Statement], now: str,
           link_key: str | None, hold_back: bool = False) -> SaveResult:
     digest = article.content_hash or content_hash(article.title, article.text)
     when = _statement_time(article.published_at, now)
@@ -223,7 +223,7 @@ def _feed_speaker(db: sqlite_utils.Database, feed_id: int) -> str | None:
     return rows[0]["speaker"] if rows else None
 
 
-def _new_cluster(db: sqlite_utils.Database, statement: Any, when: str, hold_back: bool = False) -> int:
+def _new_cluster(db: sqlite_utils.Database, statement: Statement, when: str, hold_back: bool = False) -> int:
     """A cluster started by ``statement`` (its text, person and reaction); its id."""
     cursor = db.execute(
         """INSERT INTO clusters (speaker, person, reaction, text, norm_text, first_seen_at, last_seen_at,
