@@ -62,6 +62,7 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         lowered = self.folded.lower()
         self.lowered = lowered if len(lowered) == len(self.folded) else self.folded
         self.doc_persons: set[str] = set()
+        self._bare_title_ok: dict[tuple[str, str], bool] = {}
         self.ctx: Context | None = None
 
     def opens_with_tracked(self, unit: Unit) -> bool:

@@ -50,6 +50,7 @@ class MentionsMixin:
     lang: str
     day: str
     doc_persons: set[str]
+    _bare_title_ok: dict[tuple[str, str], bool]
 
     def note_persons(self, unit: Unit) -> None:
         """Remember people named in full in a unit without speech (their surnames may follow alone)."""
@@ -66,7 +67,14 @@ class MentionsMixin:
         idx = self.reg.index
         cache = idx._key_cache
         cands = []
+        bare_first = {p.split()[0] for p in self.lex.w.en_bare_titles}
         for i, tok in enumerate(view):
+            bare = self._bare_title(view, i) if tok.low in bare_first and not tok.ar else None
+            if bare is not None:
+                m = idx.match_at(view, i)
+                if not m or m[0] <= 2:  # "the Prime Minister's spokesman": the longer phrase wins
+                    cands.append((i, i + 2, bare, tok.low))
+                    continue
             if cache.get(tok.low, True) == []:
                 continue  # known not to begin any phrase
             m = idx.match_at(view, i)
@@ -97,6 +105,60 @@ class MentionsMixin:
                     taken.update(range(c[0], c[1]))
             cands = sorted(kept)
         return cands
+
+    def _bare_title(self, view: list[Token], i: int) -> Mention | None:
+        """ "the Prime Minister", "the High Commissioner" written bare: the holder of that unique post on
+        the publication date, when the text has named that holder in full and calls nobody else by the
+        title (no "Israeli Prime Minister", no "Prime Minister Netanyahu" of another country)."""
+        if i == 0 or i + 1 >= len(view) or view[i - 1].low != "the":
+            return None
+        if (
+            i >= 2
+            and view[i - 2].low not in (",", QUOTE, ":", "-", "(")
+            and view[i - 2].low not in self.lex.verbs
+        ):
+            return (
+                None  # only as a clause's subject or right after a reporting verb ("said the Prime Minister")
+            )
+        phrase = f"{view[i].low} {view[i + 1].low}"
+        if phrase not in self.lex.w.en_bare_titles:
+            return None
+        nxt = view[i + 2] if i + 2 < len(view) else None
+        if nxt is not None and nxt.case[:1].isupper() and nxt.low.isalpha():
+            return None  # "the Prime Minister Boris Johnson": the name decides, not this rule
+        role = phrase.replace("defense", "defence").replace(" ", "-")
+        found = []
+        for sp in self.reg.tracked:
+            pid = self.reg.holder(sp.id, role, self.day)
+            if pid is not None and pid in self.doc_persons:
+                found.append((sp.id, pid))
+        if len(found) != 1 or not self._title_only_theirs(phrase, found[0][1]):
+            return None
+        return Mention("title", speaker=found[0][0], role=role)
+
+    def _title_only_theirs(self, phrase: str, pid: str) -> bool:
+        """Is every use of the title in the text bare or with this holder's name (none of another
+        country's, none before someone else's name)?"""
+        key = (phrase, pid)
+        cached = self._bare_title_ok.get(key)
+        if cached is not None:
+            return cached
+        lex = self.lex
+        own = {w.lower() for n in self.reg.persons[pid].names_en for w in n.split()}
+        ok = True
+        pat = r"(\S+)\s+" + re.escape(phrase).replace(r"\ ", r"\s+") + r"\b(?:'s)?\s*(\S*)"
+        for mt in re.finditer(pat, self.folded, flags=re.IGNORECASE):
+            before = mt.group(1).lower().strip("\"'(")
+            after = mt.group(2).strip(".,;:\"')")
+            stem = before[:-2] if before.endswith("'s") else before
+            if before in lex.en_foreign_adjs or stem in lex.en_foreign_countries:
+                ok = False
+            elif after[:1].isupper() and after.isalpha() and after.lower() not in own:
+                ok = False
+            if not ok:
+                break
+        self._bare_title_ok[key] = ok
+        return ok
 
     def _foreign(self, view: list[Token], a: int, b: int) -> bool:
         """Does a country qualifier make a generic body name another country's ("Germany's Foreign

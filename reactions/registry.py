@@ -215,6 +215,7 @@ REQUIRED_LISTS = (
     "ar_object_gap",
     "ar_venue",
     "en_source_skip",
+    "en_bare_titles",
     "en_issue_verbs",
     "en_after_said_x",
     "en_while",

@@ -76,3 +76,53 @@ def test_the_prime_ministers_spokesperson_speaks_for_the_uk_government(text: str
 )
 def test_another_countrys_prime_ministers_spokesperson_is_not_tracked(text: str):
     assert found(text, "2024-01-15") == []
+
+
+# --- a unique post written bare ("the Prime Minister") stands for its holder named in the text -------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person", "rule"),
+    [
+        (
+            "Boris Johnson was once a political magician.\n"
+            "The Prime Minister has insisted that he believes no rules were broken.",
+            "2021-12-18",
+            "uk-government",
+            "boris-johnson",
+            "en-verb/sv",
+        ),
+        (
+            'Boris Johnson faced questions in the Commons.\n"No rules were broken," said the Prime Minister.',
+            "2021-12-18",
+            "uk-government",
+            "boris-johnson",
+            "en-verb/said-x",
+        ),
+        (
+            "Dominic Raab flew to Doha on Thursday.\n"
+            "The foreign secretary told reporters the evacuation would go on.",
+            "2021-09-02",
+            "uk-government",
+            "dominic-raab",
+            "en-verb/sv",
+        ),
+    ],
+)
+def test_a_bare_unique_title_names_its_holder_named_earlier(text, day, speaker, person, rule):
+    got = found(text, day)
+    assert [g[:3] for g in got] == [(speaker, person, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the holder never named: whose prime minister is unknown
+        "The Prime Minister has insisted that he believes no rules were broken.",
+        # another country's prime minister in the text: the bare title is ambiguous
+        "Boris Johnson met Israeli Prime Minister Naftali Bennett.\nThe Prime Minister said the talks went well.",
+        # not the clause's subject: someone else speaks
+        "Boris Johnson hosted a summit.\nWell before the prime minister welcomed EU leaders, opponents said "
+        "the deal was bad.",
+    ],
+)
+def test_a_bare_title_without_its_holder_or_shared_with_another_country_is_not_tracked(text: str):
+    assert found(text, "2021-12-18") == []
