@@ -8,16 +8,18 @@ the folded statement text, every word required. No words at all: the newest stat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
 
-from storage.queries import _WORD, fts_query
+from storage.queries import fts_query
 
 __all__ = ["Page", "find_clusters"]
 
 MAX_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)  # the words fts_query quotes
 
 
 @dataclass(frozen=True)
