@@ -308,16 +308,22 @@ def _merge(parts: Sequence[_Evidence]) -> _Evidence:
     )
 
 
+@functools.lru_cache(maxsize=16384)
 def is_backref(text: str) -> bool:
     """Whether a sentence recalls an earlier occasion ("last month", "وكان ... قد")."""
     return bool(_BACKREF.search(fold(text)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _unnamed(text: str) -> bool:
+    return bool(_UNNAMED.search(fold(text)))
 
 
 def _voice(report: Report) -> str | None:
     """Who speaks: the named person, ``"unnamed"`` for an unnamed official or diplomat, else None."""
     if report.person:
         return report.person
-    return UNNAMED if _UNNAMED.search(fold(report.text)) else None
+    return UNNAMED if _unnamed(report.text) else None
 
 
 UNNAMED = "unnamed official"
@@ -474,6 +480,19 @@ def commonness(evidence: Sequence[_Evidence]) -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=4096)
+def _candidate_evidence(reports: tuple[Report, ...]) -> tuple[_Evidence, ...]:
+    """A candidate cluster's utterances as evidence (cached: the same clusters come back with every article)."""
+    return tuple(_evidence(part) for part in _split_docs(reports))
+
+
+def _could_join(a: _Evidence, b: _Evidence) -> bool:
+    """A cheap screen before :func:`score`: without a word, name, number or person in common, two reports
+    cannot reach :data:`THRESHOLD`."""
+    return bool(a.words & b.words or (a.entities | a.titled) & (b.entities | b.titled) or a.numbers & b.numbers
+                or a.persons & b.persons)
+
+
 def _split_docs(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
     by_doc: dict[Hashable, list[Report]] = {}
     for report in reports:
@@ -496,13 +515,13 @@ def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> 
     for candidate in candidates:
         if not candidate.reports or candidate.reports[0].speaker != speaker:
             continue
-        scored.append((candidate.id, [_evidence(part) for part in _split_docs(candidate.reports)]))
+        scored.append((candidate.id, list(_candidate_evidence(tuple(candidate.reports)))))
     common = commonness([mine, *(ev for _id, parts in scored for ev in parts)])
     best: tuple[float, Hashable] | None = None
     for cid, parts in scored:
         if any(_other_people(mine, ev) for ev in parts):
             continue  # another person of the body speaks in this cluster: another occasion
-        top = max((score(mine, ev, common) for ev in parts), default=-math.inf)
+        top = max((score(mine, ev, common) for ev in parts if _could_join(mine, ev)), default=-math.inf)
         if top >= THRESHOLD and (best is None or top > best[0]):
             best = (top, cid)
     return best[1] if best else None
