@@ -126,3 +126,33 @@ def test_a_bare_unique_title_names_its_holder_named_earlier(text, day, speaker, 
 )
 def test_a_bare_title_without_its_holder_or_shared_with_another_country_is_not_tracked(text: str):
     assert found(text, "2021-12-18") == []
+
+
+# --- reporting verbs the table lacked: admitted, underlined, clarified; weak ones need a tracked subject
+@pytest.mark.parametrize(
+    ("text", "day", "speaker"),
+    [
+        (
+            "The UK government has finally admitted that new reactors serve the submarine programme.",
+            "2023-05-01",
+            "uk-government",
+        ),
+        (
+            "The State Department underlined that the sanctions remain in force.",
+            "2023-05-01",
+            "us-state-department",
+        ),
+        ("The Pentagon later clarified that no US troops were involved.", "2023-05-01", "us-pentagon"),
+        ("The Pentagon indicated that more aid would follow.", "2023-05-01", "us-pentagon"),
+    ],
+)
+def test_more_english_reporting_verbs(text, day, speaker):
+    assert [g[0] for g in found(text, day)] == [speaker]
+    assert found(text, day)[0][2] == "en-verb/sv"
+
+
+def test_a_weak_verb_with_an_untracked_subject_is_no_statement():
+    text = (
+        "The State Department said the talks would resume. A Russian diplomat indicated Moscow would attend."
+    )
+    assert [g[3] for g in found(text, "2023-05-01")] == ["The State Department said the talks would resume."]
