@@ -578,8 +578,28 @@ def console_limiter() -> RateLimiter:
     return RateLimiter(per_second=50, private_interval=0.05, group_interval=0.05)
 
 
+PRUNE_JOB_NAME = "prune"
+PRUNE_INTERVAL = 3600.0
+
+
+async def prune(db: sqlite_utils.Database, keep_days: float, now: dt.datetime | None = None) -> int:
+    """Delete sent pushes and digest records older than ``keep_days`` (0: nothing), in small transactions with
+    the event loop free between them; returns how many rows went."""
+    if keep_days <= 0:
+        return 0
+    before = outbox.format_time((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=keep_days))
+    removed = 0
+    for step in outbox.prune(db, before):
+        removed += step
+        await asyncio.sleep(0)
+    if removed:
+        logger.info("pruned %d sent pushes and digest records older than %g days", removed, keep_days)
+    return removed
+
+
 def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
-                      limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE) -> Any:
+                      limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE,
+                      keep_sent_days: float = 0.0) -> Any:
     """Start the sender: every ``interval`` seconds fan out new clusters, drain the outbox, then queue and send
     the edits of pushed messages whose statements more outlets carried since (one run at a time; a run ends
     when nothing is due, or
@@ -588,6 +608,8 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
     :param max_age: seconds; transient errors are retried until a delivery is this old
         (``[delivery] max_age_hours``).
+    :param keep_sent_days: when more than 0, an hourly job prunes sent pushes and digest records older than
+        this (``[delivery] keep_sent_days``).
     """
     logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
     limiter = limiter or limiter_for(sink)
@@ -609,6 +631,12 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
         except sqlite3.OperationalError as exc:  # another process holds the write lock: the next run goes on
             logger.warning("delivery run stopped: %s; the next run goes on", exc)
 
+    if keep_sent_days > 0:
+        async def prune_job(context: Any) -> None:
+            await prune(db, keep_sent_days)
+
+        job_queue.run_repeating(prune_job, interval=PRUNE_INTERVAL, first=60.0, name=PRUNE_JOB_NAME,
+                                job_kwargs={"max_instances": 1, "coalesce": True})
     return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
                                    job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})
 

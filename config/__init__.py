@@ -80,10 +80,12 @@ class FetchConfig:
 class DeliveryConfig:
     """``push_backlog``: push what a feed's first poll finds (its old items); off by default.
     ``max_age_hours``: a push that Telegram keeps refusing with transient errors (outage, 5xx, timeouts) is
-    retried until it is this old, then failed."""
+    retried until it is this old, then failed. ``keep_sent_days``: sent pushes and digest records older than
+    this are deleted (hourly, in small steps); 0 keeps them forever."""
 
     push_backlog: bool = False
     max_age_hours: float = 24.0
+    keep_sent_days: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -266,13 +268,17 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
                                                          defaults.user_agent), **ints)
 
     dl = data.get("delivery", {})
-    _check_keys(dl, {"push_backlog", "max_age_hours"}, "delivery.", path)
+    _check_keys(dl, {"push_backlog", "max_age_hours", "keep_sent_days"}, "delivery.", path)
+    keep_sent_days = float(_get(dl, "keep_sent_days", (int, float), "delivery.", path, DeliveryConfig.keep_sent_days))
+    if not 0 <= keep_sent_days <= 3650 or 0 < keep_sent_days < 1:
+        raise ConfigError("delivery.keep_sent_days", f"must be 0 (keep) or 1 to 3650 days, got {keep_sent_days:g}",
+                          path)
     max_age_hours = float(_get(dl, "max_age_hours", (int, float), "delivery.", path, DeliveryConfig.max_age_hours))
     if not 0 < max_age_hours <= 24 * 30:
         raise ConfigError("delivery.max_age_hours", f"must be more than 0 and at most 720 hours, got {max_age_hours:g}",
                           path)
     delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False),
-                              max_age_hours=max_age_hours)
+                              max_age_hours=max_age_hours, keep_sent_days=keep_sent_days)
 
     raw_feeds = _get(data, "feeds", list, "", path, [])
     feeds = tuple(parse_feed(raw, f"feeds[{i}].", path, speakers=speakers) for i, raw in enumerate(raw_feeds))

@@ -229,6 +229,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         """CREATE TRIGGER digests_sent_recheck AFTER DELETE ON digests_sent
            BEGIN UPDATE chats SET digest_check_at = '' WHERE id = old.chat_id; END""",
     ]),
+    # 13: old digest records are pruned by day ([delivery] keep_sent_days, storage.outbox.prune)
+    ("digest-days", [
+        "CREATE INDEX idx_digests_sent_day ON digests_sent (day)",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -29,7 +29,7 @@ from storage.models import utc_now
 __all__ = [
     "DeliveryJob", "EditJob", "MAX_EDITS", "PushBundle", "PushItem", "age_seconds", "claim_due", "claim_due_edits",
     "cluster_sources", "edit_age_seconds", "edit_counts", "mark_edit", "queue_edits", "deactivate_chat", "delivery_counts", "failed_deliveries",
-    "fan_out", "fan_out_steps", "format_time", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
+    "fan_out", "fan_out_steps", "format_time", "prune", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
     "pending_count", "recover_in_flight", "utc_now",
 ]
 
@@ -512,3 +512,35 @@ def edit_counts(db: sqlite_utils.Database) -> dict[str, int]:
     for status, count in db.conn.execute("SELECT status, COUNT(*) FROM edits GROUP BY status"):
         counts[status] = count
     return counts
+
+
+# --- pruning -----------------------------------------------------------------------------------------
+
+PRUNE_CHUNK = 5000
+
+
+def prune(db: sqlite_utils.Database, before: str, *, chunk: int = PRUNE_CHUNK) -> Iterator[int]:
+    """Delete what is only history: deliveries sent before ``before`` (UTC text) and digest records of days
+    before it, ``chunk`` rows per transaction (each yield is one committed step, so a caller on the event loop
+    can let other work run between them). Failed deliveries stay (they are shown in /status). A pruned
+    delivery's cluster is fanned out already and never again, so nobody gets it twice.
+    """
+    conn = db.conn
+    while True:
+        with transaction(db):
+            # next_attempt_at <= sent_at for a sent row: it bounds the (status, next_attempt_at) index range
+            removed = conn.execute(
+                "DELETE FROM deliveries WHERE id IN (SELECT id FROM deliveries WHERE status = 'sent' "
+                "AND next_attempt_at < ? AND sent_at < ? LIMIT ?)", (before, before, chunk)).rowcount
+        yield removed
+        if removed < chunk:
+            break
+    day = before[:10]
+    while True:
+        with transaction(db):
+            removed = conn.execute(
+                "DELETE FROM digests_sent WHERE rowid IN (SELECT rowid FROM digests_sent WHERE day < ? LIMIT ?)",
+                (day, chunk)).rowcount
+        yield removed
+        if removed < chunk:
+            break

@@ -141,3 +141,14 @@ def test_without_any_file_the_bundled_example_is_used(tmp_path, monkeypatch):
 def test_a_feeds_backlog_is_not_pushed_unless_configured(tmp_path):
     assert read_config(write(tmp_path, GOOD)).delivery.push_backlog is False
     assert read_config(write(tmp_path, GOOD + "[delivery]\npush_backlog = true\n")).delivery.push_backlog is True
+
+
+def test_keep_sent_days_is_read_and_checked(tmp_path):
+    from config import ConfigError, load_config
+
+    path = tmp_path / "raqib.toml"
+    path.write_text('[storage]\npath = "x.db"\n[delivery]\nkeep_sent_days = 7\n', encoding="utf-8")
+    assert load_config(path, speakers=None).delivery.keep_sent_days == 7
+    path.write_text('[storage]\npath = "x.db"\n[delivery]\nkeep_sent_days = -1\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="keep_sent_days"):
+        load_config(path, speakers=None)

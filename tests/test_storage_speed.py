@@ -163,3 +163,34 @@ def test_fan_out_in_steps_commits_bounded_chunks_and_a_stop_midway_loses_and_rep
     assert outbox.fan_out(db) == 3  # the next fan-out finishes it
     assert sorted(r[0] for r in db.conn.execute("SELECT chat_id FROM deliveries")) == list(range(1, 12))
     assert outbox.fan_out(db) == 0
+
+
+def test_prune_deletes_only_old_sent_pushes_and_old_digest_records_in_small_steps(tmp_path):
+    import asyncio
+    import datetime as dt
+
+    from bot import sender
+    from storage import chats
+
+    db = make_db(tmp_path)
+    for chat_id in range(1, 8):
+        add_chat(db, chat_id)
+    add_article(db, [statement("The State Department condemned the attack.")])
+    assert outbox.fan_out(db) == 7
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM deliveries ORDER BY id")]
+    old, recent = "2026-01-01 00:00:00", "2026-03-09 00:00:00"
+    db.conn.execute("UPDATE deliveries SET next_attempt_at = '2025-12-31 23:00:00'")
+    outbox.mark_sent(db, ids[:4], 1, now=old)
+    outbox.mark_sent(db, ids[4:5], 2, now=recent)
+    outbox.mark_failed(db, ids[5:6], "blocked")  # failed: kept, /status shows them
+    for day in ("2025-12-30", "2026-03-09"):
+        chats.mark_digest_sent(db, 1, day)
+    steps = list(outbox.prune(db, "2026-02-01 00:00:00", chunk=2))
+    assert steps[:3] == [2, 2, 0] and sum(steps) == 5
+    left = dict(db.conn.execute("SELECT id, status FROM deliveries"))
+    assert left == {ids[4]: "sent", ids[5]: "failed", ids[6]: "pending"}
+    assert [r[0] for r in db.conn.execute("SELECT day FROM digests_sent")] == ["2026-03-09"]
+    now = dt.datetime(2026, 3, 10, tzinfo=dt.UTC)
+    assert asyncio.run(sender.prune(db, 0, now)) == 0  # 0 keeps everything
+    assert asyncio.run(sender.prune(db, 0.5, now)) == 1  # the recent push; the digest record's day is not over
+    assert outbox.fan_out(db) == 0  # pruned pushes are never pushed again
