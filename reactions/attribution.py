@@ -100,6 +100,12 @@ class AttributionMixin:
             return None
         return Context(np_.speaker, True, np_.person, np_.genders, age=0, rule="topic")
 
+    def _headline(self, view: list[Token]) -> bool:
+        """A short unit without a full stop or quotation: a headline or post title."""
+        return 3 <= len(view) <= 16 and not any(
+            t.low in (".", "!", "؟", "?", QUOTE, ":", "،", ",") for t in view
+        )
+
     def _unknown_opener(self, view: list[Token], nps: dict[int, NP]) -> bool:
         """Does the sentence open with a (non-reporting) verb whose subject is a name the registry lacks
         ("وعرج كوكر", "ولم يأت وانغ")?"""
@@ -209,6 +215,36 @@ class AttributionMixin:
                         local = first if p is not chosen else None
                         return [(0, self._resolve_pair(p, local))]
         clauses: list[tuple[int, Context | None]] = [(0, first)]
+        np0 = chosen.subject.np
+        if (
+            not lang_en
+            and np0 is not None
+            and np0.i > 0
+            and np0.clitic.startswith("و")
+            and np0.j <= chosen.k
+            and not any(q < np0.i for q in nps)
+        ):
+            # "اشتباكات ضارية بمخيم المغازي وبلينكن يجدد الشكر لقطر": the statement starts at its subject
+            clauses = [(0, None), (np0.i, first)]
+        if not lang_en and self._headline(view):
+            # a headline's second item ("بلينكن يحذر من التصعيد واجتماع في طهران"): the statement ends
+            for q in range(chosen.k + 2, len(view)):
+                w = view[q].low
+                if (
+                    q > clauses[-1][0]
+                    and w.startswith("و")
+                    and len(w) > 3
+                    and view[q].ar
+                    and w not in self.lex.verbs
+                ):
+                    # another subject with its own verb ("... وألمانيا تدعو ..."), not "... وتحجيم ميليشياتها"
+                    if (nps[q].clitic.startswith("و") if q in nps else False) or (
+                        q not in nps
+                        and not any(n.i < q < n.j for n in nps.values())
+                        and any(t.low in self.lex.verbs for t in view[q + 1 : q + 3])
+                    ):
+                        clauses.append((q, None))
+                        break
         if (
             not lang_en
             and chosen.k > 2

@@ -213,6 +213,13 @@ class ConstructionsMixin:
             return None
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "imperfect")
+        if (
+            subj.kind == "np"
+            and subj.np is not None
+            and subj.np.i > 0
+            and view[subj.np.i - 1].low in self.lex.w.ar_kana
+        ):
+            return None  # "وكان بومبيو يتحدث عن ...": what someone was doing, not a statement
         opens = all(view[q].low in self.lex.w.ar_negations for q in range(k))  # "ويقول", "ولم يستبعد"
         if not (subj.kind == "np" and subj.np is not None and (subj.np.j <= k or opens)):
             return None  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"

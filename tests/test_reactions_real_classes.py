@@ -360,3 +360,31 @@ def test_army_secretary_and_ministry_of_defense_spellings():
     assert who(text, "2022-02-02") == [("us-pentagon", "jane-roe")]
     text = "A spokesperson for the British Ministry of Defense said that its troops fired warning shots."
     assert who(text, "2021-08-27") == [("uk-government", None)]
+
+
+# --- headlines with two items, and "وكان X يتحدث" ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("اشتباكات ضارية بمخيم المغازي وبلينكن يجدد الشكر لقطر", "وبلينكن يجدد"),
+        ("قصف على رفح وأوستن يحذر من توسيع العملية", "وأوستن يحذر"),
+    ],
+)
+def test_a_headlines_second_item_with_the_speaker_is_the_statement(text: str, start: str):
+    got = extract(text, published="2024-02-01")
+    assert len(got) == 1 and got[0].text.startswith(start)
+
+
+def test_a_headlines_statement_ends_where_another_subject_speaks():
+    text = "بلينكن ينصح إسرائيل بالخروج من غزة وألمانيا وبريطانيا تدعوانها لوقف الحرب"
+    got = extract(text, published="2024-02-01")
+    assert [s.text for s in got] == ["بلينكن ينصح إسرائيل بالخروج من غزة"]
+    text = "بومبيو يؤكد التزام واشنطن بالتصدي لطهران وتحجيم ميليشياتها"
+    assert [s.text for s in extract(text, published="2018-07-10")] == [text]
+
+
+def test_what_someone_was_talking_about_is_no_statement():
+    assert who("وكان بومبيو يتحدث عن المعارض الصيني الذي توفي العام الماضي.", "2018-07-10") == []
+    assert [sp for sp, _ in who("وكان بومبيو قال إن المعارض توفي في السجن.", "2018-07-10")] == [
+        "us-state-department"
+    ]
