@@ -104,7 +104,7 @@ class Service:
         finally:
             db.conn.close()
 
-    def wait_first_poll(self, timeout: float = 30.0) -> None:
+    def wait_first_poll(self, timeout: float = 90.0) -> None:  # generous: a busy machine parses slowly
         """Until the feed's first poll is stored: what it finds is the backlog, which is not pushed."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
