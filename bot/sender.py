@@ -46,6 +46,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 from bot.push_format import render_push
 from storage import outbox
+from storage.errors import is_busy
 
 logger = logging.getLogger(__name__)
 
@@ -370,6 +371,8 @@ async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | No
             try:
                 jobs = outbox.claim_due(db, outbox.utc_now(), want)
             except sqlite3.OperationalError as exc:  # another process holds the write lock: a later run goes on
+                if not is_busy(exc):
+                    raise
                 logger.warning("the outbox cannot be claimed now (%s); trying again at the next run", exc)
                 break
             if not jobs:
@@ -629,6 +632,8 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
             await drain_edits(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
                               max_age=max_age)
         except sqlite3.OperationalError as exc:  # another process holds the write lock: the next run goes on
+            if not is_busy(exc):
+                raise  # a schema or disk fault is not waited out quietly: PTB's error handler logs it
             logger.warning("delivery run stopped: %s; the next run goes on", exc)
 
     if keep_sent_days > 0:

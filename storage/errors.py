@@ -1,5 +1,9 @@
 """The store's own exceptions: callers catch these, never sqlite3 errors."""
 
+import sqlite3
+
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6
+
 
 class StorageError(Exception):
     """Base class for the store's errors."""
@@ -24,3 +28,13 @@ class NotFound(StorageError):
 
 class AlreadyExists(StorageError):
     """A row with the same unique key exists already."""
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` only says another connection holds a lock (SQLITE_BUSY / SQLITE_LOCKED): the one
+    database error a caller may wait out. Any other error (no such column, disk I/O, a bad migration) is a
+    fault to report, not to retry quietly."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
