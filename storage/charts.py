@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from storage.models import db_time
-from storage.queries import fts_query
+from storage.queries import topic_hits
 
 __all__ = ["FirstStatement", "DailyCounts", "daily_counts"]
 
@@ -51,21 +51,9 @@ def _hits(db: sqlite_utils.Database, since: str, until: str, speakers: Sequence[
     if not topic:
         return [tuple(r) for r in db.conn.execute(
             f"SELECT s.speaker, s.cluster_id, s.created_at FROM statements s WHERE {base}", params)]
-    query = fts_query(topic)
-    rows: list = []
-    if query:
-        rows = db.conn.execute(
-            "SELECT s.speaker, s.cluster_id, s.created_at FROM statements_fts JOIN statements s "
-            f"ON s.id = statements_fts.rowid WHERE statements_fts MATCH ? AND {base}", [query, *params]).fetchall()
-    needle = topic.strip()
-    folder = fold or str.casefold
-    if not rows and needle and folder(needle).strip():  # a topic that folds to "" would match everything
-        db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
-        folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        rows = db.conn.execute(
-            f"SELECT s.speaker, s.cluster_id, s.created_at FROM statements s WHERE {base} "
-            "AND raqib_fold(s.text) LIKE ? ESCAPE '\\'", [*params, f"%{folded}%"]).fetchall()
-    return [tuple(r) for r in rows]
+    # The topic matched exactly as /who matches it (in any language), so the chart gives /who's numbers.
+    wanted = set(speakers)
+    return [h for h in topic_hits(db, topic, since, until_text=until, fold=fold) or () if h[0] in wanted]
 
 
 def daily_counts(db: sqlite_utils.Database, now: dt.datetime, days: int, speakers: Sequence[str],

@@ -172,34 +172,11 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
     of it matches in either language. ``fold``: the extractor's matching normaliser (casefold when None).
     Read-only.
     """
-    since_text = db_time(since)
-    hits: list[tuple[str, int]] = []
-    # Every statement of the window has an id at least that of the window's first statement: bounding the
-    # FTS rowid by it keeps the search to the window instead of every hit of the archive.
-    # (INDEXED BY: left alone, SQLite answers min(id) by walking the rowids from the archive's first statement)
-    first = db.conn.execute("SELECT min(id) FROM statements INDEXED BY idx_statements_created WHERE created_at >= ?",
-                            [since_text]).fetchone()[0]
-    if first is None:
+    hits = topic_hits(db, topic, db_time(since), fold=fold)
+    if hits is None:
         return [SearchResult(speaker, None, 0) for speaker in speakers]
-    query = fts_query(topic)
-    if query:
-        hits = [(r["speaker"], r["cluster_id"]) for r in db.query(
-            "SELECT s.speaker, s.cluster_id FROM statements_fts JOIN statements s ON s.id = statements_fts.rowid "
-            "WHERE statements_fts MATCH ? AND statements_fts.rowid >= ? AND s.created_at >= ? "
-            "AND s.cluster_id IS NOT NULL ORDER BY s.created_at DESC, s.id DESC LIMIT 2000",
-            [query, first, since_text])]
-    needle = topic.strip()
-    folder = fold or str.casefold
-    if not hits and needle and folder(needle).strip():  # a topic that folds to "" would match everything
-        db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
-        folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        hits = [(r["speaker"], r["cluster_id"]) for r in db.query(
-            "SELECT speaker, cluster_id FROM statements WHERE id >= ? AND created_at >= ? AND cluster_id IS NOT NULL "
-            "AND raqib_fold(text) LIKE ? ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT 2000",
-            [first, since_text, f"%{folded}%"])]
-    hits += _hits_across_languages(db, topic, first, since_text, folder)
     by_speaker: dict[str, list[int]] = {}
-    for speaker, cluster_id in hits:
+    for speaker, cluster_id, _ in hits:
         by_speaker.setdefault(speaker, [])
         if cluster_id not in by_speaker[speaker]:
             by_speaker[speaker].append(cluster_id)
@@ -211,11 +188,45 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
     return results
 
 
+def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *, until_text: str | None = None,
+               fold: Callable[[str], str] | None = None) -> list[tuple[str, int, str]] | None:
+    """``(speaker, cluster_id, created_at)`` of the statements created in ``[since_text, until_text)`` that
+    match ``topic`` the way /who matches it (see :func:`search_statements`); /who, /chart and everything that
+    must give /who's numbers call this. None when the window holds no statement at all. Read-only."""
+    # Every statement of the window has an id at least that of the window's first statement: bounding the
+    # FTS rowid by it keeps the search to the window instead of every hit of the archive.
+    # (INDEXED BY: left alone, SQLite answers min(id) by walking the rowids from the archive's first statement)
+    first = db.conn.execute("SELECT min(id) FROM statements INDEXED BY idx_statements_created WHERE created_at >= ?",
+                            [since_text]).fetchone()[0]
+    if first is None:
+        return None
+    until = " AND s.created_at < ?" if until_text else ""
+    upper = [until_text] if until_text else []
+    hits: list[tuple[str, int, str]] = []
+    query = fts_query(topic)
+    if query:
+        hits = [(r["speaker"], r["cluster_id"], r["created_at"]) for r in db.query(
+            "SELECT s.speaker, s.cluster_id, s.created_at FROM statements_fts JOIN statements s "
+            "ON s.id = statements_fts.rowid WHERE statements_fts MATCH ? AND statements_fts.rowid >= ? "
+            f"AND s.created_at >= ?{until} AND s.cluster_id IS NOT NULL ORDER BY s.created_at DESC, s.id DESC "
+            "LIMIT 2000", [query, first, since_text, *upper])]
+    needle = topic.strip()
+    folder = fold or str.casefold
+    if not hits and needle and folder(needle).strip():  # a topic that folds to "" would match everything
+        db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
+        folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        hits = [(r["speaker"], r["cluster_id"], r["created_at"]) for r in db.query(
+            "SELECT s.speaker, s.cluster_id, s.created_at FROM statements s WHERE s.id >= ? AND s.created_at >= ?"
+            f"{until} AND s.cluster_id IS NOT NULL AND raqib_fold(s.text) LIKE ? ESCAPE '\\' "
+            "ORDER BY s.created_at DESC, s.id DESC LIMIT 2000", [first, since_text, *upper, f"%{folded}%"])]
+    return hits + _hits_across_languages(db, topic, first, since_text, folder, until_text)
+
+
 MAX_SCANNED = 5000  # statements of the window read to match a topic across languages
 
 
 def _hits_across_languages(db: sqlite_utils.Database, topic: str, first: int, since_text: str,
-                           folder: Callable[[str], str]) -> list[tuple[str, int]]:
+                           folder: Callable[[str], str], until_text: str | None = None) -> list[tuple[str, int, str]]:
     """``(speaker, cluster_id)`` of the statements since ``since_text`` whose article's title holds the folded
     topic, or whose text or title names a place, party, body or person that the topic names."""
     gazetteer = load_gazetteer()
@@ -228,14 +239,16 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, first: int, si
                          r"(?<!\w)" + re.escape(needle) + r"(?!\w)") if needle else None
     hits = []
     for row in db.query(
-            "SELECT s.speaker, s.cluster_id, s.text, a.title FROM statements s JOIN articles a ON a.id = s.article_id "
-            "WHERE s.id >= ? AND s.created_at >= ? AND s.cluster_id IS NOT NULL "
-            "ORDER BY s.created_at DESC, s.id DESC LIMIT ?", [first, since_text, MAX_SCANNED]):
+            "SELECT s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s "
+            "JOIN articles a ON a.id = s.article_id WHERE s.id >= ? AND s.created_at >= ?"
+            + (" AND s.created_at < ?" if until_text else "") + " AND s.cluster_id IS NOT NULL "
+            "ORDER BY s.created_at DESC, s.id DESC LIMIT ?",
+            [first, since_text, *([until_text] if until_text else []), MAX_SCANNED]):
         title = row["title"] or ""
         if pattern is not None and pattern.search(folder(title)):
-            hits.append((row["speaker"], row["cluster_id"]))
+            hits.append((row["speaker"], row["cluster_id"], row["created_at"]))
         elif wanted and wanted & gazetteer.entities(f"{row['text']}\n{title}"):
-            hits.append((row["speaker"], row["cluster_id"]))
+            hits.append((row["speaker"], row["cluster_id"], row["created_at"]))
     return hits
 
 

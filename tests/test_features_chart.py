@@ -246,3 +246,13 @@ def test_console_mode_saves_the_chart_and_prints_its_caption(tmp_path):
         assert text.startswith("<b>Week</b>") and saved.read_bytes() == png and message.photo
     finally:
         saved.unlink()
+
+
+def test_an_arabic_topic_charts_what_who_finds_in_english(seeded):
+    """/chart الحسكة counts the English statements that name Hasakah, exactly as /who الحسكة does."""
+    tracked = names().tracked
+    topic = charts.daily_counts(seeded, NOW, 7, tracked, topic="الحسكة")
+    who = {r.speaker: r.matches for r in queries.search_statements(seeded, "الحسكة", NOW - dt.timedelta(days=7),
+                                                                     tracked)}
+    assert {s: topic.total(s) for s in tracked} == who
+    assert who["us-state-department"] == 2 and who["us-pentagon"] == 2
