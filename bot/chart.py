@@ -23,6 +23,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.handlers import Feature
 from bot.i18n import t
 from reactions import fold
 from storage import charts
@@ -132,16 +133,12 @@ def chart_spec(db: Any, names: render.Names, lang: str, *, speaker: str | None, 
     return ChartSpec(data, labels, title, lang, small, t("chart_first", lang) if topic else "")
 
 
-class ChartCommand:
+class ChartCommand(Feature):
     """/chart over the bot's :class:`bot.handlers.Handlers`."""
-
-    def __init__(self, handlers: Any) -> None:
-        self.handlers = handlers
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         h = self.handlers
-        chat = h.chat_of(update)
-        lang = chat.lang
+        lang = h.chat_of(update).lang
         parsed = parse_args(list(context.args or []), h.resolve)
         if parsed is None:
             await h.reply(update, t("usage_chart", lang, max=MAX_DAYS), lang)

@@ -138,6 +138,18 @@ class Handlers:
                          lang)
         return True
 
+    async def refuse_tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> bool:
+        """For a keyboard tap: show the refusal as an alert and return True when the sender may not change the
+        group's settings (:meth:`refuse_non_group_admin` for commands)."""
+        query = update.callback_query
+        assert query is not None
+        allowed = await self.may_change_settings(update, context)
+        if allowed:
+            return False
+        await query.answer(t("group_admin_only" if allowed is False else "group_admin_check_failed", lang),
+                           show_alert=True)
+        return True
+
     def resolve(self, name: str) -> str | None:
         """A tracked speaker id from an id or alias (either language), else None."""
         speaker = self.registry.resolve(name.strip())
@@ -220,10 +232,7 @@ class Handlers:
         query = update.callback_query
         assert query is not None
         chat = self.chat_of(update)
-        allowed = await self.may_change_settings(update, context)
-        if not allowed:
-            key = "group_admin_only" if allowed is False else "group_admin_check_failed"
-            await query.answer(t(key, chat.lang), show_alert=True)
+        if await self.refuse_tap(update, context, chat.lang):
             return
         await query.answer()
         speaker = (query.data or "").removeprefix("sub:")
@@ -493,3 +502,11 @@ class Handlers:
 def searchable(topic: str) -> bool:
     """Whether a /who topic has a letter or digit left once folded (so it cannot match every statement)."""
     return any(ch.isalnum() for ch in fold(topic))
+
+
+class Feature:
+    """A command or query handler kept in its own module (``bot.chart``, ``bot.sources``, ``bot.inline``) that
+    works through the bot's :class:`Handlers`: its database, display names, replies and permission checks."""
+
+    def __init__(self, handlers: Handlers) -> None:
+        self.handlers = handlers

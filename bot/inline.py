@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
 
 from telegram import (
     InlineQueryResultArticle,
@@ -29,6 +28,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import push_format
+from bot.handlers import Feature
 from bot.i18n import lang_of, t
 from reactions import fold
 from storage import outbox, search
@@ -41,11 +41,6 @@ MAX_OFFSET = 1000  # deeper pages are not offered
 CACHE_SECONDS = 30
 DESCRIPTION = 200
 _SPACE = re.compile(r"\s+")
-
-
-def _plain(text: str, limit: int) -> str:
-    text = _SPACE.sub(" ", text or "").strip()
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _offset(value: str | None) -> int:
@@ -62,20 +57,17 @@ def result_for(item: outbox.PushItem, lang: str) -> InlineQueryResultArticle:
     person = push_format.person_label(item.person, lang)
     title = " · ".join(p for p in (f"{flag} {name}".strip(), person) if p)
     when = (item.published_at or item.first_seen_at or "")[:10]
-    description = _plain(f"{when} · {item.text}" if when else item.text, DESCRIPTION)
+    description = push_format.shorten_plain(f"{when} · {item.text}" if when else item.text, DESCRIPTION)
     card = push_format.render_push(outbox.PushBundle(item.speaker, (item,)), lang)
-    url = item.url if (item.url or "").startswith(("http://", "https://")) else None
+    url = push_format.safe_url(item.url)
     return InlineQueryResultArticle(
-        id=f"c{item.cluster_id}", title=_plain(title, 120), description=description, url=url,
+        id=f"c{item.cluster_id}", title=push_format.shorten_plain(title, 120), description=description, url=url,
         input_message_content=InputTextMessageContent(
             card, parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
 
 
-class InlineSearch:
+class InlineSearch(Feature):
     """The inline query handler, over the bot's :class:`bot.handlers.Handlers` (database, speaker names)."""
-
-    def __init__(self, handlers: Any) -> None:
-        self.handlers = handlers
 
     def parse(self, query: str) -> tuple[list[str], str]:
         """(speakers named by the leading words, the remaining words)."""

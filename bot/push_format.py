@@ -192,6 +192,11 @@ def time_label(value: str | None, lang: str = "en", tz: Any = None) -> str:
     return f"{day} {clock} {LABELS['utc']['ar' if lang == 'ar' else 'en']}"
 
 
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link a message may carry, else None (no javascript:, data:, tg: links)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 def shorten_plain(text: str, limit: int) -> str:
     """``text`` on one line, cut to at most ``limit`` characters at a word boundary with '…' (not escaped)."""
     text = " ".join(text.split())
@@ -285,10 +290,10 @@ def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
     footer: list[str] = []
     if first is not None:
         outlet = (getattr(first, "outlet", "") or "").strip()
-        url = (getattr(first, "url", "") or "").strip()
+        url = safe_url((getattr(first, "url", "") or "").strip())
         title = (getattr(first, "title", "") or "").strip()
         source_name = outlet or LABELS["link"][lang]
-        if url.startswith(("http://", "https://")):
+        if url:
             source = f'<a href="{html.escape(url, quote=True)}">{html.escape(source_name)}</a>'
         else:
             source = html.escape(source_name)

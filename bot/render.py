@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from bot.i18n import RLM, t
-from bot.push_format import Names, SpeakerName, reaction_label, shorten_plain, time_label  # noqa: F401 - Names
+from bot.push_format import (  # noqa: F401 - Names
+    Names,
+    SpeakerName,
+    reaction_label,
+    safe_url,
+    shorten_plain,
+    time_label,
+)
 from storage.feeds import RETRY_NOW
 
 # and SpeakerName live with the other labels in bot.push_format (the one formatter); render.Names still works
@@ -48,17 +55,13 @@ def _shorten(text: str, limit: int = QUOTE_MAX) -> str:
     return shorten_plain(text, limit)
 
 
-def _safe_url(url: str | None) -> str | None:
-    return url if url and url.lower().startswith(("http://", "https://")) else None
-
-
 def links(articles: Sequence[Any], lang: str, limit: int = MAX_LINKS) -> str:
     """``Carried by: <a>Outlet</a> (AR), <a>Outlet</a> (EN) (+2)``: which outlets carried the statement, in
     which language (the clusters of /latest, /who and the digest list every report's outlet)."""
     seen: list[str] = []
     parts = []
     for article in articles:
-        url = _safe_url(article.url)
+        url = safe_url(article.url)
         key = url or article.outlet
         if key in seen:
             continue

@@ -7,13 +7,12 @@ chat's only source language, or, with both, in its interface language.
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import render
+from bot.handlers import Feature
 from bot.i18n import t
 from storage import chats
 from storage.languages import SOURCES
@@ -38,11 +37,8 @@ def describe(sources: str, lang: str) -> str:
     return t("sources_current", lang, choice=t(f"sources_{sources}", lang))
 
 
-class SourcesCommand:
+class SourcesCommand(Feature):
     """The /sources command and its buttons, over the bot's :class:`bot.handlers.Handlers`."""
-
-    def __init__(self, handlers: Any) -> None:
-        self.handlers = handlers
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/sources [ar|en|both]: without an argument, the current choice and the keyboard."""
@@ -68,10 +64,7 @@ class SourcesCommand:
         query = update.callback_query
         assert query is not None
         chat = h.chat_of(update)
-        allowed = await h.may_change_settings(update, context)
-        if not allowed:
-            key = "group_admin_only" if allowed is False else "group_admin_check_failed"
-            await query.answer(t(key, chat.lang), show_alert=True)
+        if await h.refuse_tap(update, context, chat.lang):
             return
         choice = (query.data or "").removeprefix(CALLBACK_PREFIX)
         if choice not in SOURCES:
