@@ -31,6 +31,7 @@ from feeds.fulltext import fetch_full_text
 from feeds.models import Entry, FeedResult, FetchResult, PollSummary
 from feeds.parse import parse_off_loop
 from feeds.text import lead
+from reactions.clustering import read_time
 from reactions.model import Statement
 from reactions.reaction_types import classify
 from storage.articles import articles_by_links, rekey_article
@@ -57,13 +58,10 @@ def utcnow() -> dt.datetime:
 
 
 def parse_db_time(text: str | None) -> dt.datetime | None:
-    """The inverse of :func:`db_time`; None for None or an unreadable value."""
-    if not text:
-        return None
-    try:
-        return dt.datetime.fromisoformat(text.replace("T", " ").replace("Z", "")).replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
+    """The inverse of :func:`db_time` (:func:`reactions.clustering.read_time`, aware); None for None or an
+    unreadable value."""
+    moment = read_time(text)
+    return moment.replace(tzinfo=dt.UTC) if moment else None
 
 
 def backoff_seconds(interval: int, failures: int, retry_after: float | None = None) -> float:

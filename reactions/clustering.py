@@ -562,22 +562,26 @@ class Clusterer:
         return out
 
 
+def read_time(value: str | None) -> dt.datetime | None:
+    """An ISO 8601 date or time (any offset; naive means UTC; a bare date is noon UTC) as naive UTC, or None
+    when absent or unreadable. The one reader of stored and published times (storage and feeds use it too)."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        if len(text) == 10:
+            return dt.datetime.fromisoformat(text).replace(hour=12)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
 def parse_time(value: str | None, default: dt.datetime | None = None) -> dt.datetime:
-    """An ISO date or time (any offset; a bare date is noon UTC) as naive UTC; ``default`` (else now) when
-    absent or unreadable."""
-    if value:
-        text = value.strip().replace("Z", "+00:00")
-        try:
-            if len(text) == 10:
-                return dt.datetime.fromisoformat(text).replace(hour=12)
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            moment = None
-        if moment is not None:
-            if moment.tzinfo is not None:
-                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-            return moment
-    return default or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """:func:`read_time`, or ``default`` (else now) when absent or unreadable."""
+    return read_time(value) or default or dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def document_reports(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -10,7 +9,7 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from reactions.clustering import assign
+from reactions.clustering import assign, read_time
 from reactions.model import Statement
 from storage.clusters import article_reports, candidates, normalise
 from storage.db import transaction
@@ -249,14 +248,9 @@ def _statement_time(published_at: str | None, now: str) -> str:
 
 
 def _db_time(text: str) -> str | None:
-    """An ISO 8601 time (any offset; naive means UTC) in the database's format, or None when unreadable."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime(TIME_FORMAT)
+    """An ISO 8601 time (:func:`reactions.clustering.read_time`) in the database's format, or None."""
+    moment = read_time(text)
+    return moment.strftime(TIME_FORMAT) if moment else None
 
 
 def _statement(row: dict) -> StatementRow:
