@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 
 from .model import Statement
 from .names import load_gazetteer
+from .registry import load_registry
 from .text import fold
 
 THRESHOLD = 2.5
@@ -189,29 +190,21 @@ def _own_names(speaker: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _speaker_words() -> dict[str, frozenset[str]]:
-    import tomllib
-
-    from .names import SPEAKERS_FILE
-
-    with open(SPEAKERS_FILE, "rb") as f:
-        data = tomllib.load(f)
+    registry = load_registry()
     out: dict[str, frozenset[str]] = {}
-    for sp in data.get("speaker", []):
-        phrases = [sp.get("name_en", ""), sp.get("name_ar", ""), *sp.get("org_en", []), *sp.get("org_ar", [])]
-        phrases += [t.get("text", "") for t in sp.get("titles_en", []) + sp.get("titles_ar", [])]
+    for sp in registry.speakers.values():
+        phrases = [sp.name_en, sp.name_ar, *registry.org_names[sp.id], *registry.title_names[sp.id]]
         stems: set[str] = set()
         for phrase in phrases:
             lang = "ar" if re.search("[\u0621-\u064a]", phrase) else "en"
             stems.update(s for w in _WORD.findall(fold(phrase)) if (s := _stem(w, lang)))
-        out[sp["id"]] = frozenset(stems)
+        out[sp.id] = frozenset(stems)
     return out
 
 
 @functools.lru_cache(maxsize=64)
 def _own_entities(speaker: str) -> frozenset[str]:
     """The speaker's own body, country and people: every report of it names them, so they are no evidence."""
-    from .registry import load_registry
-
     registry = load_registry()
     sp = registry.speakers.get(speaker)
     own = {f"org:{speaker}"}
@@ -226,8 +219,6 @@ def _own_entities(speaker: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _lookalike_orgs() -> frozenset[str]:
     """Look-alike bodies of the registry: groupings ("other countries' governments"), not one party."""
-    from .registry import load_registry
-
     return frozenset(f"org:{sp.id}" for sp in load_registry().speakers.values() if not sp.tracked)
 
 

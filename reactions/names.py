@@ -20,15 +20,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .registry import Registry, load_registry, read_toml
 from .text import fold, fold_case
 
 NAMES_FILE = Path(__file__).with_name("names.toml")
-SPEAKERS_FILE = Path(__file__).with_name("speakers.toml")
 MIN_CITY_POPULATION = 15000
 MIN_WORLD_CITY_POPULATION = 1_000_000
 MAX_WORDS = 6
@@ -212,18 +211,17 @@ def _cities(builder: _Builder, regions: set[str], skip: set[str]) -> None:
             builder.label(entity, city["name"], arabic[0])
 
 
-def _registry(builder: _Builder, data: dict) -> None:
-    for speaker in data.get("speaker", []):
-        entity = f"org:{speaker['id']}"
-        names = [speaker.get("name_en", ""), speaker.get("name_ar", "")]
-        names += [n for n in speaker.get("org_en", []) + speaker.get("org_ar", []) if len(n) > 3]
+def _registry(builder: _Builder, registry: Registry) -> None:
+    for speaker in registry.speakers.values():
+        entity = f"org:{speaker.id}"
+        names = [speaker.name_en, speaker.name_ar, *(n for n in registry.org_names[speaker.id] if len(n) > 3)]
         builder.add(entity, names)
-        builder.label(entity, speaker.get("name_en", ""), speaker.get("name_ar", ""))
-    for person in data.get("person", []):
-        entity = f"person:{person['id']}"
-        builder.add(entity, person.get("names", []))
-        en = next((n for n in person.get("names", []) if not _is_arabic(n)), person["id"])
-        ar = next((n for n in person.get("names", []) if _is_arabic(n)), "")
+        builder.label(entity, speaker.name_en, speaker.name_ar)
+    for person in registry.persons.values():
+        entity = f"person:{person.id}"
+        builder.add(entity, person.names_en + person.names_ar)
+        en = person.names_en[0] if person.names_en else person.id
+        ar = person.names_ar[0] if person.names_ar else ""
         builder.label(entity, en, ar)
 
 
@@ -234,16 +232,12 @@ def _parties(builder: _Builder, data: dict) -> None:
         builder.label(entity, (party.get("names_en") or [""])[0], (party.get("names_ar") or [""])[0])
 
 
-def build_gazetteer(
-    names_path: Path = NAMES_FILE, speakers_path: Path = SPEAKERS_FILE, cities: bool = True
-) -> Gazetteer:
-    """Build the tables (uncached). ``cities=False`` leaves GeoNames out (for small tests)."""
-    with open(names_path, "rb") as f:
-        names = tomllib.load(f)
-    with open(speakers_path, "rb") as f:
-        speakers = tomllib.load(f)
+def build_gazetteer(names_path: Path = NAMES_FILE, registry: Registry | None = None, cities: bool = True) -> Gazetteer:
+    """Build the tables (uncached) from ``names.toml`` and the speaker registry (``load_registry()``).
+    ``cities=False`` leaves GeoNames out (for small tests)."""
+    names = read_toml(names_path)
     builder = _Builder()
-    _registry(builder, speakers)
+    _registry(builder, registry or load_registry())
     _parties(builder, names)
     _countries(builder, names.get("countries", {}))
     if cities:

@@ -13,13 +13,12 @@ one past/imperfect pair per verb, English inflections from the lemma.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .model import REACTIONS
-from .registry import RegistryError
+from .registry import RegistryError, read_toml, str_list
 from .text import fold
 
 DATA = Path(__file__).with_name("reactions.toml")
@@ -267,15 +266,9 @@ def _compile_pattern(rule: str, lang: str, label: str | None, weak: bool) -> _Pa
     return _Pattern(label, rule, tuple(elements), weak, single, second)
 
 
-def _str_list(value: object, where: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise RegistryError(f"reactions.toml: {where} must be a list of non-empty strings")
-    return value
-
-
 def compile_rules(data: dict) -> dict[str, Rules]:
     """The rules of both languages from the parsed TOML; :class:`RegistryError` naming a bad entry."""
-    order = tuple(_str_list(data.get("order"), "order"))
+    order = tuple(str_list(data.get("order"), "reactions.toml: order", non_empty=True))
     if set(order) != set(LABELS) or len(order) != len(LABELS):
         raise RegistryError(f"reactions.toml: order must name each of {', '.join(LABELS)} once")
     default = data.get("default")
@@ -289,11 +282,11 @@ def compile_rules(data: dict) -> dict[str, Rules]:
     if unknown:
         raise RegistryError(f"reactions.toml: unknown table or key {unknown[0]!r}")
     neg = data.get("negation", {})
-    exempt = frozenset(fold(w) for w in _str_list(neg.get("exempt", []), "negation.exempt"))
+    exempt = frozenset(fold(w) for w in str_list(neg.get("exempt", []), "reactions.toml: negation.exempt", non_empty=True))
     out = {}
     for lang in ("en", "ar"):
         patterns: list[_Pattern] = []
-        for rule in _str_list(data.get("senses", {}).get(lang, []), f"senses.{lang}"):
+        for rule in str_list(data.get("senses", {}).get(lang, []), f"reactions.toml: senses.{lang}", non_empty=True):
             patterns.append(_compile_pattern(rule, lang, None, False))
         for label in LABELS:
             table = data.get(label, {})
@@ -304,7 +297,7 @@ def compile_rules(data: dict) -> dict[str, Rules]:
                     raise RegistryError(f"reactions.toml: [{label}] has unknown key {key!r}")
             for strength in ("strong", "weak"):
                 key = f"{strength}_{lang}"
-                for rule in _str_list(table.get(key, []), f"{label}.{key}"):
+                for rule in str_list(table.get(key, []), f"reactions.toml: {label}.{key}", non_empty=True):
                     patterns.append(_compile_pattern(rule, lang, label, strength == "weak"))
         by_first: dict[str, list[_Pattern]] = {}
         for p in patterns:
@@ -316,7 +309,7 @@ def compile_rules(data: dict) -> dict[str, Rules]:
                 else:
                     by_first[form] = [p]
         negators: set[str] = set()
-        for w in _str_list(neg.get(lang, []), f"negation.{lang}"):
+        for w in str_list(neg.get(lang, []), f"reactions.toml: negation.{lang}", non_empty=True):
             f = fold(w)
             negators |= {pre + f for pre in _AR_PLAIN_PREFIXES} if lang == "ar" else {f}
         out[lang] = Rules(
@@ -334,12 +327,7 @@ def compile_rules(data: dict) -> dict[str, Rules]:
 def load_rules(path: str | None = None) -> dict[str, Rules]:
     """The compiled rules from ``reactions.toml`` (or ``path``), cached."""
     src = Path(path) if path else DATA
-    try:
-        with open(src, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise RegistryError(f"{src}: {exc}") from exc
-    return compile_rules(data)
+    return compile_rules(read_toml(src))
 
 
 # --- matching -------------------------------------------------------------------------------------

@@ -273,6 +273,9 @@ class Registry:
         self.speakers: dict[str, Speaker] = {}
         self.persons: dict[str, Person] = {}
         self.unique_roles: frozenset[str] = frozenset()
+        # each speaker's organisation names (org_en, then org_ar) and title texts (titles_en, then titles_ar)
+        self.org_names: dict[str, tuple[str, ...]] = {}
+        self.title_names: dict[str, tuple[str, ...]] = {}
         self.index = PhraseIndex()
         self.tracked_keys: set[str] = set()  # last 1-3 words of phrases that can name a tracked speaker
         self.tracked_last: set[str] = set()  # the last word of each of those
@@ -290,7 +293,7 @@ class Registry:
             for po in p.posts:
                 self._posts_by_role.setdefault((po.speaker, po.role), []).append((p.id, po))
         if constructions_data is None:
-            constructions_data = _read_toml(CONSTRUCTIONS_FILE)
+            constructions_data = read_toml(CONSTRUCTIONS_FILE)
         self._build_constructions(constructions_data)
 
     # --- public API ---------------------------------------------------------------------------
@@ -346,7 +349,7 @@ class Registry:
                 raise RegistryError(f"{src}: [variants].ar[{i}] must be a pair of strings")
             pairs.append((fold(pair[0]), fold(pair[1])))
         roles = _get(sdata, "roles", dict, src, {})
-        self.unique_roles = frozenset(_str_list(roles.get("unique", []), f"{src}: [roles].unique"))
+        self.unique_roles = frozenset(str_list(roles.get("unique", []), f"{src}: [roles].unique"))
 
         speakers = _get(sdata, "speaker", list, src)
         if not speakers:
@@ -365,7 +368,7 @@ class Registry:
             gender = raw.get("gender", "f")
             if gender not in GENDERS:
                 raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
-            aliases = tuple(_str_list(raw.get("aliases", []), f"{where}: 'aliases'"))
+            aliases = tuple(str_list(raw.get("aliases", []), f"{where}: 'aliases'"))
             sp = Speaker(
                 id=sid,
                 name_en=_req_str(raw, "name_en", where),
@@ -380,9 +383,12 @@ class Registry:
             if tracked:
                 for key in (sid, sp.name_en, sp.name_ar, *aliases):
                     self._resolve.setdefault(fold(key), sid)
+            orgs: list[str] = []
+            titles: list[str] = []
             for lang in ("en", "ar"):
-                for phrase in _str_list(raw.get(f"org_{lang}", []), f"{where}: 'org_{lang}'"):
+                for phrase in str_list(raw.get(f"org_{lang}", []), f"{where}: 'org_{lang}'"):
                     self._add(phrase, Mention("org", speaker=sid, gender=gender), pairs)
+                    orgs.append(phrase)
                 for j, t in enumerate(raw.get(f"titles_{lang}", [])):
                     tw = f"{where}: titles_{lang}[{j}]"
                     if not isinstance(t, dict):
@@ -394,6 +400,9 @@ class Registry:
                         "title", speaker=sid, role=_req_str(t, "role", tw), gender=g, soft=bool(t.get("soft"))
                     )
                     self._add(_req_str(t, "text", tw), m, pairs)
+                    titles.append(t["text"])
+            self.org_names[sid] = tuple(orgs)
+            self.title_names[sid] = tuple(titles)
 
         derived: list[tuple[str, str, list[str], set[str]]] = []
         ar = lambda s: any("\u0600" <= c <= "\u06ff" for c in s)  # noqa: E731
@@ -410,10 +419,10 @@ class Registry:
             gender = raw.get("gender", "")
             if gender not in GENDERS:
                 raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
-            names = _str_list(raw.get("names", []), f"{where}: 'names'")
+            names = str_list(raw.get("names", []), f"{where}: 'names'")
             if not names:
                 raise RegistryError(f"{where}: 'names' is empty")
-            surnames = _str_list(raw.get("surnames", []), f"{where}: 'surnames'")
+            surnames = str_list(raw.get("surnames", []), f"{where}: 'surnames'")
             posts = []
             for j, po in enumerate(raw.get("posts", [])):
                 pw = f"{where}: posts[{j}]"
@@ -537,7 +546,7 @@ class Registry:
             if role not in ROLES:
                 raise RegistryError(f"{where}: 'role' must be one of {', '.join(ROLES)}")
             words: set[str] = set()
-            for t in _str_list(raw.get("triggers", []), f"{where}: 'triggers'"):
+            for t in str_list(raw.get("triggers", []), f"{where}: 'triggers'"):
                 if t.startswith("@verbs:"):
                     if t[7:] not in by_form:
                         raise RegistryError(f"{where}: no reporting verbs of form {t[7:]!r} in lexicon.toml")
@@ -551,7 +560,7 @@ class Registry:
             if not words:
                 raise RegistryError(f"{where}: no trigger words")
             skip: set[str] = set()
-            for s in _str_list(raw.get("skip", []), f"{where}: 'skip'"):
+            for s in str_list(raw.get("skip", []), f"{where}: 'skip'"):
                 if not hasattr(lex.w, s):
                     raise RegistryError(f"{where}: 'skip' names no list {s!r} in lexicon.toml [lists]")
                 skip |= getattr(lex.w, s)
@@ -564,7 +573,7 @@ class Registry:
                 triggers=frozenset(words),
                 subject=subject,
                 follows=fold(str(raw.get("follows", ""))),
-                near=frozenset(fold(w) for w in _str_list(raw.get("near", []), f"{where}: 'near'")),
+                near=frozenset(fold(w) for w in str_list(raw.get("near", []), f"{where}: 'near'")),
                 skip=frozenset(skip),
                 role=role,
                 scan_window=window,
@@ -634,48 +643,48 @@ class Registry:
                 for cl in ("و", "ف"):
                     verbs.setdefault(cl + f, (gender, kind))
 
-        for v in _str_list(verbs_raw.get("ar_past", []), f"{src}: verbs.ar_past"):
+        for v in str_list(verbs_raw.get("ar_past", []), f"{src}: verbs.ar_past"):
             fv = fold(v)
             put(fv, "m", "past")
             fem = fv[:-1] + "ت" if fv[-1] in "اي" else fv + "ت"
             put(fem, "f", "past")
             plu = fv[:-1] + "وا" if fv[-1] in "اي" else fv + "وا"
             put(plu, "p", "past")
-        for v in _str_list(verbs_raw.get("ar_past_fem", []), f"{src}: verbs.ar_past_fem"):
+        for v in str_list(verbs_raw.get("ar_past_fem", []), f"{src}: verbs.ar_past_fem"):
             put(v, "f", "past")
-        for v in _str_list(verbs_raw.get("ar_weak", []), f"{src}: verbs.ar_weak"):
+        for v in str_list(verbs_raw.get("ar_weak", []), f"{src}: verbs.ar_weak"):
             fv = fold(v)
             put(fv, "m", "weak")
             put(fv[:-1] + "ت" if fv[-1] in "اي" else fv + "ت", "f", "weak")
-        for v in _str_list(verbs_raw.get("ar_imperfect", []), f"{src}: verbs.ar_imperfect"):
+        for v in str_list(verbs_raw.get("ar_imperfect", []), f"{src}: verbs.ar_imperfect"):
             fv = fold(v)
             put(fv, "m", "imperfect")
             if fv.startswith("ي"):
                 put("ت" + fv[1:], "f", "imperfect")
-        for v in _str_list(verbs_raw.get("ar_participle", []), f"{src}: verbs.ar_participle"):
+        for v in str_list(verbs_raw.get("ar_participle", []), f"{src}: verbs.ar_participle"):
             fv = fold(v)
             put(fv, "m", "participle")
             put(fv[:-1] + "ه" if fv.endswith("ا") else fv + "ه", "f", "participle")
-        for v in _str_list(verbs_raw.get("ar_masdar", []), f"{src}: verbs.ar_masdar"):
+        for v in str_list(verbs_raw.get("ar_masdar", []), f"{src}: verbs.ar_masdar"):
             put(v, "", "masdar")
             put("ب" + fold(v), "", "masdar")
-        for v in _str_list(verbs_raw.get("en", []), f"{src}: verbs.en"):
+        for v in str_list(verbs_raw.get("en", []), f"{src}: verbs.en"):
             verbs.setdefault(v.lower(), ("", "en"))
 
         for spec in words.get("ar_spokes_prefix", []):
             if not isinstance(spec, dict):
                 raise RegistryError(f"{src}: words.ar_spokes_prefix entries are {{ text, gender }} tables")
             self._add(_req_str(spec, "text", src), Mention("prefix", gender=spec.get("gender", "")), pairs)
-        for p in _str_list(words.get("en_spokes_prefix", []), f"{src}: words.en_spokes_prefix"):
+        for p in str_list(words.get("en_spokes_prefix", []), f"{src}: words.en_spokes_prefix"):
             g = "m" if "spokesman" in p else "f" if "spokeswoman" in p else ""
             self.index.add(p, Mention("prefix", gender=g))
-        for p in _str_list(words.get("en_role_suffix", []), f"{src}: words.en_role_suffix"):
+        for p in str_list(words.get("en_role_suffix", []), f"{src}: words.en_role_suffix"):
             g = "m" if "spokesman" in p else "f" if "spokeswoman" in p else ""
             role = "official" if "official" in p else "spokesperson"
             self.index.add(p, Mention("suffix", role=role, gender=g))
-        for p in _str_list(words.get("ar_honorifics", []), f"{src}: words.ar_honorifics"):
+        for p in str_list(words.get("ar_honorifics", []), f"{src}: words.ar_honorifics"):
             self._add(p, Mention("honorific"), pairs)
-        for p in _str_list(words.get("en_honorifics", []), f"{src}: words.en_honorifics"):
+        for p in str_list(words.get("en_honorifics", []), f"{src}: words.en_honorifics"):
             self.index.add(p, Mention("honorific"), case_sensitive=True)
 
         for i, an in enumerate(_get(ldata, "anaphor", list, src, [])):
@@ -685,52 +694,52 @@ class Registry:
             g = an.get("gender", "")
             if g not in GENDERS:
                 raise RegistryError(f"{where}: 'gender' must be one of 'm', 'f', ''")
-            refers = tuple(_str_list(an.get("refers", []), f"{where}: 'refers'"))
+            refers = tuple(str_list(an.get("refers", []), f"{where}: 'refers'"))
             for r in refers:
                 if r != "any" and r not in self.speakers:
                     raise RegistryError(f"{where}: 'refers' names unknown speaker {r!r}")
-            for t in _str_list(an.get("text", []), f"{where}: 'text'"):
+            for t in str_list(an.get("text", []), f"{where}: 'text'"):
                 self._add(t, Mention("anaphor", gender=g, refers=refers), pairs)
 
         def fl(key: str) -> frozenset[str]:
-            return frozenset(fold(w) for w in _str_list(words.get(key, []), f"{src}: words.{key}"))
+            return frozenset(fold(w) for w in str_list(words.get(key, []), f"{src}: words.{key}"))
 
         lists_raw = _get(ldata, "lists", dict, src)
         lists = {}
         for key, val in lists_raw.items():
-            lists[key] = frozenset(f for f in (fold(w) for w in _str_list(val, f"{src}: lists.{key}")) if f)
+            lists[key] = frozenset(f for f in (fold(w) for w in str_list(val, f"{src}: lists.{key}")) if f)
         missing = [k for k in REQUIRED_LISTS if k not in lists]
         if missing:
             raise RegistryError(f"{src}: [lists] lacks {', '.join(missing)}")
         pron = {}
         for g, key in (("m", "en_pronouns_m"), ("f", "en_pronouns_f"), ("n", "en_pronouns_n")):
-            for w in _str_list(words.get(key, []), f"{src}: words.{key}"):
+            for w in str_list(words.get(key, []), f"{src}: words.{key}"):
                 pron[w.lower()] = g
         return Lexicon(
             verbs=verbs,
             en_weak=frozenset(
-                w.lower() for w in _str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")
+                w.lower() for w in str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")
             ),
             en_participles=frozenset(
                 w.lower()
-                for w in _str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
+                for w in str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
             ),
             ar_no_subject=fl("ar_no_subject"),
             ar_fillers=fl("ar_fillers"),
             ar_complementizers=fl("ar_complementizers"),
             ar_connectors=fl("ar_clause_connectors"),
             en_fillers=frozenset(
-                w.lower() for w in _str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")
+                w.lower() for w in str_list(words.get("en_fillers", []), f"{src}: words.en_fillers")
             ),
             en_pronouns=pron,
             ar_speech_objects=tuple(sorted(fl("ar_speech_objects"))),
             en_foreign_adjs=frozenset(
                 w.lower()
-                for w in _str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
+                for w in str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
             ),
             en_foreign_countries=frozenset(
                 w.lower()
-                for w in _str_list(
+                for w in str_list(
                     words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries"
                 )
             ),
@@ -762,13 +771,15 @@ def _req_str(d: dict[str, Any], key: str, where: str) -> str:
     return val
 
 
-def _str_list(val: Any, where: str) -> list[str]:
-    if not isinstance(val, list) or not all(isinstance(x, str) for x in val):
-        raise RegistryError(f"{where} must be a list of strings")
+def str_list(val: Any, where: str, *, non_empty: bool = False) -> list[str]:
+    """``val`` if it is a list of strings (``non_empty``: none blank), else :class:`RegistryError` at ``where``."""
+    if not isinstance(val, list) or not all(isinstance(x, str) and (x.strip() or not non_empty) for x in val):
+        raise RegistryError(f"{where} must be a list of {'non-empty ' if non_empty else ''}strings")
     return val
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A data file's table; :class:`RegistryError` (one line: the path and what is wrong) when it cannot be read."""
     try:
         with open(path, "rb") as f:
             return tomllib.load(f)
@@ -789,7 +800,7 @@ def build_registry(
     sp = Path(speakers_path) if speakers_path else SPEAKERS_FILE
     lp = Path(lexicon_path) if lexicon_path else LEXICON_FILE
     cp = Path(constructions_path) if constructions_path else CONSTRUCTIONS_FILE
-    return Registry(_read_toml(sp), _read_toml(lp), source=str(sp), constructions_data=_read_toml(cp))
+    return Registry(read_toml(sp), read_toml(lp), source=str(sp), constructions_data=read_toml(cp))
 
 
 @functools.lru_cache(maxsize=4)
