@@ -45,6 +45,7 @@ class AttributionMixin:
     reg: Registry
     lex: Lexicon
     lang: str
+    masked: str
     ctx: Context | None
 
     # --- attribution ------------------------------------------------------------------------------
@@ -336,11 +337,29 @@ class AttributionMixin:
         return None
 
 
+MAX_SUBHEADING_WORDS = 8
+
+
+def is_subheading(text: str, unit: Unit) -> bool:
+    """A short line of its own without a sentence's final punctuation: a subheading between paragraphs
+    ("حرمان طهران من قدراتها المالية").  The article goes on with the same speaker after it."""
+    a, b = unit.start, unit.end
+    while a > 0 and text[a - 1] in " \t":
+        a -= 1
+    while b < len(text) and text[b] in " \t":
+        b += 1
+    if (a > 0 and text[a - 1] != "\n") or (b < len(text) and text[b] != "\n") or a == 0:
+        return False
+    line = text[unit.start : unit.end].rstrip()
+    return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= MAX_SUBHEADING_WORDS
+
+
 def age_context(doc: AttributionMixin, unit: Unit) -> None:
-    """A unit without speech: the current speaker grows older.  In English a later bare "he said" may
-    still refer to them only if this unit names that person again ("..., Howe was asked ...")."""
+    """A unit without speech: the current speaker grows older (not over a subheading: a short line of
+    its own inside the text).  In English a later bare "he said" may still refer to them only if this
+    unit names that person again ("..., Howe was asked ...")."""
     ctx = doc.ctx
-    if ctx is None:
+    if ctx is None or is_subheading(doc.masked, unit):
         return
     ctx.age += len(unit.sentences)
     if doc.lang == "en" and ctx.pronoun_ok:
