@@ -304,6 +304,11 @@ class AttributionMixin:
                 continue
             # a different explicit speaker: cut at the last comma before its clause
             start = p.subject.np.i if (p.subject.np is not None and p.subject.np.j <= p.k) else p.k
+            if clauses[-1][1] is None and clauses[-1][0] == start:
+                # a headline's second item with its own speaker ("... وستارمر يدعو لتنفيذه كاملا")
+                clauses[-1] = (start, c)
+                local = c
+                continue
             cut = None
             for q in range(start - 1, max(chosen.k, clauses[-1][0]), -1):
                 if view[q].low in ("،", ",", "؛", ";"):

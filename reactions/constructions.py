@@ -220,7 +220,10 @@ class ConstructionsMixin:
             and view[subj.np.i - 1].low in self.lex.w.ar_kana
         ):
             return None  # "وكان بومبيو يتحدث عن ...": what someone was doing, not a statement
-        opens = all(view[q].low in self.lex.w.ar_negations for q in range(k))  # "ويقول", "ولم يستبعد"
+        # "ويقول", "ولم يستبعد", "وفي هذا الإطار، يقول X", "بينما يقول X"
+        opens = all(view[q].low in self.lex.w.ar_negations for q in range(k)) or (
+            view[k - 1].low in ("،", ",") or view[k - 1].low in self.lex.w.ar_present_openers
+        )
         if not (subj.kind == "np" and subj.np is not None and (subj.np.j <= k or opens)):
             return None  # present tense: "<speaker> <verb>" headlines, or a sentence opening "ويقول X"
         return Pair(k, "imperfect", subj)
@@ -488,7 +491,8 @@ class ConstructionsMixin:
             while b - 1 >= 0 and steps < 3 and view[b - 1].low in self.lex.w.ar_sv_gap and b not in ends:
                 b -= 1
                 steps += 1
-            if b in ends and (kind != "imperfect" or vs.kind != "np"):
+            if b in ends and (kind != "imperfect" or vs.kind != "np" or ends[b].status != "anaphor"):
+                # (a headline's subject comes first: "روبيو يهدد حماس", not "حماس" after the verb)
                 i0 = ends[b].i
                 if (
                     b == k

@@ -49,3 +49,73 @@ def test_a_full_sentence_between_still_ends_the_pronouns_reach():
         "وأضاف أن الضغط سيبقى حتى تغير إيران سلوكها.\n"
     )
     assert [g[2] for g in found(text, "2018-08-20")] == ["ar-verb/vs"]
+
+
+# --- present-tense headlines: the subject before the verb, an object after it ----------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        ("روبيو يهدد حماس مجددا", "2025-10-28", "us-state-department", "marco-rubio"),
+        ("البنتاغون يتهم الحوثيين بتهديد الملاحة في البحر الأحمر", "2024-01-10", "us-pentagon", None),
+        ("بلينكن ينتقد روسيا بشدة بعد الهجوم على كييف", "2023-05-01", "us-state-department", "antony-blinken"),
+    ],
+)
+def test_a_headlines_subject_comes_before_its_present_verb(text, day, speaker, person):
+    assert found(text, day) == [(speaker, person, "ar-present/sv", text)]
+
+
+def test_an_untracked_headline_subject_is_not_replaced_by_the_tracked_object():
+    assert_untracked("الكونغرس يطالب بلينكن بالاستقالة", "2023-05-01")
+    assert_untracked("حماس تتهم البنتاغون بالكذب", "2024-01-10")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person", "second"),
+    [
+        (
+            "بايدن يرحب بوقف إطلاق النار في غزة وستارمر يدعو لتنفيذه كاملا",
+            "2025-01-19",
+            "uk-government",
+            "keir-starmer",
+            "وستارمر يدعو لتنفيذه كاملا",
+        ),
+        (
+            "نتنياهو يرفض الانسحاب من المعبر وبلينكن يحذر من انهيار الاتفاق",
+            "2024-06-01",
+            "us-state-department",
+            "antony-blinken",
+            "وبلينكن يحذر من انهيار الاتفاق",
+        ),
+    ],
+)
+def test_a_headlines_second_item_with_its_own_tracked_subject_is_theirs(text, day, speaker, person, second):
+    assert found(text, day) == [(speaker, person, "ar-present/sv", second)]
+
+
+# --- a present verb opening its clause after a fronted phrase or "بينما"/"كما" --------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        (
+            "وفي هذا الإطار، يقول المتحدث باسم وزارة الخارجية الأمريكية نيد برايس إن الحوار مستمر.",
+            "2022-03-01",
+            "us-state-department",
+            "ned-price",
+        ),
+        (
+            "بينما يقول وزير الخارجية الأميركي جون كيري إن الحل السياسي هو الوحيد الممكن.",
+            "2015-09-20",
+            "us-state-department",
+            "john-kerry",
+        ),
+        (
+            "كما يقول المفوض السامي لحقوق الإنسان فولكر تورك إن المدنيين يدفعون الثمن.",
+            "2024-02-01",
+            "un-ohchr",
+            "volker-turk",
+        ),
+    ],
+)
+def test_a_present_verb_after_a_fronted_phrase_takes_the_subject_after_it(text, day, speaker, person):
+    assert found(text, day) == [(speaker, person, "ar-present/vs", text)]
+
