@@ -216,6 +216,13 @@ class AttributionMixin:
                         local = first if p is not chosen else None
                         return [(0, self._resolve_pair(p, local))]
         clauses: list[tuple[int, Context | None]] = [(0, first)]
+        if lang_en and chosen.subject.how == "with" and chosen.subject.np is not None:
+            # "European leaders reaffirmed their support, with Starmer emphasizing ...": from "with" on
+            w = chosen.subject.np.i
+            while w > 0 and view[w - 1].low in ("the", "a", "an"):
+                w -= 1
+            if w > 1:
+                clauses = [(0, None), (w - 1, first)]
         np0 = chosen.subject.np
         if (
             not lang_en

@@ -78,8 +78,11 @@ class ConstructionsMixin:
                     continue
                 if con.near and not any(t.low in con.near for t in view[k + 1 : k + 4]):
                     continue
-                # the first construction whose trigger words match claims the word
+                # the first construction whose trigger words match claims the word (unless it falls
+                # through to the next one when it finds no subject)
                 pair = _FINDERS[con.subject](self, view, nps, ends, k, con)
+                if pair is None and con.fallthrough:
+                    continue
                 if pair is not None:
                     if not pair.rule:
                         how = pair.subject.how
@@ -161,6 +164,45 @@ class ConstructionsMixin:
         v = self.lex.verbs.get(view[k].low)
         gender = v[0] if v is not None and view[k].ar else ""
         return Pair(k, "participle", Subject("pronoun", gender=gender, how="pronoun"))
+
+    def _find_en_participle(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """ "..., with Secretary Blinken saying ...": the phrase right before the participle speaks; "The
+        Pentagon struck down the proposal, saying ...": the tracked subject that opens the sentence speaks
+        (nothing between it and the participle opening another clause: "who", "after", "by", ";" ...)."""
+        np_ = ends.get(k)
+        if np_ is not None and np_.status == "tracked":
+            o = np_.i
+            while o > 0 and view[o - 1].low in ("the", "a", "an"):
+                o -= 1
+            if o > 0 and view[o - 1].low == "with":
+                return Pair(k, "en", Subject("np", np_, how="with"))
+        if k < 3 or view[k - 1].low != ",":
+            return None
+        w = self.lex.w
+        p = 0
+        while p < k and p not in nps and view[p].low in w.en_clause_openers:
+            p += 1
+        first = nps.get(p)
+        if first is None or first.status != "tracked" or first.j >= k - 1:
+            return None
+        if first.j < len(view) and view[first.j].low == "'s":
+            return None  # "The Pentagon's budget ..., saying": the body is not the subject
+        for q in range(first.j, k - 1):
+            low = view[q].low
+            if low in w.en_clause_breakers or low in self.lex.verbs and low not in self.lex.en_weak:
+                return None  # another clause, a passive's agent, or a reporting verb with its own subject
+            other = nps.get(q)
+            if other is not None and other.status != "anaphor" and other.speaker != first.speaker:
+                nxt = view[other.j].low if other.j < len(view) else ""
+                if view[q - 1].low not in w.en_object_before and (
+                    nxt in self.lex.verbs
+                    or nxt in w.en_auxiliaries
+                    or (nxt.isalpha() and (nxt.endswith("ed") or (nxt.endswith("s") and not nxt.endswith("ss"))))
+                ):
+                    return None  # "... after Iran fired ..., saying": someone else may be the subject
+        return Pair(k, "en", Subject("np", first, how="sentence-subject"))
 
     def _find_ar_masdar(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
@@ -266,6 +308,9 @@ class ConstructionsMixin:
             return None  # "Blinken called his Turkish counterpart": a phone call, not a statement
         if k > 0 and view[k - 1].low in ("who", "which", "whom"):
             return None  # "an official who said ...": embedded speech, not the sentence's speaker
+        b = k - 1 if k > 1 and view[k - 1].low.endswith("ly") else k
+        if b > 0 and view[b - 1].low in self.lex.w.en_passive_be and low != "quoted":
+            return None  # "The State Department was criticised by ...": a passive's subject says nothing
         subj = self._en_subject(view, nps, ends, k)
         if subj is None:
             return None
@@ -718,6 +763,7 @@ _FINDERS = {
     "en-quoted": ConstructionsMixin._find_en_quoted,
     "en-issued": ConstructionsMixin._find_en_issued,
     "en-verb": ConstructionsMixin._find_en_verb,
+    "en-participle": ConstructionsMixin._find_en_participle,
     "none": ConstructionsMixin._find_none,
 }
 assert set(_FINDERS) == set(SUBJECT_FINDERS), "constructions.py and registry.SUBJECT_FINDERS disagree"

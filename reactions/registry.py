@@ -216,6 +216,11 @@ REQUIRED_LISTS = (
     "ar_object_gap",
     "ar_venue",
     "en_source_skip",
+    "en_clause_participles",
+    "en_clause_breakers",
+    "en_clause_openers",
+    "en_passive_be",
+    "en_auxiliaries",
     "en_bare_titles",
     "en_issue_verbs",
     "en_after_said_x",
@@ -240,6 +245,7 @@ SUBJECT_FINDERS = (
     "en-quoted",
     "en-issued",
     "en-verb",
+    "en-participle",
     "none",
 )
 ROLES = ("main", "source", "continuation")
@@ -258,6 +264,7 @@ class Construction:
     skip: frozenset[str] = frozenset()
     role: str = "main"
     scan_window: int = 0
+    fallthrough: bool = False  # when its subject is not found, the next row with the word may claim it
 
 
 class Registry:
@@ -568,6 +575,9 @@ class Registry:
             window = raw.get("scan_window", 0)
             if not isinstance(window, int) or window < 0:
                 raise RegistryError(f"{where}: 'scan_window' must be a whole number")
+            fallthrough = raw.get("fallthrough", False)
+            if not isinstance(fallthrough, bool):
+                raise RegistryError(f"{where}: 'fallthrough' must be true or false")
             con = Construction(
                 name=name,
                 lang=lang,
@@ -578,6 +588,7 @@ class Registry:
                 skip=frozenset(skip),
                 role=role,
                 scan_window=window,
+                fallthrough=fallthrough,
             )
             out.append(con)
             for w in words:

@@ -65,6 +65,11 @@ RULES = [
         "2022-01-01",
         [("us-pentagon", "en-verb/sv"), ("us-pentagon", "en-participle/pronoun")],
     ),
+    (
+        "The Pentagon turned down the plan, saying the jets would stay in Germany.",
+        "2022-01-01",
+        [("us-pentagon", "en-participle-subject/sentence-subject")],
+    ),
     ('"We will stay," said a Pentagon spokesman.', "2022-01-01", [("us-pentagon", "en-verb/said-x")]),
     (
         "Ned Price, the State Department spokesman, said the embassy would stay open.",

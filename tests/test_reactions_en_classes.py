@@ -1,0 +1,103 @@
+"""English miss classes of real news (tests/data/real.jsonl, session of issue 8): each construction on
+sentences written for these tests, asserting the speaker and the rule that found it, beside look-alikes
+that must not fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from reactions import explain, extract
+
+
+def found(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, lang="en", published=day)]
+
+
+# --- "X <did something>, saying ...": the sentence's tracked subject speaks -------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker"),
+    [
+        (
+            "The Pentagon turned down the request, saying the jets could be seen as an escalation.",
+            "2022-03-14",
+            "us-pentagon",
+        ),
+        (
+            "The State Department extended its travel advisory for the region, citing the risk of unrest.",
+            "2023-10-19",
+            "us-state-department",
+        ),
+        (
+            "And, the Foreign Office summoned the ambassador on Tuesday, arguing that the expulsions broke "
+            "the treaty.",
+            "2021-05-04",
+            "uk-government",
+        ),
+        (
+            "Defense Secretary Lloyd Austin wrapped up his visit to Kyiv's allies, stressing that support "
+            "would continue.",
+            "2023-01-20",
+            "us-pentagon",
+        ),
+    ],
+)
+def test_a_participle_after_a_comma_continues_the_sentences_tracked_subject(text, day, speaker):
+    got = found(text, day)
+    assert [(g[0], g[2]) for g in got] == [(speaker, "en-participle-subject/sentence-subject")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another clause with its own subject comes between
+        "The Pentagon approved the sale after Israel requested the jets, saying they were needed.",
+        # a passive: its agent is the one saying
+        "The State Department was criticised by rights groups, arguing that the policy was illegal.",
+        # the body only modifies the subject
+        "The Pentagon's critics held a rally outside the building, saying the budget was too big.",
+        # a relative clause whose subject may be the speaker
+        "The Foreign Office hosted the envoy, who left early, insisting the talks had failed.",
+    ],
+)
+def test_a_participle_whose_subject_may_be_someone_else_is_not_the_bodys(text):
+    assert extract(text, lang="en", published="2022-03-14") == []
+
+
+# --- "..., with X saying ...": the phrase after "with" speaks, from "with" on ------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        (
+            "European leaders restated their backing for Kyiv, with British Prime Minister Keir Starmer "
+            "insisting that any deal must protect Ukraine's sovereignty.",
+            "2025-03-03",
+            "uk-government",
+            "keir-starmer",
+        ),
+        (
+            'Officials spent the day playing down the remark, with Secretary of State Antony Blinken saying, '
+            '"We do not have a strategy of regime change."',
+            "2022-03-27",
+            "us-state-department",
+            "antony-blinken",
+        ),
+    ],
+)
+def test_with_a_tracked_speaker_and_a_participle_is_their_clause(text, day, speaker, person):
+    got = found(text, day)
+    assert [(g[0], g[1], g[2]) for g in got] == [(speaker, person, "en-participle-subject/with")]
+    assert got[0][3].startswith("with ")
+
+
+def test_with_someone_else_and_a_participle_is_not_tracked():
+    text = (
+        "The ministers met in Paris, with French Foreign Minister Jean-Noel Barrot saying the talks went "
+        "well."
+    )
+    assert extract(text, lang="en", published="2025-03-03") == []
+
+
+def test_a_participle_without_a_comma_or_tracked_subject_is_no_statement():
+    text = "Protesters marched past the Pentagon, saying the war had to end."
+    assert extract(text, lang="en", published="2024-03-03") == []
+    assert not any(a.tracked for a in explain(text, lang="en", published="2024-03-03"))
