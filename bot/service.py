@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from bot.settings import read_config
 from config import Config, config_path
 from feeds.fetch import Fetcher
 from feeds.pipeline import poll_once, utcnow
+from reactions.names import warm_up
 from storage import open_store
 from storage.feeds import due_feeds
 from storage.models import db_time
@@ -133,6 +135,8 @@ def run_service(args: argparse.Namespace) -> int:
         samples = SampleServer().__enter__()
         config = dataclasses.replace(config, feeds=tuple(dataclasses.replace(f, url=samples.rewrite(f.url))
                                                          for f in config.feeds))
+    # the bilingual names (GeoNames) and the registry load in seconds: built off the event loop from the start
+    threading.Thread(target=warm_up, name="raqib-warm-up", daemon=True).start()
     try:
         db = open_store(config, deliver=True)
         try:

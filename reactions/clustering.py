@@ -222,6 +222,18 @@ def _lookalike_orgs() -> frozenset[str]:
     return frozenset(f"org:{sp.id}" for sp in load_registry().speakers.values() if not sp.tracked)
 
 
+def warm_up() -> None:
+    """Load the tables clustering reads on first use (see :func:`reactions.names.warm_up`)."""
+    from .registry import load_registry
+
+    load_registry()
+    load_gazetteer()
+    _speaker_words()
+    _lookalike_orgs()
+    for speaker in load_registry().speakers:
+        _own_entities(speaker)
+
+
 def _numbers(text: str) -> frozenset[str]:
     found = set()
     for raw in _NUMBER.findall(fold(text)):

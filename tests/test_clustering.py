@@ -70,6 +70,39 @@ def test_a_topic_is_expanded_without_case():
     assert g.expand("hasakah") == g.expand("الحسكة") == g.entities("Hasakah")
 
 
+def test_warm_up_builds_the_gazetteer_once_for_concurrent_callers(monkeypatch):
+    import threading
+
+    from reactions import names
+
+    started, release, builds, got = threading.Event(), threading.Event(), [], []
+
+    def slow_build():
+        builds.append(1)
+        started.set()
+        release.wait(10)
+        return "the gazetteer"
+
+    monkeypatch.setattr(names, "_built", [])
+    monkeypatch.setattr(names, "build_gazetteer", slow_build)
+    warm = threading.Thread(target=lambda: got.append(names.load_gazetteer()))
+    warm.start()
+    assert started.wait(10)  # the warm-up thread is building
+    user = threading.Thread(target=lambda: got.append(names.load_gazetteer()))
+    user.start()
+    release.set()
+    warm.join(10)
+    user.join(10)
+    assert builds == [1] and got == ["the gazetteer", "the gazetteer"]
+
+
+def test_warm_up_loads_the_tables_clustering_reads():
+    from reactions import names
+
+    names.warm_up()
+    assert names._built and names.load_gazetteer() is names._built[0]
+
+
 # --- one document ---------------------------------------------------------------------------------------------
 
 def test_one_speakers_sentences_in_a_document_are_one_report():
