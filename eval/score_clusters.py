@@ -77,22 +77,37 @@ def assignments(gold: list[dict], preds: list[dict]) -> list[tuple[str, str, str
     return out
 
 
+def _prf(true: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    precision = true / predicted if predicted else 1.0
+    recall = true / gold if gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
 def score(gold: list[dict], preds: list[dict]) -> dict:
+    """Pairwise figures over all pairs of gold statements, and over the pairs from two different documents
+    (``cross_*``: what joining reports of other outlets and languages gets right)."""
     rows = assignments(gold, preds)
     true = same_cluster = same_event = 0
+    cross = [0, 0, 0]
     for a, b in combinations(rows, 2):
         one_event, one_cluster = a[1] == b[1], a[2] == b[2]
         true += one_event and one_cluster
         same_cluster += one_cluster
         same_event += one_event
-    precision = true / same_cluster if same_cluster else 1.0
-    recall = true / same_event if same_event else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if a[0] != b[0]:
+            cross[0] += one_event and one_cluster
+            cross[1] += one_cluster
+            cross[2] += one_event
+    precision, recall, f1 = _prf(true, same_cluster, same_event)
+    cross_p, cross_r, cross_f1 = _prf(*cross)
     unmatched = sum(r[2].startswith("alone:") for r in rows)
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+    return {"precision": precision, "recall": recall, "f1": f1,
             "statements": len(rows), "events": len({r[1] for r in rows}),
             "clusters": len({r[2] for r in rows}), "unmatched": unmatched,
-            "pairs_gold": same_event, "pairs_predicted": same_cluster, "pairs_true": true}
+            "pairs_gold": same_event, "pairs_predicted": same_cluster, "pairs_true": true,
+            "cross_precision": cross_p, "cross_recall": cross_r, "cross_f1": cross_f1,
+            "cross_pairs_gold": cross[2], "cross_pairs_predicted": cross[1], "cross_pairs_true": cross[0]}
 
 
 def errors(gold: list[dict], preds: list[dict]) -> list[str]:
@@ -136,6 +151,9 @@ def main() -> int:
         print(f"pairwise  precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
               f"F1 {figures['f1']:.3f}  (pairs: gold {figures['pairs_gold']}, predicted "
               f"{figures['pairs_predicted']}, true {figures['pairs_true']})")
+        print(f"across documents  precision {figures['cross_precision']:.3f}  recall {figures['cross_recall']:.3f}  "
+              f"F1 {figures['cross_f1']:.3f}  (pairs: gold {figures['cross_pairs_gold']}, predicted "
+              f"{figures['cross_pairs_predicted']}, true {figures['cross_pairs_true']})")
     if args.show_errors:
         for line in errors(gold, preds):
             print(line)

@@ -260,6 +260,20 @@ def test_scorer_pairwise_figures(scorer):
     assert (missed["recall"], missed["unmatched"]) == (0.0, 1)
 
 
+def test_scorer_counts_pairs_across_documents_apart(scorer):
+    gold = [{"id": "a", "statements": [{"speaker": "s", "start": 0, "end": 10, "event": "x"},
+                                       {"speaker": "s", "start": 20, "end": 30, "event": "y"}]},
+            {"id": "b", "statements": [{"speaker": "s", "start": 0, "end": 10, "event": "x"}]}]
+    preds = [{"id": "a", "statements": [{"speaker": "s", "start": 0, "end": 10, "cluster": "1"},
+                                        {"speaker": "s", "start": 20, "end": 30, "cluster": "1"}]},
+             {"id": "b", "statements": [{"speaker": "s", "start": 0, "end": 10, "cluster": "1"}]}]
+    figures = scorer.score(gold, preds)
+    # across documents: a/x-b/x (true) and a/y-b/x (false); a/x-a/y is within one document
+    assert (figures["cross_pairs_predicted"], figures["cross_pairs_true"], figures["cross_pairs_gold"]) == (2, 1, 1)
+    assert (figures["cross_precision"], figures["cross_recall"]) == (0.5, 1.0)
+    assert figures["pairs_predicted"] == 3
+
+
 def test_scorer_needs_half_overlap_and_the_same_speaker(scorer):
     gold = _gold(["x", "x"])
     preds = _pred(["1", "1"])
