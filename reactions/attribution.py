@@ -363,7 +363,13 @@ def is_subheading(text: str, unit: Unit) -> bool:
     if (a > 0 and text[a - 1] != "\n") or (b < len(text) and text[b] != "\n") or a == 0:
         return False
     line = text[unit.start : unit.end].rstrip()
-    return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= MAX_SUBHEADING_WORDS
+    words = len(line.split())
+    # a line in capitals may be longer ("WAR SHAKES EUROPE'S PATH TO ENERGY INDEPENDENCE, CLIMATE GOALS")
+    return (
+        bool(line)
+        and line[-1] not in ".!?؟:;؛\"»”'"
+        and (words <= MAX_SUBHEADING_WORDS or (line.isupper() and words <= 2 * MAX_SUBHEADING_WORDS))
+    )
 
 
 def age_context(doc: AttributionMixin, unit: Unit) -> None:

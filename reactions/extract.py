@@ -142,6 +142,7 @@ def _extract(
             # a quoted name of a tracked body is the name, not a quotation ('المتحدث باسم "البنتاغون"')
             quotes = [(qa, qb) for qa, qb in quotes if not _names_a_body(reg, text, qa, qb)]
         view, qs = unit_view(doc.masked, doc.folded, unit, quotes)
+        nps = {}
         if not pure_quote:
             ments = doc.mentions(view)
             nps = doc.noun_phrases(view, ments)
@@ -153,6 +154,13 @@ def _extract(
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
         if not clauses:
+            topic = doc.topic(view, nps) if nps else None
+            if topic is not None:
+                # a trigger word that reported no speech ("to discuss energy issues"): the sentence's
+                # tracked subject is still who a following "he said" refers to
+                doc.ctx = topic
+                prev_unit_statement = None
+                continue
             age_context(doc, unit)
             continue
         for ci, (vi, c) in enumerate(clauses):

@@ -280,7 +280,63 @@ class MentionsMixin:
                 ):
                     np_.j += 1
                 nps[np_.i] = np_
+        if not self.lang == "ar":
+            for q, np_ in list(nps.items()):
+                if np_.status == "tracked" and not view[q].ar:
+                    ext = self._possessive_post(view, np_)
+                    if ext is not None:
+                        nps[q] = ext
         return nps
+
+    def _possessive_post(self, view: list[Token], np_: NP) -> NP | None:
+        """ "the Pentagon's principal director for trusted AI", "the State Department's Legislative Affairs
+        office", "DOT&E's latest report": a post, office or document of a tracked body, which speaks for it
+        (a "former" one does not)."""
+        j = np_.j
+        n = len(view)
+        if j + 1 >= n or view[j].low != "'s":
+            return None
+        w = self.lex.w
+        head = -1
+        former = False
+        for q in range(j + 1, min(n, j + 5)):
+            t = view[q]
+            low = t.low
+            if low in w.former:
+                former = True
+                continue
+            if low in w.en_possessive_posts or low in w.en_documents:
+                head = q
+                continue
+            if not low.isalpha() or low in self.lex.verbs:
+                break
+        if head < 0:
+            return None
+        if former:
+            return NP(np_.i, head + 1, "other", genders=np_.genders)
+        e = head + 1
+        if e < n and view[e].low in ("for", "of", "on") and view[head].low in w.en_possessive_posts:
+            # "director for trusted AI and autonomy", "Bureau of Intelligence and Research"
+            q = e + 1
+            while q < n and q - e <= 7 and view[q].low.isalpha() and view[q].low not in self.lex.verbs:
+                q += 1
+            if q < n and view[q].low in (",", "("):
+                e = q
+        doc = view[head].low in w.en_documents
+        # "Kimberly Sablon, the Pentagon's principal director": the named holder; "Blinken's adviser": not him
+        apposed = np_.person is not None and any(t.low == "," for t in view[np_.i : np_.j])
+        return NP(
+            np_.i,
+            e,
+            "tracked",
+            np_.speaker,
+            np_.person if apposed else None,
+            np_.genders
+            if apposed
+            else (frozenset({"n"}) if doc or view[head].low in w.en_possessive_bodies else frozenset({""})),
+            personlike=not doc and view[head].low not in w.en_possessive_bodies,
+            named=apposed,
+        )
 
     def _alias_quote(self, tok: Token, sides: set[str]) -> bool:
         """A quoted alias of the body just named: 'وزارة الدفاع الأمريكية «البنتاجون» الكابتن X'."""

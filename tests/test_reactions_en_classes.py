@@ -101,3 +101,83 @@ def test_a_participle_without_a_comma_or_tracked_subject_is_no_statement():
     text = "Protesters marched past the Pentagon, saying the war had to end."
     assert extract(text, lang="en", published="2024-03-03") == []
     assert not any(a.tracked for a in explain(text, lang="en", published="2024-03-03"))
+
+
+# --- "the Pentagon's principal director for ...", "the State Department's ... office": a body's post ----
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        (
+            "Jane Roe, the Pentagon's acting director for space policy, told reporters the launch was delayed.",
+            "2024-01-12",
+            "us-pentagon",
+            "en-verb/apposition",
+        ),
+        (
+            "The State Department's Legislative Affairs office told lawmakers there was no hold on the money.",
+            "2019-11-11",
+            "us-state-department",
+            "en-verb/sv",
+        ),
+        (
+            "The Foreign Office's chief legal adviser warned ministers that the plan broke international law.",
+            "2020-09-08",
+            "uk-government",
+            "en-verb/sv",
+        ),
+        (
+            'The Pentagon\'s latest report says the program "is not meeting its specifications."',
+            "2024-03-15",
+            "us-pentagon",
+            "en-verb/sv",
+        ),
+    ],
+)
+def test_a_tracked_bodys_post_office_or_document_speaks_for_it(text, day, speaker, rule):
+    got = found(text, day)
+    assert [(g[0], g[2]) for g in got] == [(speaker, rule)]
+
+
+def test_a_tracked_bodys_post_then_a_name_is_who_he_said_refers_to():
+    text = (
+        "The State Department's senior adviser for energy security, John Roe, has been on several trips "
+        "to the Gulf to discuss energy issues. He said higher prices were helping Moscow."
+    )
+    got = found(text, "2022-03-29")
+    assert [(g[0], g[2], g[3][:7]) for g in got] == [("us-state-department", "en-verb/pronoun", "He said")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials wasted money on the programme, according to the Pentagon's former chief investigator.",
+        "The Pentagon's budget said nothing about the programme.",
+        "The State Department's critics argued the policy had failed.",
+    ],
+)
+def test_a_former_post_or_something_else_of_the_body_is_not_it(text):
+    assert extract(text, lang="en", published="2024-01-15") == []
+
+
+# --- a heading in capitals inside an article does not end the speaker's run --------------------------
+def test_he_said_after_a_heading_in_capitals_continues_the_speaker():
+    text = (
+        "Secretary of State Antony Blinken said the talks would go on.\n"
+        "WAR SHAKES EUROPE'S PATH TO ENERGY INDEPENDENCE AND CLIMATE GOALS\n"
+        'When asked about the allies, he said the commitment remains "rock solid."\n'
+    )
+    got = found(text, "2022-03-29")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("us-state-department", "antony-blinken", "en-verb/sv"),
+        ("us-state-department", "antony-blinken", "en-verb/pronoun"),
+    ]
+
+
+def test_he_said_after_an_ordinary_sentence_line_does_not_continue():
+    text = (
+        "Secretary of State Antony Blinken said the talks would go on.\n"
+        "Oil prices rose sharply in Asian trading on Monday morning.\n"
+        "Analysts expect more falls. Traders were nervous.\n"
+        'He said the commitment remains "rock solid."\n'
+    )
+    assert [g[0] for g in found(text, "2022-03-29")] == ["us-state-department"]
