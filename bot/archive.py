@@ -19,23 +19,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
+from bot.errors import CommandError
+from storage import archive as archive_sql
 from storage.db import open_db
-from storage.errors import StorageError
 from storage.migrations import LATEST_VERSION
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 PRIVATE_TABLES = ("chats", "subscriptions", "deliveries", "digests_sent", "edits")
-REPORT_COLUMNS = ("s.id, s.cluster_id, s.speaker, s.person, s.reaction, s.lang, s.text, "
-                  "coalesce(nullif(f.name, ''), f.url) AS outlet, a.title, a.url, a.published_at, "
-                  "s.created_at AS seen_at")
-REPORTS = ("FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id")
-
 STATEMENT_COLUMNS = {
     "id": "The statement's number.",
     "cluster_id": "The statement cluster it belongs to: the same statement as carried by several outlets "
@@ -133,35 +127,25 @@ def metadata(db_name: str = "raqib") -> dict[str, Any]:
             "title": "A speaker's latest statements",
             "description": "The latest statements of one speaker (an id such as us-pentagon, us-state-department, "
                            "un-ohchr, uk-government), newest first, with the outlets and links.",
-            "sql": f"SELECT {REPORT_COLUMNS} {REPORTS} WHERE s.speaker = :speaker "
-                   "ORDER BY coalesce(a.published_at, s.created_at) DESC, s.id DESC LIMIT 100",
+            "sql": archive_sql.QUERIES["speaker_latest"],
         },
         "who_reacted": {
             "title": "Who reacted to a topic (in both languages)",
             "description": "Per speaker, the statements about a topic, in English and in Arabic: give the topic's "
                            "English words in topic_en and its Arabic words in topic_ar (either may be left empty).",
-            "sql": "WITH hits AS (SELECT s.id, s.speaker, s.cluster_id, s.lang, s.created_at, s.text "
-                   "FROM statements s WHERE (:topic_en != '' AND s.text LIKE '%' || :topic_en || '%') "
-                   "OR (:topic_ar != '' AND s.text LIKE '%' || :topic_ar || '%')) "
-                   "SELECT speaker, count(DISTINCT cluster_id) AS statements, group_concat(DISTINCT lang) AS languages, "
-                   "min(created_at) AS first_seen, max(created_at) AS last_seen, "
-                   "(SELECT h.text FROM hits h WHERE h.speaker = hits.speaker ORDER BY h.created_at DESC, h.id DESC "
-                   "LIMIT 1) AS latest "
-                   "FROM hits GROUP BY speaker ORDER BY statements DESC, speaker",
+            "sql": archive_sql.QUERIES["who_reacted"],
         },
         "person_statements": {
             "title": "A person's statements",
             "description": "Everything one official said (a person id such as ned-price or john-kirby), newest "
                            "first.",
-            "sql": f"SELECT {REPORT_COLUMNS} {REPORTS} WHERE s.person = :person "
-                   "ORDER BY coalesce(a.published_at, s.created_at) DESC, s.id DESC LIMIT 200",
+            "sql": archive_sql.QUERIES["person_statements"],
         },
         "cluster_reports": {
             "title": "A statement cluster: all its reports and outlets",
             "description": "One cluster (its number: clusters.id or statements.cluster_id) with every report of it, "
                            "the outlets and languages that carried it, oldest first.",
-            "sql": f"SELECT {REPORT_COLUMNS} {REPORTS} WHERE s.cluster_id = :cluster "
-                   "ORDER BY coalesce(a.published_at, s.created_at), s.id",
+            "sql": archive_sql.QUERIES["cluster_reports"],
         },
     }
     return {
@@ -180,22 +164,18 @@ def metadata(db_name: str = "raqib") -> dict[str, Any]:
     }
 
 
-class ArchiveError(Exception):
-    """The archive cannot be served (one line for the user)."""
+class ArchiveError(CommandError):
+    """The archive cannot be served (one line for the user, printed by :func:`bot.cli.main`)."""
 
 
 def check_database(path: Path, immutable: bool) -> None:
-    """The file exists and its schema is the current one (migrating it first unless ``immutable``)."""
+    """The file exists and its schema is the current one (migrating it first unless ``immutable``).
+
+    :raises ArchiveError: or :class:`storage.errors.CannotOpen`/:class:`storage.errors.SchemaTooNew`.
+    """
     if not path.is_file():
         raise ArchiveError(f"no database at {path}: run `raqib run` or `raqib poll --once` first")
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path} is not a Raqib database: {exc}") from None
+    version = archive_sql.read_only_schema_version(path)
     if version == LATEST_VERSION:
         return
     if version > LATEST_VERSION:
@@ -204,7 +184,7 @@ def check_database(path: Path, immutable: bool) -> None:
         raise ArchiveError(f"{path} has an older schema ({version}); serve it without --immutable once to upgrade it")
     try:
         open_db(path).close()  # upgrades in place, as the service does at start
-    except (StorageError, OSError) as exc:
+    except OSError as exc:
         raise ArchiveError(str(exc)) from None
 
 
@@ -223,15 +203,14 @@ def build(path: Path, *, immutable: bool = False, allow_sql: bool = False) -> An
 
 
 def archive_command(storage_path: Path, args: argparse.Namespace) -> int:
-    """``raqib archive``: serve until interrupted; 2 when the database cannot be served."""
+    """``raqib archive``: serve until interrupted.
+
+    :raises ArchiveError: the database cannot be served (so does :func:`storage.db.open_db`'s errors).
+    """
     import uvicorn  # imported on use, as Datasette is
 
     path = Path(storage_path)
-    try:
-        check_database(path, args.immutable)
-    except ArchiveError as exc:
-        print(f"raqib: {exc}", file=sys.stderr)
-        return 2
+    check_database(path, args.immutable)
     datasette = build(path, immutable=args.immutable, allow_sql=args.allow_sql)
     asyncio.run(datasette.invoke_startup())
     mode = "immutable" if args.immutable else "read-only"

@@ -38,7 +38,8 @@ from bot.digest import preview
 from bot.i18n import RLM
 from config import Config
 from reactions import load_registry
-from storage import chats, outbox, queries
+from storage import chats, queries
+from storage.stats import first_round_done
 
 log = logging.getLogger(__name__)
 
@@ -221,13 +222,6 @@ def setup_console_chat(db: sqlite_utils.Database, speakers: list[str], lang: str
     for speaker in speakers:
         chats.subscribe(db, CONSOLE_CHAT_ID, speaker)
     return chat
-
-
-def first_round_done(db: sqlite_utils.Database) -> bool:
-    """Every feed polled at least once and nothing left to push."""
-    row = next(db.query("SELECT count(*) AS n, sum(last_polled_at IS NULL) AS waiting FROM feeds"))
-    pending = next(db.query("SELECT count(*) AS n FROM clusters WHERE fanned_out = 0"))["n"]
-    return bool(row["n"]) and not row["waiting"] and not pending and outbox.pending_count(db) == 0
 
 
 def print_boards(db: sqlite_utils.Database, names: render.Names, lang: str, out: TextIO | None = None) -> None:

@@ -29,6 +29,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.console import SampleServer, run_console
+from bot.errors import CommandError
 from bot.settings import read_config
 from config import Config, config_path
 from feeds.fetch import Fetcher
@@ -159,8 +160,7 @@ def _telegram(config: Config, db: sqlite_utils.Database) -> int:
     try:
         reached = asyncio.run(wait_for_telegram(config, db))
     except InvalidToken:
-        print(f"raqib: {TOKEN_REJECTED}", file=sys.stderr)
-        return 2
+        raise CommandError(TOKEN_REJECTED) from None
     if not reached:
         return 0  # stopped (SIGINT/SIGTERM) before Telegram could be reached
     application = build_application(config, db)
@@ -170,8 +170,7 @@ def _telegram(config: Config, db: sqlite_utils.Database) -> int:
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
                                 stop_signals=(signal.SIGINT, signal.SIGTERM))
     except InvalidToken:  # revoked between the check and the start
-        print(f"raqib: {TOKEN_REJECTED}", file=sys.stderr)
-        return 2
+        raise CommandError(TOKEN_REJECTED) from None
     return 0
 
 

@@ -52,7 +52,7 @@ class FeedConfig:
 
 @dataclass(frozen=True)
 class TelegramConfig:
-    token: str = ""
+    token: str = field(default="", repr=False)  # a secret: never in a repr, a log line or a traceback
     api_url: str = "https://api.telegram.org/bot"
     file_api_url: str = "https://api.telegram.org/file/bot"
     admins: tuple[int, ...] = ()

@@ -105,9 +105,6 @@ class PhraseIndex:
         bucket.append((seq, case_sensitive, mention))
         self.max_len = max(self.max_len, len(seq))
 
-    def keys_for(self, first: str) -> list[tuple[str, str]]:
-        return self._keys(first)
-
     def _keys(self, first: str) -> list[tuple[str, str]]:
         """Index keys a token can stand for: itself, or itself without an Arabic proclitic."""
         cached = self._key_cache.get(first)

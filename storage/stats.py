@@ -7,6 +7,7 @@ from typing import Any
 import sqlite_utils
 
 from storage.migrations import schema_version
+from storage.outbox import pending_count
 
 # The big tables are counted by triggers (migration 9, table row_counts), not by count(*) over millions of rows.
 _KEPT = "SELECT n FROM row_counts WHERE name = '{}'"
@@ -32,3 +33,10 @@ def stats(db: sqlite_utils.Database) -> dict[str, Any]:
     counts: dict[str, Any] = {key: db.execute(sql).fetchone()[0] for key, sql in _COUNTS.items()}
     counts["schema_version"] = schema_version(db.conn)
     return counts
+
+
+def first_round_done(db: sqlite_utils.Database) -> bool:
+    """Every feed polled at least once and nothing left to push (the console demo waits for it)."""
+    row = next(db.query("SELECT count(*) AS n, sum(last_polled_at IS NULL) AS waiting FROM feeds"))
+    pending = next(db.query("SELECT count(*) AS n FROM clusters WHERE fanned_out = 0"))["n"]
+    return bool(row["n"]) and not row["waiting"] and not pending and pending_count(db) == 0

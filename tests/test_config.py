@@ -97,6 +97,13 @@ def test_the_environment_token_overrides_the_files(tmp_path):
     assert read_config(path, env={"TELEGRAM_BOT_TOKEN": "from-env"}).telegram.token == "from-env"
 
 
+def test_the_token_never_shows_in_a_repr(tmp_path):
+    """A configuration logged or shown in a traceback (its repr) must not carry the secret."""
+    config = read_config(write(tmp_path, GOOD), env={"TELEGRAM_BOT_TOKEN": "123456:SECRET-token"})
+    assert config.telegram.token == "123456:SECRET-token"
+    assert "SECRET" not in repr(config) and "SECRET" not in repr(config.telegram) and "SECRET" not in str(config)
+
+
 def test_raqib_config_names_the_file(tmp_path):
     path = write(tmp_path, GOOD + '[digest]\ntime = "07:30"\ntimezone = "Asia/Riyadh"\n')
     config = read_config(None, env={"RAQIB_CONFIG": str(path)})
