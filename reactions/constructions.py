@@ -136,10 +136,35 @@ class ConstructionsMixin:
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
         """ "according to X", "بحسب بيان صادر عن X", "وجاء في بيان للخارجية"."""
-        np_ = self._np_after(view, nps, k + (2 if con.follows else 1), con.skip)
+        j = k + (2 if con.follows else 1)
+        np_ = self._np_after(view, nps, j, con.skip)
+        how = ""
+        if np_ is None and not view[k].ar:
+            np_ = self._document_source(view, nps, j)
+            how = "document"
         if np_ is None:
             return None
-        return Pair(k, "according" if con.role == "source" else "past", Subject("np", np_))
+        return Pair(k, "according" if con.role == "source" else "past", Subject("np", np_, how=how))
+
+    def _document_source(self, view: list[Token], nps: dict[int, NP], j: int) -> NP | None:
+        """ "according to the most recent annual report on ARRW from the Pentagon's ...": a document
+        (within eight words) and its author after "from"/"by"."""
+        w = self.lex.w
+        n = len(view)
+        for q in range(j, min(n, j + 8)):
+            if view[q].low in w.en_documents:
+                for r in range(q + 1, min(n, q + 6)):
+                    low = view[r].low
+                    if low in ("from", "by"):
+                        if r + 1 not in nps and r + 2 < n and view[r + 1].low in ("the", "a", "an"):
+                            return nps.get(r + 2)
+                        return nps.get(r + 1)
+                    if not low.isalnum():
+                        return None
+                return None
+            if not view[q].low.isalnum() or view[q].low in self.lex.verbs:
+                return None
+        return None
 
     def _find_relayed(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction

@@ -398,7 +398,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
             case = case.replace(".", "")
         a = m.start()
         b = m.end()
-        if case[-2:] == "'s" and len(case) > 3 and c0 < "\u0600":  # English possessive: two tokens
+        if case[-2:] == "'s" and len(case) >= 3 and c0 < "\u0600":  # English possessive: two tokens
             append(Token(a, b - 2, case[:-2].lower(), case[:-2], False))
             append(Token(b - 2, b, "'s", "'s", False))
             continue
@@ -437,7 +437,7 @@ def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: boo
 def _fix_word(w: str) -> str:
     if "." in w:
         w = w.replace(".", "")
-    if w.endswith("'s") and len(w) > 3:
+    if w.endswith("'s") and len(w) >= 3:
         w = w[:-2]
     return w
 

@@ -181,3 +181,52 @@ def test_he_said_after_an_ordinary_sentence_line_does_not_continue():
         'He said the commitment remains "rock solid."\n'
     )
     assert [g[0] for g in found(text, "2022-03-29")] == ["us-state-department"]
+
+
+# --- a body's documents: "according to <a document> from X", "X's report says", DOT&E ----------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        (
+            "The missile failed two of its tests, according to the latest annual assessment of the program "
+            "from the Pentagon's weapons testing office.",
+            "2024-03-15",
+            "us-pentagon",
+            "en-according/document",
+        ),
+        (
+            "Civilian deaths rose sharply in March, according to a new report by the UN human rights office.",
+            "2024-04-02",
+            "un-ohchr",
+            "en-according/document",
+        ),
+        (
+            '"The system is not yet ready for combat," DOT&E\'s annual report concludes.',
+            "2024-03-15",
+            "us-pentagon",
+            "en-verb/sv",
+        ),
+        (
+            "The test met its objectives, according to DOT&E.",
+            "2024-03-15",
+            "us-pentagon",
+            "en-according",
+        ),
+    ],
+)
+def test_a_bodys_document_speaks_for_it(text, day, speaker, rule):
+    got = found(text, day)
+    assert [(g[0], g[2]) for g in got] == [(speaker, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the document is someone else's, about the body
+        "The Pentagon overspent by billions, according to a report by the Government Accountability Office.",
+        # a document named far from its author, after a clause
+        "Troops stayed, according to the report, which was leaked from the Pentagon last year.",
+    ],
+)
+def test_a_document_by_someone_else_is_not_the_bodys(text):
+    assert extract(text, lang="en", published="2024-03-15") == []
