@@ -43,6 +43,7 @@ from bot.i18n import t
 from bot.inline import InlineSearch
 from bot.sources import CALLBACK_PREFIX, SourcesCommand
 from config import Config
+from feeds.asyncdb import AsyncDB
 from feeds.scheduler import FeedJobs, schedule_feeds
 from reactions import load_registry
 from reactions.registry import Registry
@@ -126,7 +127,8 @@ def commands(lang: str) -> list[BotCommand]:
 
 
 def build_application(config: Config, db: sqlite_utils.Database, *, console: bool = False, sink: Any = None,
-                      registry: Registry | None = None, start_jobs: bool = True) -> Application:
+                      registry: Registry | None = None, start_jobs: bool = True,
+                      store: AsyncDB | None = None) -> Application:
     """Build the Application: handlers, error handler, post_init (menus, channels, jobs), post_shutdown.
 
     :param console: answer Bot API calls locally (:class:`ConsoleRequest`), with no Updater: nothing reaches
@@ -135,8 +137,11 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
         (console mode needs one, e.g. ``bot.console.ConsoleSink``).
     :param registry: the speaker registry (default ``reactions.load_registry()``).
     :param start_jobs: False builds the handlers only (tests).
+    :param store: the database threads every handler and job uses (default: the :class:`AsyncDB` kept with
+        ``db``); the caller closes it after the application stopped.
     """
     registry = registry or load_registry()
+    store = store or AsyncDB.of(db)
     defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
     builder: ApplicationBuilder = ApplicationBuilder().defaults(defaults)
     if console:
@@ -153,9 +158,9 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
             return
         if not console:
             # console mode's pseudo subscriber (chat 0) is not a Telegram chat: never deliver to it here
-            chats.deactivate_chat(db, CONSOLE_CHAT_ID, "console mode only")
+            await store.write(chats.deactivate_chat, CONSOLE_CHAT_ID, "console mode only")
             await _set_commands(application)
-            await _subscribe_channels(application, db, config, handlers.names.tracked)
+            await _subscribe_channels(application, store, config, handlers.names.tracked)
         running["feeds"] = start_jobs_of(application, config, db, sink or sender.TelegramSink(application.bot),
                                          handlers, console=console)
 
@@ -175,7 +180,7 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
             running["feeds"].remove(url)
 
     handlers = Handlers(config, db, registry, on_feed_added=on_feed_added, on_feed_removed=on_feed_removed,
-                        admins=(CONSOLE_CHAT_ID,) if console else ())  # the console's user is its admin
+                        admins=(CONSOLE_CHAT_ID,) if console else (), store=store)  # the console's user is its admin
     add_handlers(application, handlers)
     return application
 
@@ -218,7 +223,7 @@ async def _set_commands(application: Application) -> None:
         log.warning("could not set the command menu", exc_info=True)
 
 
-async def _subscribe_channels(application: Application, db: sqlite_utils.Database, config: Config,
+async def _subscribe_channels(application: Application, store: AsyncDB, config: Config,
                               speakers: Sequence[str]) -> None:
     """Every configured channel follows every tracked speaker (``@username`` channels resolved once), with
     the configuration's default timezone and digest time."""
@@ -231,11 +236,15 @@ async def _subscribe_channels(application: Application, db: sqlite_utils.Databas
                 log.warning("channel %s could not be resolved; is the bot an admin there?", channel, exc_info=True)
                 continue
             chat_id, title = found.id, found.title or channel
-        chats.ensure_chat(db, int(chat_id), "channel", title, timezone=config.digest.timezone,
-                          digest_time=config.digest.time.strftime("%H:%M"))
-        for speaker in speakers:
-            chats.subscribe(db, int(chat_id), speaker)
+        await store.write(_follow_all, int(chat_id), title, config, speakers)
         log.info("channel %s follows every speaker", channel)
+
+
+def _follow_all(db: sqlite_utils.Database, chat_id: int, title: str, config: Config, speakers: Sequence[str]) -> None:
+    chats.ensure_chat(db, chat_id, "channel", title, timezone=config.digest.timezone,
+                      digest_time=config.digest.time.strftime("%H:%M"))
+    for speaker in speakers:
+        chats.subscribe(db, chat_id, speaker)
 
 
 def start_jobs_of(application: Application, config: Config, db: sqlite_utils.Database, sink: sender.Sink,
@@ -245,10 +254,10 @@ def start_jobs_of(application: Application, config: Config, db: sqlite_utils.Dat
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot's [job-queue] extra is required"
     feed_jobs = schedule_feeds(job_queue, db, config)
-    sender.schedule_delivery(job_queue, db, sink, limiter=sender.console_limiter() if console else None,
+    sender.schedule_delivery(job_queue, handlers.store, sink, limiter=sender.console_limiter() if console else None,
                              max_age=config.delivery.max_age_hours * 3600,
                              keep_sent_days=config.delivery.keep_sent_days)
-    schedule_digest(job_queue, db, sink, handlers.names)
+    schedule_digest(job_queue, handlers.store, sink, handlers.names)
     if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
         schedule_heartbeat(job_queue, heartbeat_path(config.storage_path))
     log.info("jobs started: feed polling, delivery, daily digest, heartbeat")

@@ -138,13 +138,13 @@ class ChartCommand(Feature):
 
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         h = self.handlers
-        lang = h.chat_of(update).lang
+        lang = (await h.chat_of(update)).lang
         parsed = parse_args(list(context.args or []), h.resolve)
         if parsed is None:
             await h.reply(update, t("usage_chart", lang, max=MAX_DAYS), lang)
             return
         speaker, topic, days = parsed
-        spec = chart_spec(h.db, h.names, lang, speaker=speaker, topic=topic, days=days, fold=fold)
+        spec = await h.store.read(chart_spec, h.names, lang, speaker=speaker, topic=topic, days=days, fold=fold)
         png = await asyncio.to_thread(spec.png)  # matplotlib is CPU work: keep the event loop free
         message = update.effective_message
         assert message is not None

@@ -21,6 +21,7 @@ import sqlite_utils
 from bot import render
 from bot.chart import DIGEST_DAYS, caption, chart_spec
 from bot.sender import ChatGone, ChatMoved, RetryLater, SendError, limiter_for
+from feeds.asyncdb import AsyncDB
 from reactions import fold as reactions_fold
 from storage import chats, languages, queries
 from storage.outbox import migrate_chat
@@ -85,22 +86,24 @@ def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: rend
     return parts
 
 
-async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.Names,
+async def send_due_digests(db: sqlite_utils.Database | AsyncDB, sink: Any, names: render.Names,
                            now: dt.datetime | None = None) -> int:
     """Send every digest that is due through ``sink`` (``async send(chat_id, html)``); returns how many.
 
-    A digest is recorded as sent once its first message went out (a failure later in a multi-part digest is
+    The storage work (which chats are due, their digests' queries and rendering, the records) runs in the
+    database threads (:class:`feeds.asyncdb.AsyncDB`), off the event loop. A digest is recorded as sent once its first message went out (a failure later in a multi-part digest is
     logged, not retried, so nobody gets the beginning twice). Retryable errors leave it unrecorded: the next
     tick tries again. A chat that is gone is deactivated.
     """
+    store = AsyncDB.of(db)
     limiter = limiter_for(sink)
     now = now or dt.datetime.now(dt.UTC)
     sent = 0
     shared: dict[tuple, list[str]] = {}
-    for due in chats.chats_due_for_digest(db, now):
-        parts = digest_messages(db, due, names, shared)
+    for due in await store.write(chats.chats_due_for_digest, now):  # it records when each chat is due next
+        parts = await store.read(digest_messages, due, names, shared)
         if not parts:
-            chats.mark_digest_sent(db, due.chat_id, due.day)
+            await store.write(chats.mark_digest_sent, due.chat_id, due.day)
             continue
         delivered = 0
         try:
@@ -114,39 +117,41 @@ async def send_due_digests(db: sqlite_utils.Database, sink: Any, names: render.N
                 continue
         except ChatGone as exc:
             log.info("digest for chat %s: chat gone (%s); deactivating it", due.chat_id, exc)
-            chats.deactivate_chat(db, due.chat_id, str(exc) or "chat gone")
+            await store.write(chats.deactivate_chat, due.chat_id, str(exc) or "chat gone")
             continue
         except ChatMoved as exc:
             new_id = getattr(exc, "new_chat_id", None)
             log.info("digest for chat %s: moved to %s", due.chat_id, new_id)
             if new_id is not None and delivered == 0:
-                migrate_chat(db, due.chat_id, new_id)
+                await store.write(migrate_chat, due.chat_id, new_id)
                 continue
         except SendError:
             log.warning("digest for chat %s failed after %d of %d messages", due.chat_id, delivered, len(parts),
                         exc_info=True)
             if delivered == 0:
                 continue
-        chats.mark_digest_sent(db, due.chat_id, due.day)
+        await store.write(chats.mark_digest_sent, due.chat_id, due.day)
         sent += 1
         if delivered == len(parts):
-            await send_digest_chart(db, sink, names, due, now)
+            await send_digest_chart(store, sink, names, due, now)
     return sent
 
 
-async def send_digest_chart(db: sqlite_utils.Database, sink: Any, names: render.Names, due: chats.DigestDue,
-                            now: dt.datetime) -> bool:
+async def send_digest_chart(db: sqlite_utils.Database | AsyncDB, sink: Any, names: render.Names,
+                            due: chats.DigestDue, now: dt.datetime) -> bool:
     """After a chat's digest, a small chart of its speakers' statements per day over the last week, when the
     chat asked for it (/digest chart on) and the sink can send pictures. A failure is logged, not retried: the
     digest itself went out."""
-    chat = chats.chat_by_id(db, due.chat_id)
+    store = AsyncDB.of(db)
+    chat = await store.read(chats.chat_by_id, due.chat_id)
     if chat is None or not chat.digest_chart or not hasattr(sink, "send_photo"):
         return False
-    speakers = sorted({s.speaker for s in chats.subscriptions_of(db, due.chat_id)} & set(names.tracked))
+    subs = await store.read(chats.subscriptions_of, due.chat_id)
+    speakers = sorted({s.speaker for s in subs} & set(names.tracked))
     if not speakers:
         return False
-    spec = chart_spec(db, names, chat.lang, speaker=None, topic=None, days=DIGEST_DAYS, now=now, small=True,
-                      speakers=speakers)
+    spec = await store.read(chart_spec, names, chat.lang, speaker=None, topic=None, days=DIGEST_DAYS, now=now,
+                            small=True, speakers=speakers)
     png = await asyncio.to_thread(spec.png)
     try:
         await sink.send_photo(due.chat_id, png, caption(spec.data, names, chat.lang, spec.title))
@@ -156,7 +161,7 @@ async def send_digest_chart(db: sqlite_utils.Database, sink: Any, names: render.
     return True
 
 
-def schedule_digest(job_queue: Any, db: sqlite_utils.Database, sink: Any, names: render.Names,
+def schedule_digest(job_queue: Any, db: sqlite_utils.Database | AsyncDB, sink: Any, names: render.Names,
                     first: float = 5.0) -> Any:
     """Start the one repeating digest job (every minute) on ``job_queue``; returns the Job."""
 

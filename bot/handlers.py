@@ -23,6 +23,7 @@ from bot import render
 from bot.i18n import lang_of, t
 from config import Config, check_feed_url, check_timezone, parse_time
 from feeds.addresses import PUBLIC, UNKNOWN, address_kind
+from feeds.asyncdb import AsyncDB
 from reactions import fold
 from reactions.registry import Registry
 from storage import chats, languages, queries
@@ -76,15 +77,20 @@ async def check_public_url(url: str, allow_private: bool = False, *, timeout: fl
 
 
 class Handlers:
-    """The bot's commands. ``registry`` is the speaker registry (``reactions.load_registry()``)."""
+    """The bot's commands. ``registry`` is the speaker registry (``reactions.load_registry()``).
+
+    Every storage call goes through ``store`` (:class:`feeds.asyncdb.AsyncDB`: in a database thread, off the
+    event loop), by default the one kept with ``db``.
+    """
 
     def __init__(self, config: Config, db: sqlite_utils.Database, registry: Registry, *,
                  on_feed_added: Callable[[Application, FeedRow], None] | None = None,
                  on_feed_removed: Callable[[Application, str], None] | None = None,
-                 admins: tuple[int, ...] = ()) -> None:
+                 admins: tuple[int, ...] = (), store: AsyncDB | None = None) -> None:
         self.config = config
         self.admins = frozenset(config.telegram.admins) | frozenset(admins)
         self.db = db
+        self.store = store or AsyncDB.of(db)
         self.registry = registry
         self.names = render.Names.from_registry(registry)
         self.on_feed_added = on_feed_added  # (application, FeedRow) -> None: schedule its job
@@ -92,15 +98,19 @@ class Handlers:
 
     # --- helpers -------------------------------------------------------------------------------------
 
-    def chat_of(self, update: Update) -> chats.Chat:
-        """The chat row for this update (created on first contact, language from the user's Telegram)."""
+    async def chat_of(self, update: Update) -> chats.Chat:
+        """The chat row for this update (created on first contact, language from the user's Telegram). A known
+        chat is only read (a reader thread: it works while another process holds the write lock)."""
         chat = update.effective_chat
         user = update.effective_user
         assert chat is not None
-        return chats.ensure_chat(
-            self.db, chat.id, chat.type, chat.title or chat.username or chat.first_name or "",
-            lang_of(user.language_code if user else None), self.config.digest.timezone,
-            self.config.digest.time.strftime("%H:%M"))
+        title = chat.title or chat.username or chat.first_name or ""
+        known = await self.store.read(chats.chat_by_id, chat.id)
+        if known is not None and chats.is_current(known, chat.type, title):
+            return known
+        return await self.store.write(
+            chats.ensure_chat, chat.id, chat.type, title, lang_of(user.language_code if user else None),
+            self.config.digest.timezone, self.config.digest.time.strftime("%H:%M"))
 
     def is_admin(self, update: Update) -> bool:
         user = update.effective_user
@@ -186,8 +196,8 @@ class Handlers:
             await message.reply_text(part, parse_mode=ParseMode.HTML, **kwargs)
             kwargs.pop("reply_markup", None)
 
-    def keyboard(self, chat_id: int, lang: str) -> InlineKeyboardMarkup:
-        followed = {s.speaker for s in chats.subscriptions_of(self.db, chat_id)}
+    async def keyboard(self, chat_id: int, lang: str) -> InlineKeyboardMarkup:
+        followed = {s.speaker for s in await self.store.read(chats.subscriptions_of, chat_id)}
         rows = [[InlineKeyboardButton(("✅ " if sid in followed else "➕ ") + self.names.speaker(sid, lang),
                                       callback_data=f"sub:{sid}")] for sid in self.names.speakers]
         return InlineKeyboardMarkup(rows)
@@ -196,18 +206,18 @@ class Handlers:
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start and /help: what the bot does, the commands and the tracked speakers."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         await self.reply(update, render.help_text(self.names, chat.lang, admin=self.is_admin(update)), chat.lang)
 
     async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/subscribe [speaker …] [keyword]: a keyboard without arguments."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_group_admin(update, context, lang):
             return
         args = list(context.args or [])
         if not args:
-            await self.reply(update, t("subscribe_keyboard", lang), lang, reply_markup=self.keyboard(chat.id, lang))
+            await self.reply(update, t("subscribe_keyboard", lang), lang, reply_markup=await self.keyboard(chat.id, lang))
             return
         if len(args) == 1 and args[0].lower() in ("all", "الكل"):
             speakers, rest = list(self.names.speakers), []
@@ -218,7 +228,7 @@ class Handlers:
                              + "\n" + t("usage_subscribe", lang), lang)
             return
         keyword = " ".join(rest).strip()[:100]
-        new = [s for s in speakers if chats.subscribe(self.db, chat.id, s, keyword)]
+        new = await self.store.write(lambda db: [s for s in speakers if chats.subscribe(db, chat.id, s, keyword)])
         names = self.speaker_list(speakers, lang)
         if not new:
             await self.reply(update, t("already_subscribed", lang, names=names), lang)
@@ -231,35 +241,32 @@ class Handlers:
         """A tap on the /subscribe keyboard (``sub:<speaker>``): follow or unfollow that speaker."""
         query = update.callback_query
         assert query is not None
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         if await self.refuse_tap(update, context, chat.lang):
             return
         await query.answer()
         speaker = (query.data or "").removeprefix("sub:")
         if speaker in self.names.speakers:
-            if any(s.speaker == speaker for s in chats.subscriptions_of(self.db, chat.id)):
-                chats.unsubscribe(self.db, chat.id, speaker)
-            else:
-                chats.subscribe(self.db, chat.id, speaker)
+            await self.store.write(toggle_subscription, chat.id, speaker)
         try:
             await query.edit_message_text(render.rtl(t("subscribe_keyboard", chat.lang), chat.lang),
-                                          reply_markup=self.keyboard(chat.id, chat.lang))
+                                          reply_markup=await self.keyboard(chat.id, chat.lang))
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():  # a double tap: nothing changed, nothing to do
                 raise
 
     async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/unsubscribe speaker … | all."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_group_admin(update, context, lang):
             return
         args = list(context.args or [])
         if not args:
-            await self.reply(update, t("usage_unsubscribe", lang), lang, reply_markup=self.keyboard(chat.id, lang))
+            await self.reply(update, t("usage_unsubscribe", lang), lang, reply_markup=await self.keyboard(chat.id, lang))
             return
         if len(args) == 1 and args[0].lower() in ("all", "الكل"):
-            chats.unsubscribe(self.db, chat.id)
+            await self.store.write(chats.unsubscribe, chat.id)
             await self.reply(update, t("unsubscribed_all", lang), lang)
             return
         speakers, rest = self.parse_speakers(args)
@@ -268,7 +275,7 @@ class Handlers:
             await self.reply(update, t("unknown_speakers", lang, names=bad, known=self.known()) + "\n"
                              + t("usage_unsubscribe", lang), lang)
             return
-        removed = [s for s in speakers if chats.unsubscribe(self.db, chat.id, s)]
+        removed = await self.store.write(lambda db: [s for s in speakers if chats.unsubscribe(db, chat.id, s)])
         if removed:
             await self.reply(update, t("unsubscribed", lang, names=self.speaker_list(removed, lang)), lang)
         else:
@@ -276,13 +283,13 @@ class Handlers:
 
     async def subscriptions(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/subscriptions: what this chat follows."""
-        chat = self.chat_of(update)
-        await self.reply(update, render.subscriptions(chats.subscriptions_of(self.db, chat.id), chat.lang,
-                                                      self.names), chat.lang)
+        chat = await self.chat_of(update)
+        subs = await self.store.read(chats.subscriptions_of, chat.id)
+        await self.reply(update, render.subscriptions(subs, chat.lang, self.names), chat.lang)
 
     async def latest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/latest [speaker] [n]: the latest n statement clusters, newest first."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         n, words = LATEST_DEFAULT, []
         for arg in context.args or []:
@@ -296,13 +303,14 @@ class Handlers:
         if not 1 <= n <= LATEST_MAX or (words and speaker is None):
             await self.reply(update, t("usage_latest", lang, max=LATEST_MAX), lang)
             return
-        views = languages.localize(self.db, queries.latest_clusters(self.db, speaker, n, chat.sources),
-                                   chat.sources, lang)
+        views = await self.store.read(
+            lambda db: languages.localize(db, queries.latest_clusters(db, speaker, n, chat.sources), chat.sources,
+                                          lang))
         await self.reply(update, render.latest(views, lang, self.names, speaker, chat.timezone), lang)
 
     async def who(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/who [topic]: the speakers' board, or who reacted to a topic in the last 7 days."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         topic = " ".join(context.args or []).strip()
         now = dt.datetime.now(dt.UTC)
@@ -311,16 +319,16 @@ class Handlers:
             await self.reply(update, t("usage_who", lang), lang)
             return
         if not topic:
-            rows = queries.who_board(self.db, now, self.names.tracked)
+            rows = await self.store.read(queries.who_board, now, self.names.tracked)
             await self.reply(update, render.who_board(rows, lang, self.names, chat.timezone), lang)
             return
-        results = queries.search_statements(self.db, topic[:200], now - dt.timedelta(days=WHO_DAYS),
-                                            self.names.tracked, fold=fold)
+        results = await self.store.read(queries.search_statements, topic[:200], now - dt.timedelta(days=WHO_DAYS),
+                                        self.names.tracked, fold=fold)
         await self.reply(update, render.who_topic(topic, results, lang, self.names, chat.timezone), lang)
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/digest [HH:MM] [timezone] | off: the chat's daily digest time."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_group_admin(update, context, lang):
             return
@@ -335,11 +343,11 @@ class Handlers:
                 await self.reply(update, t("usage_digest_chart", lang), lang)
                 return
             on = choice in ("on", "تشغيل")
-            chats.set_digest_chart(self.db, chat.id, on)
+            await self.store.write(chats.set_digest_chart, chat.id, on)
             await self.reply(update, t("digest_chart_on" if on else "digest_chart_off", lang), lang)
             return
         if len(args) == 1 and args[0].lower() in ("off", "إيقاف", "ايقاف"):
-            chats.set_digest(self.db, chat.id, None)
+            await self.store.write(chats.set_digest, chat.id, None)
             await self.reply(update, t("digest_off", lang), lang)
             return
         if len(args) > 2:
@@ -358,12 +366,12 @@ class Handlers:
                 await self.reply(update, t("bad_timezone", lang, tz=render.esc(args[1][:60])) + "\n"
                                  + t("usage_digest", lang), lang)
                 return
-        chats.set_digest(self.db, chat.id, when, tz)
+        await self.store.write(chats.set_digest, chat.id, when, tz)
         await self.reply(update, t("digest_set", lang, time=when, tz=render.esc(tz)), lang)
 
     async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/language ar|en."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         if await self.refuse_non_group_admin(update, context, chat.lang):
             return
         args = [a.lower() for a in context.args or []]
@@ -373,13 +381,13 @@ class Handlers:
             await self.reply(update, t("usage_language", chat.lang), chat.lang)
             return
         lang = aliases[args[0]]
-        chats.set_language(self.db, chat.id, lang)
+        await self.store.write(chats.set_language, chat.id, lang)
         await self.reply(update, t("language_set", lang), lang)
 
     async def whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/id: the sender's numeric Telegram user id (for ``[telegram] admins``) and this chat's id (for
         ``[telegram] channels``). Needs no rights: it only repeats what Telegram told the bot."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         user = update.effective_user
         message = update.effective_message
@@ -408,20 +416,20 @@ class Handlers:
         """/status (admins): failing feeds and why, when each is tried next, last poll, outbox size,
         subscribers. ``/status retry all|URL`` resets the backoff of the failing feeds (or one feed): the
         service polls them within seconds."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):
             return
         args = list(context.args or [])
         if not args:
-            await self.reply(update, render.status(queries.status(self.db), lang), lang)
+            await self.reply(update, render.status(await self.store.read(queries.status), lang), lang)
             return
         if len(args) != 2 or args[0].lower() != "retry":
             await self.reply(update, t("usage_status", lang), lang)
             return
         target = None if args[1].lower() in ("all", "الكل") else args[1].strip()
         try:
-            reset = feed_store.retry_feeds(self.db, target)
+            reset = await self.store.write(feed_store.retry_feeds, target)
         except NotFound:
             await self.reply(update, t("feed_unknown", lang, url=render.esc(target or "")), lang)
             return
@@ -432,7 +440,7 @@ class Handlers:
 
     async def addfeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/addfeed URL [speaker] (admins): public http(s) feeds only, polled from now on."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):
             return
@@ -454,7 +462,7 @@ class Handlers:
             await self.reply(update, t("feed_refused", lang, reason=render.esc(exc)), lang)
             return
         try:
-            feed = feed_store.add_feed(self.db, url, speaker=speaker, origin="bot")
+            feed = await self.store.write(feed_store.add_feed, url, speaker=speaker, origin="bot")
         except AlreadyExists:
             await self.reply(update, t("feed_exists", lang, url=render.esc(url)), lang)
             return
@@ -465,7 +473,7 @@ class Handlers:
 
     async def removefeed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/removefeed URL (admins): stop polling it and forget its articles."""
-        chat = self.chat_of(update)
+        chat = await self.chat_of(update)
         lang = chat.lang
         if await self.refuse_non_admin(update, lang):
             return
@@ -475,7 +483,7 @@ class Handlers:
             return
         url = args[0].strip()
         try:
-            feed_store.remove_feed(self.db, url)
+            await self.store.write(feed_store.remove_feed, url)
         except NotFound:
             await self.reply(update, t("feed_unknown", lang, url=render.esc(url)), lang)
             return
@@ -492,11 +500,20 @@ class Handlers:
             lang = "en"
             try:
                 if update.effective_chat is not None:
-                    found = chats.chat_by_id(self.db, update.effective_chat.id)
+                    found = await self.store.read(chats.chat_by_id, update.effective_chat.id)
                     lang = found.lang if found else lang
                 await update.effective_message.reply_text(t("error", lang))
             except Exception:  # noqa: BLE001 - the chat may be gone; the error is logged above
                 log.warning("could not tell the chat about the error", exc_info=True)
+
+
+def toggle_subscription(db: sqlite_utils.Database, chat_id: int, speaker: str) -> bool:
+    """Follow ``speaker`` if the chat does not (True), else stop following it (False): one database call."""
+    if any(s.speaker == speaker for s in chats.subscriptions_of(db, chat_id)):
+        chats.unsubscribe(db, chat_id, speaker)
+        return False
+    chats.subscribe(db, chat_id, speaker)
+    return True
 
 
 def searchable(topic: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from telegram import (
     InlineQueryResultArticle,
@@ -76,15 +77,19 @@ class InlineSearch(Feature):
         speakers, rest = self.handlers.parse_speakers(words)
         return speakers, " ".join(rest)
 
+    @staticmethod
+    def find(db: Any, words: str, speakers: list[str], offset: int, lang: str) -> tuple[search.Page, dict]:
+        """One page of matching clusters and their items (one database call)."""
+        page = search.find_clusters(db, words, speakers=speakers or None, limit=PAGE, offset=offset, fold=fold)
+        return page, outbox.load_items(db, page.cluster_ids, prefer=lang)
+
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inline = update.inline_query
         assert inline is not None
         lang = lang_of(inline.from_user.language_code if inline.from_user else None)
         speakers, words = self.parse(inline.query)
         offset = _offset(inline.offset)
-        page = search.find_clusters(self.handlers.db, words, speakers=speakers or None, limit=PAGE, offset=offset,
-                                    fold=fold)
-        items = outbox.load_items(self.handlers.db, page.cluster_ids, prefer=lang)
+        page, items = await self.handlers.store.read(self.find, words, speakers, offset, lang)
         results = [result_for(items[i], lang) for i in page.cluster_ids if i in items]
         next_offset = str(offset + PAGE) if page.more and offset + PAGE <= MAX_OFFSET else None
         button = None

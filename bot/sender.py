@@ -45,6 +45,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.push_format import render_push
+from feeds.asyncdb import AsyncDB
 from storage import outbox
 from storage.errors import is_busy
 
@@ -315,254 +316,339 @@ def backoff(attempts: int) -> float:
     return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
 
 
-async def fan_out(db: sqlite_utils.Database) -> int:
-    """Enqueue deliveries for the clusters polling stored and nobody fanned out yet (the delivery job's first
-    step each tick: the outbox is the only hand-off between polling and delivery)."""
-    count = 0
-    for inserted in outbox.fan_out_steps(db):  # bounded transactions; other coroutines run between them
-        count += inserted
-        await asyncio.sleep(0)
-    if count:
-        logger.info("fan-out: %d deliveries enqueued", count)
-    return count
+class Sender:
+    """The delivery side of the service: fan-out, the outbox drained through ``sink`` within ``limiter``, edits
+    of pushed messages, pruning. One per service (``schedule_delivery`` makes it); it keeps what must outlive
+    one run: the rate limiter and the marks the database would not take.
 
+    Every storage call goes through ``store`` (:class:`feeds.asyncdb.AsyncDB`), so sending never waits on the
+    event loop for SQLite, and another process's write lock holds up the writer thread, not the bot.
 
-async def drain_outbox(db: sqlite_utils.Database, sink: Sink, *, limit: int | None = None,
-                       limiter: RateLimiter | None = None, concurrency: int = CONCURRENCY,
-                       should_stop: Callable[[], bool] | None = None,
-                       max_seconds: float | None = None, max_age: float = DEFAULT_MAX_AGE) -> int:
-    """Send the due deliveries, one message per chat, article and speaker; return how many messages went out.
-
-    Stops when nothing is due (rows waiting for a retry are left for a later run), after ``limit``
-    messages were claimed, after ``max_seconds``, or as soon as ``should_stop()`` is true (claimed messages
-    not yet sent go back to ``pending``).
+    :param db: the store (a plain ``Database`` gets the AsyncDB kept with it).
+    :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
+    :param max_age: seconds; transient errors are retried until a delivery is this old.
     """
-    limiter = limiter or limiter_for(sink)
-    started = time.monotonic()
-    claimed = 0
-    semaphore = asyncio.Semaphore(concurrency)
-    tasks: set[asyncio.Task] = set()
-    results: list[int] = []
 
-    def stopping() -> bool:
-        return bool(should_stop and should_stop())
+    def __init__(self, db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limiter: RateLimiter | None = None,
+                 max_age: float = DEFAULT_MAX_AGE, concurrency: int = CONCURRENCY) -> None:
+        self.store = AsyncDB.of(db)
+        self.sink = sink
+        self.limiter = limiter or limiter_for(sink)
+        self.max_age = max_age
+        self.concurrency = concurrency
+        # marks the database refused (another process held the write lock past the busy timeout, a full disk):
+        # (what, mark, args, kwargs), applied at the start of the next drain
+        self.unmarked: list[tuple[str, Callable[..., Any], tuple, dict]] = []
 
-    async def deliver(job: outbox.DeliveryJob) -> None:
+    # --- marks the database would not take ----------------------------------------------------------
+
+    async def mark_or_remember(self, what: str, mark: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+        """Apply ``mark(db, *args, **kwargs)``; when the database refuses it, remember it and apply it at the
+        start of the next drain (:meth:`flush_unmarked`). The rows stay ``sending`` meanwhile, so no drain claims
+        them again: a message that went out is marked ``sent`` later, never sent a second time by this process.
+        Returns True when applied."""
         try:
-            results.append(await _deliver(db, sink, limiter, job, stopping, max_age))
-        except Exception:  # a bug must not kill the job loop: keep the rows for a later try
-            logger.exception("delivery to chat %s failed unexpectedly", job.chat_id)
-            mark_or_remember(db, f"delivery to chat {job.chat_id} failed", outbox.mark_retry, job.delivery_ids,
-                             "internal error (see log)", _after(backoff(job.attempts)))
+            await self.store.write(mark, *args, **kwargs)
+            return True
+        except sqlite3.Error as exc:
+            logger.error("%s, but the database refused the mark (%s); kept to mark later, not sent again", what, exc)
+            self.unmarked.append((what, mark, args, kwargs))
+            return False
+
+    async def flush_unmarked(self) -> int:
+        """Apply the marks :meth:`mark_or_remember` kept; returns how many are still waiting."""
+        waiting, self.unmarked = self.unmarked, []
+        for index, (what, mark, args, kwargs) in enumerate(waiting):
+            try:
+                await self.store.write(mark, *args, **kwargs)
+                logger.info("marked at last: %s", what)
+            except sqlite3.Error:
+                self.unmarked.extend(waiting[index:])  # still locked: keep this one and the rest, in order
+                break
+        return len(self.unmarked)
+
+    # --- fan-out and pushes ------------------------------------------------------------------------
+
+    async def fan_out(self) -> int:
+        """Enqueue deliveries for the clusters polling stored and nobody fanned out yet (the delivery job's first
+        step each tick: the outbox is the only hand-off between polling and delivery), one bounded transaction
+        per call of the writer thread, so other writes (a /subscribe) go in between."""
+        steps = await self.store.write(outbox.fan_out_steps)  # a generator, run step by step on the writer thread
+        count = 0
+        while (inserted := await self.store.write(lambda _db: next(steps, None))) is not None:
+            count += inserted
+        if count:
+            logger.info("fan-out: %d deliveries enqueued", count)
+        return count
+
+    async def drain(self, *, limit: int | None = None, should_stop: Callable[[], bool] | None = None,
+                    max_seconds: float | None = None) -> int:
+        """Send the due deliveries, one message per chat, article and speaker; return how many messages went out.
+
+        Stops when nothing is due (rows waiting for a retry are left for a later run), after ``limit``
+        messages were claimed, after ``max_seconds``, or as soon as ``should_stop()`` is true (claimed messages
+        not yet sent go back to ``pending``).
+        """
+        limiter = self.limiter
+        started = time.monotonic()
+        claimed = 0
+        semaphore = asyncio.Semaphore(self.concurrency)
+        tasks: set[asyncio.Task] = set()
+        results: list[int] = []
+
+        def stopping() -> bool:
+            return bool(should_stop and should_stop())
+
+        async def deliver(job: outbox.DeliveryJob) -> None:
+            try:
+                results.append(await self._deliver(job, stopping))
+            except Exception:  # a bug must not kill the job loop: keep the rows for a later try
+                logger.exception("delivery to chat %s failed unexpectedly", job.chat_id)
+                await self.mark_or_remember(f"delivery to chat {job.chat_id} failed", outbox.mark_retry,
+                                            job.delivery_ids, "internal error (see log)", _after(backoff(job.attempts)))
+            finally:
+                semaphore.release()
+
+        await self.flush_unmarked()
+        try:
+            while not stopping():
+                if max_seconds is not None and time.monotonic() - started > max_seconds:
+                    break
+                if limiter.paused_until - limiter.clock() > MAX_WAIT_IN_RUN:
+                    break  # flood control for a while: a later run goes on
+                want = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - claimed)
+                if want <= 0:
+                    break
+                try:
+                    jobs = await self.store.write(outbox.claim_due, outbox.utc_now(), want)
+                except sqlite3.OperationalError as exc:  # another process holds the write lock: a later run goes on
+                    if not is_busy(exc):
+                        raise
+                    logger.warning("the outbox cannot be claimed now (%s); trying again at the next run", exc)
+                    break
+                if not jobs:
+                    if not tasks:
+                        break
+                    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)  # retries may become due
+                    tasks = {t for t in tasks if not t.done()}
+                    if not tasks:
+                        continue
+                    await asyncio.sleep(0.2)
+                    continue
+                claimed += len(jobs)
+                for index, job in enumerate(jobs):
+                    await semaphore.acquire()
+                    if stopping():
+                        semaphore.release()
+                        rest = [d for j in jobs[index:] for d in j.delivery_ids]
+                        await self.mark_or_remember("sender stopped", outbox.mark_retry, rest, "sender stopped",
+                                                    outbox.utc_now(), count_attempt=False)
+                        break
+                    task = asyncio.create_task(deliver(job))
+                    tasks.add(task)
+                tasks = {t for t in tasks if not t.done()}
         finally:
-            semaphore.release()
+            if tasks:
+                await asyncio.gather(*tasks, return_exceptions=True)
+        return sum(results)
 
-    flush_unmarked(db)
+    async def _deliver(self, job: outbox.DeliveryJob, stopping: Callable[[], bool]) -> int:
+        ids = job.delivery_ids
+        html = render_push(job.bundle, job.lang, job.timezone)
+        chat_id = job.chat_id
+        write = self.store.write
+        for _hop in range(3):  # follow at most a few migrations
+            try:
+                acquired = await self.limiter.acquire(chat_id, job.chat_type, should_stop=stopping,
+                                                      max_wait=MAX_WAIT_IN_RUN)
+            except WaitTooLong as exc:  # a long flood pause: give the job back rather than hold the run
+                await write(outbox.mark_retry, ids, "waiting for flood control", _after(exc.seconds),
+                            count_attempt=False)
+                return 0
+            if not acquired or stopping():
+                await write(outbox.mark_retry, ids, "sender stopped", outbox.utc_now(), count_attempt=False)
+                return 0
+            try:
+                message_id = await self.sink.send(chat_id, html)
+            except ChatMoved as exc:
+                logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
+                await write(outbox.migrate_chat, chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
+                continue
+            except RetryLater as exc:
+                seconds = max(exc.seconds, 0.5)
+                whole = self.limiter.retry_after(chat_id, seconds, job.chat_type)
+                logger.warning("429 for chat %s: retry after %gs%s", chat_id, seconds,
+                               " (sender paused)" if whole else "")
+                await write(outbox.mark_retry, ids, str(exc), _after(seconds), count_attempt=False)
+                return 0
+            except ChatGone as exc:
+                logger.info("chat %s is gone: %s", chat_id, exc.reason)
+                await write(outbox.deactivate_chat, chat_id, exc.reason)
+                return 0
+            except Rejected as exc:
+                logger.error("message to chat %s rejected: %s", chat_id, exc)
+                await write(outbox.mark_failed, ids, f"rejected: {exc}")
+                return 0
+            except TransientError as exc:
+                age = await write(outbox.age_seconds, ids)
+                if age >= self.max_age:
+                    logger.error("giving up on chat %s: still failing after %d attempts over %.1f h: %s", chat_id,
+                                 job.attempts, age / 3600, exc)
+                    await write(outbox.mark_failed, ids, f"too old to send after {job.attempts} attempts over "
+                                                         f"{age / 3600:.1f} h: {exc}")
+                else:
+                    wait = backoff(job.attempts)
+                    logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
+                    await write(outbox.mark_retry, ids, str(exc), _after(wait))
+                return 0
+            await self.mark_or_remember(f"sent to chat {chat_id}", outbox.mark_sent, ids, message_id,
+                                        now=outbox.utc_now())
+            return 1
+        await write(outbox.mark_failed, ids, "chat migrated too many times")
+        return 0
 
-    try:
+    # --- edits: a pushed message gains the outlets that later carried its statements -----------------
+
+    async def drain_edits(self, *, should_stop: Callable[[], bool] | None = None,
+                          max_seconds: float | None = None) -> int:
+        """Send the due edits (:func:`storage.outbox.queue_edits` enqueues them) through the same rate limiter as
+        pushes, one per chat at a time; return how many went out. Errors are handled as for pushes: flood
+        control and network errors retry later, a chat that is gone is deactivated, a message that can no
+        longer be edited is given up (``failed``, kept)."""
+        started = time.monotonic()
+        done = 0
+
+        def stopping() -> bool:
+            return bool(should_stop and should_stop())
+
         while not stopping():
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
-            if limiter.paused_until - limiter.clock() > MAX_WAIT_IN_RUN:
-                break  # flood control for a while: a later run goes on
-            want = CLAIM_BATCH if limit is None else min(CLAIM_BATCH, limit - claimed)
-            if want <= 0:
-                break
-            try:
-                jobs = outbox.claim_due(db, outbox.utc_now(), want)
-            except sqlite3.OperationalError as exc:  # another process holds the write lock: a later run goes on
-                if not is_busy(exc):
-                    raise
-                logger.warning("the outbox cannot be claimed now (%s); trying again at the next run", exc)
-                break
+            jobs = await self.store.write(outbox.claim_due_edits, outbox.utc_now(), CLAIM_BATCH)
             if not jobs:
-                if not tasks:
-                    break
-                await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)  # retries may become due
-                tasks = {t for t in tasks if not t.done()}
-                if not tasks:
-                    continue
-                await asyncio.sleep(0.2)
-                continue
-            claimed += len(jobs)
-            for index, job in enumerate(jobs):
-                await semaphore.acquire()
-                if stopping():
-                    semaphore.release()
-                    rest = [d for j in jobs[index:] for d in j.delivery_ids]
-                    outbox.mark_retry(db, rest, "sender stopped", outbox.utc_now(), count_attempt=False)
-                    break
-                task = asyncio.create_task(deliver(job))
-                tasks.add(task)
-            tasks = {t for t in tasks if not t.done()}
-    finally:
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
-    return sum(results)
+                break
+            for job in jobs:
+                try:
+                    done += await self._edit(job, stopping)
+                except Exception:  # a bug must not kill the job loop: keep the edit for a later try
+                    logger.exception("editing message %s in chat %s failed unexpectedly", job.message_id,
+                                     job.chat_id)
+                    await self.store.write(outbox.mark_edit, job.edit_id, "pending", "internal error (see log)",
+                                           _after(backoff(job.attempts)))
+        return done
 
-
-async def _deliver(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.DeliveryJob,
-                   stopping: Callable[[], bool], max_age: float = DEFAULT_MAX_AGE) -> int:
-    ids = job.delivery_ids
-    html = render_push(job.bundle, job.lang, job.timezone)
-    chat_id = job.chat_id
-    for _hop in range(3):  # follow at most a few migrations
+    async def _edit(self, job: outbox.EditJob, stopping: Callable[[], bool]) -> int:
+        write = self.store.write
+        if not job.bundle.items:
+            await write(outbox.mark_edit, job.edit_id, "failed", "nothing left to show")
+            return 0
+        html = render_push(job.bundle, job.lang, job.timezone)
         try:
-            acquired = await limiter.acquire(chat_id, job.chat_type, should_stop=stopping, max_wait=MAX_WAIT_IN_RUN)
-        except WaitTooLong as exc:  # a long flood pause: give the job back rather than hold the run
-            outbox.mark_retry(db, ids, "waiting for flood control", _after(exc.seconds), count_attempt=False)
+            acquired = await self.limiter.acquire(job.chat_id, job.chat_type, should_stop=stopping,
+                                                  max_wait=MAX_WAIT_IN_RUN)
+        except WaitTooLong as exc:
+            await write(outbox.mark_edit, job.edit_id, "pending", "waiting for flood control", _after(exc.seconds),
+                        count_attempt=False)
             return 0
         if not acquired or stopping():
-            outbox.mark_retry(db, ids, "sender stopped", outbox.utc_now(), count_attempt=False)
+            await write(outbox.mark_edit, job.edit_id, "pending", "sender stopped", outbox.utc_now(),
+                        count_attempt=False)
             return 0
         try:
-            message_id = await sink.send(chat_id, html)
-        except ChatMoved as exc:
-            logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
-            outbox.migrate_chat(db, chat_id, exc.new_chat_id)
-            chat_id = exc.new_chat_id
-            continue
+            await self.sink.edit(job.chat_id, job.message_id, html)
         except RetryLater as exc:
             seconds = max(exc.seconds, 0.5)
-            whole = limiter.retry_after(chat_id, seconds, job.chat_type)
-            logger.warning("429 for chat %s: retry after %gs%s", chat_id, seconds,
-                           " (sender paused)" if whole else "")
-            outbox.mark_retry(db, ids, str(exc), _after(seconds), count_attempt=False)
+            self.limiter.retry_after(job.chat_id, seconds, job.chat_type)
+            await write(outbox.mark_edit, job.edit_id, "pending", str(exc), _after(seconds), count_attempt=False)
             return 0
         except ChatGone as exc:
-            logger.info("chat %s is gone: %s", chat_id, exc.reason)
-            outbox.deactivate_chat(db, chat_id, exc.reason)
+            await write(outbox.deactivate_chat, job.chat_id, exc.reason)
+            await write(outbox.mark_edit, job.edit_id, "failed", f"chat inactive: {exc.reason}")
             return 0
-        except Rejected as exc:
-            logger.error("message to chat %s rejected: %s", chat_id, exc)
-            outbox.mark_failed(db, ids, f"rejected: {exc}")
+        except (Rejected, ChatMoved) as exc:
+            logger.warning("edit of message %s in chat %s refused: %s", job.message_id, job.chat_id, exc)
+            await write(outbox.mark_edit, job.edit_id, "failed", f"rejected: {exc}")
             return 0
         except TransientError as exc:
-            age = outbox.age_seconds(db, ids)
-            if age >= max_age:
-                logger.error("giving up on chat %s: still failing after %d attempts over %.1f h: %s", chat_id,
-                             job.attempts, age / 3600, exc)
-                outbox.mark_failed(db, ids, f"too old to send after {job.attempts} attempts over "
-                                            f"{age / 3600:.1f} h: {exc}")
+            if await write(outbox.edit_age_seconds, job.edit_id) >= self.max_age:
+                await write(outbox.mark_edit, job.edit_id, "failed", f"too old after {job.attempts} attempts: {exc}")
             else:
-                wait = backoff(job.attempts)
-                logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
-                outbox.mark_retry(db, ids, str(exc), _after(wait))
+                await write(outbox.mark_edit, job.edit_id, "pending", str(exc), _after(backoff(job.attempts)))
             return 0
-        mark_or_remember(db, f"sent to chat {chat_id}", outbox.mark_sent, ids, message_id, now=outbox.utc_now())
+        await write(outbox.mark_edit, job.edit_id, "sent")
         return 1
-    outbox.mark_failed(db, ids, "chat migrated too many times")
-    return 0
 
+    # --- one run of the job, and pruning -------------------------------------------------------------
 
-# --- marks the database would not take -------------------------------------------------------------
-
-_UNMARKED: dict[int, list[tuple[str, Callable[..., None], tuple, dict]]] = {}
-
-
-def mark_or_remember(db: sqlite_utils.Database, what: str, mark: Callable[..., None], *args: Any,
-                     **kwargs: Any) -> bool:
-    """Apply ``mark(db, *args, **kwargs)``; when the database refuses it (another process holds the write lock
-    past the busy timeout, a full disk), remember it and apply it at the start of the next drain
-    (:func:`flush_unmarked`). The rows stay ``sending`` meanwhile, so no drain claims them again: a message
-    that went out is marked ``sent`` later, never sent a second time by this process. Returns True when applied."""
-    try:
-        mark(db, *args, **kwargs)
-        return True
-    except sqlite3.Error as exc:
-        logger.error("%s, but the database refused the mark (%s); kept to mark later, not sent again", what, exc)
-        _UNMARKED.setdefault(id(db), []).append((what, mark, args, kwargs))
-        return False
-
-
-def flush_unmarked(db: sqlite_utils.Database) -> int:
-    """Apply the marks :func:`mark_or_remember` kept for ``db``; returns how many are still waiting."""
-    waiting = _UNMARKED.get(id(db))
-    if not waiting:
-        return 0
-    kept = []
-    for what, mark, args, kwargs in waiting:
+    async def run_once(self, should_stop: Callable[[], bool] | None = None) -> None:
+        """One tick of the delivery job: fan out, drain the outbox, queue and send the edits. A write lock held
+        by another process past the busy timeout ends the run quietly (the next one goes on); any other
+        database error is raised."""
         try:
-            mark(db, *args, **kwargs)
-            logger.info("marked at last: %s", what)
-        except sqlite3.Error:
-            kept.append((what, mark, args, kwargs))
-    if kept:
-        _UNMARKED[id(db)] = kept
-    else:
-        _UNMARKED.pop(id(db), None)
-    return len(kept)
+            await self.fan_out()
+            await self.drain(should_stop=should_stop, max_seconds=MAX_RUN_SECONDS)
+            if await self.store.write(outbox.queue_edits):
+                logger.info("edits enqueued: pushed statements that more outlets carried since")
+            await self.drain_edits(should_stop=should_stop, max_seconds=MAX_RUN_SECONDS)
+        except sqlite3.OperationalError as exc:  # another process holds the write lock: the next run goes on
+            if not is_busy(exc):
+                raise  # a schema or disk fault is not waited out quietly: PTB's error handler logs it
+            logger.warning("delivery run stopped: %s; the next run goes on", exc)
+
+    async def prune(self, keep_days: float, now: dt.datetime | None = None) -> int:
+        """Delete sent pushes and digest records older than ``keep_days`` (0: nothing), one small transaction
+        per call of the writer thread; returns how many rows went."""
+        if keep_days <= 0:
+            return 0
+        before = outbox.format_time((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=keep_days))
+        steps = await self.store.write(outbox.prune, before)
+        removed = 0
+        while (step := await self.store.write(lambda _db: next(steps, None))) is not None:
+            removed += step
+        if removed:
+            logger.info("pruned %d sent pushes and digest records older than %g days", removed, keep_days)
+        return removed
 
 
-# --- edits: a pushed message gains the outlets that later carried its statements ----------------------
+# One-shot forms (tests, benches, the CLI): a Sender for one call. The service keeps one Sender instead, so
+# the marks a locked database refused survive from one run to the next.
 
-async def drain_edits(db: sqlite_utils.Database, sink: Sink, *, limiter: RateLimiter | None = None,
+async def fan_out(db: sqlite_utils.Database | AsyncDB) -> int:
+    """:meth:`Sender.fan_out` once."""
+    return await Sender(db, _NoSink()).fan_out()
+
+
+async def drain_outbox(db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limit: int | None = None,
+                       limiter: RateLimiter | None = None, concurrency: int = CONCURRENCY,
+                       should_stop: Callable[[], bool] | None = None,
+                       max_seconds: float | None = None, max_age: float = DEFAULT_MAX_AGE) -> int:
+    """:meth:`Sender.drain` once."""
+    return await Sender(db, sink, limiter=limiter, max_age=max_age, concurrency=concurrency).drain(
+        limit=limit, should_stop=should_stop, max_seconds=max_seconds)
+
+
+async def drain_edits(db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limiter: RateLimiter | None = None,
                       should_stop: Callable[[], bool] | None = None, max_seconds: float | None = None,
                       max_age: float = DEFAULT_MAX_AGE) -> int:
-    """Send the due edits (:func:`storage.outbox.queue_edits` enqueues them) through the same rate limiter as
-    pushes, one per chat at a time; return how many went out. Errors are handled as for pushes: flood
-    control and network errors retry later, a chat that is gone is deactivated, a message that can no longer
-    be edited is given up (``failed``, kept)."""
-    limiter = limiter or limiter_for(sink)
-    started = time.monotonic()
-    done = 0
-
-    def stopping() -> bool:
-        return bool(should_stop and should_stop())
-
-    while not stopping():
-        if max_seconds is not None and time.monotonic() - started > max_seconds:
-            break
-        jobs = outbox.claim_due_edits(db, outbox.utc_now(), CLAIM_BATCH)
-        if not jobs:
-            break
-        for job in jobs:
-            try:
-                done += await _edit(db, sink, limiter, job, stopping, max_age)
-            except Exception:  # a bug must not kill the job loop: keep the edit for a later try
-                logger.exception("editing message %s in chat %s failed unexpectedly", job.message_id, job.chat_id)
-                outbox.mark_edit(db, job.edit_id, "pending", "internal error (see log)", _after(backoff(job.attempts)))
-    return done
+    """:meth:`Sender.drain_edits` once."""
+    return await Sender(db, sink, limiter=limiter, max_age=max_age).drain_edits(should_stop=should_stop,
+                                                                                 max_seconds=max_seconds)
 
 
-async def _edit(db: sqlite_utils.Database, sink: Sink, limiter: RateLimiter, job: outbox.EditJob,
-                stopping: Callable[[], bool], max_age: float = DEFAULT_MAX_AGE) -> int:
-    if not job.bundle.items:
-        outbox.mark_edit(db, job.edit_id, "failed", "nothing left to show")
-        return 0
-    html = render_push(job.bundle, job.lang, job.timezone)
-    try:
-        acquired = await limiter.acquire(job.chat_id, job.chat_type, should_stop=stopping, max_wait=MAX_WAIT_IN_RUN)
-    except WaitTooLong as exc:
-        outbox.mark_edit(db, job.edit_id, "pending", "waiting for flood control", _after(exc.seconds),
-                         count_attempt=False)
-        return 0
-    if not acquired or stopping():
-        outbox.mark_edit(db, job.edit_id, "pending", "sender stopped", outbox.utc_now(), count_attempt=False)
-        return 0
-    try:
-        await sink.edit(job.chat_id, job.message_id, html)
-    except RetryLater as exc:
-        seconds = max(exc.seconds, 0.5)
-        limiter.retry_after(job.chat_id, seconds, job.chat_type)
-        outbox.mark_edit(db, job.edit_id, "pending", str(exc), _after(seconds), count_attempt=False)
-        return 0
-    except ChatGone as exc:
-        outbox.deactivate_chat(db, job.chat_id, exc.reason)
-        outbox.mark_edit(db, job.edit_id, "failed", f"chat inactive: {exc.reason}")
-        return 0
-    except (Rejected, ChatMoved) as exc:
-        logger.warning("edit of message %s in chat %s refused: %s", job.message_id, job.chat_id, exc)
-        outbox.mark_edit(db, job.edit_id, "failed", f"rejected: {exc}")
-        return 0
-    except TransientError as exc:
-        if outbox.edit_age_seconds(db, job.edit_id) >= max_age:
-            outbox.mark_edit(db, job.edit_id, "failed", f"too old after {job.attempts} attempts: {exc}")
-        else:
-            outbox.mark_edit(db, job.edit_id, "pending", str(exc), _after(backoff(job.attempts)))
-        return 0
-    outbox.mark_edit(db, job.edit_id, "sent")
-    return 1
+async def prune(db: sqlite_utils.Database | AsyncDB, keep_days: float, now: dt.datetime | None = None) -> int:
+    """:meth:`Sender.prune` once."""
+    return await Sender(db, _NoSink()).prune(keep_days, now)
+
+
+class _NoSink:
+    """The sink of a Sender that only fans out or prunes."""
+
+    async def send(self, chat_id: int, html: str) -> int:
+        raise Rejected("this sender does not send")
+
+    async def edit(self, chat_id: int, message_id: int, html: str) -> None:
+        raise Rejected("this sender does not send")
 
 
 # --- the repeating job -----------------------------------------------------------------------------
@@ -585,28 +671,13 @@ PRUNE_JOB_NAME = "prune"
 PRUNE_INTERVAL = 3600.0
 
 
-async def prune(db: sqlite_utils.Database, keep_days: float, now: dt.datetime | None = None) -> int:
-    """Delete sent pushes and digest records older than ``keep_days`` (0: nothing), in small transactions with
-    the event loop free between them; returns how many rows went."""
-    if keep_days <= 0:
-        return 0
-    before = outbox.format_time((now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=keep_days))
-    removed = 0
-    for step in outbox.prune(db, before):
-        removed += step
-        await asyncio.sleep(0)
-    if removed:
-        logger.info("pruned %d sent pushes and digest records older than %g days", removed, keep_days)
-    return removed
-
-
-def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, interval: float = 1.0, *,
+def schedule_delivery(job_queue: Any, db: sqlite_utils.Database | AsyncDB, sink: Sink, interval: float = 1.0, *,
                       limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE,
                       keep_sent_days: float = 0.0) -> Any:
     """Start the sender: every ``interval`` seconds fan out new clusters, drain the outbox, then queue and send
     the edits of pushed messages whose statements more outlets carried since (one run at a time; a run ends
-    when nothing is due, or
-    soon after the application stops). Returns the ``telegram.ext.Job``.
+    when nothing is due, or soon after the application stops). Returns the ``telegram.ext.Job``, whose
+    ``data`` is the :class:`Sender`.
 
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
     :param max_age: seconds; transient errors are retried until a delivery is this old
@@ -615,7 +686,7 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
         this (``[delivery] keep_sent_days``).
     """
     logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
-    limiter = limiter or limiter_for(sink)
+    the_sender = Sender(db, sink, limiter=limiter, max_age=max_age)
 
     async def deliver(context: Any) -> None:
         application = getattr(context, "application", None)
@@ -623,25 +694,14 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database, sink: Sink, int
         def should_stop() -> bool:
             return application is not None and not application.running
 
-        try:
-            await fan_out(db)
-            await drain_outbox(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
-                               max_age=max_age)
-            if outbox.queue_edits(db):
-                logger.info("edits enqueued: pushed statements that more outlets carried since")
-            await drain_edits(db, sink, limiter=limiter, should_stop=should_stop, max_seconds=MAX_RUN_SECONDS,
-                              max_age=max_age)
-        except sqlite3.OperationalError as exc:  # another process holds the write lock: the next run goes on
-            if not is_busy(exc):
-                raise  # a schema or disk fault is not waited out quietly: PTB's error handler logs it
-            logger.warning("delivery run stopped: %s; the next run goes on", exc)
+        await the_sender.run_once(should_stop)
 
     if keep_sent_days > 0:
         async def prune_job(context: Any) -> None:
-            await prune(db, keep_sent_days)
+            await the_sender.prune(keep_sent_days)
 
         job_queue.run_repeating(prune_job, interval=PRUNE_INTERVAL, first=60.0, name=PRUNE_JOB_NAME,
                                 job_kwargs={"max_instances": 1, "coalesce": True})
     return job_queue.run_repeating(deliver, interval=interval, first=min(interval, 1.0), name=JOB_NAME,
+                                   data=the_sender,
                                    job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None})
-

@@ -32,6 +32,7 @@ from bot.console import SampleServer, run_console
 from bot.errors import CommandError
 from bot.settings import read_config
 from config import Config, config_path
+from feeds.asyncdb import AsyncDB
 from feeds.fetch import Fetcher
 from feeds.pipeline import poll_once, utcnow
 from reactions.names import warm_up
@@ -140,17 +141,23 @@ def run_service(args: argparse.Namespace) -> int:
     threading.Thread(target=warm_up, name="raqib-warm-up", daemon=True).start()
     try:
         db = open_store(config, deliver=True)
+        # every handler and job reaches the database through these threads, never on the event loop
+        store = AsyncDB.of(db, busy_timeout_ms=DB_THREADS_BUSY_TIMEOUT_MS)
         try:
             if console:
                 return asyncio.run(_console(config, db, samples))
             return _telegram(config, db)
         finally:
+            store.close()
             db.close()
     finally:
         if samples is not None:
             samples.close()
 
 
+# How long the database threads wait for another process's write lock: a wait holds a thread, not the bot
+# (reads go on meanwhile); a write still refused after it fails and is tried again (marks are remembered).
+DB_THREADS_BUSY_TIMEOUT_MS = 10_000
 TOKEN_REJECTED = ("Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN or [telegram].token; "
                   "@BotFather gives it)")
 FIRST_RETRY, MAX_RETRY = 2.0, 60.0  # seconds between tries to reach Telegram at start

@@ -43,7 +43,7 @@ class SourcesCommand(Feature):
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/sources [ar|en|both]: without an argument, the current choice and the keyboard."""
         h = self.handlers
-        chat = h.chat_of(update)
+        chat = await h.chat_of(update)
         lang = chat.lang
         args = [a.lower() for a in context.args or []]
         if not args:
@@ -55,7 +55,7 @@ class SourcesCommand(Feature):
             return
         if await h.refuse_non_group_admin(update, context, lang):
             return
-        chats.set_sources(h.db, chat.id, ALIASES[args[0]])
+        await h.store.write(chats.set_sources, chat.id, ALIASES[args[0]])
         await h.reply(update, t("sources_set", lang, choice=t(f"sources_{ALIASES[args[0]]}", lang)), lang)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,14 +63,14 @@ class SourcesCommand(Feature):
         h = self.handlers
         query = update.callback_query
         assert query is not None
-        chat = h.chat_of(update)
+        chat = await h.chat_of(update)
         if await h.refuse_tap(update, context, chat.lang):
             return
         choice = (query.data or "").removeprefix(CALLBACK_PREFIX)
         if choice not in SOURCES:
             await query.answer()
             return
-        chats.set_sources(h.db, chat.id, choice)
+        await h.store.write(chats.set_sources, chat.id, choice)
         await query.answer(t("sources_set", chat.lang, choice=t(f"sources_{choice}", chat.lang)))
         try:
             await query.edit_message_text(

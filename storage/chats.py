@@ -66,6 +66,12 @@ def chat_by_id(db: sqlite_utils.Database, chat_id: int) -> Chat | None:
     return _chat(rows[0]) if rows else None
 
 
+def is_current(known: Chat | None, type: str = "private", title: str = "") -> bool:
+    """Whether :func:`ensure_chat` would leave the chat ``known`` as it is (so a reader may use it as is)."""
+    return (known is not None and known.active and known.type == (type or "private")
+            and (not title or known.title == title))
+
+
 def ensure_chat(db: sqlite_utils.Database, chat_id: int, type: str = "private", title: str = "",
                 lang: str = "en", timezone: str = "UTC", digest_time: str | None = "08:00") -> Chat:
     """Insert the chat if missing (with these defaults), reactivate it if it was marked inactive.
@@ -74,8 +80,7 @@ def ensure_chat(db: sqlite_utils.Database, chat_id: int, type: str = "private", 
     """
     lang = lang if lang in ("ar", "en") else "en"
     known = chat_by_id(db, chat_id)
-    if (known is not None and known.active and known.type == (type or "private")
-            and (not title or known.title == title)):
+    if is_current(known, type, title):
         return known  # nothing to change: a read only (it works while another process holds the write lock)
     with transaction(db) as conn:
         conn.execute(

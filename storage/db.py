@@ -24,6 +24,33 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_more(path: str | Path, *, busy_timeout_ms: int, read_only: bool = False) -> sqlite_utils.Database:
+    """One more connection to a database :func:`open_db` opened (and migrated) already: for a worker thread of
+    the running service (SQLite allows a connection per thread). The same settings as :func:`connect` but
+    the journal mode, which the first connection set; ``read_only`` connections are ``PRAGMA query_only``, so a
+    write through one fails at once instead of racing the one writer."""
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if read_only:
+        conn.execute("PRAGMA query_only = ON")
+    return sqlite_utils.Database(conn)
+
+
+def file_of(db: sqlite_utils.Database) -> str | None:
+    """The file of ``db``'s main database; None for an in-memory (or temporary) one."""
+    for _seq, name, file in db.conn.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return file or None
+    return None
+
+
+def busy_timeout_of(db: sqlite_utils.Database) -> int:
+    """Milliseconds ``db`` waits for another connection's lock."""
+    return int(db.conn.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
 def open_db(path: str | Path, *, migrate_to_latest: bool = True) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path`` and upgrade its schema in place.
 

@@ -34,14 +34,17 @@ def test_a_sent_message_whose_mark_failed_is_marked_later_not_sent_again(server,
 
     async def scenario(sink):
         locking = LockingSink(sink, path)
-        first = await sender.drain_outbox(db, locking, limiter=sender.RateLimiter())
+        the_sender = sender.Sender(db, locking, limiter=sender.RateLimiter())  # the service keeps one
+        first = await the_sender.drain()
         status_while_locked = rows(db, "status")
+        waiting = len(the_sender.unmarked)
         locking.release()
-        second = await sender.drain_outbox(db, sink, limiter=sender.RateLimiter())
-        return first, status_while_locked, second
+        second = await the_sender.drain()
+        return first, status_while_locked, waiting, second, len(the_sender.unmarked)
 
-    first, status_while_locked, second = run_with_bot(server, scenario)
+    first, status_while_locked, waiting, second, left = run_with_bot(server, scenario)
     assert first == 1 and second == 0
+    assert waiting == 1 and left == 0  # remembered by the Sender, then applied
     assert status_while_locked == [("sending",)]  # not claimable meanwhile
     assert len(server.sent(1)) == 1  # sent once
     [(status, message_id)] = rows(db, "status", "message_id")
