@@ -3,11 +3,12 @@ verb-subject pairs and the speaker carried over from earlier sentences."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .constructions import Pair, Subject
 from .mentions import NP
-from .registry import Lexicon, Registry
+from .registry import HOME_MARKERS, Lexicon, Registry
 from .text import Token, scan_words
 from .units import QUOTE, Unit
 
@@ -39,6 +40,10 @@ def _elsewhere(view: list[Token], lex: Lexicon) -> bool:
     return False
 
 
+# "the Israeli government", "Scotland's government", "the Trump administration", "the White House"
+_GOVERNMENT = re.compile(r"\b([a-z]+)(?:'s)?\s+(?:government|authorities|administration)\b|\b(white house|kremlin)\b")
+
+
 class AttributionMixin:
     """Resolving subjects to speakers and a unit to its clauses (mixed into the per-text state)."""
 
@@ -46,7 +51,9 @@ class AttributionMixin:
     lex: Lexicon
     lang: str
     masked: str
+    lowered: str
     ctx: Context | None
+    _home: dict[str, bool]
 
     # --- attribution ------------------------------------------------------------------------------
     def resolve(self, subj: Subject, local: Context | None) -> Context | None:
@@ -63,9 +70,15 @@ class AttributionMixin:
             if np_.status == "other":
                 return Context(np_.speaker, False, np_.person, np_.genders)
             c = local or self.ctx
-            if c is None or c.age > MAX_CONTEXT_AGE:
-                return None
-            if "any" not in np_.refers and (c.speaker is None or c.speaker not in np_.refers):
+            limit = MAX_CONTEXT_AGE if np_.max_age < 0 else np_.max_age
+            if (
+                c is None
+                or c.age > limit
+                or ("any" not in np_.refers and (c.speaker is None or c.speaker not in np_.refers))
+            ):
+                if np_.home and (c is None or not c.tracked or c.speaker == np_.home) and self.home_text(np_.home):
+                    # "The government said ..." in a text about Britain, with nobody else current
+                    return Context(np_.home, True, None, np_.genders)
                 return None
             ag = next(iter(np_.genders)) if len(np_.genders) == 1 else ""
             if ag in ("m", "f") and c.genders and ag not in c.genders and "" not in c.genders:
@@ -84,6 +97,24 @@ class AttributionMixin:
         if g in ("m", "f", "n") and c.genders and g not in c.genders and "" not in c.genders:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
+
+    def home_text(self, speaker: str) -> bool:
+        """Is the text about the country of ``speaker`` (a word of its markers list) and about no other
+        government ("the Israeli government", "Scotland's government", "the White House")?  Read once
+        per text, only when a "home" anaphor has nobody current to refer to."""
+        got = self._home.get(speaker)
+        if got is None:
+            markers, rivals = HOME_MARKERS[speaker]
+            w = self.lex.w
+            got = not set(scan_words(self.lowered)).isdisjoint(getattr(w, markers))
+            if got:
+                foreign = getattr(w, rivals) | self.lex.en_foreign_adjs | self.lex.en_foreign_countries
+                for m in _GOVERNMENT.finditer(self.lowered):
+                    if (m.group(1) or m.group(2)) in foreign:
+                        got = False
+                        break
+            self._home[speaker] = got
+        return got
 
     def topic(self, view: list[Token], nps: dict[int, NP]) -> Context | None:
         """The subject of a sentence without speech, when it is a tracked speaker named at its start

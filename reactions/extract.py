@@ -64,6 +64,7 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         self.doc_persons: set[str] = set()
         self._bare_title_ok: dict[tuple[str, str], bool] = {}
         self.ctx: Context | None = None
+        self._home: dict[str, bool] = {}
 
     def opens_with_tracked(self, unit: Unit) -> bool:
         """Cheap: may a tracked speaker's name be among the unit's first words (its subject)?"""
@@ -71,6 +72,14 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
             self.lowered, unit.start, min(unit.end, unit.start + 90), lowered=self.lowered is not self.folded
         )
         return not self.reg.tracked_keys.isdisjoint(ngrams(words[:9], 3, self.reg.tracked_last))
+
+    def names_home_anaphor(self, unit: Unit) -> bool:
+        """Cheap: may the unit hold an anaphor that names a speaker by itself in a text about its country
+        ("a government spokesperson said")?"""
+        if self.lang != "en":
+            return False
+        words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
+        return not self.reg.home_words.isdisjoint(words)
 
     def scan(self, unit: Unit) -> tuple[bool, bool]:
         """Cheap look at the unit's words: (has a reporting verb or "according to", has a word sequence
@@ -131,7 +140,11 @@ def _extract(
                         continue
                 age_context(doc, unit)
                 continue
-            if not has_tracked and (doc.ctx is None or not doc.ctx.tracked):
+            if (
+                not has_tracked
+                and (doc.ctx is None or not doc.ctx.tracked)
+                and not doc.names_home_anaphor(unit)
+            ):
                 # speech, but nobody from the registry and no tracked speaker to continue: not tracked
                 doc.ctx = Context(None, False, None, frozenset())
                 if trace is not None:

@@ -25,6 +25,8 @@ class NP:
     soft: bool = False
     refers: tuple[str, ...] = ()
     personlike: bool = False
+    home: str = ""  # an anaphor's speaker in a text about its country (see lexicon.toml [[anaphor]])
+    max_age: int = -1
     clitic: str = ""
     named: bool = False  # the person is named in the text (not only the holder of a title on the date)
 
@@ -486,7 +488,16 @@ class MentionsMixin:
             a = anaphors[0]
             if prefix is not None:
                 # "المتحدث باسم الوزارة": the body is the anaphor, the speaker is its spokesperson
-                return NP(i, j, "anaphor", genders=frozenset(genders), refers=a.refers, personlike=True)
+                return NP(
+                    i,
+                    j,
+                    "anaphor",
+                    genders=frozenset(genders),
+                    refers=a.refers,
+                    personlike=True,
+                    home=a.home,
+                    max_age=a.max_age,
+                )
             return NP(
                 i,
                 j,
@@ -494,6 +505,8 @@ class MentionsMixin:
                 genders=frozenset({a.gender}),
                 refers=a.refers,
                 personlike=a.gender != "" and "any" not in a.refers,
+                home=a.home,
+                max_age=a.max_age,
             )
         return None
 

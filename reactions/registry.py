@@ -51,6 +51,8 @@ class Mention:
     full: bool = False  # person: full name (not a bare surname)
     refers: tuple[str, ...] = ()
     doc_only: tuple[str, ...] = ()  # persons for whom this bare surname counts only after their full name
+    home: str = ""  # anaphor: the speaker it names when nobody is current, in a text about its country
+    max_age: int = -1  # anaphor: sentences without speech after which it no longer refers (-1: default)
 
 
 @dataclass
@@ -216,6 +218,8 @@ REQUIRED_LISTS = (
     "en_clause_participles",
     "en_clause_breakers",
     "en_clause_openers",
+    "en_uk_markers",
+    "en_uk_rivals",
     "en_possessive_posts",
     "en_possessive_bodies",
     "en_documents",
@@ -249,6 +253,8 @@ SUBJECT_FINDERS = (
     "none",
 )
 ROLES = ("main", "source", "continuation")
+# the [lists] of lexicon.toml that say a text is about a tracked speaker's country ("home" anaphors)
+HOME_MARKERS = {"uk-government": ("en_uk_markers", "en_uk_rivals")}
 
 
 @dataclass(frozen=True)
@@ -289,6 +295,7 @@ class Registry:
         self.tracked_last: set[str] = set()  # the last word of each of those
         self._relevant: list[list[str]] = []
         self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
+        self.home_words: set[str] = set()  # last words of "home" anaphors ("the government")
         self._resolve: dict[str, str] = {}
         self._holders: dict[tuple[str, str, str], str | None] = {}
         self._first_names: dict[tuple[str, ...], frozenset[str]] = {}
@@ -710,8 +717,20 @@ class Registry:
             for r in refers:
                 if r != "any" and r not in self.speakers:
                     raise RegistryError(f"{where}: 'refers' names unknown speaker {r!r}")
+            home = an.get("home", "")
+            if home and (home not in self.speakers or not self.is_tracked(home)):
+                raise RegistryError(f"{where}: 'home' names no tracked speaker {home!r}")
+            if home and home not in HOME_MARKERS:
+                raise RegistryError(f"{where}: 'home' {home!r} has no country markers in lexicon.toml")
+            max_age = an.get("max_age", -1)
+            if not isinstance(max_age, int) or max_age < -1:
+                raise RegistryError(f"{where}: 'max_age' must be a whole number")
             for t in str_list(an.get("text", []), f"{where}: 'text'"):
-                self._add(t, Mention("anaphor", gender=g, refers=refers), pairs)
+                self._add(
+                    t, Mention("anaphor", gender=g, refers=refers, home=home, max_age=max_age), pairs
+                )
+                if home:
+                    self.home_words.add(scan_words(fold_keep_offsets(t))[-1])
 
         def fl(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in str_list(words.get(key, []), f"{src}: words.{key}"))

@@ -149,3 +149,17 @@ def test_a_word_list_the_code_needs_is_checked(tmp_path: Path):
     lx.write_text(lx.read_text(encoding="utf-8").replace("ar_kana = [", "ar_kana_x = ["), "utf-8")
     with pytest.raises(RegistryError, match=r"\[lists\] lacks ar_kana"):
         build_registry(sp, lx, co)
+
+
+def test_a_home_anaphor_naming_an_untracked_speaker_is_a_registry_error(tmp_path: Path):
+    sp, lx, co = _copy_data(tmp_path)
+    lx.write_text(lx.read_text(encoding="utf-8").replace('home = "uk-government"', 'home = "sohr"', 1), "utf-8")
+    with pytest.raises(RegistryError, match="'home' names no tracked speaker 'sohr'"):
+        build_registry(sp, lx, co)
+
+
+def test_a_construction_that_falls_through_must_say_so_with_a_boolean(tmp_path: Path):
+    sp, lx, co = _copy_data(tmp_path)
+    co.write_text(co.read_text(encoding="utf-8").replace("fallthrough = true", 'fallthrough = "yes"'), "utf-8")
+    with pytest.raises(RegistryError, match="'fallthrough' must be true or false"):
+        build_registry(sp, lx, co)

@@ -230,3 +230,49 @@ def test_a_bodys_document_speaks_for_it(text, day, speaker, rule):
 )
 def test_a_document_by_someone_else_is_not_the_bodys(text):
     assert extract(text, lang="en", published="2024-03-15") == []
+
+
+# --- "the government" / "a government spokesperson" in a text about Britain ----------------------------
+UK_STORY = (
+    "Britain is fast-tracking a law against money laundering by oligarchs.\n"
+    "The bill follows sanctions on Russian banks announced in Westminster last week.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'A government spokesperson said: "We will not let criminals hide their money here."',
+        "The government said the register would open in the spring.",
+        "Owners will have to declare their identities, the government said.",
+    ],
+)
+def test_the_government_in_a_text_about_britain_is_the_uk_government(sentence):
+    got = found(UK_STORY + sentence, "2022-03-01")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "en-verb/sv")]
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        # another government is named
+        "Britain and Australia are fast-tracking laws.\nThe Australian government has also acted.\n",
+        # nothing says Britain
+        "Lawmakers are fast-tracking a law against money laundering by oligarchs.\n",
+        # the Trump administration is in the story
+        "Britain is fast-tracking a law. The Trump administration is watching.\n",
+    ],
+)
+def test_the_government_elsewhere_is_nobody_tracked(story):
+    text = story + "The government said the register would open in the spring."
+    assert extract(text, lang="en", published="2022-03-01") == []
+
+
+def test_a_spokesperson_right_after_a_body_speaks_for_it_and_not_later():
+    said = "Downing Street said on Sunday it had no control over the timing.\n"
+    quote = '"It is not for us to set out when it will be published," a spokesperson told CNN.\n'
+    got = found(said + quote, "2022-01-23")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "en-verb/sv"), ("uk-government", "en-verb/sv")]
+    silent = "The inquiry began in December. Its report is due this week.\n"
+    got = found(said + silent + quote, "2022-01-23")
+    assert [g[0] for g in got] == ["uk-government"]
