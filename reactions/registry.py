@@ -62,6 +62,9 @@ class PhraseIndex:
     entries: dict[str, list[tuple[tuple[str, ...], bool, Mention]]] = field(default_factory=dict)
     max_len: int = 1
     _key_cache: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # per first token: its one-token phrases, and its longer phrases by their second token (lower case; a
+    # phrase can only match where the next token's lower-case form is its second word's)
+    _split: dict[str, tuple[list, dict[str, list]]] = field(default_factory=dict)
 
     def add(self, phrase: str, mention: Mention, case_sensitive: bool | str = False) -> None:
         """``case_sensitive``: True (every token keeps its case), "acronym" (only tokens with two capitals,
@@ -74,6 +77,7 @@ class PhraseIndex:
         else:
             seq = tuple(t.case if case_sensitive else t.low for t in toks)
         self._key_cache.clear()
+        self._split.clear()
         bucket = self.entries.setdefault(seq[0].lower(), [])
         for i, (s, cs, m) in enumerate(bucket):
             if s == seq and cs == case_sensitive:
@@ -130,14 +134,33 @@ class PhraseIndex:
         self._key_cache[first] = cands
         return cands
 
+    def _split_bucket(self, key: str) -> tuple[list, dict[str, list]]:
+        singles: list = []
+        longer: dict[str, list] = {}
+        for entry in self.entries[key]:
+            if len(entry[0]) == 1:
+                singles.append(entry)
+            else:
+                longer.setdefault(entry[0][1].lower(), []).append(entry)
+        self._split[key] = (singles, longer)
+        return singles, longer
+
     def match_at(self, toks: list[Any], i: int) -> tuple[int, Mention, str] | None:
         """Longest phrase starting at token ``i``: (number of tokens, mention, Arabic clitic stripped)."""
         cands = self._keys(toks[i].low)
         if not cands:
             return None
         best: tuple[int, Mention, str] | None = None
+        nxt = toks[i + 1].low if i + 1 < len(toks) else None
         for key, clitic in cands:
-            for seq, cs, mention in self.entries[key]:
+            split = self._split.get(key)
+            if split is None:
+                split = self._split_bucket(key)
+            singles, longer = split
+            # (the entries that can match, in index order: one-token phrases, then those whose second
+            # word is the next token; the first longest match wins, as over the whole bucket)
+            group = longer.get(nxt, ()) if nxt is not None else ()
+            for seq, cs, mention in (*singles, *group) if group else singles:
                 n = len(seq)
                 if n <= (best[0] if best else 0) or i + n > len(toks):
                     continue
