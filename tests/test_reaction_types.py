@@ -1,6 +1,7 @@
 """Reaction types read from the statement: the reporting verb and what it governs, the content, precedence,
 negation, word senses, Arabic forms and clitics; and the data file's validation."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,22 @@ def test_edge_texts_get_a_label(text: str, lang: str):
 
 def test_an_unknown_language_is_read_as_english():
     assert classify("The State Department condemned the attack.", "fr") == "condemnation"
+
+
+def test_fast_tokens_are_the_token_patterns_tokens():
+    """tokens() splits on white space and sends only chunks with punctuation through the regex: the same
+    tokens as the regex over the whole text, on tricky strings and on every real text of tests/data."""
+    from reactions.reaction_types import _TOKEN, tokens
+
+    texts = [
+        "a_b c\u00a0d\u2003e",
+        "don't 'quoted' it's_ o' 'x",
+        "x\u200bz ١٢٣ ٤ a\u0640b",
+        "tab\there\nnew __init__ U.S.-led",
+        "«قال» الوزير: \"لا\"، (نعم)؟",
+    ]
+    path = Path(__file__).parent / "data" / "real.jsonl"
+    texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    for t in texts:
+        for s in (t, fold(t).lower()):
+            assert tokens(s) == _TOKEN.findall(s)
