@@ -327,3 +327,94 @@ def render_push(bundle: Any, lang: str = "en", tz: Any = None) -> str:
     if utf16_len(message) > MAX_LENGTH:  # cannot happen with sane inputs; never send an invalid message
         message = head + "\n" + _shorten(" ".join(t for _r, t in blocks), MAX_LENGTH - utf16_len(head) - 200)
     return message
+
+
+# --- grouped messages: a late queue's pending statements for one chat, together --------------------------
+
+GROUPED_TEXT = 500  # UTF-16 units of one statement's text in a grouped message
+GROUPED_TITLE = 140
+GROUPED_LABELS: dict[str, dict[str, str]] = {
+    "head": {"en": "{n} statements, sent together while many pushes wait",
+             "ar": "تصريحات جديدة ({n})، مجمّعة لكثرة الرسائل المنتظرة"},
+    "page": {"en": "part {i} of {n}", "ar": "الجزء {i} من {n}"},
+}
+
+
+def _grouped_item(item: Any, lang: str, tz: Any, text_budget: int) -> str:
+    """One statement of a grouped message: reaction, person, text, outlet with link and title, time."""
+    reaction = getattr(item, "reaction", None) or "statement"
+    line = f"{REACTION_ICONS.get(reaction, '💬')} <b>{html.escape(reaction_label(reaction, lang))}</b>"
+    person = person_label(getattr(item, "person", None), lang)
+    if person:
+        line += " · " + html.escape(person)
+    parts = [line]
+    text = _item_text(item)
+    if text and text_budget > 0:
+        escaped = _shorten(text, text_budget)
+        if escaped:
+            parts.append(f"<blockquote>{escaped}</blockquote>")
+    outlet = (getattr(item, "outlet", "") or "").strip() or LABELS["link"][lang]
+    url = safe_url((getattr(item, "url", "") or "").strip())
+    source = _shorten(outlet, 100)
+    if url and len(url) <= 1000:
+        source = f'<a href="{html.escape(url, quote=True)}">{source}</a>'
+    source_line = f"📰 {source}"
+    title = (getattr(item, "title", "") or "").strip()
+    if title:
+        source_line += ": " + _shorten(title, GROUPED_TITLE)
+    when = time_label(getattr(item, "published_at", None) or getattr(item, "first_seen_at", None), lang, tz)
+    if when:
+        source_line += f" · 🕒 {html.escape(when)}"
+    parts.append(source_line)
+    return "\n".join(parts)
+
+
+def render_grouped(items: Sequence[Any], lang: str = "en", tz: Any = None) -> list[tuple[str, tuple[int, ...]]]:
+    """Several statements for one chat in as few messages as Telegram's 4,096 characters allow, grouped
+    by speaker (speakers in the order of their first statement, each speaker's statements in the given
+    order): what the sender sends instead of one push per article when the queue is late.
+
+    :param items: :class:`storage.outbox.PushItem`-like objects (``cluster_id``, ``speaker``, ``reaction``,
+        ``person``, ``text``, ``quotes``, ``title``, ``url``, ``outlet``, ``published_at``).
+    :returns: ``(html, cluster ids it shows)`` per message, every item in exactly one message; empty when
+        there are no items.
+    """
+    lang = "ar" if lang == "ar" else "en"
+    by_speaker: dict[str, list[Any]] = {}
+    for item in items:
+        by_speaker.setdefault(getattr(item, "speaker", "") or "", []).append(item)
+    total = sum(len(group) for group in by_speaker.values())
+    if not total:
+        return []
+    head_room = 160  # the page header is written last, when the number of pages is known
+    budget = BUDGET - head_room
+    pages: list[tuple[list[str], list[int]]] = []
+    lines: list[str] = []
+    ids: list[int] = []
+    used = 0
+    for speaker, group in by_speaker.items():
+        flag, name = speaker_label(speaker, lang)
+        title = f"{flag} <b>{html.escape(name)}</b>" if flag else f"<b>{html.escape(name)}</b>"
+        for index, item in enumerate(group):
+            block = _grouped_item(item, lang, tz, GROUPED_TEXT)
+            need = utf16_len(block) + 2 + (utf16_len(title) + 2 if index == 0 or not lines else 0)
+            if lines and used + need > budget:  # this page is full: the next one repeats the speaker
+                pages.append((lines, ids))
+                lines, ids, used = [], [], 0
+                need = utf16_len(block) + 2 + utf16_len(title) + 2
+            if need > budget:  # one item alone too long (a huge URL or title): its text gives way
+                block = _grouped_item(item, lang, tz, max(0, GROUPED_TEXT - (need - budget)))
+                need = utf16_len(block) + 2 + utf16_len(title) + 2
+            if index == 0 or not lines:
+                lines.append(title)
+            lines.append(block)
+            ids.append(int(item.cluster_id))
+            used += need
+    pages.append((lines, ids))
+    out = []
+    for number, (page_lines, page_ids) in enumerate(pages, start=1):
+        head = "🗂 <b>" + html.escape(GROUPED_LABELS["head"][lang].format(n=total)) + "</b>"
+        if len(pages) > 1:
+            head += " · " + html.escape(GROUPED_LABELS["page"][lang].format(i=number, n=len(pages)))
+        out.append(("\n\n".join([head, *page_lines]), tuple(page_ids)))
+    return out

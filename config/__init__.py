@@ -81,11 +81,15 @@ class DeliveryConfig:
     """``push_backlog``: push what a feed's first poll finds (its old items); off by default.
     ``max_age_hours``: a push that Telegram keeps refusing with transient errors (outage, 5xx, timeouts) is
     retried until it is this old, then failed. ``keep_sent_days``: sent pushes and digest records older than
-    this are deleted (hourly, in small steps); 0 keeps them forever."""
+    this are deleted (hourly, in small steps); 0 keeps them forever. ``max_delay_minutes``: when the pending
+    pushes would take longer than this to send at Telegram's rate, each chat's pending statements go out
+    together in one message (grouped by speaker) so no chat waits much longer than this; it cannot be below
+    the time one message to every subscribed chat takes (chats / 28 a second)."""
 
     push_backlog: bool = False
     max_age_hours: float = 24.0
     keep_sent_days: float = 30.0
+    max_delay_minutes: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -268,7 +272,7 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
                                                          defaults.user_agent), **ints)
 
     dl = data.get("delivery", {})
-    _check_keys(dl, {"push_backlog", "max_age_hours", "keep_sent_days"}, "delivery.", path)
+    _check_keys(dl, {"push_backlog", "max_age_hours", "keep_sent_days", "max_delay_minutes"}, "delivery.", path)
     keep_sent_days = float(_get(dl, "keep_sent_days", (int, float), "delivery.", path, DeliveryConfig.keep_sent_days))
     if not 0 <= keep_sent_days <= 3650 or 0 < keep_sent_days < 1:
         raise ConfigError("delivery.keep_sent_days", f"must be 0 (keep) or 1 to 3650 days, got {keep_sent_days:g}",
@@ -277,8 +281,12 @@ def parse_config(data: Mapping[str, Any], path: Path | None = None,
     if not 0 < max_age_hours <= 24 * 30:
         raise ConfigError("delivery.max_age_hours", f"must be more than 0 and at most 720 hours, got {max_age_hours:g}",
                           path)
+    max_delay = float(_get(dl, "max_delay_minutes", (int, float), "delivery.", path, DeliveryConfig.max_delay_minutes))
+    if not 1 <= max_delay <= 24 * 60:
+        raise ConfigError("delivery.max_delay_minutes", f"must be 1 to 1440 minutes, got {max_delay:g}", path)
     delivery = DeliveryConfig(push_backlog=_get(dl, "push_backlog", bool, "delivery.", path, False),
-                              max_age_hours=max_age_hours, keep_sent_days=keep_sent_days)
+                              max_age_hours=max_age_hours, keep_sent_days=keep_sent_days,
+                              max_delay_minutes=max_delay)
 
     raw_feeds = _get(data, "feeds", list, "", path, [])
     feeds = tuple(parse_feed(raw, f"feeds[{i}].", path, speakers=speakers) for i, raw in enumerate(raw_feeds))

@@ -233,6 +233,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
     ("digest-days", [
         "CREATE INDEX idx_digests_sent_day ON digests_sent (day)",
     ]),
+    # 14: a push sent as part of a grouped message (the queue was late, storage.outbox.claim_due) is not edited
+    ("grouped-pushes", [
+        "ALTER TABLE deliveries ADD COLUMN grouped INTEGER NOT NULL DEFAULT 0",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -27,7 +27,7 @@ from storage.models import db_time as format_time
 from storage.models import utc_now
 
 __all__ = [
-    "DeliveryJob", "EditJob", "MAX_EDITS", "PushBundle", "PushItem", "age_seconds", "claim_due", "claim_due_edits",
+    "DeliveryJob", "EditJob", "GROUP_MAX", "MAX_EDITS", "backlog_is_late", "PushBundle", "PushItem", "age_seconds", "claim_due", "claim_due_edits",
     "cluster_sources", "edit_age_seconds", "edit_counts", "mark_edit", "queue_edits", "deactivate_chat", "delivery_counts", "failed_deliveries",
     "fan_out", "fan_out_steps", "format_time", "prune", "load_items", "mark_failed", "mark_retry", "mark_sent", "migrate_chat",
     "pending_count", "recover_in_flight", "utc_now",
@@ -79,6 +79,13 @@ class DeliveryJob:
     attempts: int  # after this claim (1 on the first try)
     bundle: PushBundle
     timezone: str = "UTC"  # the chat's (``chats.timezone``): push times are shown in it
+    grouped: bool = False  # the queue is late: the chat's pending statements of any article and speaker together
+    deliveries: tuple[tuple[int, int], ...] = ()  # (cluster id, delivery id) of every claimed row, in claim order
+
+    def delivery_ids_of(self, cluster_ids: Iterable[int]) -> tuple[int, ...]:
+        """The claimed rows behind these clusters (one message of a grouped job shows some of them)."""
+        wanted = set(cluster_ids)
+        return tuple(d for c, d in self.deliveries if c in wanted)
 
 
 # --- fan-out -----------------------------------------------------------------------------------------
@@ -161,16 +168,37 @@ _FIRST_ARTICLE = ("(SELECT s.article_id FROM statements s WHERE s.cluster_id = d
                   "ORDER BY s.id LIMIT 1)")
 
 
-def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[DeliveryJob]:
+GROUP_MAX = 60  # deliveries one grouped job takes for a chat; the rest wait for the chat's next turn
+
+
+def backlog_is_late(db: sqlite_utils.Database, now: str, backlog_limit: int) -> bool:
+    """More than ``backlog_limit`` deliveries are due at ``now`` (counted through the status index, never
+    further than ``backlog_limit + 1`` rows). Read-only."""
+    (due,) = db.conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ?)",
+        (now, backlog_limit + 1)).fetchone()
+    return due > backlog_limit
+
+
+def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100, *,
+              backlog_limit: int | None = None) -> list[DeliveryJob]:
     """Claim up to ``limit`` messages that are due: pending deliveries with ``next_attempt_at <= now``
-    for active chats, at most one message per chat per call.
+    for active chats, at most one job per chat per call, the chats whose oldest due row is oldest first.
 
     The deliveries of one chat whose clusters' first statements come from the same article and speaker are
     claimed together and make one message. Claimed rows become ``sending`` with ``attempts + 1`` in the same
     transaction, so two senders never claim the same row.
+
+    :param backlog_limit: how many deliveries the sender can send within the longest wait it allows
+        (``[delivery] max_delay_minutes`` at Telegram's rate). When more are due (:func:`backlog_is_late`),
+        sending them one article at a time would make the last chats wait longer than that, so each claimed
+        chat's job is ``grouped``: all its due deliveries (up to :data:`GROUP_MAX`, oldest first), whatever
+        their article and speaker, to go out together. Every chat then needs one message per turn, and a turn
+        of the queue takes about (chats waiting) / rate. None: never grouped.
     """
     conn = db.conn
     with transaction(db):
+        grouped = backlog_limit is not None and backlog_is_late(db, now, backlog_limit)
         # The oldest due rows, in index order (status, next_attempt_at, rowid): cheap however long the queue.
         chats = list(dict.fromkeys(row[0] for row in conn.execute(
             "SELECT d.chat_id FROM deliveries d JOIN chats c ON c.id = d.chat_id AND c.active = 1 "
@@ -193,6 +221,9 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Del
         for chat_id in chats:
             rows = groups.get(chat_id)
             if not rows:
+                continue
+            if grouped:
+                picked.append((chat_id, [(d, c, a) for d, c, a, _k in rows[:GROUP_MAX]]))
                 continue
             first_key = rows[0][3]
             picked.append((chat_id, [(d, c, a) for d, c, a, k in rows if k == first_key]))
@@ -221,7 +252,7 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100) -> list[Del
             chat_id=chat_id, chat_type=chat_type, lang=lang, delivery_ids=tuple(d for d, _c, _a in rows),
             attempts=max(a for _d, _c, a in rows) + 1,
             bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "", items=bundle_items),
-            timezone=timezone))
+            timezone=timezone, grouped=grouped, deliveries=tuple((c, d) for d, c, _a in rows)))
     return jobs
 
 
@@ -290,10 +321,12 @@ def _update(db: sqlite_utils.Database, ids: Iterable[int], sql: str, params: Seq
             db.conn.execute(sql.format(marks=marks), (*params, *chunk))
 
 
-def mark_sent(db: sqlite_utils.Database, ids: Iterable[int], message_id: int | None, *, now: str | None = None) -> None:
-    """The message for these deliveries went out as ``message_id``."""
-    _update(db, ids, "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL "
-                     "WHERE id IN ({marks})", (message_id, now or utc_now()))
+def mark_sent(db: sqlite_utils.Database, ids: Iterable[int], message_id: int | None, *, now: str | None = None,
+              grouped: bool = False) -> None:
+    """The message for these deliveries went out as ``message_id``; ``grouped``: a message of a grouped job
+    (never edited afterwards, see :func:`queue_edits`)."""
+    _update(db, ids, "UPDATE deliveries SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL, "
+                     "grouped = ? WHERE id IN ({marks})", (message_id, now or utc_now(), int(grouped)))
 
 
 def mark_retry(db: sqlite_utils.Database, ids: Iterable[int], error: str, next_attempt_at: str, *,
@@ -426,7 +459,8 @@ def queue_edits(db: sqlite_utils.Database, max_edits: int = MAX_EDITS) -> int:
     One open edit per message (it renders the sources current when it goes out, so several joins make one
     edit); none once ``max_edits`` edits of the message were sent. A cluster whose pushes are still in flight
     keeps ``edit_due`` for the next call (what is in flight was rendered before the join); one with pending
-    pushes needs no edit for those (they render the sources when they go out).
+    pushes needs no edit for those (they render the sources when they go out). A grouped message (sent while
+    the queue was late) is not edited: the messages an edit costs are what the queue lacks then.
 
     :returns: the number of edits enqueued.
     """
@@ -440,7 +474,8 @@ def queue_edits(db: sqlite_utils.Database, max_edits: int = MAX_EDITS) -> int:
                 continue
             for chat_id, message_id in conn.execute(
                     "SELECT d.chat_id, d.message_id FROM deliveries d JOIN chats c ON c.id = d.chat_id AND c.active = 1 "
-                    "WHERE d.cluster_id = ? AND d.status = 'sent' AND d.message_id IS NOT NULL", (cluster_id,)).fetchall():
+                    "WHERE d.cluster_id = ? AND d.status = 'sent' AND d.message_id IS NOT NULL AND d.grouped = 0",
+                    (cluster_id,)).fetchall():
                 (sent,) = conn.execute("SELECT count(*) FROM edits WHERE chat_id = ? AND message_id = ? "
                                        "AND status = 'sent'", (chat_id, message_id)).fetchone()
                 if sent >= max_edits:

@@ -159,3 +159,17 @@ def test_keep_sent_days_is_read_and_checked(tmp_path):
     path.write_text('[storage]\npath = "x.db"\n[delivery]\nkeep_sent_days = -1\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="keep_sent_days"):
         load_config(path, speakers=None)
+
+
+def test_max_delay_minutes_is_read_and_checked(tmp_path):
+    from config import ConfigError, load_config
+
+    path = tmp_path / "raqib.toml"
+    path.write_text('[storage]\npath = "x.db"\n', encoding="utf-8")
+    assert load_config(path, speakers=None).delivery.max_delay_minutes == 30
+    path.write_text('[storage]\npath = "x.db"\n[delivery]\nmax_delay_minutes = 90\n', encoding="utf-8")
+    assert load_config(path, speakers=None).delivery.max_delay_minutes == 90
+    for bad in ("0", "2000", "'soon'"):
+        path.write_text(f'[storage]\npath = "x.db"\n[delivery]\nmax_delay_minutes = {bad}\n', encoding="utf-8")
+        with pytest.raises(ConfigError, match="max_delay_minutes"):
+            load_config(path, speakers=None)
