@@ -256,7 +256,8 @@ def start_jobs_of(application: Application, config: Config, db: sqlite_utils.Dat
     feed_jobs = schedule_feeds(job_queue, db, config)
     sender.schedule_delivery(job_queue, handlers.store, sink, limiter=sender.console_limiter() if console else None,
                              max_age=config.delivery.max_age_hours * 3600,
-                             keep_sent_days=config.delivery.keep_sent_days)
+                             keep_sent_days=config.delivery.keep_sent_days,
+                             max_delay=config.delivery.max_delay_minutes * 60)
     schedule_digest(job_queue, handlers.store, sink, handlers.names)
     if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
         schedule_heartbeat(job_queue, heartbeat_path(config.storage_path))

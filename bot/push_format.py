@@ -1,4 +1,5 @@
-"""Push messages: a new statement (or several from one article) as Telegram HTML, in Arabic or English.
+"""Push messages: a new statement (or several from one article) as Telegram HTML, in Arabic or English; and
+:func:`render_grouped`, a late queue's statements for one chat together, by speaker, in parts of 4,096 characters.
 
 Pure: :func:`render_push` takes a :class:`storage.outbox.PushBundle` (or anything with the same
 attributes), the chat's language and timezone, and returns the message. Times are shown in the chat's

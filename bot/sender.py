@@ -44,7 +44,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.push_format import render_push
+from bot.push_format import render_grouped, render_push
 from feeds.asyncdb import AsyncDB
 from storage import outbox
 from storage.errors import is_busy
@@ -64,6 +64,7 @@ FLOOD_WINDOW = 2.0  # 429s for two chats within this many seconds: a global floo
 JOB_NAME = "raqib-delivery"
 MAX_RUN_SECONDS = 60.0  # one run of the delivery job stops claiming after this long
 MAX_WAIT_IN_RUN = 5.0  # a message that would wait longer than this (flood control) goes back to the queue
+DEFAULT_MAX_DELAY = 30 * 60.0  # seconds: a later queue sends each chat's due statements together
 
 
 # --- the sink and its errors -----------------------------------------------------------------------
@@ -327,15 +328,22 @@ class Sender:
     :param db: the store (a plain ``Database`` gets the AsyncDB kept with it).
     :param limiter: default the one shared by every drain through ``sink`` (:func:`limiter_for`).
     :param max_age: seconds; transient errors are retried until a delivery is this old.
+    :param max_delay: seconds (``[delivery] max_delay_minutes``): when more deliveries are due than the limiter
+        sends in this time, each chat's due statements go out together (:func:`storage.outbox.claim_due`,
+        :meth:`messages`), so a turn of the queue takes one message per waiting chat. None: never grouped.
     """
 
     def __init__(self, db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limiter: RateLimiter | None = None,
-                 max_age: float = DEFAULT_MAX_AGE, concurrency: int = CONCURRENCY) -> None:
+                 max_age: float = DEFAULT_MAX_AGE, concurrency: int = CONCURRENCY,
+                 max_delay: float | None = DEFAULT_MAX_DELAY) -> None:
         self.store = AsyncDB.of(db)
         self.sink = sink
         self.limiter = limiter or limiter_for(sink)
         self.max_age = max_age
         self.concurrency = concurrency
+        # the deliveries the limiter sends within max_delay (a delivery counts as one message: never fewer)
+        rate = min(1.0 / self.limiter.spacing, float(self.limiter.window_cap))
+        self.backlog_limit = None if max_delay is None else max(1, int(max_delay * rate))
         # marks the database refused (another process held the write lock past the busy timeout, a full disk):
         # (what, mark, args, kwargs), applied at the start of the next drain
         self.unmarked: list[tuple[str, Callable[..., Any], tuple, dict]] = []
@@ -420,7 +428,8 @@ class Sender:
                 if want <= 0:
                     break
                 try:
-                    jobs = await self.store.write(outbox.claim_due, outbox.utc_now(), want)
+                    jobs = await self.store.write(outbox.claim_due, outbox.utc_now(), want,
+                                                  backlog_limit=self.backlog_limit)
                 except sqlite3.OperationalError as exc:  # another process holds the write lock: a later run goes on
                     if not is_busy(exc):
                         raise
@@ -452,61 +461,86 @@ class Sender:
                 await asyncio.gather(*tasks, return_exceptions=True)
         return sum(results)
 
+    def messages(self, job: outbox.DeliveryJob) -> list[tuple[str, tuple[int, ...]]]:
+        """What ``job`` sends: ``(html, delivery ids it carries)`` per message. One push for an ordinary job; for
+        a grouped one (the queue is late) the chat's statements by speaker in as few messages as Telegram's
+        4,096 characters allow, each row in exactly one message (a row whose cluster is gone rides with the
+        first)."""
+        if not job.grouped:
+            return [(render_push(job.bundle, job.lang, job.timezone), job.delivery_ids)]
+        pages = [(html, job.delivery_ids_of(clusters))
+                 for html, clusters in render_grouped(job.bundle.items, job.lang, job.timezone)]
+        shown = {d for _html, ids in pages for d in ids}
+        orphans = tuple(d for d in job.delivery_ids if d not in shown)
+        if not pages:
+            return [(render_push(job.bundle, job.lang, job.timezone), job.delivery_ids)]
+        if orphans:
+            pages[0] = (pages[0][0], pages[0][1] + orphans)
+        return pages
+
     async def _deliver(self, job: outbox.DeliveryJob, stopping: Callable[[], bool]) -> int:
-        ids = job.delivery_ids
-        html = render_push(job.bundle, job.lang, job.timezone)
+        """Send ``job``'s messages in order, each marked ``sent`` as soon as it went out (so a crash repeats at
+        most the one in flight); returns how many went out. A failure that a later try may cure (flood
+        control, network, shutdown) puts this message's and the later ones' rows back to ``pending``."""
         chat_id = job.chat_id
         write = self.store.write
-        for _hop in range(3):  # follow at most a few migrations
-            try:
-                acquired = await self.limiter.acquire(chat_id, job.chat_type, should_stop=stopping,
-                                                      max_wait=MAX_WAIT_IN_RUN)
-            except WaitTooLong as exc:  # a long flood pause: give the job back rather than hold the run
-                await write(outbox.mark_retry, ids, "waiting for flood control", _after(exc.seconds),
-                            count_attempt=False)
-                return 0
-            if not acquired or stopping():
-                await write(outbox.mark_retry, ids, "sender stopped", outbox.utc_now(), count_attempt=False)
-                return 0
-            try:
-                message_id = await self.sink.send(chat_id, html)
-            except ChatMoved as exc:
-                logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
-                await write(outbox.migrate_chat, chat_id, exc.new_chat_id)
-                chat_id = exc.new_chat_id
-                continue
-            except RetryLater as exc:
-                seconds = max(exc.seconds, 0.5)
-                whole = self.limiter.retry_after(chat_id, seconds, job.chat_type)
-                logger.warning("429 for chat %s: retry after %gs%s", chat_id, seconds,
-                               " (sender paused)" if whole else "")
-                await write(outbox.mark_retry, ids, str(exc), _after(seconds), count_attempt=False)
-                return 0
-            except ChatGone as exc:
-                logger.info("chat %s is gone: %s", chat_id, exc.reason)
-                await write(outbox.deactivate_chat, chat_id, exc.reason)
-                return 0
-            except Rejected as exc:
-                logger.error("message to chat %s rejected: %s", chat_id, exc)
-                await write(outbox.mark_failed, ids, f"rejected: {exc}")
-                return 0
-            except TransientError as exc:
-                age = await write(outbox.age_seconds, ids)
-                if age >= self.max_age:
-                    logger.error("giving up on chat %s: still failing after %d attempts over %.1f h: %s", chat_id,
-                                 job.attempts, age / 3600, exc)
-                    await write(outbox.mark_failed, ids, f"too old to send after {job.attempts} attempts over "
-                                                         f"{age / 3600:.1f} h: {exc}")
-                else:
-                    wait = backoff(job.attempts)
-                    logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
-                    await write(outbox.mark_retry, ids, str(exc), _after(wait))
-                return 0
-            await self.mark_or_remember(f"sent to chat {chat_id}", outbox.mark_sent, ids, message_id,
-                                        now=outbox.utc_now())
-            return 1
-        await write(outbox.mark_failed, ids, "chat migrated too many times")
-        return 0
+        messages = self.messages(job)
+        sent = 0
+        for number, (html, ids) in enumerate(messages):
+            rest = tuple(d for _html, later in messages[number:] for d in later)  # this message and the later ones
+            for _hop in range(3):  # follow at most a few migrations
+                try:
+                    acquired = await self.limiter.acquire(chat_id, job.chat_type, should_stop=stopping,
+                                                          max_wait=MAX_WAIT_IN_RUN)
+                except WaitTooLong as exc:  # a long flood pause: give the job back rather than hold the run
+                    await write(outbox.mark_retry, rest, "waiting for flood control", _after(exc.seconds),
+                                count_attempt=False)
+                    return sent
+                if not acquired or stopping():
+                    await write(outbox.mark_retry, rest, "sender stopped", outbox.utc_now(), count_attempt=False)
+                    return sent
+                try:
+                    message_id = await self.sink.send(chat_id, html)
+                except ChatMoved as exc:
+                    logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
+                    await write(outbox.migrate_chat, chat_id, exc.new_chat_id)
+                    chat_id = exc.new_chat_id
+                    continue
+                except RetryLater as exc:
+                    seconds = max(exc.seconds, 0.5)
+                    whole = self.limiter.retry_after(chat_id, seconds, job.chat_type)
+                    logger.warning("429 for chat %s: retry after %gs%s", chat_id, seconds,
+                                   " (sender paused)" if whole else "")
+                    await write(outbox.mark_retry, rest, str(exc), _after(seconds), count_attempt=False)
+                    return sent
+                except ChatGone as exc:
+                    logger.info("chat %s is gone: %s", chat_id, exc.reason)
+                    await write(outbox.deactivate_chat, chat_id, exc.reason)
+                    return sent
+                except Rejected as exc:  # this message only: the job's later messages still go
+                    logger.error("message to chat %s rejected: %s", chat_id, exc)
+                    await write(outbox.mark_failed, ids, f"rejected: {exc}")
+                    break
+                except TransientError as exc:
+                    age = await write(outbox.age_seconds, rest)
+                    if age >= self.max_age:
+                        logger.error("giving up on chat %s: still failing after %d attempts over %.1f h: %s",
+                                     chat_id, job.attempts, age / 3600, exc)
+                        await write(outbox.mark_failed, rest, f"too old to send after {job.attempts} attempts over "
+                                                              f"{age / 3600:.1f} h: {exc}")
+                    else:
+                        wait = backoff(job.attempts)
+                        logger.warning("sending to chat %s failed (%s); retry in %gs", chat_id, exc, wait)
+                        await write(outbox.mark_retry, rest, str(exc), _after(wait))
+                    return sent
+                await self.mark_or_remember(f"sent to chat {chat_id}", outbox.mark_sent, ids, message_id,
+                                            now=outbox.utc_now(), grouped=job.grouped)
+                sent += 1
+                break
+            else:
+                await write(outbox.mark_failed, rest, "chat migrated too many times")
+                return sent
+        return sent
 
     # --- edits: a pushed message gains the outlets that later carried its statements -----------------
 
@@ -622,10 +656,11 @@ async def fan_out(db: sqlite_utils.Database | AsyncDB) -> int:
 async def drain_outbox(db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limit: int | None = None,
                        limiter: RateLimiter | None = None, concurrency: int = CONCURRENCY,
                        should_stop: Callable[[], bool] | None = None,
-                       max_seconds: float | None = None, max_age: float = DEFAULT_MAX_AGE) -> int:
+                       max_seconds: float | None = None, max_age: float = DEFAULT_MAX_AGE,
+                       max_delay: float | None = DEFAULT_MAX_DELAY) -> int:
     """:meth:`Sender.drain` once."""
-    return await Sender(db, sink, limiter=limiter, max_age=max_age, concurrency=concurrency).drain(
-        limit=limit, should_stop=should_stop, max_seconds=max_seconds)
+    return await Sender(db, sink, limiter=limiter, max_age=max_age, concurrency=concurrency,
+                        max_delay=max_delay).drain(limit=limit, should_stop=should_stop, max_seconds=max_seconds)
 
 
 async def drain_edits(db: sqlite_utils.Database | AsyncDB, sink: Sink, *, limiter: RateLimiter | None = None,
@@ -673,7 +708,7 @@ PRUNE_INTERVAL = 3600.0
 
 def schedule_delivery(job_queue: Any, db: sqlite_utils.Database | AsyncDB, sink: Sink, interval: float = 1.0, *,
                       limiter: RateLimiter | None = None, max_age: float = DEFAULT_MAX_AGE,
-                      keep_sent_days: float = 0.0) -> Any:
+                      keep_sent_days: float = 0.0, max_delay: float | None = DEFAULT_MAX_DELAY) -> Any:
     """Start the sender: every ``interval`` seconds fan out new clusters, drain the outbox, then queue and send
     the edits of pushed messages whose statements more outlets carried since (one run at a time; a run ends
     when nothing is due, or soon after the application stops). Returns the ``telegram.ext.Job``, whose
@@ -684,9 +719,11 @@ def schedule_delivery(job_queue: Any, db: sqlite_utils.Database | AsyncDB, sink:
         (``[delivery] max_age_hours``).
     :param keep_sent_days: when more than 0, an hourly job prunes sent pushes and digest records older than
         this (``[delivery] keep_sent_days``).
+    :param max_delay: seconds; a later queue sends each chat's due statements together
+        (``[delivery] max_delay_minutes``, :class:`Sender`).
     """
     logging.getLogger("apscheduler.scheduler").addFilter(_SkipFilter())
-    the_sender = Sender(db, sink, limiter=limiter, max_age=max_age)
+    the_sender = Sender(db, sink, limiter=limiter, max_age=max_age, max_delay=max_delay)
 
     async def deliver(context: Any) -> None:
         application = getattr(context, "application", None)

@@ -331,14 +331,16 @@ def mark_sent(db: sqlite_utils.Database, ids: Iterable[int], message_id: int | N
 
 def mark_retry(db: sqlite_utils.Database, ids: Iterable[int], error: str, next_attempt_at: str, *,
                count_attempt: bool = True) -> None:
-    """Back to ``pending``, not before ``next_attempt_at``; ``error`` is kept in ``last_error``.
+    """Claimed (``sending``) rows back to ``pending``, not before ``next_attempt_at``; ``error`` is kept in
+    ``last_error``. Rows in any other state are left as they are.
 
     :param count_attempt: False when the failure was not the message's (flood control, shutdown): the
         attempt the claim counted is given back, so a 429 storm never makes a delivery fail.
     """
     back = "" if count_attempt else ", attempts = max(0, attempts - 1)"
+    # only claimed rows: a grouped job's messages already sent stay sent whatever happens to the rest
     _update(db, ids, "UPDATE deliveries SET status = 'pending', last_error = ?, next_attempt_at = ?" + back +
-            " WHERE id IN ({marks})", (error, next_attempt_at))
+            " WHERE status = 'sending' AND id IN ({marks})", (error, next_attempt_at))
 
 
 def age_seconds(db: sqlite_utils.Database, ids: Iterable[int], now: str | None = None) -> float:

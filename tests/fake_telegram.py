@@ -164,6 +164,7 @@ class Fault:
     description: str = ""
     new_chat_id: int | None = None
     hits: int = 0
+    skip: int = 0  # let this many matching requests through before failing
 
     def active(self, now: float) -> bool:
         if self.times is not None and self.hits >= self.times:
@@ -481,8 +482,10 @@ class FakeTelegram:
                                     description="Bad Request: group chat was upgraded to a supergroup chat"))
 
     def server_errors(self, times: int = 1, *, status: int = 502, chat_id: int | None = None,
-                      method: str | None = "sendMessage") -> Fault:
-        return self.add_fault(Fault("5xx", method, chat_id, times, status=status, description="Bad Gateway"))
+                      method: str | None = "sendMessage", skip: int = 0) -> Fault:
+        """Answer ``status`` ``times`` times, after letting ``skip`` matching requests through."""
+        return self.add_fault(Fault("5xx", method, chat_id, times, status=status, description="Bad Gateway",
+                                    skip=skip))
 
     def drop_connections(self, times: int = 1, *, chat_id: int | None = None,
                          method: str | None = "sendMessage") -> Fault:
@@ -565,6 +568,9 @@ class FakeTelegram:
     def _apply_faults(self, method: str, chat_id: Any, now: float) -> None:
         for fault in self.faults:
             if not fault.matches(method, chat_id, now):
+                continue
+            if fault.skip > 0:
+                fault.skip -= 1
                 continue
             fault.hits += 1
             if fault.kind == "429":
