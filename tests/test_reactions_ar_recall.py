@@ -29,7 +29,7 @@ def found(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
         (
             "وقالت المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان رافينا شامداساني إن الوضع خطير.\n"
             "مخاوف من تصعيد جديد\n"
-            "وتابعت: \"ندعو جميع الأطراف إلى ضبط النفس\".\n",
+            'وتابعت: "ندعو جميع الأطراف إلى ضبط النفس".\n',
             "2023-10-20",
             "un-ohchr",
             "ravina-shamdasani",
@@ -57,7 +57,12 @@ def test_a_full_sentence_between_still_ends_the_pronouns_reach():
     [
         ("روبيو يهدد حماس مجددا", "2025-10-28", "us-state-department", "marco-rubio"),
         ("البنتاغون يتهم الحوثيين بتهديد الملاحة في البحر الأحمر", "2024-01-10", "us-pentagon", None),
-        ("بلينكن ينتقد روسيا بشدة بعد الهجوم على كييف", "2023-05-01", "us-state-department", "antony-blinken"),
+        (
+            "بلينكن ينتقد روسيا بشدة بعد الهجوم على كييف",
+            "2023-05-01",
+            "us-state-department",
+            "antony-blinken",
+        ),
     ],
 )
 def test_a_headlines_subject_comes_before_its_present_verb(text, day, speaker, person):
@@ -118,4 +123,3 @@ def test_a_headlines_second_item_with_its_own_tracked_subject_is_theirs(text, da
 )
 def test_a_present_verb_after_a_fronted_phrase_takes_the_subject_after_it(text, day, speaker, person):
     assert found(text, day) == [(speaker, person, "ar-present/vs", text)]
-
