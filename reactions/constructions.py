@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .mentions import NP
 from .registry import SUBJECT_FINDERS, Construction, Lexicon, Registry
-from .text import Token, fold
+from .text import Token, fold, one_edit
 from .units import QUOTE
 
 
@@ -397,7 +397,7 @@ class ConstructionsMixin:
             names = person.names_ar if tok.ar else person.names_en
             for name in names:
                 last = fold(name).split()[-1] if tok.ar else name.split()[-1].lower()
-                if len(last) >= 5 and last != word and _one_edit(word, last):
+                if len(last) >= 5 and last != word and one_edit(word, last):
                     post = person.post_on(self.day)
                     if post is None or not self.reg.is_tracked(post.speaker):
                         return None
@@ -792,20 +792,3 @@ _FINDERS = {
     "none": ConstructionsMixin._find_none,
 }
 assert set(_FINDERS) == set(SUBJECT_FINDERS), "constructions.py and registry.SUBJECT_FINDERS disagree"
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Are a and b one deletion, insertion, substitution or swap of neighbours apart?"""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2
-            and diff[1] == diff[0] + 1
-            and a[diff[0]] == b[diff[1]]
-            and a[diff[1]] == b[diff[0]]
-        )
-    if len(a) > len(b):
-        a, b = b, a
-    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))

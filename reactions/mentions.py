@@ -70,6 +70,30 @@ class MentionsMixin:
         cache = idx._key_cache
         cands = []
         bare_first = {p.split()[0] for p in self.lex.w.en_bare_titles}
+        # Arabic words spelt another way than the registry's ("وزراة", "برايان"): matched as listed
+        respelt: set[int] = set()
+        alternates: dict[int, tuple[str, ...]] = {}
+        seen = view
+        known = idx._canon_cache
+        known_alt = idx._alt_cache
+        for i, tok in enumerate(view):
+            low = tok.low
+            if len(low) >= 5 and tok.ar:
+                canon = known.get(low)
+                if canon is None:
+                    canon = idx.canonical(low)
+                if canon:
+                    if seen is view:
+                        seen = list(view)
+                    seen[i] = Token(tok.start, tok.end, canon, tok.case, True)
+                    respelt.add(i)
+                    continue
+                alts = known_alt.get(low)
+                if alts is None:
+                    alts = idx.alternates(low)
+                if alts:
+                    alternates[i] = alts
+        view = seen
         for i, tok in enumerate(view):
             bare = self._bare_title(view, i) if tok.low in bare_first and not tok.ar else None
             if bare is not None:
@@ -80,6 +104,17 @@ class MentionsMixin:
             if cache.get(tok.low, True) == []:
                 continue  # known not to begin any phrase
             m = idx.match_at(view, i)
+            if m and respelt and all(k in respelt for k in range(i, i + m[0])):
+                m = None  # only respelt words: too weak a match
+            if (m is None or m[0] == 1) and i in alternates and i + 1 < len(view):
+                # a listed name word standing for another spelling of a name ("برايان هوك": "براين هوك")
+                for alt in alternates[i]:
+                    trial = list(view)
+                    trial[i] = Token(tok.start, tok.end, alt, tok.case, True)
+                    m2 = idx.match_at(trial, i)
+                    if m2 and m2[0] >= 2 and not all(k in respelt for k in range(i + 1, i + m2[0])):
+                        m = m2
+                        break
             if m:
                 mm = m[1]
                 if mm.doc_only and not self._doc_only_ok(view, i, i + m[0], mm):

@@ -55,9 +55,54 @@ class Mention:
     max_age: int = -1  # anaphor: sentences without speech after which it no longer refers (-1: default)
 
 
+TOLERANT_MIN_LEN = 5  # shorter Arabic words must be spelt as listed
+_ONE_LETTER_CLITICS = ("و", "ف", "ب", "ل")
+
+
+_VOWELS = "اوي"
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def spelling_variant(a: str, b: str, vowels: bool) -> bool:
+    """Are a and b one Arabic spelling slip apart, inside the word (not at its first or last letter): two
+    letters swapped ("وزراة"/"وزارة"), a letter doubled ("المتتحدث"), or, with ``vowels`` (names, whose
+    transliteration varies), a long vowel added, dropped or changed ("برايان"/"براين")?  Other changes
+    make other words, and in common words so do vowels ("الأمر"/"الأمير")."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            i = diff[0]
+            return vowels and 0 < i < len(a) - 1 and a[i] in _VOWELS and b[i] in _VOWELS
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and 0 < diff[0]
+            and diff[1] < len(a) - 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if abs(len(a) - len(b)) != 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    for i in range(1, len(b) - 1):
+        if b[:i] + b[i + 1 :] == a and ((vowels and b[i] in _VOWELS) or b[i] == b[i - 1] or b[i] == b[i + 1]):
+            return True
+    return False
+
+
 @dataclass
 class PhraseIndex:
-    """Phrases as folded token sequences, indexed by their first (lower-case) token."""
+    """Phrases as folded token sequences, indexed by their first (lower-case) token.
+
+    :meth:`canonical` gives the registry's spelling of an Arabic word misspelt or spelt another way (see
+    :func:`spelling_variant`: "وزراة", "المتتحدث") when exactly one word of the
+    registry's longer phrases is that close: mentions match phrases through it, once per distinct word
+    (cached; the words' one-letter deletions are indexed when phrases are added), and never take a phrase
+    whose every word was respelt."""
 
     entries: dict[str, list[tuple[tuple[str, ...], bool, Mention]]] = field(default_factory=dict)
     max_len: int = 1
@@ -65,10 +110,60 @@ class PhraseIndex:
     # per first token: its one-token phrases, and its longer phrases by their second token (lower case; a
     # phrase can only match where the next token's lower-case form is its second word's)
     _split: dict[str, tuple[list, dict[str, list]]] = field(default_factory=dict)
+    _vocab: set[str] = field(default_factory=set)  # every Arabic word of a phrase
+    # a word or one of its one-letter deletions -> the words of longer phrases naming tracked speakers
+    _near: dict[str, set[str]] = field(default_factory=dict)
+    _name_words: set[str] = field(default_factory=set)  # words of people's Arabic names
+    _canon_cache: dict[str, str] = field(default_factory=dict)
+    _alt_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def add(self, phrase: str, mention: Mention, case_sensitive: bool | str = False) -> None:
+    def alternates(self, word: str) -> tuple[str, ...]:
+        """Other spellings, in people's names, of a name word that is itself listed ("برايان": "براين")."""
+        got = self._alt_cache.get(word)
+        if got is None:
+            got = ()
+            if word in self._name_words and len(word) >= TOLERANT_MIN_LEN:
+                near: set[str] = set()
+                for key in _deletes(word) | {word}:
+                    near |= self._near.get(key, set())
+                got = tuple(
+                    sorted(w for w in near if w in self._name_words and spelling_variant(word, w, True))
+                )
+            self._alt_cache[word] = got
+        return got
+
+    def canonical(self, word: str) -> str:
+        """The registry's spelling of an Arabic ``word`` (with its one-letter proclitic) that is spelt
+        another way than listed, or "" (spelt as listed, or no single registry word is that close)."""
+        got = self._canon_cache.get(word)
+        if got is not None:
+            return got
+        out = ""
+        forms = [("", word)]
+        if word[:1] in _ONE_LETTER_CLITICS:
+            forms.append((word[:1], word[1:]))
+        if not any(form in self._vocab for _, form in forms):
+            for clitic, form in forms:
+                if len(form) < TOLERANT_MIN_LEN:
+                    continue
+                near: set[str] = set()
+                for key in _deletes(form) | {form}:
+                    near |= self._near.get(key, set())
+                near = {w for w in near if spelling_variant(form, w, w in self._name_words)}
+                if len(near) == 1:
+                    out = clitic + near.pop()
+                    break
+        if len(self._canon_cache) > 200_000:
+            self._canon_cache.clear()
+        self._canon_cache[word] = out
+        return out
+
+    def add(
+        self, phrase: str, mention: Mention, case_sensitive: bool | str = False, tolerant: bool = False
+    ) -> None:
         """``case_sensitive``: True (every token keeps its case), "acronym" (only tokens with two capitals,
-        such as "UN" or "DoD", keep theirs) or False."""
+        such as "UN" or "DoD", keep theirs) or False.  ``tolerant``: an Arabic phrase naming a tracked
+        speaker, whose words :meth:`canonical` may find misspelt."""
         toks = tokenize(phrase)
         if not toks:
             return
@@ -110,6 +205,17 @@ class PhraseIndex:
                 return
         bucket.append((seq, case_sensitive, mention))
         self.max_len = max(self.max_len, len(seq))
+        if "\u0600" <= seq[0][:1] <= "\u06ff":
+            self._canon_cache.clear()
+            self._alt_cache.clear()
+            self._vocab.update(seq)
+            if len(seq) > 1 and tolerant:
+                if mention.kind == "person":
+                    self._name_words.update(seq)
+                for w in seq:
+                    if len(w) >= TOLERANT_MIN_LEN - 1:
+                        for key in _deletes(w) | {w}:
+                            self._near.setdefault(key, set()).add(w)
 
     def _keys(self, first: str) -> list[tuple[str, str]]:
         """Index keys a token can stand for: itself, or itself without an Arabic proclitic."""
@@ -645,7 +751,7 @@ class Registry:
                 self._relevant.append(words)
         if any("\u0600" <= c <= "\u06ff" for c in phrase):
             for v in _variants(fold(phrase), pairs):
-                self.index.add(v, mention)
+                self.index.add(v, mention, tolerant=relevant or mention.kind in ("prefix", "suffix"))
         else:
             # phrases with an acronym ("UN", "WHO", "DoD") are matched case-sensitively
             acronym = any(sum(c.isupper() for c in w) >= 2 for w in phrase.replace(".", "").split())
@@ -775,8 +881,7 @@ class Registry:
                 w.lower() for w in str_list(verbs_raw.get("en_weak", []), f"{src}: verbs.en_weak")
             ),
             en_participles=frozenset(
-                w.lower()
-                for w in str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
+                w.lower() for w in str_list(verbs_raw.get("en_participle", []), f"{src}: verbs.en_participle")
             ),
             ar_no_subject=fl("ar_no_subject"),
             ar_fillers=fl("ar_fillers"),
@@ -788,14 +893,11 @@ class Registry:
             en_pronouns=pron,
             ar_speech_objects=tuple(sorted(fl("ar_speech_objects"))),
             en_foreign_adjs=frozenset(
-                w.lower()
-                for w in str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
+                w.lower() for w in str_list(words.get("en_foreign_adjs", []), f"{src}: words.en_foreign_adjs")
             ),
             en_foreign_countries=frozenset(
                 w.lower()
-                for w in str_list(
-                    words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries"
-                )
+                for w in str_list(words.get("en_foreign_countries", []), f"{src}: words.en_foreign_countries")
             ),
             ar_foreign_places=fl("ar_foreign_places"),
             ar_foreign_adjs=fl("ar_foreign_adjs"),

@@ -454,3 +454,20 @@ def ngrams(words: list[str], n: int = 3, last: frozenset[str] | set[str] | None 
                 break
             grams.add(" ".join(words[i - k : i + 1]))
     return grams
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Are a and b one deletion, insertion, substitution or swap of neighbours apart?"""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    if len(a) > len(b):
+        a, b = b, a
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))

@@ -123,3 +123,52 @@ def test_a_headlines_second_item_with_its_own_tracked_subject_is_theirs(text, da
 )
 def test_a_present_verb_after_a_fronted_phrase_takes_the_subject_after_it(text, day, speaker, person):
     assert found(text, day) == [(speaker, person, "ar-present/vs", text)]
+
+
+# --- registry phrases misspelt or spelt another way ----------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        # two letters swapped
+        (
+            "وأشار مسؤول رفيع في وزراة الخارجية الأمريكية إلى وجود توافق بشأن العقوبات.",
+            "2018-04-27",
+            "us-state-department",
+            None,
+        ),
+        # a letter doubled
+        ("وقال المتتحدث باسم البنتاغون إن القوات ستبقى في المنطقة.", "2019-06-01", "us-pentagon", None),
+        # a name transliterated with another long vowel than the registry's
+        (
+            "وشدد برايان هوك على أن إخراج القوات الإيرانية من سوريا أولوية لواشنطن.",
+            "2018-09-04",
+            "us-state-department",
+            "brian-hook",
+        ),
+    ],
+)
+def test_a_registry_phrase_with_one_word_misspelt_still_names_its_speaker(text, day, speaker, person):
+    assert found(text, day) == [(speaker, person, "ar-verb/vs", text)]
+
+
+def test_spelling_variants_are_slips_not_other_words():
+    from reactions.registry import spelling_variant
+
+    assert spelling_variant("وزراه", "وزاره", vowels=False)  # swapped
+    assert spelling_variant("المتتحدث", "المتحدث", vowels=False)  # doubled
+    assert spelling_variant("برايان", "براين", vowels=True)  # a name's vowel
+    assert not spelling_variant("الامر", "الامير", vowels=False)  # a common word's vowel: another word
+    assert not spelling_variant("الغربيه", "العربيه", vowels=True)  # another letter: another word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the plural (hamza kept) is not the title: the foreign ministers of three countries
+        "وقال وزراء خارجية بريطانيا وفرنسا وألمانيا في بيان مشترك إن الاتفاق ما زال ممكنا.",
+        # a word one slip from a registry word, alone, names nobody
+        "وقال النطاق الإداري للمدينة إن الخدمات ستعود غدا.",
+    ],
+)
+def test_a_respelt_word_alone_or_a_real_other_word_names_no_tracked_speaker(text):
+    assert extract(text, lang="ar", published="2019-06-01") == []
