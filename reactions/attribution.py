@@ -254,6 +254,17 @@ class AttributionMixin:
                 w -= 1
             if w > 1:
                 clauses = [(0, None), (w - 1, first)]
+        elif (
+            lang_en
+            and chosen.subject.how == "sv"
+            and chosen.subject.np is not None
+            and chosen.subject.np.i >= 2
+            and view[chosen.subject.np.i - 1].low in ("which", "what")
+            and view[chosen.subject.np.i - 2].low in (",", "of", "on", "about", "to", "at", "in")
+        ):
+            # "Russian officials presented X with the proposals, which Donfried said she would share":
+            # the statement starts at "which"
+            clauses = [(0, None), (chosen.subject.np.i - 1, first)]
         np0 = chosen.subject.np
         if (
             not lang_en
@@ -362,7 +373,22 @@ class AttributionMixin:
                 continue
             clauses.append((cut, c))
             local = c
+        if lang_en and clauses[-1][1] is not None:
+            end = self._while_other(view, nps, max(chosen.k, clauses[-1][0]))
+            if end is not None:
+                clauses.append((end, None))
         return clauses
+
+    def _while_other(self, view: list[Token], nps: dict[int, NP], after: int) -> int | None:
+        """ "Starmer called it historic, while U.S. officials gave no timeline": a ", while" clause with
+        a subject of its own (someone not tracked) ends the statement."""
+        for q in range(after + 1, len(view) - 2):
+            if view[q].low in self.lex.w.en_while and view[q - 1].low in (",", QUOTE):
+                s = q + 2 if view[q + 1].low in ("the", "a", "an") else q + 1
+                np_ = nps.get(s) or nps.get(q + 1)
+                if np_ is not None and np_.status == "other":
+                    return q
+        return None
 
     def _while_cut(self, view: list[Token], start: int, floor: int) -> int | None:
         """The first word of a ", while"/"، بينما" clause that ends at ``start`` (None without one)."""

@@ -24,7 +24,7 @@ from .model import Attribution, Statement
 from .reaction_types import classify
 from .registry import Registry, load_registry
 from .text import PLACEHOLDER, detect_language, fold_keep_offsets, mask_markup, ngrams, scan_words
-from .units import MAX_UNIT_CHARS, Unit, is_label, outside_is_empty, split_units, unit_view
+from .units import MAX_UNIT_CHARS, QUOTE, Unit, is_label, outside_is_empty, split_units, unit_view
 
 
 def _day(published: object) -> str:
@@ -178,7 +178,12 @@ def _extract(
             continue
         for ci, (vi, c) in enumerate(clauses):
             a = unit.start if vi == 0 else view[vi].start
-            b = unit.end if ci + 1 >= len(clauses) else view[clauses[ci + 1][0] - 1].start
+            if ci + 1 >= len(clauses):
+                b = unit.end
+            else:
+                nxt = clauses[ci + 1][0]
+                # the clause ends at the comma before the next one ('called it "historic," while ...')
+                b = view[nxt - 1].start if lang != "en" or view[nxt - 1].low != QUOTE else view[nxt].start
             if c is None:
                 continue
             if trace is not None:
@@ -221,7 +226,11 @@ def _extract(
         if last is not None:
             doc.ctx = Context(last.speaker, last.tracked, last.person, last.genders, 0)
             ends_colon = doc.masked[unit.start : unit.end].rstrip().endswith(":")
-            prev_unit_statement = (unit_no, last) if (last.tracked and (qs or ends_colon)) else None
+            # a quotation standing alone next continues a statement that quoted, announced a quotation
+            # (a colon), or in English any statement ('X said that ... . "We're doing so because ..."')
+            prev_unit_statement = (
+                (unit_no, last) if (last.tracked and (qs or ends_colon or lang == "en")) else None
+            )
         else:
             doc.ctx = None
             prev_unit_statement = None

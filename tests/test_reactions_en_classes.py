@@ -276,3 +276,52 @@ def test_a_spokesperson_right_after_a_body_speaks_for_it_and_not_later():
     silent = "The inquiry began in December. Its report is due this week.\n"
     got = found(said + silent + quote, "2022-01-23")
     assert [g[0] for g in got] == ["uk-government"]
+
+
+# --- a quotation standing alone right after a reported statement continues it --------------------------
+def test_a_quotation_alone_after_a_reported_statement_continues_it():
+    text = (
+        "Secretary of State Antony Blinken said that the department had shared the findings with allies. "
+        '"We are doing so because we were not the only target."\n'
+    )
+    got = found(text, "2023-02-08")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("us-state-department", "antony-blinken", "en-verb/sv"),
+        ("us-state-department", "antony-blinken", "quote-continuation"),
+    ]
+
+
+def test_a_quotation_alone_after_someone_else_or_a_silent_sentence_is_nobodys():
+    other = 'The Chinese foreign ministry said the balloon was a weather craft. "It strayed off course."\n'
+    assert found(other, "2023-02-08") == []
+    later = (
+        "Secretary of State Antony Blinken said that the department had shared the findings.\n"
+        "The balloon was shot down off the coast of South Carolina.\n"
+        '"We were not the only target."\n'
+    )
+    assert [g[2] for g in found(later, "2023-02-08")] == ["en-verb/sv"]
+
+
+# --- where a statement starts and ends inside a sentence ----------------------------------------------
+def test_a_statement_after_which_starts_at_which():
+    text = (
+        "Russian officials handed Assistant Secretary of State Karen Donfried the draft in Moscow, "
+        "which Donfried said she would share with allies."
+    )
+    got = found(text, "2021-12-17")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        ("us-state-department", "en-verb/sv", "which Donfried said she would share with allies.")
+    ]
+
+
+def test_a_while_clause_with_someone_elses_subject_ends_the_statement():
+    text = (
+        'British Prime Minister Keir Starmer called the deal "historic," while U.S. officials gave no '
+        "timeline for wider access."
+    )
+    got = found(text, "2025-05-08")
+    assert [(g[0], g[3]) for g in got] == [("uk-government", 'British Prime Minister Keir Starmer called the deal "historic,"')]
+    # a while clause without a subject of its own stays in the statement
+    text = "The Pentagon said the strikes would continue, while stressing that no troops would be sent."
+    got = found(text, "2025-05-08")
+    assert [g[3] for g in got] == [text]
