@@ -172,12 +172,20 @@ GROUP_MAX = 60  # deliveries one grouped job takes for a chat; the rest wait for
 
 
 def backlog_is_late(db: sqlite_utils.Database, now: str, backlog_limit: int) -> bool:
-    """More than ``backlog_limit`` deliveries are due at ``now`` (counted through the status index, never
-    further than ``backlog_limit + 1`` rows). Read-only."""
+    """Whether the queue is late: sending what is due at ``now`` would take more than ``backlog_limit``
+    messages. One message per due delivery sends the last one after (due) messages; grouping then costs every
+    chat still waiting one more turn of the queue, up to one message per waiting chat (at most min(due, active
+    chats)). So the queue is late when due + min(due, chats) > ``backlog_limit``: grouping starts while both
+    waits still fit, rather than after one-by-one sending has used up the time. Both counts stop at
+    ``backlog_limit + 1`` rows (indexes only). Read-only."""
     (due,) = db.conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? LIMIT ?)",
         (now, backlog_limit + 1)).fetchone()
-    return due > backlog_limit
+    if due > backlog_limit or due * 2 <= backlog_limit:
+        return due > backlog_limit
+    (active,) = db.conn.execute("SELECT count(*) FROM (SELECT 1 FROM chats WHERE active = 1 LIMIT ?)",
+                                (backlog_limit - due + 1,)).fetchone()
+    return due + min(due, active) > backlog_limit
 
 
 def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100, *,
@@ -192,9 +200,10 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100, *,
     :param backlog_limit: how many deliveries the sender can send within the longest wait it allows
         (``[delivery] max_delay_minutes`` at Telegram's rate). When more are due (:func:`backlog_is_late`),
         sending them one article at a time would make the last chats wait longer than that, so each claimed
-        chat's job is ``grouped``: all its due deliveries (up to :data:`GROUP_MAX`, oldest first), whatever
-        their article and speaker, to go out together. Every chat then needs one message per turn, and a turn
-        of the queue takes about (chats waiting) / rate. None: never grouped.
+        chat's job takes all its due deliveries (up to :data:`GROUP_MAX`, oldest first), whatever their
+        article and speaker, to go out together (``grouped`` when they are more than one article's). Every
+        chat then needs one message per turn, and a turn of the queue takes about (chats waiting) / rate.
+        None: never grouped.
     """
     conn = db.conn
     with transaction(db):
@@ -218,14 +227,16 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100, *,
                 key = (article_id if article_id is not None else -cluster_id, speaker)
                 groups.setdefault(chat_id, []).append((delivery_id, cluster_id, attempts, key))
         picked: list[tuple[int, list[tuple[int, int, int]]]] = []
+        many: set[int] = set()  # chats whose job is grouped (more than one article's statements)
         for chat_id in chats:
             rows = groups.get(chat_id)
             if not rows:
                 continue
-            if grouped:
-                picked.append((chat_id, [(d, c, a) for d, c, a, _k in rows[:GROUP_MAX]]))
-                continue
             first_key = rows[0][3]
+            if grouped and any(k != first_key for _d, _c, _a, k in rows):
+                picked.append((chat_id, [(d, c, a) for d, c, a, _k in rows[:GROUP_MAX]]))
+                many.add(chat_id)
+                continue
             picked.append((chat_id, [(d, c, a) for d, c, a, k in rows if k == first_key]))
         ids = [d for _chat, rows in picked for d, _c, _a in rows]
         for chunk in _chunks(ids, 500):
@@ -252,7 +263,7 @@ def claim_due(db: sqlite_utils.Database, now: str, limit: int = 100, *,
             chat_id=chat_id, chat_type=chat_type, lang=lang, delivery_ids=tuple(d for d, _c, _a in rows),
             attempts=max(a for _d, _c, a in rows) + 1,
             bundle=PushBundle(speaker=bundle_items[0].speaker if bundle_items else "", items=bundle_items),
-            timezone=timezone, grouped=grouped, deliveries=tuple((c, d) for d, c, _a in rows)))
+            timezone=timezone, grouped=chat_id in many, deliveries=tuple((c, d) for d, c, _a in rows)))
     return jobs
 
 

@@ -127,7 +127,9 @@ def latest_clusters(db: sqlite_utils.Database, speaker: str | None = None, n: in
         f"SELECT c.id, coalesce(min(nullif(a.published_at, '')), c.first_seen_at) AS w "
         f"FROM (SELECT id, first_seen_at FROM clusters WHERE {where} "
         f"      ORDER BY first_seen_at DESC, id DESC LIMIT ?) c "
-        "JOIN statements s ON s.cluster_id = c.id JOIN articles a ON a.id = s.article_id "
+        # covering indexes (migration 15): the article rows themselves, with their text, are not read
+        "JOIN statements s INDEXED BY idx_statements_cluster_article ON s.cluster_id = c.id "
+        "JOIN articles a INDEXED BY idx_articles_id_published ON a.id = s.article_id "
         "JOIN feeds f ON f.id = a.feed_id GROUP BY c.id ORDER BY w DESC, c.id DESC LIMIT ?",
         [*params, max(CANDIDATES, n), n])]
     return _newest_first(v for v in clusters_by_id(db, ids) if v.articles)[:n]

@@ -67,15 +67,24 @@ def seed_backlog(db, count: int, chat_ids=(1,), *, long: bool = False) -> dict[i
 
 def test_a_late_queue_claims_each_chats_due_rows_as_one_grouped_job(db):
     seed_backlog(db, 9, chat_ids=(1, 2))
-    ordinary = outbox.claim_due(db, FAR_FUTURE, 10, backlog_limit=18)  # 18 due: not more than the limit
+    # 18 due, then one more turn for each of the 2 waiting chats: 20 messages
+    assert not outbox.backlog_is_late(db, FAR_FUTURE, 20) and outbox.backlog_is_late(db, FAR_FUTURE, 19)
+    assert outbox.backlog_is_late(db, FAR_FUTURE, 17) and not outbox.backlog_is_late(db, "2000-01-01 00:00:00", 1)
+    ordinary = outbox.claim_due(db, FAR_FUTURE, 10, backlog_limit=20)
     assert [len(j.delivery_ids) for j in ordinary] == [1, 1] and not any(j.grouped for j in ordinary)
     outbox.mark_retry(db, [d for j in ordinary for d in j.delivery_ids], "back", "2000-01-01 00:00:00")
-    late = outbox.claim_due(db, FAR_FUTURE, 10, backlog_limit=17)
+    late = outbox.claim_due(db, FAR_FUTURE, 10, backlog_limit=19)
     assert [j.chat_id for j in late] == [1, 2] and all(j.grouped for j in late)
     assert [len(j.delivery_ids) for j in late] == [9, 9]
     assert {i.speaker for i in late[0].bundle.items} == set(SPEAKERS)
     assert sorted(c for c, _d in late[0].deliveries) == sorted(i.cluster_id for i in late[0].bundle.items)
     assert outbox.delivery_counts(db)["sending"] == 18
+
+
+def test_a_late_queue_still_pushes_a_lone_article_as_an_ordinary_push(db):
+    seed_backlog(db, 1, chat_ids=(1, 2, 3))
+    jobs = outbox.claim_due(db, FAR_FUTURE, 10, backlog_limit=1)
+    assert [len(j.delivery_ids) for j in jobs] == [1, 1, 1] and not any(j.grouped for j in jobs)
 
 
 def test_a_grouped_job_takes_at_most_group_max_rows(db, monkeypatch):
