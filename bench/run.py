@@ -15,7 +15,7 @@ BENCHES = [
     ("extraction (reactions/)", ["bench_extract.py"]),
     ("feed polling (feeds/)", ["bench_feeds.py"]),
     ("fan-out to Telegram (bot/)", ["bench_fanout.py"]),
-    ("push delay at Telegram's rate, 100k subscribers (simulation)", ["bench_push_delay.py"]),
+    ("push delay at Telegram's rate, 100k subscribers (the real sender, virtual time)", ["bench_push_delay.py"]),
 ]
 
 
