@@ -41,7 +41,9 @@ def _elsewhere(view: list[Token], lex: Lexicon) -> bool:
 
 
 # "the Israeli government", "Scotland's government", "the Trump administration", "the White House"
-_GOVERNMENT = re.compile(r"\b([a-z]+)(?:'s)?\s+(?:government|authorities|administration)\b|\b(white house|kremlin)\b")
+_GOVERNMENT = re.compile(
+    r"\b([a-z]+)(?:'s)?\s+(?:government|authorities|administration)\b|\b(white house|kremlin)\b"
+)
 
 
 class AttributionMixin:
@@ -76,7 +78,11 @@ class AttributionMixin:
                 or c.age > limit
                 or ("any" not in np_.refers and (c.speaker is None or c.speaker not in np_.refers))
             ):
-                if np_.home and (c is None or not c.tracked or c.speaker == np_.home) and self.home_text(np_.home):
+                if (
+                    np_.home
+                    and (c is None or not c.tracked or c.speaker == np_.home)
+                    and self.home_text(np_.home)
+                ):
                     # "The government said ..." in a text about Britain, with nobody else current
                     return Context(np_.home, True, None, np_.genders)
                 return None
@@ -303,6 +309,11 @@ class AttributionMixin:
         ):
             # "أطلقت ... صواريخ على ما قالت وزارة الدفاع إنها منشآت": the statement starts at "ما"
             clauses = [(0, None), (chosen.k - 1, first)]
+        if not lang_en and chosen.k > 2 and clauses[-1][0] == 0:
+            sub = self._subordinate_start(view, chosen.k)
+            if sub is not None:
+                # "وتعاني إدارتها من الانقسام، بعد أن اعتبر وزير الخارجية ...": the statement is the clause
+                clauses = [(0, None), (sub, first)]
         local = first
         for p in main_pairs[1:]:
             if p.k <= chosen.k or p.verb_kind == "weak-other":
@@ -389,6 +400,20 @@ class AttributionMixin:
                 if np_ is not None and np_.status == "other":
                     return q
         return None
+
+    def _subordinate_start(self, view: list[Token], k: int) -> int | None:
+        """Where a subordinate clause opened right before the verb at ``k`` begins ("بعد أن", "عندما"),
+        when a comma sets it apart from a main clause before it; None otherwise."""
+        w = self.lex.w
+        if view[k - 1].low in w.ar_subordinators:
+            start = k - 1
+        elif k > 1 and view[k - 1].low in ("أن", "ان") and view[k - 2].low in w.ar_subordinators_an:
+            start = k - 2
+        else:
+            return None
+        if start < 2 or view[start - 1].low not in ("،", ","):
+            return None
+        return start
 
     def _while_cut(self, view: list[Token], start: int, floor: int) -> int | None:
         """The first word of a ", while"/"، بينما" clause that ends at ``start`` (None without one)."""

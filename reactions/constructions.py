@@ -224,7 +224,10 @@ class ConstructionsMixin:
                 if view[q - 1].low not in w.en_object_before and (
                     nxt in self.lex.verbs
                     or nxt in w.en_auxiliaries
-                    or (nxt.isalpha() and (nxt.endswith("ed") or (nxt.endswith("s") and not nxt.endswith("ss"))))
+                    or (
+                        nxt.isalpha()
+                        and (nxt.endswith("ed") or (nxt.endswith("s") and not nxt.endswith("ss")))
+                    )
                 ):
                     return None  # "... after Iran fired ..., saying": someone else may be the subject
         return Pair(k, "en", Subject("np", first, how="sentence-subject"))
@@ -530,7 +533,11 @@ class ConstructionsMixin:
                 return Subject("unknown", gender=gender, how="embedded")  # someone's words reported inside
         if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender, how="vs")
-            if nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
+            named = self._named_after_title(view, nps, nps[j]) if nps[j].status == "anaphor" else None
+            if named is not None:
+                # a generic title narrowed to a tracked person ("المبعوث الأمريكي الخاص إلى اليمن تيم ليندركينغ")
+                vs = Subject("np", named, gender, how="vs")
+            elif nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
                 # "وقال وزير الخارجية عادل الجبير": someone else, unless a long title ends in a tracked name
                 vs = self._appositive(view, nps, j + 1, gender)
         elif j < n and j in nps:
@@ -553,7 +560,13 @@ class ConstructionsMixin:
                 vs = Subject("pronoun", gender=gender, how="pronoun")
         else:
             fz = self._misspelled(view, j)
-            vs = Subject("np", fz, gender, how="spelling") if fz else self._appositive(view, nps, j, gender)
+            if fz:
+                vs = Subject("np", fz, gender, how="spelling")
+            elif self._object_head(view[j].low):
+                # "وأكد ضرورة ...", "ودعا جميع الأطراف إلى ...": the object comes first, the speaker goes on
+                vs = Subject("pronoun", gender=gender, how="object-first")
+            else:
+                vs = self._appositive(view, nps, j, gender)
         # subject before the verb ("وكان كيري قال", "البنتاغون يشكك", "X، الذي علق")
         if vs.kind != "np" or kind == "imperfect":
             b = k
@@ -575,6 +588,34 @@ class ConstructionsMixin:
             if vs.kind == "pronoun" and self._kana_subject(view, nps, k):
                 return Subject("unknown", gender=gender)  # "وكان الجيش الكوري قد أعلن": someone else
         return vs
+
+    def _named_after_title(self, view: list[Token], nps: dict[int, NP], title: NP) -> NP | None:
+        """A tracked person named right after a generic title that may stand for their body, the post
+        narrowed by a few words between ("المبعوث الأمريكي الخاص إلى اليمن تيم ليندركينغ")."""
+        for q in range(title.j + 1, min(len(view), title.j + 5)):
+            np_ = nps.get(q)
+            if np_ is None:
+                continue
+            if (
+                np_.status == "tracked"
+                and np_.named
+                and ("any" in title.refers or np_.speaker in title.refers)
+                and all(t.ar and t.low not in self.lex.ar_complementizers for t in view[title.j : q])
+                and self._title_gap(view, title.j, q, 4)
+            ):
+                return np_
+            return None
+        return None
+
+    def _object_head(self, low: str) -> bool:
+        """Does the word open an object, not a subject ("ضرورة", "جميع", "أهمية", "دعمها")?"""
+        heads = self.lex.w.ar_object_heads
+        if low in heads:
+            return True
+        for suffix in ("ه", "ها", "هم", "نا"):
+            if low.endswith(suffix) and low[: -len(suffix)] in heads:
+                return True
+        return False
 
     def _kana_subject(self, view: list[Token], nps: dict[int, NP], k: int) -> bool:
         """Pluperfect "وكان <words> (قد) <verb>" whose subject words name no registry phrase."""

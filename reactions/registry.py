@@ -333,6 +333,9 @@ class Lexicon:
 # word lists of lexicon.toml [lists] that the extraction code reads (a missing one is a RegistryError)
 REQUIRED_LISTS = (
     "ar_present_openers",
+    "ar_object_heads",
+    "ar_subordinators",
+    "ar_subordinators_an",
     "ar_according",
     "ar_relay_verbs",
     "ar_source_skip",

@@ -172,3 +172,98 @@ def test_spelling_variants_are_slips_not_other_words():
 )
 def test_a_respelt_word_alone_or_a_real_other_word_names_no_tracked_speaker(text):
     assert extract(text, lang="ar", published="2019-06-01") == []
+
+
+# --- an object right after the verb: the speaker goes on -----------------------------------------
+@pytest.mark.parametrize(
+    ("second", "day", "speaker", "person", "first"),
+    [
+        (
+            'وأكد ضرورة البحث عن حل سياسي للأزمة السورية "بما أنه لا يوجد حل عسكري".',
+            "2015-08-03",
+            "us-state-department",
+            "john-kerry",
+            "وقال وزير الخارجية الأمريكي جون كيري إن الاجتماع كان مثمرا.",
+        ),
+        (
+            "ودعا جميع الأطراف إلى توفير ممرات آمنة للمدنيين الذين يرغبون في الفرار.",
+            "2018-07-03",
+            "un-ohchr",
+            "zeid-raad-al-hussein",
+            "وقال المفوض السامي لحقوق الإنسان زيد رعد الحسين إن المدنيين محاصرون.",
+        ),
+        (
+            "وجددت دعمها لجهود الوساطة التي تقودها مصر وقطر.",
+            "2024-03-01",
+            "uk-government",
+            None,
+            "وقالت الحكومة البريطانية إن وقف إطلاق النار ضروري.",
+        ),
+    ],
+)
+def test_an_object_right_after_the_verb_continues_the_speaker(second, day, speaker, person, first):
+    got = found(first + " " + second, day)
+    assert [g[:3] for g in got][1:] == [(speaker, person, "ar-verb/object-first")]
+
+
+def test_an_unknown_name_after_the_verb_still_breaks_the_chain():
+    text = (
+        "وقال وزير الخارجية الأمريكي جون كيري إن الاجتماع كان مثمرا. "
+        "وأكد لافروفيتش ضرورة البحث عن حل سياسي للأزمة."
+    )
+    assert [g[2] for g in found(text, "2015-08-03")] == ["ar-verb/vs"]
+
+
+# --- "the envoy", "the diplomat" refer back to whoever was just introduced as one ---------------
+def test_the_envoy_refers_back_to_the_named_envoy():
+    text = (
+        "أكد المبعوث الأميركي الخاص لإيران، براين هوك، الثلاثاء، عزم واشنطن إخراج القوات الموالية لطهران من سوريا. "
+        "وقال المبعوث الأميركي، إن بلاده جادة في فرض العقوبات على إيران."
+    )
+    got = found(text, "2018-09-04")
+    assert got[1][:3] == ("us-state-department", "brian-hook", "ar-verb/vs")
+
+
+def test_the_envoy_of_someone_untracked_stays_theirs():
+    text = (
+        "قال المبعوث الروسي الخاص إلى سوريا ألكسندر لافرنتييف إن المحادثات ستستأنف. "
+        "وأضاف المبعوث أن الوفود ستصل غدا."
+    )
+    assert extract(text, lang="ar", published="2020-01-01") == []
+
+
+# --- "ألمح" (hinted) reports speech ---------------------------------------------------------------
+def test_hinted_reports_speech():
+    text = "لكن وزير الخارجية البريطاني بوريس جونسون ألمح إلى مسؤولية روسيا."
+    assert found(text, "2018-03-08") == [("uk-government", "boris-johnson", "ar-verb/sv", text)]
+
+
+# --- a statement in a subordinate clause after a comma starts at the clause ----------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "start"),
+    [
+        (
+            "وتعاني الحكومة المحافظة من الانقسام بشأن الاتفاق الجمركي، بعد أن اعتبر وزير الخارجية البريطاني "
+            'بوريس جونسون المشروع "عملا جنونيا".',
+            "2018-05-08",
+            "uk-government",
+            "بعد أن اعتبر",
+        ),
+        (
+            "وارتفعت أسعار النفط في الأسواق العالمية، عندما قال المتحدث باسم البنتاغون إن الضربات ستستمر.",
+            "2019-06-01",
+            "us-pentagon",
+            "عندما قال",
+        ),
+    ],
+)
+def test_a_statement_in_a_subordinate_clause_starts_at_the_clause(text, day, speaker, start):
+    got = found(text, day)
+    assert len(got) == 1
+    assert got[0][0] == speaker and got[0][3].startswith(start)
+
+
+def test_a_subordinate_clause_without_a_main_clause_before_is_the_whole_sentence():
+    text = "بعد أن اعتبر وزير الخارجية البريطاني بوريس جونسون المشروع عملا جنونيا، تراجعت الحكومة."
+    got = found(text, "2018-05-08")
+    assert [g[0] for g in got] == ["uk-government"] and got[0][3].startswith("بعد أن")
