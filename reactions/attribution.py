@@ -87,8 +87,14 @@ class AttributionMixin:
                     return Context(np_.home, True, None, np_.genders)
                 return None
             ag = next(iter(np_.genders)) if len(np_.genders) == 1 else ""
-            if ag in ("m", "f") and c.genders and ag not in c.genders and "" not in c.genders:
-                return None
+            if (
+                np_.personlike
+                and ag in ("m", "f")
+                and c.genders
+                and ag not in c.genders
+                and "" not in c.genders
+            ):
+                return None  # (a body's anaphor, "وقالت الحكومة" after its minister, has no person's gender)
             person = c.person if np_.personlike else None
             return Context(c.speaker, c.tracked, person, c.genders | ({ag} if ag else set()))
         # pronoun: only right after the speaker (at most one sentence without speech in between)
@@ -153,6 +159,8 @@ class AttributionMixin:
             i += 1
         if i + 1 >= len(view) or view[i].low in lex.w.ar_not_verbs or not view[i].ar or i in nps:
             return False
+        if lex.verbs.get(view[i].low, ("", ""))[1] == "participle":
+            return False  # "مجدداً وقوف بلاده ...، وحث ...": a participle goes on with the speaker
         w = view[i + 1]
         return (
             w.ar

@@ -83,6 +83,15 @@ class ConstructionsMixin:
                 pair = _FINDERS[con.subject](self, view, nps, ends, k, con)
                 if pair is None and con.fallthrough:
                     continue
+                if (
+                    pair is not None
+                    and tok.ar
+                    and k >= 2
+                    and view[k - 1].low == "ما"
+                    and view[k - 2].low in self.lex.w.ar_according
+                ):
+                    # "..., وفق ما نقلت رويترز", "بحسب ما أعلنت الوزارة": a source, not the clause's speaker
+                    pair.verb_kind = "according"
                 if pair is not None:
                     if not pair.rule:
                         how = pair.subject.how
@@ -503,7 +512,8 @@ class ConstructionsMixin:
             if low.startswith(("ب", "و")) and low[1:] in self.lex.w.ar_needs_comp | {"بيان", "تغريده"}
             else low
         )
-        if base in self.lex.w.ar_needs_comp:
+        if base in self.lex.w.ar_needs_comp or np_.status == "anaphor":
+            # (also "بيان الحكومة" through an anaphor: "بيان الحكومة اليوم هو جزء من ..." describes it)
             comp = self.lex.ar_complementizers
             if not any(t.low in comp or t.low == QUOTE for t in view[np_.j : np_.j + 12]):
                 return None

@@ -539,7 +539,7 @@ class MentionsMixin:
                 "anaphor",
                 genders=frozenset({a.gender}),
                 refers=a.refers,
-                personlike=a.gender != "" and "any" not in a.refers,
+                personlike=a.gender != "" and "any" not in a.refers and not a.body,
                 home=a.home,
                 max_age=a.max_age,
             )

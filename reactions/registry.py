@@ -53,6 +53,7 @@ class Mention:
     doc_only: tuple[str, ...] = ()  # persons for whom this bare surname counts only after their full name
     home: str = ""  # anaphor: the speaker it names when nobody is current, in a text about its country
     max_age: int = -1  # anaphor: sentences without speech after which it no longer refers (-1: default)
+    body: bool = False  # anaphor: names a body ("الحكومة"), not a person: no person's gender to agree with
 
 
 TOLERANT_MIN_LEN = 5  # shorter Arabic words must be spelt as listed
@@ -857,9 +858,14 @@ class Registry:
             max_age = an.get("max_age", -1)
             if not isinstance(max_age, int) or max_age < -1:
                 raise RegistryError(f"{where}: 'max_age' must be a whole number")
+            body = an.get("body", False)
+            if not isinstance(body, bool):
+                raise RegistryError(f"{where}: 'body' must be true or false")
             for t in str_list(an.get("text", []), f"{where}: 'text'"):
                 self._add(
-                    t, Mention("anaphor", gender=g, refers=refers, home=home, max_age=max_age), pairs
+                    t,
+                    Mention("anaphor", gender=g, refers=refers, home=home, max_age=max_age, body=body),
+                    pairs,
                 )
                 if home:
                     self.home_words.add(scan_words(fold_keep_offsets(t))[-1])

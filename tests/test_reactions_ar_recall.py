@@ -267,3 +267,87 @@ def test_a_subordinate_clause_without_a_main_clause_before_is_the_whole_sentence
     text = "بعد أن اعتبر وزير الخارجية البريطاني بوريس جونسون المشروع عملا جنونيا، تراجعت الحكومة."
     got = found(text, "2018-05-08")
     assert [g[0] for g in got] == ["uk-government"] and got[0][3].startswith("بعد أن")
+
+
+# --- a participle opening a sentence goes on with the speaker, also before a later verb ------------
+def test_a_participle_opening_the_sentence_continues_the_speaker():
+    text = (
+        "وعن الوضع في اليمن، أوضح وزير الخارجية الأميركي جون كيري أن الحل هو العودة إلى الحوار الوطني. "
+        "مجدداً وقوف بلاده إلى جانب الخليج في إدانة هجمات الحوثيين، وحث جميع الأطراف على السماح بوصول المساعدات."
+    )
+    got = found(text, "2015-08-03")
+    assert [g[:2] for g in got] == [("us-state-department", "john-kerry")] * 2
+
+
+def test_an_unknown_subject_opening_the_sentence_still_breaks_the_chain():
+    text = (
+        "وأوضح وزير الخارجية الأميركي جون كيري أن الحل هو العودة إلى الحوار الوطني. "
+        "وعرج لافروف على الوضع في سوريا، وحث جميع الأطراف على وقف القتال."
+    )
+    assert len(found(text, "2015-08-03")) == 1
+
+
+# --- "وفق ما نقلت X" closing a sentence is its source, not a new speaker ---------------------------
+def test_according_to_what_an_outlet_reported_keeps_the_speaker():
+    text = (
+        "ودعت الخارجية الأميركية سوريا وروسيا إلى فتح المنطقة أمام المراقبين، وفق ما نقلت رويترز. "
+        "وأضافت أن الهجوم وقع في منطقة يسيطر عليها النظام."
+    )
+    got = found(text, "2018-04-08")
+    assert [g[:3] for g in got] == [
+        ("us-state-department", None, "ar-verb/vs"),
+        ("us-state-department", None, "ar-verb/pronoun"),
+    ]
+    assert got[0][3].endswith("وفق ما نقلت رويترز.")
+
+
+def test_according_to_what_someone_else_said_is_theirs():
+    # no tracked speaker in the sentence: the source decides, and it is untracked
+    assert_untracked("وسيلتقي الوزيران غدا في كوالالمبور، وفق ما قال دبلوماسي روسي للصحافيين.", "2015-08-05")
+
+
+# --- a body's anaphor after one of its people, whatever their gender --------------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker"),
+    [
+        (
+            "وذكر رئيس الوزراء البريطاني ديفيد كاميرون أنه سيتخذ إجراءات لحل الأزمة. "
+            "وقالت الحكومة إنها تعمل مع نظيرتها الفرنسية لحل الأزمة.",
+            "2015-07-29",
+            "uk-government",
+        ),
+        (
+            "وقال المتحدث باسم الخارجية الأمريكية نيد برايس إن المحادثات مستمرة. "
+            "وأضافت الوزارة أن الوفد سيعود الأسبوع المقبل.",
+            "2022-03-01",
+            "us-state-department",
+        ),
+    ],
+)
+def test_a_bodys_anaphor_follows_any_of_its_people(text, day, speaker):
+    got = found(text, day)
+    assert [(g[0], g[2]) for g in got] == [(speaker, "ar-verb/vs"), (speaker, "ar-verb/vs")]
+    assert got[1][1] is None  # the body, not the person, said the second
+
+
+def test_a_persons_anaphor_still_agrees_in_gender():
+    text = (
+        "وقال وزير الخارجية الأمريكي أنتوني بلينكن إن المحادثات مستمرة. "
+        "وأضافت الوزيرة أن الوفد سيعود الأسبوع المقبل."
+    )
+    assert len(found(text, "2022-03-01")) == 1
+
+
+# --- a body's statement through an anaphor needs what it said -------------------------------------
+def test_the_governments_statement_described_is_no_statement():
+    text = (
+        "وقال وزير الخارجية البريطاني جيريمي هانت إن روسيا مسؤولة عن الهجمات. "
+        "بيان الحكومة اليوم هو جزء من مساع بريطانية لممارسة مزيد من الضغط على روسيا."
+    )
+    got = found(text, "2018-10-04")
+    assert len(got) == 1
+    text2 = (
+        "وقال وزير الخارجية البريطاني جيريمي هانت إن روسيا مسؤولة عن الهجمات. "
+        "وأكد بيان الحكومة أن بريطانيا سترد على أي هجوم جديد."
+    )
+    assert len(found(text2, "2018-10-04")) == 2
