@@ -348,6 +348,11 @@ class ConstructionsMixin:
         b = k - 1 if k > 1 and view[k - 1].low.endswith("ly") else k
         if b > 0 and view[b - 1].low in self.lex.w.en_passive_be and low != "quoted":
             return None  # "The State Department was criticised by ...": a passive's subject says nothing
+        m = b - 1
+        while m > 0 and view[m].low in ("have", "not", "also", "never", "be"):
+            m -= 1
+        if m >= 0 and view[m].low in self.lex.w.en_modals and view[m].case.islower():
+            return None  # "would have assured access", "could say": what might be, not what was said
         subj = self._en_subject(view, nps, ends, k)
         if subj is None:
             return None

@@ -188,7 +188,7 @@ _ABBREV = frozenset(
     inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est mt ft u.s
     e.g i.e""".split()
 )
-_TERMINATOR = re.compile(r"([.!?؟][.!?؟]*|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"])")
+_TERMINATOR = re.compile(r"([.!?؟][.!?؟]*|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"]|[A-Z][a-z]+\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 
@@ -198,6 +198,10 @@ def _is_boundary(para: str, m: re.Match[str]) -> bool:
     punct = m.group(1)
     after = m.end()
     if m.group(3) is None:  # no space after: only when Arabic (or a quote) follows directly
+        if after < len(para) and para[after].isupper() and m.group(1) == "." and not m.group(2):
+            # "over the past two decades.Esper also accused" (paragraphs run together when scraped)
+            before = para[max(0, m.start() - 3) : m.start()]
+            return len(before) == 3 and before.isalpha() and before.islower()
         return after < len(para) and not ("A" <= para[after] <= "z")
     if punct != ".":
         return True

@@ -325,3 +325,29 @@ def test_a_while_clause_with_someone_elses_subject_ends_the_statement():
     text = "The Pentagon said the strikes would continue, while stressing that no troops would be sent."
     got = found(text, "2025-05-08")
     assert [g[3] for g in got] == [text]
+
+
+# --- not statements: modals; where scraped paragraphs run together ---------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Owning the rockets would also mean the DoD would have assured access to space.",
+        "The Pentagon could say more about the strikes next week.",
+        "Officials expect the State Department will announce the sanctions on Friday.",
+    ],
+)
+def test_a_reporting_verb_after_a_modal_is_no_statement(text):
+    assert extract(text, lang="en", published="2024-02-15") == []
+
+
+def test_sentences_run_together_without_a_space_are_still_two():
+    text = (
+        "Soleimani had led the force for two decades.Defense Secretary Mark Esper accused him of planning "
+        "the attacks."
+    )
+    got = found(text, "2020-01-05")
+    assert [(g[0], g[3][:14]) for g in got] == [("us-pentagon", "Defense Secret")]
+    from reactions.text import split_sentences
+
+    for whole in ("Write to Marco.Rubio@state.gov today.", "The U.S.Army said so."):
+        assert len(split_sentences(whole)) == 1
