@@ -272,13 +272,11 @@ class AttributionMixin:
             lang_en
             and chosen.subject.how == "sv"
             and chosen.subject.np is not None
-            and chosen.subject.np.i >= 2
-            and view[chosen.subject.np.i - 1].low in ("which", "what")
-            and view[chosen.subject.np.i - 2].low in (",", "of", "on", "about", "to", "at", "in")
+            and self._subordinate_start(view, chosen.subject.np.i) is not None
         ):
-            # "Russian officials presented X with the proposals, which Donfried said she would share":
-            # the statement starts at "which"
-            clauses = [(0, None), (chosen.subject.np.i - 1, first)]
+            # "Russian officials presented X with the proposals, which Donfried said she would share",
+            # "The U.S. withdrew ... after the U.N.'s human rights chief called ...": from "which"/"after"
+            clauses = [(0, None), (self._subordinate_start(view, chosen.subject.np.i), first)]
         np0 = chosen.subject.np
         if (
             not lang_en
@@ -397,6 +395,15 @@ class AttributionMixin:
             if end is not None:
                 clauses.append((end, None))
         return clauses
+
+    def _subordinate_start(self, view: list[Token], i: int) -> int | None:
+        """The subordinator ("which", "after", "when" ...) right before the subject at ``i`` (after "the"),
+        when words of the sentence come before it."""
+        while i > 0 and view[i - 1].low in ("the", "a", "an"):
+            i -= 1
+        if i >= 3 and view[i - 1].low in self.lex.w.en_subordinators:
+            return i - 1
+        return None
 
     def _while_other(self, view: list[Token], nps: dict[int, NP], after: int) -> int | None:
         """ "Starmer called it historic, while U.S. officials gave no timeline": a ", while" clause with

@@ -340,7 +340,7 @@ class ConstructionsMixin:
                 return None  # "denied the request", "dismissed hundreds of members": an act, not words
         if low in ("called", "calls", "call") and not (
             k + 1 < n
-            and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 9))
+            and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 14))
         ):
             return None  # "Blinken called his Turkish counterpart": a phone call, not a statement
         if k > 0 and view[k - 1].low in ("who", "which", "whom"):

@@ -351,6 +351,7 @@ REQUIRED_LISTS = (
     "en_clause_participles",
     "en_clause_breakers",
     "en_clause_openers",
+    "en_subordinators",
     "en_modals",
     "en_uk_markers",
     "en_uk_rivals",

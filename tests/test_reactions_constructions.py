@@ -65,6 +65,7 @@ RULES = [
         "2022-01-01",
         [("us-pentagon", "en-verb/sv"), ("us-pentagon", "en-participle/pronoun")],
     ),
+    ("The Pentagon ruled out sending more jets.", "2022-01-01", [("us-pentagon", "en-ruled-out/sv")]),
     (
         "The Pentagon turned down the plan, saying the jets would stay in Germany.",
         "2022-01-01",

@@ -351,3 +351,56 @@ def test_sentences_run_together_without_a_space_are_still_two():
 
     for whole in ("Write to Marco.Rubio@state.gov today.", "The U.S.Army said so."):
         assert len(split_sentences(whole)) == 1
+
+
+# --- "rules out"; stance verbs of a tracked body ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        ("Austin rules out sending US ground troops to Ukraine", "2022-03-01", "us-pentagon", "en-ruled-out/sv"),
+        (
+            "The Foreign Office ruled out any change to the travel advice before the summit.",
+            "2023-05-01",
+            "uk-government",
+            "en-ruled-out/sv",
+        ),
+        (
+            "The UK government alleged that the company was supplying steel to the Russian military.",
+            "2022-04-05",
+            "uk-government",
+            "en-verb/sv",
+        ),
+        (
+            "The British government believes the agreement will create jobs.",
+            "2025-05-19",
+            "uk-government",
+            "en-verb/sv",
+        ),
+    ],
+)
+def test_ruling_out_and_stance_verbs_of_a_tracked_body(text, day, speaker, rule):
+    assert [(g[0], g[2]) for g in found(text, day)] == [(speaker, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The referee ruled out the goal after a long review.",
+        "Many analysts believe the agreement will create jobs.",
+        "Prosecutors alleged that the company had lied.",
+    ],
+)
+def test_ruling_out_and_stance_verbs_of_someone_else_are_not_tracked(text):
+    assert extract(text, lang="en", published="2023-05-01") == []
+
+
+def test_a_tracked_subject_after_a_subordinator_speaks_from_there():
+    text = (
+        "The US left the council in 2018, after the UN's human rights chief called its border policy of "
+        'separating children "unconscionable."'
+    )
+    got = found(text, "2021-02-08")
+    assert [(g[0], g[3][:24]) for g in got] == [("un-ohchr", "after the UN's human rig")]
+    # "as X said" keeps the whole sentence: X said what comes before
+    text = "The strikes were over, as the Pentagon said on Monday."
+    assert [g[3] for g in found(text, "2021-02-08")] == [text]
