@@ -430,6 +430,29 @@ class ConstructionsMixin:
                     )
         return None
 
+    def _name_for(self, view: list[Token], ends: dict[int, NP], np_: NP, o: int) -> NP | None:
+        """ "Liz Throssell for the Office of the United Nations High Commissioner for Human Rights said",
+        "Rupert Colville, for OHCHR, read": a name opening the clause, then "for" a tracked body (the UN
+        briefings' way of naming a spokesperson).  The body speaks; the person is the name's."""
+        if np_.status != "tracked" or o < 2 or view[o - 1].low != "for":
+            return None
+        e = o - 2 if view[o - 2].low == "," else o - 1
+        person = ends.get(e)
+        if person is not None:
+            if person.status != "tracked" or person.speaker != np_.speaker or not person.named:
+                return None
+            start, pid = person.i, person.person
+        else:
+            start = e
+            while start > 0 and e - start < 4 and view[start - 1].case[:1].isupper() and view[start - 1].low.isalpha():
+                start -= 1
+            if start == e or any(t.low in self.lex.verbs or t.low in self.lex.en_fillers for t in view[start:e]):
+                return None
+            pid = "-".join(t.low for t in view[start:e])
+        if not (start == 0 or view[start - 1].low in (",", QUOTE, ":", "-", "(")):
+            return None
+        return NP(start, np_.j, "tracked", np_.speaker, pid, np_.genders, personlike=True, named=True)
+
     def _title_then_name(self, view: list[Token], ends: dict[int, NP], b: int) -> NP | None:
         """ "State Department spokesperson Jane Doe said": a tracked body's title, then a name the
         registry lacks (one to four capitalised words ending at ``b``).  The body speaks; the person is
@@ -760,6 +783,9 @@ class ConstructionsMixin:
                 and not any(t.low == "," for t in view[np_.i : np_.j])
                 and not (o > 1 and view[o - 2].low in lex.w.en_source_skip)  # "a statement from X said"
             ):
+                named = self._name_for(view, ends, np_, o)
+                if named is not None:
+                    return Subject("np", named, how="name-for")  # "Liz Throssell for OHCHR said"
                 # "a call with Johnson and told", "called Secretary Pompeo and told him": an object
                 return Subject("unknown", how="object")
             return Subject("np", np_, how="sv")
@@ -789,6 +815,13 @@ class ConstructionsMixin:
                     or not view[after.j].low.isalpha()
                 )
                 np_ = ends.get(b - 1)
+                if np_ is not None and not said_x and np_.status == "tracked":
+                    o = np_.i
+                    while o > 0 and view[o - 1].low in ("the", "a", "an"):
+                        o -= 1
+                    named = self._name_for(view, ends, np_, o)
+                    if named is not None:
+                        return Subject("np", named, how="name-for")  # "Rupert Colville, for OHCHR, read"
                 if np_ is not None and not said_x and _clause_initial(view, np_.i):
                     # "Ned Price, the State Department spokesman, said" / "a spokesman for the UN human
                     # rights office, Rupert Colville, said": an apposition closes before the verb

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 
-from .attribution import AttributionMixin, Context, age_context
+from .attribution import AttributionMixin, Context, age_context, is_subheading
 from .constructions import ConstructionsMixin
 from .mentions import MentionsMixin
 from .model import Attribution, Statement
@@ -94,6 +95,25 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         return has_trig, bool(self.doc_persons) and not self.reg.doc_only_words.isdisjoint(words)
 
 
+# a transcript's speaker label opening a paragraph: "JOHN KIRBY:", "MR. PRICE:", "Q:"
+_LABEL = re.compile(r"(?:Q|[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}):\s")
+
+
+def _speaker_label(text: str, unit: Unit) -> bool:
+    """Does the unit open a paragraph with a speaker's label in capitals?"""
+    return (unit.start == 0 or text[unit.start - 1] == "\n") and bool(_LABEL.match(text, unit.start, unit.end))
+
+
+def _bare_line(text: str, unit: Unit) -> bool:
+    """A line of its own without a sentence's final punctuation (a heading: "Foreign Secretary speaks to
+    media ahead of the Council meeting")."""
+    a, b = unit.start, unit.end
+    if (a > 0 and text[a - 1] != "\n") or (b < len(text) and text[b] != "\n"):
+        return is_subheading(text, unit)
+    line = text[a:b].rstrip()
+    return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= 20
+
+
 def _names_a_body(reg: Registry, text: str, qa: int, qb: int) -> bool:
     """Is the quotation at [qa, qb) only the name of a tracked body ("البنتاغون", "the Pentagon")?"""
     inner = text[qa + 1 : qb - 1].strip()
@@ -110,15 +130,32 @@ def _extract(
     out: list[Statement] = []
     prev_unit_statement: tuple[int, Context] | None = None
     unit_no = 0
+    # English official pages: after "X said:" (unquoted paragraphs follow), a transcript's "JOHN KIRBY:" or a
+    # UN briefing's "X for OHCHR said", the sentences that follow are X's until a heading, another
+    # speaker's label or another speaker
+    block: Context | None = None
+    block_fresh = False
     for unit, quotes in split_units(doc.masked):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
             doc.ctx = None
+            block = None
             continue
         qs = [(qa, qb) for qa, qb in quotes if qa < unit.end and qb > unit.start]
         pure_quote = bool(qs) and outside_is_empty(doc.masked, unit, qs)
+        in_block = False
+        if block is not None:
+            if (
+                (pure_quote and block_fresh)
+                or _bare_line(doc.masked, unit)
+                or _speaker_label(doc.masked, unit)
+            ):
+                block = None  # 'He said: "..."' is a quotation's; a heading or a label ends the block
+            else:
+                block_fresh = False
+                in_block = True
         clauses: list[tuple[int, Context | None]] = []
-        if not pure_quote:
+        if not pure_quote and not in_block:
             has_trig, has_tracked = doc.scan(unit)
             if not has_trig and has_tracked:
                 # punctuation triggers near the unit's start: headline "بلينكن: ..."
@@ -166,6 +203,11 @@ def _extract(
             clauses = [
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
+        if in_block and block is not None:
+            if not clauses:
+                clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
+            elif clauses[0][1] is None or clauses[0][1].speaker != block.speaker:
+                block = None  # someone else speaks
         if not clauses:
             topic = doc.topic(view, nps) if nps else None
             if topic is not None:
@@ -231,6 +273,18 @@ def _extract(
             prev_unit_statement = (
                 (unit_no, last) if (last.tracked and (qs or ends_colon or lang == "en")) else None
             )
+            if (
+                lang == "en"
+                and last.tracked
+                and not in_block
+                and (
+                    ends_colon
+                    or last.rule.endswith("/name-for")
+                    or (last.rule == "headline-colon" and _speaker_label(doc.masked, unit))
+                )
+            ):
+                block = Context(last.speaker, True, last.person, last.genders, rule="block-continuation")
+                block_fresh = True
         else:
             doc.ctx = None
             prev_unit_statement = None

@@ -404,3 +404,92 @@ def test_a_tracked_subject_after_a_subordinator_speaks_from_there():
     # "as X said" keeps the whole sentence: X said what comes before
     text = "The strikes were over, as the Pentagon said on Monday."
     assert [g[3] for g in found(text, "2021-02-08")] == [text]
+
+
+# --- UN briefings: "<name> for <body> said"; official pages: the paragraphs after "said:" ---------------
+@pytest.mark.parametrize(
+    ("text", "day", "person"),
+    [
+        (
+            "Jane Roe for the Office of the United Nations High Commissioner for Human Rights (OHCHR) said the "
+            "Office had documented 40 killings.",
+            "2024-09-17",
+            "jane-roe",
+        ),
+        (
+            "Rupert Colville, for the Office of the United Nations High Commissioner for Human Rights (OHCHR), "
+            "said the Office was alarmed by the executions.",
+            "2019-11-19",
+            "rupert-colville",
+        ),
+    ],
+)
+def test_a_name_for_a_tracked_body_is_its_spokesperson(text, day, person):
+    got = found(text, day)
+    assert [(g[0], g[1], g[2]) for g in got] == [("un-ohchr", person, "en-verb/name-for")]
+
+
+def test_a_name_after_thanked_for_a_body_is_an_object():
+    text = "The minister thanked Jane Roe for the UN human rights office's work and said the talks would go on."
+    assert extract(text, lang="en", published="2024-09-17") == []
+
+
+BRIEFING = (
+    "UN Geneva press briefing\n"
+    "Jane Roe for the Office of the United Nations High Commissioner for Human Rights (OHCHR) said the Office "
+    "had published its report on the country.\n"
+    "Since the coup, at least 5,000 civilians had been killed.\n"
+    "Those responsible needed to be held accountable.\n"
+    "Update on refugees\n"
+    "Some 3,000 people had crossed the border last week.\n"
+)
+
+
+def test_a_briefing_speakers_paragraphs_are_theirs_until_a_heading():
+    got = found(BRIEFING, "2024-09-17")
+    assert [(g[0], g[2], g[3][:12]) for g in got] == [
+        ("un-ohchr", "en-verb/name-for", "Jane Roe for"),
+        ("un-ohchr", "block-continuation", "Since the co"),
+        ("un-ohchr", "block-continuation", "Those respon"),
+    ]
+
+
+def test_the_unquoted_paragraphs_after_said_colon_are_the_speakers_until_another_speaker():
+    text = (
+        "The Foreign Secretary, Boris Johnson, said:\n"
+        "We got a very good agreement on sanctions.\n"
+        "I was pleased that eight people have been sanctioned.\n"
+        "The French foreign minister said the sanctions were too weak.\n"
+        "Ministers will meet again in June.\n"
+    )
+    got = found(text, "2017-07-17")
+    assert [(g[0], g[2]) for g in got] == [
+        ("uk-government", "en-verb/apposition"),
+        ("uk-government", "block-continuation"),
+        ("uk-government", "block-continuation"),
+    ]
+
+
+def test_a_quotation_after_said_colon_ends_the_block_at_the_quotation():
+    text = (
+        "Defence Secretary Grant Shapps said:\n"
+        '"The test reaffirmed the deterrent."\n'
+        "The missile landed in the ocean near the submarine.\n"
+    )
+    got = found(text, "2024-02-15")
+    assert [g[2] for g in got] == ["en-verb/sv", "quote-continuation"]
+
+
+def test_a_transcripts_speaker_label_holds_until_the_next_label():
+    text = (
+        "Video transcript\n"
+        "JOHN KIRBY: As we announced last night, forces conducted an air strike in eastern Syria.\n"
+        "The strike was authorized in response to recent attacks on coalition personnel.\n"
+        "Q: Were there casualties at the site?\n"
+        "Reporters were then shown a map of the area.\n"
+    )
+    got = found(text, "2021-02-26")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-pentagon", "headline-colon"),
+        ("us-pentagon", "block-continuation"),
+    ]
