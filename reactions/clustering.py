@@ -28,7 +28,8 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Hashable, Sequence
+import zlib
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -412,10 +413,13 @@ def _weight(shared: frozenset[str], common: dict[str, int] | None) -> float:
     return sum(min(1.0, RARE / common[key]) if common.get(key, 0) > RARE else 1.0 for key in shared)
 
 
-def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> float:
+def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
+          totals: dict[int, float] | None = None) -> float:
     """The evidence that two reports of one speaker are one occasion; ``-inf`` when something rules it out.
 
-    ``common``: how many of the reports around have each word, phrase and name (see :func:`_weight`).
+    ``common``: how many of the reports around have each word, phrase and name (see :func:`_weight`);
+    ``totals``: a memo of each report's words weighed with ``common`` (by ``id`` of its words), for a caller that
+    scores one report against many.
     """
     gap = max(a.start - b.end, b.start - a.end, dt.timedelta(0))
     if gap > WINDOW:
@@ -439,7 +443,7 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
         alike = 0.0
         if min(len(a.words), len(b.words)) >= 5:
             alike = _weight(a.words & b.words, common) / math.sqrt(
-                _weight(a.words, common) * _weight(b.words, common)
+                _total(a.words, common, totals) * _total(b.words, common, totals)
             )
         if elsewhere and (quoted or alike >= BOILERPLATE) or alike >= TEMPLATE and _other_numbers(a, b):
             return -math.inf  # the same words about another place or count: boilerplate, another statement
@@ -457,6 +461,15 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None) -> f
     if a.reactions & b.reactions:
         total += WEIGHTS["reaction"]
     return total
+
+
+def _total(words: frozenset[str], common: dict[str, int] | None, totals: dict[int, float] | None) -> float:
+    if totals is None:
+        return _weight(words, common)
+    key = id(words)
+    if key not in totals:
+        totals[key] = _weight(words, common)
+    return totals[key]
 
 
 def _other_numbers(a: _Evidence, b: _Evidence) -> bool:
@@ -506,6 +519,62 @@ def _split_docs(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
     return out
 
 
+# --- finding candidates at scale ------------------------------------------------------------------------------
+# A busy speaker has hundreds of clusters within WINDOW; comparing a new article with all of them costs
+# hundreds of milliseconds. Each cluster is instead filed under keys (the names, numbers and person of its
+# reports and a sample of their words), and a new article's groups are compared in full only with the
+# MAX_LOADED clusters that share the most distinctive keys with them.
+
+INDEX_WORDS = 24  # words of a group filed as keys: those with the lowest hash (a bottom-k sketch of its words)
+MAX_LOADED = 16  # clusters of one speaker compared in full with a new article
+ANY = "*"  # the key every cluster stored before keys were kept is filed under (nominated, weakly, always)
+
+
+def _stable_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
+
+
+def group_keys(group: Sequence[Report]) -> frozenset[str]:
+    """The keys a cluster is filed under for ``group`` (one utterance of one document): its places, parties,
+    bodies and people named (the same ids in Arabic and English), its numbers, its person, and
+    :data:`INDEX_WORDS` of its words, the same ones for any text that has them (the lowest hashes), so two
+    reprints share most of them."""
+    ev = _evidence(group)
+    keys = {f"e:{e}" for e in ev.entities | ev.titled}
+    keys.update(f"n:{n}" for n in ev.numbers)
+    keys.update(f"p:{p}" for p in ev.persons)
+    keys.update(f"w:{w}" for w in sorted(ev.words, key=_stable_hash)[:INDEX_WORDS])
+    return frozenset(keys)
+
+
+def document_keys(reports: Sequence[Report]) -> dict[str, frozenset[str]]:
+    """Per speaker, the keys of a document's groups (see :func:`group_keys`) and :data:`ANY`: what to look
+    candidates up by."""
+    out: dict[str, set[str]] = {}
+    for group in group_document(reports):
+        out.setdefault(group[0].speaker, {ANY}).update(group_keys(group))
+    return {speaker: frozenset(keys) for speaker, keys in out.items()}
+
+
+def nominate(rows: Iterable[tuple[Hashable, str]], limit: int = MAX_LOADED) -> list[Hashable]:
+    """The clusters to compare in full, from ``(cluster id, key)`` rows (the clusters of one speaker within
+    :data:`WINDOW` filed under one of the document's keys): at most ``limit``, those sharing the most keys,
+    each key weighing 1 / the number of clusters filed under it (a name every cluster has says nothing). Ties:
+    the higher id (the newer cluster) first."""
+    pairs = set(rows)
+    spread: dict[str, int] = {}
+    for _cid, key in pairs:
+        spread[key] = spread.get(key, 0) + 1
+    weight: dict[Hashable, float] = {}
+    for cid, key in pairs:
+        weight[cid] = weight.get(cid, 0.0) + 1.0 / spread[key]
+    return sorted(weight, key=lambda cid: (-weight[cid], _order(cid)))[:limit]
+
+
+def _order(cid: Hashable) -> tuple[int, object]:
+    return (0, -cid) if isinstance(cid, int) else (1, str(cid))
+
+
 def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> Hashable | None:
     """The id of the candidate cluster ``group`` (one occasion of one document) belongs to, or None.
 
@@ -521,10 +590,11 @@ def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> 
         scored.append((candidate.id, list(_candidate_evidence(tuple(candidate.reports)))))
     common = commonness([mine, *(ev for _id, parts in scored for ev in parts)])
     best: tuple[float, Hashable] | None = None
+    totals: dict[int, float] = {}  # the evidence objects live as long as this call: their ids stay theirs
     for cid, parts in scored:
         if any(_other_people(mine, ev) for ev in parts):
             continue  # another person of the body speaks in this cluster: another occasion
-        top = max((score(mine, ev, common) for ev in parts if _could_join(mine, ev)), default=-math.inf)
+        top = max((score(mine, ev, common, totals) for ev in parts if _could_join(mine, ev)), default=-math.inf)
         if top >= THRESHOLD and (best is None or top > best[0]):
             best = (top, cid)
     return best[1] if best else None
@@ -539,10 +609,14 @@ def assign(
 
 
 class Clusterer:
-    """Clusters in memory, for a stream of documents in arrival order (``raqib extract --jsonl --cluster``)."""
+    """Clusters in memory, for a stream of documents in arrival order (``raqib extract --jsonl --cluster``).
+
+    Candidates are found as the service finds them (:func:`document_keys`, :func:`nominate`), so the command
+    measures what the service does."""
 
     def __init__(self) -> None:
         self._clusters: dict[int, list[Report]] = {}
+        self._postings: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = {}
 
     def add(self, reports: Sequence[Report]) -> dict[Hashable, int]:
         """Cluster one document's reports; returns ``ref -> cluster id``."""
@@ -550,16 +624,18 @@ class Clusterer:
         if not reports:
             return out
         moment = min(r.time for r in reports)
-        candidates = [
-            Candidate(cid, tuple(members))
-            for cid, members in self._clusters.items()
-            if any(abs(m.time - moment) <= WINDOW for m in members)
-        ]
+        candidates: list[Candidate] = []
+        for speaker, keys in document_keys(reports).items():
+            rows = [(cid, key) for key in keys for when, cid in self._postings.get((speaker, key), ())
+                    if abs(when - moment) <= WINDOW]
+            candidates.extend(Candidate(cid, tuple(self._clusters[cid])) for cid in nominate(rows))
         for group, chosen in assign(reports, candidates):
             if chosen is None:
                 chosen = len(self._clusters) + 1
                 self._clusters[chosen] = []
             self._clusters[chosen].extend(group)
+            for key in group_keys(group):
+                self._postings.setdefault((group[0].speaker, key), []).append((group[0].time, chosen))
             for report in group:
                 out[report.ref] = chosen
         return out

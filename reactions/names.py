@@ -76,8 +76,13 @@ class Gazetteer:
         """The ids of every name in ``text`` (either language; a text may mix them)."""
         found: set[str] = set()
         words = _tokens(text)
+        firsts_en, firsts_ar = self._firsts
         i = 0
         while i < len(words):
+            word = words[i]
+            if not (word in firsts_en or _is_arabic(word) and any(f in firsts_ar for f in _arabic_forms(word))):
+                i += 1  # no name begins with this word
+                continue
             matched = 0
             for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
                 ids = self._lookup(words[i : i + n])
@@ -110,6 +115,11 @@ class Gazetteer:
             if key:
                 ids.update(self._caseless.get(key, ()))
         return frozenset(ids)
+
+    @functools.cached_property
+    def _firsts(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The first words of the English names and of the Arabic names (folded)."""
+        return frozenset(k[0] for k in self.english), frozenset(k[0] for k in self.arabic)
 
     @functools.cached_property
     def _caseless(self) -> dict[tuple[str, ...], set[str]]:

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from reactions.clustering import assign, read_time
+from reactions.clustering import assign, document_keys, read_time
 from reactions.model import Statement
-from storage.clusters import article_reports, candidates, normalise
+from storage.clusters import article_reports, candidates, file_keys, normalise
 from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound, StorageError
 from storage.models import TIME_FORMAT, ArticleRow, ClusterRow, NewArticle, SaveResult, StatementRow, utc_now
@@ -161,8 +161,11 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
             if place not in seen:  # the same statement twice in one list: stored once
                 seen.add(place)
                 unique.append(statement)
+        feed_speaker = _feed_speaker(db, article.feed_id)
+        reports = article_reports(("new", article.entry_key), article.title or "", article.text or "", article.lang,
+                                  when, unique, feed_speaker)
         # the clusters around, read before a changed article's statements go (so what it still says keeps them)
-        around = candidates(db, {s.speaker for s in unique}, when) if unique else []
+        around = candidates(db, document_keys(reports), when) if unique else []
         if old is None:
             cursor = db.execute(
                 """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
@@ -180,9 +183,6 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
                 (article_id,))]
             db.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
 
-        feed_speaker = _feed_speaker(db, article.feed_id)
-        reports = article_reports(("new", article_id), article.title or "", article.text or "", article.lang, when,
-                                  unique, feed_speaker)
         cluster_of: dict[int, int] = {}
         created: list[int] = []
         for group, chosen in assign(reports, around):
@@ -195,6 +195,7 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
                 db.execute("""UPDATE clusters SET last_seen_at = max(last_seen_at, ?), person = coalesce(person, ?),
                                   edit_due = CASE WHEN fanned_out = 1 THEN 1 ELSE edit_due END
                               WHERE id = ?""", (when, first, chosen))
+            file_keys(db, chosen, group, when)
             for r in group:
                 cluster_of[r.ref] = chosen
         inserted, cluster_ids = 0, []

@@ -243,6 +243,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         "CREATE INDEX idx_statements_cluster_article ON statements (cluster_id, article_id)",
         "CREATE INDEX idx_articles_id_published ON articles (id, published_at, feed_id)",
     ]),
+    # 16: clustering finds the clusters to compare a new article with through keys (names, numbers, person, a
+    # sample of words: reactions.clustering.group_keys) instead of reading every cluster of the speaker around;
+    # clusters of the last week stored before are filed under '*' (always looked up) so they can still be joined
+    ("cluster-keys", [
+        """CREATE TABLE cluster_keys (
+            speaker TEXT NOT NULL,
+            key TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+            PRIMARY KEY (speaker, key, seen_at, cluster_id)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX idx_cluster_keys_cluster ON cluster_keys (cluster_id)",
+        """INSERT OR IGNORE INTO cluster_keys (speaker, key, seen_at, cluster_id)
+           SELECT speaker, '*', last_seen_at, id FROM clusters WHERE last_seen_at >= datetime('now', '-7 days')""",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -12,13 +12,16 @@ import pytest
 
 from reactions import Statement
 from reactions.clustering import (
+    INDEX_WORDS,
     Candidate,
     Clusterer,
     Report,
     assign,
     document_reports,
     group_document,
+    group_keys,
     is_backref,
+    nominate,
     official_statement,
     parse_time,
 )
@@ -228,6 +231,35 @@ def test_cluster_needs_jsonl():
     out = subprocess.run([sys.executable, "-m", "bot", "extract", "--cluster", "-"], capture_output=True,
                          cwd=ROOT, timeout=60, input=b"")
     assert out.returncode == 2 and b"--cluster needs --jsonl" in out.stderr
+
+
+# --- finding candidates by keys -------------------------------------------------------------------------------
+
+def test_reports_in_two_languages_are_filed_under_shared_keys():
+    en = group_keys([report(1, "a", EN_PRICE, person="ned-price")])
+    ar = group_keys([report(2, "b", AR_PRICE, lang="ar", person="ned-price")])
+    shared = en & ar
+    assert "p:ned-price" in shared and any(k.startswith("e:city:") for k in shared) and "e:party:isis" in shared
+
+
+def test_a_reprint_shares_its_sample_of_words():
+    text = ("The State Department said on Tuesday that the sanctions on the shipping network would stay until the "
+            "vessels stopped carrying weapons to the militias in the region and the crews were released; officials "
+            "described the network's owners, brokers and insurers, the ports of loading and the routes the "
+            "tankers followed through international waters, and promised further designations against anyone "
+            "financing, supplying or protecting the smuggling operation.")
+    first = group_keys([report(1, "a", text)])
+    again = group_keys([report(2, "b", "Reuters: " + text.replace("on Tuesday", "Tuesday"))])
+    words = {k for k in first if k.startswith("w:")}
+    assert len(words) == INDEX_WORDS and len(words & again) >= INDEX_WORDS - 3
+
+
+def test_nominate_ranks_clusters_by_distinctive_keys_and_bounds_them():
+    rows = [(cid, "p:ned-price") for cid in range(1, 31)]  # every cluster has the person: it says little
+    rows += [(7, "e:city:1"), (7, "n:154"), (9, "e:city:1"), (30, "w:attack"), (29, "w:attack"), (28, "w:attack")]
+    ranked = nominate(rows, limit=5)
+    assert ranked[:2] == [7, 9] and len(ranked) == 5
+    assert ranked[2:] == [30, 29, 28]  # a word three clusters share, then ties by the newest id
 
 
 # --- the scorer -----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reactions import Statement
-from reactions.clustering import official_statement
+from reactions.clustering import MAX_LOADED, document_keys, document_reports, official_statement
 from storage import NewArticle, add_feed, cluster_by_id, save_article, statements_of_cluster
 from storage.clusters import candidates, report_time
 
@@ -43,17 +43,60 @@ def test_news_reports_in_two_languages_join_the_official_release(db):
     assert len(statements_of_cluster(db, cluster.id)) == 3
 
 
-def test_candidates_are_the_speakers_clusters_within_the_window(db):
+def _keys(speaker, text, when="2022-01-24T10:00:00Z"):
+    st = Statement(speaker, None, "reported", 0, len(text), text, (), "concern")
+    return document_keys(document_reports("q", text, "en", when, [st]))
+
+
+def test_candidates_are_the_speakers_clusters_within_the_window_that_share_a_key(db):
     outlet = add_feed(db, "https://outlet.example/rss").id
-    st = Statement("un-ohchr", None, "reported", 0, 20, "OHCHR voiced concern.", (), "concern")
-    _save(db, outlet, "e1", "OHCHR voiced concern.", [st], published="2022-01-22T10:00:00Z")
-    near = candidates(db, ["un-ohchr"], "2022-01-24 10:00:00")
-    assert len(near) == 1 and near[0].reports[0].text == "OHCHR voiced concern."
-    assert candidates(db, ["un-ohchr"], "2022-01-26 10:00:01") == []
-    assert candidates(db, ["uk-government"], "2022-01-22 10:00:00") == []
+    st = Statement("un-ohchr", None, "reported", 0, 20, "OHCHR voiced concern about Hasakah.", (), "concern")
+    _save(db, outlet, "e1", "OHCHR voiced concern about Hasakah.", [st], published="2022-01-22T10:00:00Z")
+    near = candidates(db, _keys("un-ohchr", "OHCHR spoke of Hasakah."), "2022-01-24 10:00:00")
+    assert len(near) == 1 and near[0].reports[0].text == "OHCHR voiced concern about Hasakah."
+    assert candidates(db, _keys("un-ohchr", "OHCHR spoke of Hasakah."), "2022-01-26 10:00:01") == []
+    assert candidates(db, _keys("un-ohchr", "OHCHR spoke of Yemen."), "2022-01-24 10:00:00") == []  # no key shared
+    assert candidates(db, _keys("uk-government", "The UK spoke of Hasakah."), "2022-01-22 10:00:00") == []
+
+
+def test_a_busy_speaker_has_only_the_clusters_most_like_the_article_compared(db):
+    outlet = add_feed(db, "https://outlet.example/rss").id
+    places = ["Hasakah", "Raqqa", "Aleppo", "Homs", "Idlib", "Deir ez-Zor", "Mosul", "Basra", "Gaza", "Khartoum"]
+    count = MAX_LOADED * 3  # as many clusters of one person in the window, each on its own place and number
+    for i in range(count):
+        text = f"Ned Price said the United States condemned the attack in {places[i % len(places)]} number {100 + i}."
+        st = Statement("us-state-department", "ned-price", "reported", 0, len(text), text, (), "condemnation")
+        _save(db, outlet, f"e{i}", text, [st], published=f"2022-01-22T{i % 24:02d}:00:00Z")
+    idlib = max(i for i in range(count) if places[i % len(places)] == "Idlib")
+    keys = _keys("us-state-department", f"Ned Price said Washington condemned the attack in Idlib, number {100 + idlib}.")
+    found = candidates(db, keys, "2022-01-22 12:00:00")
+    assert len(found) == MAX_LOADED
+    assert f"number {100 + idlib}." in found[0].reports[0].text  # the place and the number: the most distinctive keys
+    assert all(c.reports for c in found)
 
 
 def test_a_statements_time_is_its_articles_publication_unless_later_than_seen():
     assert str(report_time("2022-01-22T20:05:00+02:00", "2022-01-23 08:00:00")) == "2022-01-22 18:05:00"
     assert str(report_time("2030-01-01", "2022-01-23 08:00:00")) == "2022-01-23 08:00:00"
     assert str(report_time(None, "2022-01-23 08:00:00")) == "2022-01-23 08:00:00"
+
+
+def test_the_cluster_keys_migration_files_the_last_weeks_clusters_under_the_key_every_lookup_reads(db_path):
+    import datetime as dt
+
+    from storage.db import connect
+    from storage.migrations import MIGRATIONS, migrate
+
+    version = [name for name, _sql in MIGRATIONS].index("cluster-keys") + 1
+    conn = connect(db_path)
+    migrate(conn, target=version - 1)
+    recent = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).strftime("%Y-%m-%d %H:%M:%S")
+    conn.execute("INSERT INTO clusters (id, speaker, text, norm_text, first_seen_at, last_seen_at) VALUES "
+                 "(1, 'un-ohchr', 't', 't', ?, ?), (2, 'un-ohchr', 't', 't', '2020-01-01 00:00:00', "
+                 "'2020-01-01 00:00:00')", (recent, recent))
+    migrate(conn, target=version)
+    rows = conn.execute("SELECT speaker, key, seen_at, cluster_id FROM cluster_keys").fetchall()
+    assert [tuple(r) for r in rows] == [("un-ohchr", "*", recent, 1)]
+    conn.execute("DELETE FROM clusters WHERE id = 1")  # a cluster's keys go with it
+    assert conn.execute("SELECT count(*) FROM cluster_keys").fetchone()[0] == 0
+    conn.close()
