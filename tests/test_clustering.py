@@ -63,6 +63,14 @@ def test_parties_and_people_are_shared_ids():
     assert "person:ned-price" in g.entities("Ned Price said") and "person:ned-price" in g.entities("نيد برايس")
 
 
+def test_demonyms_name_their_country_in_both_languages():
+    g = load_gazetteer()
+    assert "country:SY" in g.entities("the Syrian government") and "country:SY" in g.entities("الحكومة السورية")
+    assert "country:IQ" in g.entities("Iraqis") and "country:IQ" in g.entities("للعراقيين")
+    assert "country:LB" in g.entities("اللبناني") and "country:QA" in g.entities("Qatari mediators")
+    assert g.entities("Americans") == frozenset({"country:US"})  # not the Northern Mariana Islands too
+
+
 def test_common_arabic_words_are_not_cities():
     g = load_gazetteer()
     assert not any(e.startswith("city:") for e in g.entities("وقال في بيان إن وقف إطلاق النار في المدينة"))
@@ -231,6 +239,34 @@ def test_cluster_needs_jsonl():
     out = subprocess.run([sys.executable, "-m", "bot", "extract", "--cluster", "-"], capture_output=True,
                          cwd=ROOT, timeout=60, input=b"")
     assert out.returncode == 2 and b"--cluster needs --jsonl" in out.stderr
+
+
+# Kerry's Doha press conference of 3 Aug 2015 as an Arabic outlet reported it (tests/data/clusters.jsonl,
+# ar-snn-0114, events E022 and E024), and the Iraq part as an English outlet would (constructed: no English
+# report of it is in the corpus).
+AR_IRAQ_AID = ("وأعلن وزير خارجية الولايات المتحدة الأميركية عن تقديم بلاده 62 مليون دولار من المساعدات الإنسانية "
+               "الإضافية للشعب العراقي ليصل حجم المساعدات الأميركية إلى 475 مليون دولار.")
+AR_SYRIA = ("وقال \"إن سياسة الولايات المتحدة فيما يتعلق بسورية واضحة.. فالأسد ونظامه فقد شرعيته بسبب وحشيته "
+            "المستمرة ضد الشعب السوري\"")
+EN_IRAQ_AID = ("Kerry announced $62 million in additional humanitarian assistance for the Iraqi people, bringing US "
+               "humanitarian aid to Iraq to $475 million.")
+EN_SYRIA_OTHER_DAY = ("Kerry said Assad had lost all legitimacy through his brutality against the Syrian people.")
+
+
+def test_an_english_report_joins_the_arabic_report_of_the_same_words_not_the_other_subject():
+    clusterer = Clusterer()
+    ar = clusterer.add([report(("ar", 0), "ar", AR_IRAQ_AID, lang="ar", person="john-kerry"),
+                        report(("ar", 1), "ar", "وفيما يتعلق بسورية، " + AR_SYRIA, lang="ar", person="john-kerry")])
+    assert ar[("ar", 0)] != ar[("ar", 1)]  # two subjects of one press conference
+    en = clusterer.add([report(("en", 0), "en", EN_IRAQ_AID, person="john-kerry", hours=5)])
+    assert en[("en", 0)] == ar[("ar", 0)]
+
+
+def test_the_same_speaker_on_another_matter_a_day_later_stays_apart_across_languages():
+    clusterer = Clusterer()
+    ar = clusterer.add([report(("ar", 0), "ar", AR_IRAQ_AID, lang="ar", person="john-kerry")])
+    en = clusterer.add([report(("en", 0), "en", EN_SYRIA_OTHER_DAY, person="john-kerry", hours=26)])
+    assert en[("en", 0)] != ar[("ar", 0)]
 
 
 # --- finding candidates by keys -------------------------------------------------------------------------------
