@@ -56,6 +56,7 @@ WEIGHTS = {
     "phrase": 0.25,  # each two-word phrase in common (same language; at most MAX_PHRASES)
     "entity": 1.0,  # each shared place, party or body named (at most MAX_ENTITIES)
     "headline": 0.5,  # times an entity shared only through a headline (across languages)
+    "sound": 0.75,  # times a name no table holds, written in both scripts (its consonants; across languages)
     "entity_same_lang": 0.3,  # the same, between two reports in one language (their words count already)
     "number": 1.0,  # each shared number (at most 2)
     "person": 1.0,  # the same person speaking
@@ -65,6 +66,13 @@ WEIGHTS = {
     "other_places": -3.0,  # both name places or parties, none the same
 }
 MAX_PHRASES = 8
+# Evidence of the same act of speech, without which the person, the subject and the day are not enough (one
+# spokesperson speaks on Gaza every day): a shared quotation or reprint, a shared number, SPECIFIC_PHRASES
+# two-word phrases in common (one language), or SPECIFIC_NAMES places, parties and people named by both
+# (two languages). Without it a score stays at UNSPECIFIC, below THRESHOLD.
+SPECIFIC_PHRASES = 3.0
+SPECIFIC_NAMES = 2
+UNSPECIFIC = 2.0
 BOILERPLATE = (
     0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
 )
@@ -161,6 +169,7 @@ class _Evidence:
     reactions: frozenset[str]
     official: bool = False
     docs: frozenset[Hashable] = field(default_factory=frozenset)
+    sounds: frozenset[str] = frozenset()  # consonant skeletons of names no table holds (reactions.names)
 
 
 def _normal(text: str) -> str:
@@ -288,6 +297,7 @@ def _report_evidence(report: Report) -> _Evidence:
         reactions,
         report.official,
         frozenset({report.doc}),
+        frozenset(f"~{k}" for k in gazetteer.skeletons(text)),
     )
 
 
@@ -309,6 +319,7 @@ def _merge(parts: Sequence[_Evidence]) -> _Evidence:
         union("reactions"),
         any(p.official for p in parts),
         union("docs"),
+        union("sounds"),
     )
 
 
@@ -447,20 +458,26 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
             )
         if elsewhere and (quoted or alike >= BOILERPLATE) or alike >= TEMPLATE and _other_numbers(a, b):
             return -math.inf  # the same words about another place or count: boilerplate, another statement
+        phrases = _weight(a.pairs & b.pairs, common)
         total += WEIGHTS["quote"] * quoted + WEIGHTS["words"] * alike
-        total += WEIGHTS["phrase"] * min(_weight(a.pairs & b.pairs, common), MAX_PHRASES)
+        total += WEIGHTS["phrase"] * min(phrases, MAX_PHRASES)
         total += WEIGHTS["entity_same_lang"] * entities
+        specific = quoted or phrases >= SPECIFIC_PHRASES
     else:
-        headline = _weight(
-            ((a.entities | a.titled) & (b.entities | b.titled)) - (a.entities & b.entities), common
-        )
-        total += WEIGHTS["entity"] * min(entities + WEIGHTS["headline"] * headline, MAX_ENTITIES)
+        named = (a.entities | a.titled) & (b.entities | b.titled)
+        headline = _weight(named - (a.entities & b.entities), common)
+        sounds = _weight(a.sounds & b.sounds, common)
+        total += WEIGHTS["entity"] * min(entities + WEIGHTS["headline"] * headline + WEIGHTS["sound"] * sounds,
+                                         MAX_ENTITIES)
+        specific = len(named | (a.sounds & b.sounds)) >= SPECIFIC_NAMES
+    if a.numbers & b.numbers:
+        specific = True
     total += WEIGHTS["number"] * min(len(a.numbers & b.numbers), 2)
     if a.persons & b.persons:
         total += WEIGHTS["person"]
     if a.reactions & b.reactions:
         total += WEIGHTS["reaction"]
-    return total
+    return total if specific else min(total, UNSPECIFIC)
 
 
 def _total(words: frozenset[str], common: dict[str, int] | None, totals: dict[int, float] | None) -> float:
@@ -491,7 +508,7 @@ def commonness(evidence: Sequence[_Evidence]) -> dict[str, int]:
     """In how many of these reports each word, phrase and name appears."""
     counts: dict[str, int] = {}
     for ev in evidence:
-        for key in ev.words | ev.pairs | ev.entities:
+        for key in ev.words | ev.pairs | ev.entities | ev.sounds:
             counts[key] = counts.get(key, 0) + 1
     return counts
 
@@ -506,7 +523,7 @@ def _could_join(a: _Evidence, b: _Evidence) -> bool:
     """A cheap screen before :func:`score`: without a word, name, number or person in common, two reports
     cannot reach :data:`THRESHOLD`."""
     return bool(a.words & b.words or (a.entities | a.titled) & (b.entities | b.titled) or a.numbers & b.numbers
-                or a.persons & b.persons)
+                or a.persons & b.persons or a.sounds & b.sounds)
 
 
 def _split_docs(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
@@ -543,6 +560,7 @@ def group_keys(group: Sequence[Report]) -> frozenset[str]:
     keys = {f"e:{e}" for e in ev.entities | ev.titled}
     keys.update(f"n:{n}" for n in ev.numbers)
     keys.update(f"p:{p}" for p in ev.persons)
+    keys.update(f"s:{k}" for k in ev.sounds)
     keys.update(f"w:{w}" for w in sorted(ev.words, key=_stable_hash)[:INDEX_WORDS])
     return frozenset(keys)
 

@@ -42,6 +42,43 @@ _CLITICS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ل", "ك")
 
 
+# --- names no table holds, matched across scripts by their consonants ------------------------------------------
+# People and places of the news that no data set names in both languages (Netanyahu / نتنياهو, Zelensky /
+# زيلينسكي, the Bradley vehicle / برادلي) are written in Arabic by their sounds. Both spellings reduce to the
+# same consonant skeleton: letters grouped by sound (the usual Arabic transcription of English and the
+# reverse), vowels and the long-vowel letters dropped, doubled letters once. Only skeletons of MIN_SKELETON
+# sounds or more count (shorter ones are Arabic roots: بدون and Biden are both b-d-n).
+MIN_SKELETON = 4
+_LATIN_DIGRAPHS = (("tch", "s"), ("sch", "s"), ("sh", "s"), ("ch", "s"), ("kh", "k"), ("gh", "j"), ("th", "t"),
+                   ("ph", "f"), ("dh", "d"), ("ck", "k"), ("qu", "k"))
+_LATIN_SOUNDS = str.maketrans({"p": "b", "c": "k", "q": "k", "x": "k", "g": "j", "z": "s", "v": "f", "a": None,
+                               "e": None, "i": None, "o": None, "u": None, "w": None, "y": None})
+_ARABIC_SOUNDS = str.maketrans({
+    "ب": "b", "پ": "b", "ت": "t", "ث": "t", "ط": "t", "ج": "j", "غ": "j", "گ": "j", "ح": "h", "ه": "h", "خ": "k",
+    "ق": "k", "ك": "k", "د": "d", "ذ": "d", "ض": "d", "ظ": "d", "ر": "r", "ز": "s", "س": "s", "ش": "s",
+    "ص": "s", "چ": "s", "ف": "f", "ڤ": "f", "ل": "l", "م": "m", "ن": "n", "ع": None, "ا": None, "و": None,
+    "ي": None, "ى": None, "ء": None, "ئ": None, "ؤ": None, "أ": None, "إ": None, "آ": None, "ة": "h"})
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)*\b")
+_ARABIC_WORD = re.compile("[\u0621-\u064a]{4,}")
+
+
+def _squeeze(sounds: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", sounds)
+
+
+def latin_skeleton(word: str) -> str:
+    """The consonant skeleton of a Latin-script name: "Netanyahu" -> "ntnh"."""
+    plain = word.lower().replace("-", "")
+    for digraph, sound in _LATIN_DIGRAPHS:
+        plain = plain.replace(digraph, sound)
+    return _squeeze(plain.translate(_LATIN_SOUNDS))
+
+
+def arabic_skeleton(word: str) -> str:
+    """The consonant skeleton of an Arabic word (folded, no clitic): "نتنياهو" -> "ntnh"."""
+    return _squeeze("".join(ch for ch in word.translate(_ARABIC_SOUNDS) if "a" <= ch <= "z"))
+
+
 def _is_arabic(text: str) -> bool:
     return bool(_ARABIC.search(text))
 
@@ -105,6 +142,30 @@ class Gazetteer:
                     return ids
             return None
         return self.english.get(tuple(words))
+
+    def skeletons(self, text: str) -> frozenset[str]:
+        """The consonant skeletons (see :func:`latin_skeleton`) of the words of ``text`` that may be names no
+        table holds: capitalised Latin words, and Arabic words of four letters or more (each without its clitics
+        or article), leaving out words of the names the tables do hold (they are matched as ids)."""
+        known_en, known_ar = self._name_words
+        found: set[str] = set()
+        for word in _CAPITALISED.findall(text):
+            if word not in known_en:
+                found.add(latin_skeleton(word))
+        for word in _ARABIC_WORD.findall(fold(text)):
+            forms = _arabic_forms(word)
+            if any(f in known_ar for f in forms):
+                continue
+            base = forms[-1]
+            if base.startswith("ال") and len(base) >= 5:
+                base = base[2:]
+            found.add(arabic_skeleton(base))
+        return frozenset(k for k in found if len(k) >= MIN_SKELETON)
+
+    @functools.cached_property
+    def _name_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        return (frozenset(w for key in self.english for w in key),
+                frozenset(w for key in self.arabic for w in key))
 
     def names_of(self, entity: str) -> tuple[str, str]:
         """The English and Arabic names of an id (for search and display); empty strings when unknown."""
