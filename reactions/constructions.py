@@ -581,6 +581,14 @@ class ConstructionsMixin:
         elif j < n and j in nps:
             vs = Subject("unknown", gender=gender)
         elif (
+            j + 1 < n
+            and view[j].low in lex.w.ar_body_heads
+            and (j + 1) in nps
+            and nps[j + 1].status == "tracked"
+            and not nps[j + 1].clitic
+        ):
+            vs = Subject("np", nps[j + 1], gender, how="vs")  # "قال مكتب المفوضية السامية ..."
+        elif (
             j < n
             and view[j].low in self.lex.w.ar_source_nouns
             and (src := self._np_after(view, nps, j + 1, self.lex.w.ar_source_skip))

@@ -351,3 +351,56 @@ def test_the_governments_statement_described_is_no_statement():
         "وأكد بيان الحكومة أن بريطانيا سترد على أي هجوم جديد."
     )
     assert len(found(text2, "2018-10-04")) == 2
+
+
+# --- verbs of blame, demand and threat; "أدلى بـ" a statement --------------------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        (
+            'وحملت الخارجية الأمريكية روسيا "مسؤولية الهجمات" بسبب دعمها المستمر للحكومة السورية.',
+            "2018-02-27",
+            "us-state-department",
+            "ar-verb/vs",
+        ),
+        (
+            "طلبت المفوضية السامية لحقوق الإنسان من تركيا رفع حالة الطوارئ على الفور.",
+            "2018-04-20",
+            "un-ohchr",
+            "ar-verb/vs",
+        ),
+        (
+            "توعدت الحكومة البريطانية بالرد إذا ثبت تورط دولة في تسميم العميل الروسي.",
+            "2018-03-08",
+            "uk-government",
+            "ar-verb/vs",
+        ),
+        (
+            "وأدلى المتحدث باسم البنتاغون بتصريحات للصحفيين حول الضربات الأخيرة.",
+            "2019-06-01",
+            "us-pentagon",
+            "ar-weak/vs",
+        ),
+    ],
+)
+def test_blame_demand_threat_and_giving_a_statement_report_speech(text, day, speaker, rule):
+    assert [g[:1] + g[2:3] for g in found(text, day)] == [(speaker, rule)]
+
+
+def test_a_request_as_a_noun_is_no_statement():
+    text = "ووقع ترامب مذكرة بناء على طلب من وزير الدفاع الأمريكي جيمس ماتيس."
+    assert found(text, "2018-03-01") == []
+
+
+def test_giving_something_else_is_no_statement():
+    assert found("وأدلى وزير الدفاع الأمريكي بصوته في الانتخابات صباح اليوم.", "2019-06-01") == []
+
+
+# --- a head noun before a listed body name: "مكتب المفوضية السامية ..." ----------------------------
+def test_the_office_of_a_tracked_body_is_the_body():
+    text = "قال مكتب المفوضية السامية لحقوق الإنسان في الأمم المتحدة إن 15 ناشطا على الأقل محتجزون."
+    assert [g[:3] for g in found(text, "2018-08-07")] == [("un-ohchr", None, "ar-verb/vs")]
+
+
+def test_the_office_of_someone_untracked_is_not_tracked():
+    assert found("قال مكتب المدعي العام في نيويورك إن التحقيق مستمر.", "2018-08-07") == []
