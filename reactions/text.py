@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import namedtuple
 
 # --- folding -------------------------------------------------------------------------------------
 
@@ -359,20 +360,23 @@ _TOKEN_PLAIN = re.compile(r"\w+(?:'\w+)*|[^\s\w]")
 _INITIAL_CHECK = re.compile(r"[A-Z]\.[A-Z]")
 
 
-class Token:
-    """A word or punctuation mark: offsets in the original text, folded lower-case and cased forms."""
+class Token(namedtuple("_TokenFields", "start end low case ar")):
+    """A word or punctuation mark: offsets in the original text, folded lower-case and cased forms, and
+    whether it is an Arabic word.  Immutable; a tuple underneath, so that :func:`tokenize`, which makes
+    more of these than of anything else, builds them in C (``_new_token``)."""
 
-    __slots__ = ("start", "end", "low", "case", "ar")
+    __slots__ = ()
 
-    def __init__(self, start: int, end: int, low: str, case: str, ar: bool | None = None) -> None:
-        self.start = start
-        self.end = end
-        self.low = low
-        self.case = case
-        self.ar = ("\u0600" <= case[0] <= "\u06ff") if ar is None else ar  # an Arabic word
+    def __new__(cls, start: int, end: int, low: str, case: str, ar: bool | None = None) -> Token:
+        if ar is None:
+            ar = "\u0600" <= case[0] <= "\u06ff"  # an Arabic word
+        return _tuple_new(cls, (start, end, low, case, ar))
 
     def __repr__(self) -> str:
         return f"Token({self.start}, {self.end}, {self.case!r})"
+
+
+_tuple_new = tuple.__new__
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | None = None) -> list[Token]:
@@ -383,10 +387,39 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
         end = len(text)
     toks: list[Token] = []
     append = toks.append
+    new = _tuple_new  # Token(...) without the Python-level __new__
     # folded text holds no "_", so \w is [^\W_]; the initialism branch only when one may occur
     seg_has_dot = "." in folded[start:end]
     rx = _TOKEN if (seg_has_dot and _INITIAL_CHECK.search(folded, start, end)) else _TOKEN_PLAIN
-    has_ph = PLACEHOLDER in folded[start:end]
+    seg = folded[start:end]
+    has_ph = PLACEHOLDER in seg
+    # No token spans white space: the segment's chunks between spaces are read in turn, a chunk of letters
+    # and digits alone is one token, and only chunks with punctuation go through the regex (which is slow
+    # on Arabic text).  (The regex's one lookahead, "'" before a letter, never looks past a chunk's end.)
+    pos = start
+    find = folded.find
+    for chunk in seg.split():
+        a = find(chunk, pos)
+        pos = b = a + len(chunk)
+        if chunk.isalnum():  # (no "." or "'": the initialism and possessive rules do not apply)
+            if has_ph and PLACEHOLDER in chunk:
+                chunk = chunk.replace(PLACEHOLDER, "")
+                if not chunk:
+                    continue
+            if "\u0600" <= chunk[0] <= "\u06ff":
+                append(new(Token, (a, b, chunk, chunk, True)))
+            else:
+                append(new(Token, (a, b, chunk.lower(), chunk, False)))
+            continue
+        _tokenize_chunk(rx, folded, a, b, has_ph, seg_has_dot, append)
+    return toks
+
+
+def _tokenize_chunk(
+    rx: re.Pattern, folded: str, start: int, end: int, has_ph: bool, seg_has_dot: bool, append
+) -> None:
+    """The tokens of one chunk with punctuation in it (see :func:`tokenize`)."""
+    new = _tuple_new
     for m in rx.finditer(folded, start, end):
         case = m.group()
         ph = has_ph and PLACEHOLDER in case
@@ -396,18 +429,17 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
                 continue
         c0 = case[0]
         if "\u0600" <= c0 <= "\u06ff":  # an Arabic word
-            append(Token(m.start(), m.end(), case, case, True))
+            append(new(Token, (m.start(), m.end(), case, case, True)))
             continue
         if not ph and seg_has_dot and case[-1] == "." and len(case) > 2 and case[1] == ".":
             case = case.replace(".", "")
         a = m.start()
         b = m.end()
         if case[-2:] == "'s" and len(case) >= 3 and c0 < "\u0600":  # English possessive: two tokens
-            append(Token(a, b - 2, case[:-2].lower(), case[:-2], False))
-            append(Token(b - 2, b, "'s", "'s", False))
+            append(new(Token, (a, b - 2, case[:-2].lower(), case[:-2], False)))
+            append(new(Token, (b - 2, b, "'s", "'s", False)))
             continue
-        append(Token(a, b, case.lower(), case, False))
-    return toks
+        append(new(Token, (a, b, case.lower(), case, False)))
 
 
 _SCAN_WORD = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:'[^\W_]+)*")

@@ -1,0 +1,85 @@
+"""tokenize(): chunks between spaces, with only chunks that hold punctuation read by the regex, give the
+tokens of the one-regex reading of the whole segment (the oracle below), on tricky strings and real text."""
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from reactions.text import (
+    _INITIAL_CHECK,
+    _TOKEN,
+    _TOKEN_PLAIN,
+    PLACEHOLDER,
+    Token,
+    fold_keep_offsets,
+    mask_markup,
+    tokenize,
+)
+
+DATA = Path(__file__).parent / "data"
+
+
+def oracle(folded: str, start: int, end: int) -> list[tuple]:
+    """The regex run over the whole segment, token by token (the reading tokenize() must reproduce)."""
+    seg = folded[start:end]
+    dotted = "." in seg
+    rx = _TOKEN if dotted and _INITIAL_CHECK.search(folded, start, end) else _TOKEN_PLAIN
+    out = []
+    for m in rx.finditer(folded, start, end):
+        case, a, b = m.group(), m.start(), m.end()
+        ph = PLACEHOLDER in case
+        case = case.replace(PLACEHOLDER, "")
+        if not case:
+            continue
+        if "\u0600" <= case[0] <= "\u06ff":
+            out.append((a, b, case, case, True))
+            continue
+        if not ph and dotted and case[-1] == "." and len(case) > 2 and case[1] == ".":
+            case = case.replace(".", "")
+        if case[-2:] == "'s" and len(case) >= 3:
+            out += [(a, b - 2, case[:-2].lower(), case[:-2], False), (b - 2, b, "'s", "'s", False)]
+            continue
+        out.append((a, b, case.lower(), case, False))
+    return out
+
+
+TRICKY = [
+    "U.S. and U.K.'s officials, e.g. Trump's aide; E's note: a'b 'quoted' it's_ o'",
+    "وقال المتحدث: «لا»، (نعم)؟ ـ ـبـ الـ ـ",
+    "tab\there\nnew\u00a0line\u2003em\u200bzero ١٢٣ ٤٥",
+    'He said "no." Then: "yes!" -- U.N.-led (OHCHR) ...',
+]
+
+
+def texts() -> list[str]:
+    out = list(TRICKY)
+    for name in ("real.jsonl", "real_feeds.jsonl"):
+        out += [json.loads(line)["text"] for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+    return out
+
+
+def test_tokenize_gives_the_one_regex_reading_of_any_segment():
+    rnd = random.Random(8)
+    for text in texts():
+        masked = mask_markup(text)
+        folded = fold_keep_offsets(masked)
+        cuts = [(0, len(masked))]
+        for _ in range(4):  # segments that start or end inside a word, as units and quotations do
+            a = rnd.randrange(len(masked) + 1)
+            cuts.append((a, min(len(masked), a + rnd.randrange(300))))
+        for a, b in cuts:
+            got = [tuple(t) for t in tokenize(masked, a, b, folded=folded)]
+            assert got == oracle(folded, a, b), (text[:60], a, b)
+
+
+def test_tokens_are_immutable_values_with_named_fields():
+    t = Token(3, 8, "press", "Press")
+    assert (t.start, t.end, t.low, t.case, t.ar) == (3, 8, "press", "Press", False)
+    assert Token(0, 3, "قال", "قال").ar is True
+    assert tokenize("The Pentagon")[1] == Token(4, 12, "pentagon", "Pentagon", False)
+    with pytest.raises(AttributeError):
+        t.low = "x"  # type: ignore[misc]
+    assert re.fullmatch(r"Token\(3, 8, 'Press'\)", repr(t))
