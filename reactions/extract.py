@@ -66,6 +66,15 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         self._bare_title_ok: dict[tuple[str, str], bool] = {}
         self.ctx: Context | None = None
         self._home: dict[str, bool] = {}
+        self._words: tuple[int, int, list[str]] = (-1, -1, [])
+
+    def unit_words(self, unit: Unit) -> list[str]:
+        """The unit's words (:func:`scan_words`), read once for the several cheap looks at one unit."""
+        a, b, words = self._words
+        if (a, b) != (unit.start, unit.end):
+            words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
+            self._words = (unit.start, unit.end, words)
+        return words
 
     def opens_with_tracked(self, unit: Unit) -> bool:
         """Cheap: may a tracked speaker's name be among the unit's first words (its subject)?"""
@@ -79,13 +88,12 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         ("a government spokesperson said")?"""
         if self.lang != "en":
             return False
-        words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
-        return not self.reg.home_words.isdisjoint(words)
+        return not self.reg.home_words.isdisjoint(self.unit_words(unit))
 
     def scan(self, unit: Unit) -> tuple[bool, bool]:
         """Cheap look at the unit's words: (has a reporting verb or "according to", has a word sequence
         that can end the name of a tracked speaker)."""
-        words = scan_words(self.lowered, unit.start, unit.end, lowered=self.lowered is not self.folded)
+        words = self.unit_words(unit)
         has_trig = not self.reg.triggers.isdisjoint(words)
         if not self.reg.tracked_last.isdisjoint(words) and not self.reg.tracked_keys.isdisjoint(
             ngrams(words, 3, self.reg.tracked_last)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,12 @@ class NP:
     max_age: int = -1
     clitic: str = ""
     named: bool = False  # the person is named in the text (not only the holder of a title on the date)
+
+
+@functools.lru_cache(maxsize=8)
+def _first_words(phrases: frozenset[str]) -> frozenset[str]:
+    """The first words of the phrases (read once per registry's list, not once per unit)."""
+    return frozenset(p.split()[0] for p in phrases)
 
 
 def _post_specifier(gap: list[Token]) -> bool:
@@ -69,7 +76,7 @@ class MentionsMixin:
         idx = self.reg.index
         cache = idx._key_cache
         cands = []
-        bare_first = {p.split()[0] for p in self.lex.w.en_bare_titles}
+        bare_first = _first_words(self.lex.w.en_bare_titles)
         # Arabic words spelt another way than the registry's ("وزراة", "برايان"): matched as listed
         respelt: set[int] = set()
         alternates: dict[int, tuple[str, ...]] = {}
