@@ -108,8 +108,8 @@ class MentionsMixin:
                 if not m or m[0] <= 2:  # "the Prime Minister's spokesman": the longer phrase wins
                     cands.append((i, i + 2, bare, tok.low))
                     continue
-            if cache.get(tok.low, True) == []:
-                continue  # known not to begin any phrase
+            if not cache.get(tok.low, True):
+                continue  # known not to begin any phrase (an empty list: no index key)
             m = idx.match_at(view, i)
             if m and respelt and all(k in respelt for k in range(i, i + m[0])):
                 m = None  # only respelt words: too weak a match
