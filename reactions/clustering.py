@@ -374,16 +374,44 @@ def _voices(reports: Sequence[Report]) -> list[list[Report]]:
 
 def _subjects(voice: list[Report]) -> list[list[Report]]:
     """One voice's statements in text order, cut where a statement turns to another subject ("وعن الوضع في
-    اليمن", "Turning to Iran, ..."). On the clustering gold, a statement without such a turn is the same
-    utterance as the one before it nine times in ten, while a change of places named is no sign (the same
-    utterance names new places about as often as another one does)."""
+    اليمن", "Turning to Iran, ...") or names another channel than the statements before it ("In a post on X,
+    Starmer said" after what he told reporters: another occasion). On the clustering gold, a statement without
+    such a turn is the same utterance as the one before it nine times in ten, while a change of places named
+    is no sign (the same utterance names new places about as often as another one does)."""
     runs: list[list[Report]] = []
+    said_through: set[str] = set()
     for report in voice:
-        if runs and not _TURN.search(fold(report.text)):
+        through = channels(report.text)
+        other = bool(through and said_through and not through & said_through)
+        if runs and not other and not _TURN.search(fold(report.text)):
             runs[-1].append(report)
+            said_through |= through
         else:
             runs.append([report])
+            said_through = set(through)
     return runs
+
+
+# How a statement was made, when a sentence says it (folded text; two channels are two occasions).
+_CHANNELS = {
+    "post": re.compile(r"\b(?:posts?|posted|tweet(?:ed|s)?|wrote) on\b|\bin a (?:post|tweet)\b|\bon (?:x|twitter|"
+                       r"facebook|instagram|telegram)\b|\b(?:x|twitter|facebook) account\b|تغريده|منشور"
+                       r"|على (?:حسابه|حسابها|منصه)"),
+    "statement": re.compile(r"\b(?:in|issued|released) a (?:written )?statement\b|\bstatement (?:from|by|issued)\b"
+                            r"|\bفي بيان\b|\bبيانا\b"),
+    "briefing": re.compile(r"\b(?:press|news) conference\b|\bbriefing\b|\btold reporters\b|مو?تمر صح(?:ف|اف)ي"
+                           r"|للصح(?:ف|اف)يين|\bايجاز\b"),
+    "interview": re.compile(r"\binterview\b|\bمقابله\b"),
+    "speech": re.compile(r"\bspeech\b|\bخطاب\b"),
+}
+
+
+@functools.lru_cache(maxsize=16384)
+def channels(text: str) -> frozenset[str]:
+    """The channels a sentence says its statement was made through: post, statement, briefing, interview,
+    speech."""
+    folded = fold(text)
+    return frozenset(name for name, pattern in _CHANNELS.items() if pattern.search(folded))
 
 
 def group_document(reports: Sequence[Report]) -> list[tuple[Report, ...]]:

@@ -17,6 +17,7 @@ from reactions.clustering import (
     Clusterer,
     Report,
     assign,
+    channels,
     document_reports,
     group_document,
     group_keys,
@@ -125,6 +126,21 @@ def test_warm_up_loads_the_tables_clustering_reads():
 
 
 # --- one document ---------------------------------------------------------------------------------------------
+
+def test_a_post_after_a_statement_of_the_same_voice_is_another_occasion():
+    # after tests/data/clusters.jsonl en-aje-0045 (events E138 and E139: Downing Street's statement, Starmer's
+    # posts on X)
+    reports = [report(1, "d", "The UK will rejoin the scheme, according to a statement from Starmer's office.",
+                      speaker="uk-government", person="keir-starmer"),
+               report(2, "d", "The money will go to coastal communities.", speaker="uk-government",
+                      person="keir-starmer"),
+               report(3, "d", "In a post on X, Starmer said the EU and the UK will share intelligence.",
+                      speaker="uk-government", person="keir-starmer"),
+               report(4, "d", "He said the deal would lower food prices.", speaker="uk-government",
+                      person="keir-starmer")]
+    assert group_document(reports) == [tuple(reports[:2]), tuple(reports[2:])]
+    assert channels("وقال في تغريدة على حسابه") == {"post"} and channels("وأضاف في مؤتمر صحفي") == {"briefing"}
+
 
 def test_one_speakers_sentences_in_a_document_are_one_report():
     reports = [report(1, "d", "The State Department said the attack was unacceptable."),
