@@ -272,11 +272,11 @@ class AttributionMixin:
             lang_en
             and chosen.subject.how == "sv"
             and chosen.subject.np is not None
-            and self._subordinate_start(view, chosen.subject.np.i) is not None
+            and self._en_subordinate_start(view, chosen.subject.np.i) is not None
         ):
             # "Russian officials presented X with the proposals, which Donfried said she would share",
             # "The U.S. withdrew ... after the U.N.'s human rights chief called ...": from "which"/"after"
-            clauses = [(0, None), (self._subordinate_start(view, chosen.subject.np.i), first)]
+            clauses = [(0, None), (self._en_subordinate_start(view, chosen.subject.np.i), first)]
         np0 = chosen.subject.np
         if (
             not lang_en
@@ -396,7 +396,7 @@ class AttributionMixin:
                 clauses.append((end, None))
         return clauses
 
-    def _subordinate_start(self, view: list[Token], i: int) -> int | None:
+    def _en_subordinate_start(self, view: list[Token], i: int) -> int | None:
         """The subordinator ("which", "after", "when" ...) right before the subject at ``i`` (after "the"),
         when words of the sentence come before it."""
         while i > 0 and view[i - 1].low in ("the", "a", "an"):

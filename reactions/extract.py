@@ -112,6 +112,11 @@ def _speaker_label(text: str, unit: Unit) -> bool:
     return (unit.start == 0 or text[unit.start - 1] == "\n") and bool(_LABEL.match(text, unit.start, unit.end))
 
 
+def _named_before(view: list, k: int) -> bool:
+    """Is the word before a verb at ``k`` a name ("Smith said"), not "to say", "I", "we"?"""
+    return k > 0 and view[k - 1].case[:1].isupper() and view[k - 1].low not in ("i", "we", "it")
+
+
 def _bare_line(text: str, unit: Unit) -> bool:
     """A line of its own without a sentence's final punctuation (a heading: "Foreign Secretary speaks to
     media ahead of the Council meeting")."""
@@ -201,6 +206,7 @@ def _extract(
             quotes = [(qa, qb) for qa, qb in quotes if not _names_a_body(reg, text, qa, qb)]
         view, qs = unit_view(doc.masked, doc.folded, unit, quotes)
         nps = {}
+        prs = []
         if not pure_quote:
             ments = doc.mentions(view)
             nps = doc.noun_phrases(view, ments)
@@ -212,7 +218,11 @@ def _extract(
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
         if in_block and block is not None:
-            if not clauses:
+            if not clauses or not any(
+                p.subject.kind == "np" or (p.subject.kind == "unknown" and _named_before(view, p.k))
+                for p in prs
+            ):
+                # nobody named speaks ("I'm very pleased to say that ..."): the block's speaker goes on
                 clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
             elif clauses[0][1] is None or clauses[0][1].speaker != block.speaker:
                 block = None  # someone else speaks

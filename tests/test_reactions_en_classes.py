@@ -493,3 +493,28 @@ def test_a_transcripts_speaker_label_holds_until_the_next_label():
         ("us-pentagon", "headline-colon"),
         ("us-pentagon", "block-continuation"),
     ]
+
+
+def test_a_block_goes_on_through_first_person_speech_and_ends_at_a_named_speaker():
+    text = (
+        "The Foreign Secretary, Boris Johnson, said:\n"
+        "I am very pleased to say that the sanctions were agreed today.\n"
+        "We will keep up the pressure on the regime.\n"
+        "Jean Dupont said the sanctions were too weak.\n"
+        "Ministers meet again in June.\n"
+    )
+    got = found(text, "2017-07-17")
+    assert [(g[2], g[3][:12]) for g in got] == [
+        ("en-verb/apposition", "The Foreign "),
+        ("block-continuation", "I am very pl"),
+        ("block-continuation", "We will keep"),
+    ]
+
+
+def test_a_statement_after_a_subordinator_with_an_initialism_possessive():
+    text = (
+        "The U.S. withdrew from the council in 2018 after the U.N.'s human rights chief called the policy "
+        '"unconscionable."'
+    )
+    got = found(text, "2021-02-08")
+    assert [(g[0], g[3][:9]) for g in got] == [("un-ohchr", "after the")]
