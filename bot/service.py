@@ -35,7 +35,7 @@ from config import Config, config_path
 from feeds.asyncdb import AsyncDB
 from feeds.fetch import Fetcher
 from feeds.pipeline import poll_once, utcnow
-from reactions.names import warm_up
+from reactions.clustering import warm_up
 from storage import open_store
 from storage.feeds import due_feeds
 from storage.models import db_time

@@ -233,9 +233,10 @@ def _lookalike_orgs() -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Load the tables clustering reads on first use (see :func:`reactions.names.warm_up`)."""
-    from .registry import load_registry
-
+    """Build what clustering and ``/who`` read on first use (the registry, the gazetteer, the speakers' own
+    names): a service calls it once at start-up, off the event loop (``asyncio.to_thread`` or a thread), so
+    the first article or ``/who`` does not stall the loop for seconds. (Here, not in ``reactions.names``:
+    clustering imports names, so names may not import clustering.)"""
     load_registry()
     load_gazetteer()
     _speaker_words()

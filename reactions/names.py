@@ -382,7 +382,7 @@ _building = threading.Lock()
 
 
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process (1-6 s: GeoNames' city table is read; see :func:`warm_up`). A
+    """The gazetteer, built once per process (1-6 s: GeoNames' city table is read; see :func:`reactions.clustering.warm_up`). A
     caller arriving while another thread builds it waits for that build instead of starting its own."""
     if _built:
         return _built[0]
@@ -390,16 +390,6 @@ def load_gazetteer() -> Gazetteer:
         if not _built:
             _built.append(build_gazetteer())
     return _built[0]
-
-
-def warm_up() -> None:
-    """Build what clustering and ``/who`` read on first use (the gazetteer, the registry, the speakers' own
-    names): a service calls it once at start-up, off the event loop (``asyncio.to_thread`` or a thread), so
-    the first article or ``/who`` does not stall the loop for seconds."""
-    from .clustering import warm_up as warm_clustering
-
-    load_gazetteer()
-    warm_clustering()
 
 
 def entities(text: str) -> frozenset[str]:

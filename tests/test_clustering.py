@@ -119,9 +119,9 @@ def test_warm_up_builds_the_gazetteer_once_for_concurrent_callers(monkeypatch):
 
 
 def test_warm_up_loads_the_tables_clustering_reads():
-    from reactions import names
+    from reactions import clustering, names
 
-    names.warm_up()
+    clustering.warm_up()
     assert names._built and names.load_gazetteer() is names._built[0]
 
 
