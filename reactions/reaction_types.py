@@ -157,13 +157,13 @@ def ar_verb_forms(past: str, imperfect: str, participle: str = "") -> set[str]:
 
 def ar_future_forms(imperfect: str) -> set[str]:
     """The future (س + imperfect) of an Arabic verb for every person, with و/ف: يعقد gives سيعقد،
-    ستعقد، سنعقد، سيعقدون، وسيعقد ... (the bare imperfect and the past are other tenses: not included)."""
+    ستعقد، سنعقد، سأعقد، سيعقدون، وسيعقد ... (the bare imperfect and the past are other tenses: not included)."""
     i = fold(imperfect)
     if not i.startswith("ي") or len(i) < 3:
         raise RegistryError(f"reactions.toml: >{imperfect}: give the imperfect (ي...)")
     body = i[1:]
     stem = i[:-1] if i[-1] in "ويا" else i
-    forms = {"ي" + body, "ت" + body, "ن" + body, stem + "ون", "ت" + stem[1:] + "ون"}
+    forms = {"ي" + body, "ت" + body, "ن" + body, "ا" + body, stem + "ون", "ت" + stem[1:] + "ون"}
     forms |= {f + o for f in list(forms) for o in _AR_OBJECTS}  # سندعمك، سنعاقبهم
     return {pre + "س" + f for f in forms for pre in ("", "و", "ف")}
 
