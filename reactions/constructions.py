@@ -444,9 +444,16 @@ class ConstructionsMixin:
             start, pid = person.i, person.person
         else:
             start = e
-            while start > 0 and e - start < 4 and view[start - 1].case[:1].isupper() and view[start - 1].low.isalpha():
+            while (
+                start > 0
+                and e - start < 4
+                and view[start - 1].case[:1].isupper()
+                and view[start - 1].low.isalpha()
+            ):
                 start -= 1
-            if start == e or any(t.low in self.lex.verbs or t.low in self.lex.en_fillers for t in view[start:e]):
+            if start == e or any(
+                t.low in self.lex.verbs or t.low in self.lex.en_fillers for t in view[start:e]
+            ):
                 return None
             pid = "-".join(t.low for t in view[start:e])
         if not (start == 0 or view[start - 1].low in (",", QUOTE, ":", "-", "(")):
@@ -569,6 +576,20 @@ class ConstructionsMixin:
                 and prev.low not in lex.verbs
             ):
                 return Subject("unknown", gender=gender, how="embedded")  # someone's words reported inside
+        if (
+            k >= 2
+            and view[0].low in lex.w.ar_topic_openers
+            and not any(view[q].low in lex.ar_complementizers for q in range(1, k))
+        ):
+            # "أما X، عضو البرلمان ...، فقد قال": the topic after "أما" is the subject
+            np0 = nps.get(1)
+            if np0 is not None and not np0.clitic:
+                return Subject("np", np0, gender, how="topic")
+            return Subject("unknown", gender=gender, how="topic")
+        if kind == "past" and k >= 1 and self._unlisted_subject_first(view, nps, k):
+            # "الصحيفة اعتبرت تيلرسون فاشلا": a noun opening the clause is the subject, the phrase after
+            # the verb its object
+            return Subject("unknown", gender=gender, how="sv")
         if j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender, how="vs")
             named = self._named_after_title(view, nps, nps[j]) if nps[j].status == "anaphor" else None
@@ -652,6 +673,20 @@ class ConstructionsMixin:
                 return np_
             return None
         return None
+
+    def _unlisted_subject_first(self, view: list[Token], nps: dict[int, NP], k: int) -> bool:
+        """Does a definite noun that names nobody in the registry open the clause right before the verb
+        at ``k`` ("الصحيفة اعتبرت ...", "...، الشرطة قالت ...")?"""
+        prev = view[k - 1]
+        low = prev.low
+        lex = self.lex
+        if k - 1 in nps or any(np_.i < k - 1 < np_.j for np_ in nps.values()):
+            return False
+        if not (prev.ar and low.startswith("ال") and len(low) > 4):
+            return False
+        if low in lex.ar_fillers or low in lex.ar_no_subject or low in lex.verbs or low in lex.w.ar_not_verbs:
+            return False
+        return k == 1 or view[k - 2].low in ("،", ",", ":", QUOTE)
 
     def _object_head(self, low: str) -> bool:
         """Does the word open an object, not a subject ("ضرورة", "جميع", "أهمية", "دعمها")?"""

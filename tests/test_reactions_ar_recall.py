@@ -404,3 +404,39 @@ def test_the_office_of_a_tracked_body_is_the_body():
 
 def test_the_office_of_someone_untracked_is_not_tracked():
     assert found("قال مكتب المدعي العام في نيويورك إن التحقيق مستمر.", "2018-08-07") == []
+
+
+# --- a noun or a topic opening the clause is the verb's subject, a tracked name after it the object ---
+@pytest.mark.parametrize(
+    "text",
+    [
+        "الصحيفة اعتبرت تيلرسون فاشلا في إدارة الخارجية.",
+        "وأشار التقرير إلى الخلافات، والمعارضة انتقدت بومبيو بشدة بسبب موقفه.",
+    ],
+)
+def test_an_unlisted_noun_before_the_verb_is_its_subject(text):
+    assert found(text, "2018-03-14") == []
+
+
+def test_a_listed_subject_before_the_verb_still_speaks():
+    text = "الخارجية الأمريكية اعتبرت القرار خطوة إيجابية."
+    assert [g[:3] for g in found(text, "2018-03-14")] == [("us-state-department", None, "ar-verb/sv")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'أما إيشسان سويليستيو، عضو البرلمان عن حزب "النضال الديمقراطي"، فقد قال لـCNN إن القانون لن يمر.',
+            [],
+        ),
+        (
+            "أما وزير الخارجية الأمريكي مايك بومبيو، فقد قال إن العقوبات ستبقى.",
+            [("us-state-department", "mike-pompeo", "ar-verb/topic")],
+        ),
+    ],
+)
+def test_the_topic_after_amma_is_the_subject(text, expected):
+    before = "وقال المفوض السامي لحقوق الإنسان زيد رعد الحسين إنه قلق جدا من التعديلات. "
+    got = found(before + text, "2018-05-01")
+    assert [g[:3] for g in got[1:]] == expected
