@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import namedtuple
+from collections.abc import Iterator
 
 # --- folding -------------------------------------------------------------------------------------
 
@@ -191,6 +192,25 @@ _ABBREV = frozenset(
 )
 _TERMINATOR = re.compile(r"([.!?؟][.!?؟]*|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"]|[A-Z][a-z]+\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_TERMINATOR_START = re.compile(r"[.!?؟…]")  # where a _TERMINATOR match can begin
+
+
+def _terminators(para: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_TERMINATOR.finditer(para)``, found faster: the full pattern is tried only where
+    a terminator character stands (the only places a match can begin), found by a one-class search."""
+    pos = 0
+    search = _TERMINATOR_START.search
+    match = _TERMINATOR.match
+    while True:
+        c = search(para, pos)
+        if c is None:
+            return
+        m = match(para, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 def _is_boundary(para: str, m: re.Match[str]) -> bool:
@@ -237,7 +257,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             nl = n
         para = text[pos:nl]
         start = 0
-        for m in _TERMINATOR.finditer(para):
+        for m in _terminators(para):
             if _is_boundary(para, m):
                 _add_span(spans, para, pos, start, m.end())
                 start = m.end()

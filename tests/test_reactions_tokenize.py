@@ -83,3 +83,16 @@ def test_tokens_are_immutable_values_with_named_fields():
     with pytest.raises(AttributeError):
         t.low = "x"  # type: ignore[misc]
     assert re.fullmatch(r"Token\(3, 8, 'Press'\)", repr(t))
+
+
+def test_sentence_terminators_are_the_patterns_matches():
+    """split_sentences tries the terminator pattern only where a terminator character stands: the same
+    matches as running the pattern over every paragraph."""
+    from reactions.text import _TERMINATOR, _terminators
+
+    paras = ['a.b. c... d?! e؟ f… g." h.» i.)x', "...", "..a", 'U.S. x.y.z. Mr. Smith. "Hi."', "end."]
+    for text in texts():
+        paras += mask_markup(text).split("\n")
+    for para in paras:
+        want = [(m.span(), m.groups()) for m in _TERMINATOR.finditer(para)]
+        assert [(m.span(), m.groups()) for m in _terminators(para)] == want
