@@ -440,3 +440,30 @@ def test_the_topic_after_amma_is_the_subject(text, expected):
     before = "وقال المفوض السامي لحقوق الإنسان زيد رعد الحسين إنه قلق جدا من التعديلات. "
     got = found(before + text, "2018-05-01")
     assert [g[:3] for g in got[1:]] == expected
+
+
+# --- a body named in the construct state with its country; "the new" between subject and verb -------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "person"),
+    [
+        (
+            "خارجية أمريكا: حاولنا منع سوريا من رئاسة مؤتمر نزع الأسلحة",
+            "2018-05-29",
+            "us-state-department",
+            None,
+        ),
+        ("وزارة دفاع بريطانيا: سنرسل مزيدا من الجنود إلى إستونيا", "2019-06-01", "uk-government", None),
+        (
+            "وزير خارجية بريطانيا الجديد يعلن استئناف تمويل الأونروا",
+            "2024-07-19",
+            "uk-government",
+            "david-lammy",
+        ),
+    ],
+)
+def test_a_body_or_title_with_the_countrys_name(text, day, speaker, person):
+    assert [g[:2] for g in found(text, day)] == [(speaker, person)]
+
+
+def test_another_countrys_ministry_in_the_construct_state_is_not_tracked():
+    assert found("خارجية روسيا: سنرد على العقوبات الأمريكية", "2018-05-29") == []
