@@ -203,6 +203,9 @@ def tokens(folded: str) -> list[str]:
     for chunk in folded.split():
         if chunk.isalnum():
             append(chunk)
+        elif chunk[:-1].isalnum() and not chunk[-1].isalnum() and chunk[-1] != "_":
+            append(chunk[:-1])  # a word and one mark ("said,"): two tokens, as the regex reads it
+            append(chunk[-1])
         else:
             out.extend(_TOKEN.findall(chunk))
     return out

@@ -431,6 +431,20 @@ def tokenize(text: str, start: int = 0, end: int | None = None, folded: str | No
             else:
                 append(new(Token, (a, b, chunk.lower(), chunk, False)))
             continue
+        word, mark = chunk[:-1], chunk[-1]
+        if word.isalnum() and not mark.isalnum() and mark != "_" and not (has_ph and PLACEHOLDER in word):
+            # the commonest chunk with punctuation, a word and one mark ("said,", "قال:"): two tokens, as
+            # the regex reads it (a word without "." or "'" is no initialism or possessive)
+            b -= 1
+            if "\u0600" <= word[0] <= "\u06ff":
+                append(new(Token, (a, b, word, word, True)))
+            else:
+                append(new(Token, (a, b, word.lower(), word, False)))
+            if "\u0600" <= mark <= "\u06ff":
+                append(new(Token, (b, b + 1, mark, mark, True)))
+            else:
+                append(new(Token, (b, b + 1, mark.lower(), mark, False)))
+            continue
         _tokenize_chunk(rx, folded, a, b, has_ph, seg_has_dot, append)
     return toks
 
