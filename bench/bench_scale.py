@@ -50,7 +50,9 @@ EN_WORDS = ("ceasefire", "sanctions", "humanitarian", "civilians", "strike", "ta
 AR_WORDS = ("وقف", "إطلاق", "النار", "العقوبات", "المدنيين", "الهجوم", "المفاوضات", "المساعدات", "الحدود", "الرهائن",
             "العنف", "الانتخابات", "اللاجئين", "الأمن", "الاتفاق", "السفارة", "التحقيق", "الدعم", "تدين", "تدعو",
             "ضبط", "النفس", "ترحب", "قلق", "غزة")
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: each event has words of its own (v1's 25-word salad made every statement alike)
+SYLLABLES = ("ka", "ro", "mi", "tan", "vel", "su", "dor", "ne", "li", "bar", "quo", "zen", "fa", "gu", "hil", "pe")
+AR_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 RARE = "zanzibarite"  # one statement in the whole database has it
 START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 DAYS = 3 * 365
@@ -63,6 +65,13 @@ def cache_dir(arg: Path | None) -> Path:
 def sentence(rng: random.Random, lang: str, n: int) -> str:
     words = AR_WORDS if lang == "ar" else EN_WORDS
     return " ".join(rng.choice(words) for _ in range(n))
+
+
+def event_words(rng: random.Random, lang: str, n: int) -> str:
+    """Words of one event (names, places, subjects): made up, so two events rarely share one, as in real news."""
+    if lang == "ar":
+        return " ".join("".join(rng.choice(AR_LETTERS) for _ in range(rng.randint(4, 7))) for _ in range(n))
+    return " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(n))
 
 
 def build(path: Path, n_statements: int, seed: int = 13) -> None:
@@ -89,7 +98,7 @@ def build(path: Path, n_statements: int, seed: int = 13) -> None:
         moment = START + dt.timedelta(seconds=int(seconds * c / n_clusters))
         speaker = SPEAKERS[c % len(SPEAKERS)]
         lang = "ar" if c % 3 == 0 else "en"
-        text = f"{sentence(rng, lang, rng.randint(8, 30))} {c}"
+        text = f"{sentence(rng, lang, rng.randint(3, 8))} {event_words(rng, lang, rng.randint(5, 12))} {c}"
         if c == with_rare:
             text += f" {RARE}"
         reprints = rng.randint(1, 7)
