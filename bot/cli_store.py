@@ -23,6 +23,7 @@ import sqlite_utils
 
 import storage
 from bot.errors import CommandError
+from bot.render import capped
 from config import MIN_INTERVAL, Config, check_feed_url
 from reactions import load_registry
 from storage.opml import OpmlError, parse_opml, write_opml
@@ -206,5 +207,6 @@ def stats_command(config: Config, args: argparse.Namespace) -> int:
         return 0
     width = max(len(key) for key in counts)
     for key, value in counts.items():
-        print(f"{key.replace('_', ' '):<{width}}  {value:>8}")
+        shown = capped(value) if key == "deliveries_pending" else str(value)  # counted up to a cap
+        print(f"{key.replace('_', ' '):<{width}}  {shown:>8}")
     return 0

@@ -24,6 +24,7 @@ from bot.push_format import (  # noqa: F401 - Names
     time_label,
 )
 from storage.feeds import RETRY_NOW
+from storage.outbox import COUNT_CAP
 
 # and SpeakerName live with the other labels in bot.push_format (the one formatter); render.Names still works
 
@@ -159,12 +160,17 @@ def digest(day: str, views: Sequence[Any], lang: str, names: Names, tz: str = "U
     return split_html(rtl(title + "\n\n" + "\n\n".join(sections), lang), limit)
 
 
+def capped(count: int) -> str:
+    """A delivery count as counted up to :data:`storage.outbox.COUNT_CAP`: ``100000+`` at the cap."""
+    return f"{count}+" if count >= COUNT_CAP else str(count)
+
+
 def status(view: Any, lang: str) -> str:
     never = t("never", lang)
     body = t("status_body", lang, feeds=view.feeds, failing=len(view.failing),
              last_poll=esc(format_time(view.last_poll) or never),
-             last_success=esc(format_time(view.last_success) or never), pending=view.outbox_pending,
-             failed=view.outbox_failed, chats=view.chats, subscribers=view.subscribers,
+             last_success=esc(format_time(view.last_success) or never), pending=capped(view.outbox_pending),
+             failed=capped(view.outbox_failed), chats=view.chats, subscribers=view.subscribers,
              subscriptions=view.subscriptions, recent=view.clusters_24h)
     text = t("status_title", lang) + "\n" + body
     if view.failing:

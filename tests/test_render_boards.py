@@ -79,6 +79,14 @@ def test_status_lists_failing_feeds():
     assert "Last successful poll: never" in text and "Outbox: 2 pending, 1 failed" in text
 
 
+def test_status_shows_a_capped_delivery_count_as_at_least():
+    from storage.outbox import COUNT_CAP
+
+    status = StatusView(1, (), None, None, COUNT_CAP, COUNT_CAP - 1, 5, 4, 7, 9)
+    text = parse_html(render.status(status, "en"))
+    assert f"Outbox: {COUNT_CAP}+ pending, {COUNT_CAP - 1} failed" in text
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_help_lists_speakers_and_admin_commands(lang):
     text = parse_html(render.help_text(NAMES, lang, admin=True))
