@@ -83,6 +83,13 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         )
         return not self.reg.tracked_keys.isdisjoint(ngrams(words[:9], 3, self.reg.tracked_last))
 
+    def opens_with_bare_title(self, unit: Unit) -> bool:
+        """Cheap: does the text open with a unique post's bare title ("Foreign Secretary Says ...")?"""
+        if self.lang != "en" or self.text[: unit.start].strip():
+            return False
+        words = scan_words(self.lowered, unit.start, min(unit.end, unit.start + 40))
+        return len(words) > 2 and f"{words[0]} {words[1]}" in self.lex.w.en_bare_titles
+
     def names_home_anaphor(self, unit: Unit) -> bool:
         """Cheap: may the unit hold an anaphor that names a speaker by itself in a text about its country
         ("a government spokesperson said")?"""
@@ -194,6 +201,7 @@ def _extract(
                 not has_tracked
                 and (doc.ctx is None or not doc.ctx.tracked)
                 and not doc.names_home_anaphor(unit)
+                and not (unit_no == 1 and doc.opens_with_bare_title(unit))
             ):
                 # speech, but nobody from the registry and no tracked speaker to continue: not tracked
                 doc.ctx = Context(None, False, None, frozenset())

@@ -154,7 +154,9 @@ class MentionsMixin:
         """ "the Prime Minister", "the High Commissioner" written bare: the holder of that unique post on
         the publication date, when the text has named that holder in full and calls nobody else by the
         title (no "Israeli Prime Minister", no "Prime Minister Netanyahu" of another country)."""
-        if i == 0 or i + 1 >= len(view) or view[i - 1].low != "the":
+        # a headline opening the text with the title ("Foreign Secretary Says EU Will Impose Sanctions")
+        headline = i == 0 and i + 1 < len(view) and not self.text[: view[0].start].strip()
+        if not headline and (i == 0 or i + 1 >= len(view) or view[i - 1].low != "the"):
             return None
         if (
             i >= 2
@@ -168,17 +170,27 @@ class MentionsMixin:
         if phrase not in self.lex.w.en_bare_titles:
             return None
         nxt = view[i + 2] if i + 2 < len(view) else None
-        if nxt is not None and nxt.case[:1].isupper() and nxt.low.isalpha():
+        if (
+            nxt is not None
+            and nxt.case[:1].isupper()
+            and nxt.low.isalpha()
+            and not (headline and nxt.low in self.lex.verbs)
+        ):
             return None  # "the Prime Minister Boris Johnson": the name decides, not this rule
         role = phrase.replace("defense", "defence").replace(" ", "-")
         found = []
         for sp in self.reg.tracked:
             pid = self.reg.holder(sp.id, role, self.day)
-            if pid is not None and pid in self.doc_persons:
+            if pid is not None and (pid in self.doc_persons or (headline and self._named_in_text(pid))):
                 found.append((sp.id, pid))
         if len(found) != 1 or not self._title_only_theirs(phrase, found[0][1]):
             return None
         return Mention("title", speaker=found[0][0], role=role)
+
+    def _named_in_text(self, pid: str) -> bool:
+        """Is the person named in full anywhere in the text (a headline's title named further on)?"""
+        low = self.folded.lower()
+        return any(n.lower() in low for n in self.reg.persons[pid].names_en)
 
     def _title_only_theirs(self, phrase: str, pid: str) -> bool:
         """Is every use of the title in the text bare or with this holder's name (none of another
@@ -190,7 +202,7 @@ class MentionsMixin:
         lex = self.lex
         own = {w.lower() for n in self.reg.persons[pid].names_en for w in n.split()}
         ok = True
-        pat = r"(\S+)\s+" + re.escape(phrase).replace(r"\ ", r"\s+") + r"\b(?:'s)?\s*(\S*)"
+        pat = r"(\S+)[ \t]+" + re.escape(phrase).replace(r"\ ", r"\s+") + r"\b(?:'s)?[ \t]*(\S*)"
         for mt in re.finditer(pat, self.folded, flags=re.IGNORECASE):
             before = mt.group(1).lower().strip("\"'(")
             after = mt.group(2).strip(".,;:\"')")
@@ -323,6 +335,14 @@ class MentionsMixin:
                     and any(t.low == "(" for t in view[np_.i : np_.j])
                 ):
                     np_.j += 1
+                elif (
+                    np_.j + 2 < len(view)
+                    and view[np_.j].low == "("
+                    and view[np_.j + 2].low == ")"
+                    and len(view[np_.j + 1].case) >= 2
+                    and view[np_.j + 1].case.isupper()
+                ):
+                    np_.j += 3  # "the Prime Minister's Spokesman (PMS) said": its acronym
                 nps[np_.i] = np_
         if not self.lang == "ar":
             for q, np_ in list(nps.items()):

@@ -518,3 +518,31 @@ def test_a_statement_after_a_subordinator_with_an_initialism_possessive():
     )
     got = found(text, "2021-02-08")
     assert [(g[0], g[3][:9]) for g in got] == [("un-ohchr", "after the")]
+
+
+# --- a headline opening with a unique post's bare title; a spokesperson's acronym in brackets -----------
+def test_a_headline_opening_with_a_bare_title_names_the_holder_named_further_on():
+    text = (
+        "Foreign Secretary Says EU Will Impose Sanctions On Ukraine\n"
+        "Foreign Secretary William Hague said the sanctions were agreed on Thursday.\n"
+    )
+    got = found(text, "2014-02-21")
+    assert [(g[0], g[1], g[3][:17]) for g in got] == [
+        ("uk-government", "william-hague", "Foreign Secretary"),
+        ("uk-government", "william-hague", "Foreign Secretary"),
+    ]
+
+
+def test_a_headline_bare_title_without_the_holder_named_is_nobody():
+    text = "Foreign Secretary Says EU Will Impose Sanctions On Ukraine\nThe sanctions were agreed on Thursday.\n"
+    assert extract(text, lang="en", published="2014-02-21") == []
+
+
+def test_the_prime_ministers_spokesman_and_the_pms():
+    text = (
+        "Asked if the Prime Minister had called any leaders, the Prime Minister's Spokesman (PMS) said there "
+        "had been no calls.\n"
+        "Asked about the flights, the PMS said a plane was being chartered.\n"
+    )
+    got = found(text, "2011-02-02")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "en-verb/sv"), ("uk-government", "en-verb/sv")]
