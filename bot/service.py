@@ -212,9 +212,9 @@ async def wait_for_telegram(config: Config, db: sqlite_utils.Database) -> bool:
                                 urlsplit(config.telegram.api_url).netloc, reason[:160], delay)
                 retry_at = loop.time() + delay
                 while not stop.is_set() and loop.time() < retry_at:
-                    due = due_feeds(db, db_time(utcnow()))
+                    due = await AsyncDB.of(db).read(due_feeds, db_time(utcnow()))
                     if due:
-                        summary = await poll_once(db, config, [f.url for f in due], fetcher=fetcher)
+                        summary = await poll_once(AsyncDB.of(db), config, [f.url for f in due], fetcher=fetcher)
                         log.info("polled %d feeds while Telegram is unreachable: %d new statements",
                                  summary.feeds_polled, summary.new_statements)
                     try:

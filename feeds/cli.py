@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from config import Config
+from feeds.asyncdb import AsyncDB
 from feeds.models import PollSummary
 from feeds.parse import shutdown_pool
 from feeds.pipeline import poll_once
@@ -44,15 +45,17 @@ def poll_command(config: Config, args: argparse.Namespace, *, out: TextIO | None
     out = out or sys.stdout
     urls = list(getattr(args, "feed", None) or []) or None
     db = open_store(config)
+    store = AsyncDB(db)
     try:
         try:
-            summary = asyncio.run(poll_once(db, config, urls))
+            summary = asyncio.run(poll_once(store, config, urls))
         except KeyError as exc:
             print(f"raqib: {exc.args[0]} is not a known feed (add it with `raqib feeds add URL`)", file=sys.stderr)
             return EXIT_USAGE
         finally:
             shutdown_pool()
     finally:
+        store.close()
         db.close()
     if getattr(args, "json", False):
         print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2), file=out)

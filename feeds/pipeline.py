@@ -25,6 +25,7 @@ import storage
 from config import Config, FetchConfig
 from feeds.addresses import PageGuard
 from feeds.addresses import page_allowed as page_allowed  # re-exported: the check lived here before
+from feeds.asyncdb import AsyncDB
 from feeds.errors import FeedError, short
 from feeds.fetch import Fetcher
 from feeds.fulltext import fetch_full_text
@@ -100,11 +101,12 @@ class _Prepared:
     page_fetched: bool
 
 
-async def refresh_feed(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, settings: FetchConfig, *,
+async def refresh_feed(db: sqlite_utils.Database | AsyncDB, feed: FeedRow, client: Fetcher, settings: FetchConfig, *,
                        allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     """Poll one feed and store what is new; never raises (except cancellation).
 
-    :param db: the ``sqlite_utils.Database`` from ``storage.db.open_db``.
+    :param db: the store: an :class:`feeds.asyncdb.AsyncDB` (every storage call runs in its threads, off the
+        event loop), or the ``sqlite_utils.Database`` from ``storage.db.open_db`` (then the AsyncDB kept with it).
     :param feed: a ``storage.models.FeedRow``.
     :param client: the shared :class:`Fetcher`.
     :param settings: ``config.fetch`` (``full_text_min_chars`` decides which entries get their page).
@@ -117,19 +119,20 @@ async def refresh_feed(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher
     :returns: a :class:`FeedResult` (outcome ``ok``, ``not_modified`` or ``failed``).
     """
     started = utcnow()
+    store = AsyncDB.of(db)
     try:
-        return await _refresh(db, feed, client, settings, started, allow_private, push_backlog)
+        return await _refresh(store, feed, client, settings, started, allow_private, push_backlog)
     except asyncio.CancelledError:
         raise
     except FeedError as exc:
-        return _failed(db, feed, started, exc.message, status=exc.status,
-                       retry_after=getattr(exc, "retry_after", None))
+        return await _failed(store, feed, started, exc.message, status=exc.status,
+                             retry_after=getattr(exc, "retry_after", None))
     except Exception as exc:  # noqa: BLE001 - recorded on the feed row; the other feeds go on
         log.exception("feed %s: unexpected error", feed.url)
-        return _failed(db, feed, started, f"internal error: {type(exc).__name__}: {short(str(exc), 120)}")
+        return await _failed(store, feed, started, f"internal error: {type(exc).__name__}: {short(str(exc), 120)}")
 
 
-async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, settings: FetchConfig, started: dt.datetime,
+async def _refresh(db: AsyncDB, feed: FeedRow, client: Fetcher, settings: FetchConfig, started: dt.datetime,
                    allow_private: bool = False, push_backlog: bool = True) -> FeedResult:
     # Every hop of the feed's own fetch passes the same address check as its pages (see feeds.addresses).
     guard = PageGuard(feed.url, allow_private=allow_private, timeout=settings.timeout,
@@ -138,14 +141,13 @@ async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, se
                                  allow=guard.allowed, public_only=await guard.public_only())
     next_poll = db_time(started + dt.timedelta(seconds=feed.interval))
     if fetched.not_modified:
-        _record_success(db, feed, fetched, next_poll)
+        await db.write(_record_success, feed, fetched, next_poll)
         return FeedResult(feed.id, feed.url, "not_modified", status=304, new_url=fetched.permanent_url,
                           next_poll_at=next_poll)
 
     parsed = await parse_off_loop(fetched.body, content_type=fetched.content_type, url=fetched.final_url)
     entries = parsed.entries
-    known = storage.article_hashes(db, feed.id, [e.key for e in entries]) if entries else {}
-    known.update(_recognise_by_link(db, feed.id, entries, known))
+    known = await db.write(_known, feed.id, entries) if entries else {}
     todo = [e for e in entries if known.get(e.key) != e.content_hash]
     if len(todo) > MAX_ITEMS_PER_POLL:
         # The rest waits for the next poll, which must then fetch the whole document again (no validators).
@@ -154,7 +156,7 @@ async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, se
         todo = todo[:MAX_ITEMS_PER_POLL]
         fetched = dataclasses.replace(fetched, etag=None, last_modified=None)
     seen_at = db_time(started)
-    first_seen = _first_seen_of_undated(db, feed.id, todo, known)
+    first_seen = await db.read(_first_seen_of_undated, feed.id, todo, known)
     first_poll = not push_backlog and feed.last_success_at is None  # the first poll: its backlog
     fresh = _fresh_on_first_poll(feed, todo, started) if first_poll else set()
     totals = _Totals()
@@ -162,13 +164,10 @@ async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, se
     async def store(items: Sequence[_Prepared]) -> None:
         found = await _statements(feed, items)
         # One batch of entries in one transaction (one commit instead of one per entry; a failure stores none
-        # of them, and the next poll tries them again). No await inside: the connection is shared.
-        with storage.transaction(db):
-            for item, statements in zip(items, found, strict=True):
-                saved = storage.save_article(db, _new_article(feed.id, item), statements, now=seen_at,
-                                             link_key=item.entry.link_key,
-                                             hold_back=first_poll and item.entry.key not in fresh)
-                totals.add(saved, item.page_fetched)
+        # of them, and the next poll tries them again), on the database's writer thread.
+        for saved, item in zip(await db.write(_save_batch, feed.id, items, found, seen_at, first_poll, fresh),
+                               items, strict=True):
+            totals.add(saved, item.page_fetched)
 
     # The items whose own text is enough are stored at once; those waiting for their article page follow as
     # the pages arrive, within the poll's page budget (then with the feed's own text).
@@ -183,7 +182,7 @@ async def _refresh(db: sqlite_utils.Database, feed: FeedRow, client: Fetcher, se
     new, changed, statements_new = totals.new, totals.changed, totals.statements
     new_clusters, cluster_ids = totals.new_clusters, totals.cluster_ids
 
-    _record_success(db, feed, fetched, next_poll)
+    await db.write(_record_success, feed, fetched, next_poll)
     log.debug("feed %s: %d entries, %d new, %d changed, %d statements", feed.url, len(entries), new, changed,
               statements_new)
     return FeedResult(
@@ -293,6 +292,22 @@ def _fresh_on_first_poll(feed: FeedRow, entries: Sequence[Entry], started: dt.da
                     "backlog (not pushed)", feed.url, len(fresh))
         return set()
     return fresh
+
+
+def _save_batch(db: sqlite_utils.Database, feed_id: int, items: Sequence[_Prepared],
+                found: Sequence[Sequence[Statement]], seen_at: str, first_poll: bool, fresh: set[str]) -> list:
+    """Store a batch of prepared entries and their statements in one transaction; the ``SaveResult`` of each."""
+    with storage.transaction(db):
+        return [storage.save_article(db, _new_article(feed_id, item), statements, now=seen_at,
+                                     link_key=item.entry.link_key, hold_back=first_poll and item.entry.key not in fresh)
+                for item, statements in zip(items, found, strict=True)]
+
+
+def _known(db: sqlite_utils.Database, feed_id: int, entries: Sequence[Entry]) -> dict[str, str]:
+    """``entry_key -> content_hash`` of the entries stored already (by key, or by link: then re-keyed)."""
+    known = storage.article_hashes(db, feed_id, [e.key for e in entries])
+    known.update(_recognise_by_link(db, feed_id, entries, known))
+    return known
 
 
 def _recognise_by_link(db: sqlite_utils.Database, feed_id: int, entries: Sequence[Entry], known: dict[str, str]) -> dict[str, str]:
@@ -411,14 +426,14 @@ def _record_success(db: sqlite_utils.Database, feed: FeedRow, fetched: FetchResu
                                     next_poll_at=next_poll)
 
 
-def _failed(db: sqlite_utils.Database, feed: FeedRow, started: dt.datetime, message: str, *, status: int | None = None,
-            retry_after: float | None = None) -> FeedResult:
+async def _failed(db: AsyncDB, feed: FeedRow, started: dt.datetime, message: str, *, status: int | None = None,
+                  retry_after: float | None = None) -> FeedResult:
     failures = (feed.consecutive_failures or 0) + 1
     delay = backoff_seconds(feed.interval, failures, retry_after)
     next_poll = db_time(started + dt.timedelta(seconds=delay))
     log.info("feed %s failed (%d in a row): %s; next try %s", feed.url, failures, message, next_poll)
     try:
-        storage.record_poll_failure(db, feed.id, status=status, error=message, next_poll_at=next_poll)
+        await db.write(storage.record_poll_failure, feed.id, status=status, error=message, next_poll_at=next_poll)
     except Exception:  # noqa: BLE001 - the database itself failing: log, report in the result
         log.exception("could not record the failure of feed %s", feed.url)
     return FeedResult(feed.id, feed.url, "failed", status=status, error=message, next_poll_at=next_poll)
@@ -440,7 +455,7 @@ def select_feeds(db: sqlite_utils.Database, urls: Iterable[str] | None = None) -
     return chosen
 
 
-async def poll_once(db: sqlite_utils.Database, config: Config, urls: Iterable[str] | None = None, *,
+async def poll_once(db: sqlite_utils.Database | AsyncDB, config: Config, urls: Iterable[str] | None = None, *,
                     fetcher: Fetcher | None = None, parallel: int = DEFAULT_PARALLEL) -> PollSummary:
     """Poll every feed (due or not) once, or only ``urls``; return the totals.
 
@@ -449,7 +464,7 @@ async def poll_once(db: sqlite_utils.Database, config: Config, urls: Iterable[st
 
     :raises KeyError: one of ``urls`` is not a known feed.
     """
-    feeds = select_feeds(db, urls)
+    feeds = await AsyncDB.of(db).read(select_feeds, urls)
     summary = PollSummary()
     gate = asyncio.Semaphore(max(1, parallel))
     own = fetcher is None

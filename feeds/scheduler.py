@@ -22,6 +22,7 @@ from telegram.ext import CallbackContext, Job, JobQueue
 
 import storage
 from config import MIN_INTERVAL, Config
+from feeds.asyncdb import AsyncDB
 from feeds.fetch import Fetcher
 from feeds.models import FeedResult
 from feeds.parse import shutdown_pool
@@ -59,6 +60,7 @@ class FeedJobs:
     def __init__(self, job_queue: JobQueue, db: sqlite_utils.Database, config: Config) -> None:
         self.job_queue = job_queue
         self.db = db
+        self.store = AsyncDB.of(db)  # the jobs' storage calls run in its threads, off the event loop
         self.config = config
         self._fetcher: Fetcher | None = None
         self._running: set[int] = set()
@@ -75,14 +77,14 @@ class FeedJobs:
 
         :returns: the result; a ``skipped`` result when not due or busy; None when the feed is gone.
         """
-        feed = storage.feed_by_id(self.db, feed_id)
+        feed = await self.store.read(storage.feed_by_id, feed_id)
         if feed is None:
             return None
         if feed_id in self._running or not is_due(feed, utcnow()):
             return FeedResult(feed.id, feed.url, "skipped", next_poll_at=feed.next_poll_at)
         self._running.add(feed_id)
         try:
-            return await refresh_feed(self.db, feed, self.fetcher, self.config.fetch,
+            return await refresh_feed(self.store, feed, self.fetcher, self.config.fetch,
                                       allow_private=self.config.telegram.allow_private_feed_urls,
                                       push_backlog=self.config.delivery.push_backlog)
         finally:
@@ -145,14 +147,14 @@ class FeedJobs:
             job.schedule_removal()
         elif result.new_url and job.name != job_name(result.new_url):
             # A permanent redirect moved the feed: re-create its job under the new URL so /removefeed finds it.
-            feed = storage.feed_by_id(self.db, job.data["feed_id"])
+            feed = await self.store.read(storage.feed_by_id, job.data["feed_id"])
             if feed is not None:
                 self.add(feed, first=float(job_interval(feed)))
 
     async def _retry_job(self, context: CallbackContext) -> None:
         """Every few seconds: poll at once the feeds an operator asked to retry (``raqib feeds retry``, from
         any process, or ``/status retry``), rather than at their job's next tick or after their backoff."""
-        feeds = storage.retry_requested(self.db)
+        feeds = await self.store.read(storage.retry_requested)
         if feeds:
             log.info("retrying now, as an operator asked: %s", ", ".join(feed.url for feed in feeds))
             await asyncio.gather(*(self.poll(feed.id) for feed in feeds))
