@@ -525,17 +525,44 @@ def _thread_pool() -> concurrent.futures.ThreadPoolExecutor:
         return _threads
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C in a terminal reaches the whole process group; the workers leave it to
-    the service, which shuts them down itself (instead of each printing a KeyboardInterrupt traceback)."""
+ORPHAN_CHECK = 0.5  # seconds between a worker's looks for the process it works for
+
+
+def _worker_init(owner: int) -> None:
+    """Worker initializer. Ctrl-C in a terminal reaches the whole process group; the workers ignore it and
+    leave it to the service, which shuts them down itself (instead of each printing a KeyboardInterrupt
+    traceback). And a worker dies with its owner (the ``raqib`` process, pid ``owner``): a ``kill -9`` runs no
+    shutdown, and the forkserver's children would live on, reparented to init. A daemon thread looks every
+    :data:`ORPHAN_CHECK` seconds and ends the worker once its parent changed (the forkserver exits when its
+    owner dies) or the owner is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(ORPHAN_CHECK)
+            if os.getppid() != parent or not _alive(owner):
+                os._exit(0)
+
+    threading.Thread(target=watch, name="raqib-orphan-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else (the pid was reused): not ours any more
+        return False
+    return True
 
 
 def worker_pool() -> concurrent.futures.Executor:
     """The shared executor for CPU-heavy work (parsing, page extraction), created on first use.
 
     A process pool (``forkserver`` start method: safe in a process with threads) of up to
-    ``min(4, cpu_count)`` workers that ignore SIGINT; a thread pool when ``RAQIB_PARSE_POOL=thread``.
+    ``min(4, cpu_count)`` workers that ignore SIGINT and die with this process, even after a ``kill -9``
+    (:func:`_worker_init`); a thread pool when ``RAQIB_PARSE_POOL=thread``.
     """
     global _pool
     if pool_kind() == "thread":
@@ -546,7 +573,7 @@ def worker_pool() -> concurrent.futures.Executor:
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             workers = max(1, min(4, os.cpu_count() or 1))
             _pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                           initializer=_ignore_sigint)
+                                                           initializer=_worker_init, initargs=(os.getpid(),))
         return _pool
 
 
