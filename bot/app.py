@@ -147,10 +147,14 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
     if console:
         request = ConsoleRequest(sink)
         builder = builder.token(CONSOLE_TOKEN).request(request).get_updates_request(request).updater(None)
-    else:
+    limiter = None
+    if not console:
+        # One rate limiter for everything the bot sends: the sender's pushes and digests (bot.sender.RateLimiter)
+        # and, through python-telegram-bot's rate-limiter hook, command replies (bot.sender.ReplyLimiter), so a
+        # reply never draws a 429 during a fan-out. Not AIORateLimiter: see bot.sender's docstring.
+        limiter = sender.RateLimiter()
         builder = (builder.token(config.telegram.token).base_url(config.telegram.api_url)
-                   .base_file_url(config.telegram.file_api_url))
-    # No AIORateLimiter: bot.sender keeps Telegram's limits itself (see its docstring); both would double up.
+                   .base_file_url(config.telegram.file_api_url).rate_limiter(sender.ReplyLimiter(limiter)))
     running: dict[str, FeedJobs] = {}  # the feed jobs, once post_init started them
 
     async def post_init(application: Application) -> None:
@@ -161,7 +165,8 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
             await store.write(chats.deactivate_chat, CONSOLE_CHAT_ID, "console mode only")
             await _set_commands(application)
             await _subscribe_channels(application, store, config, handlers.names.tracked)
-        running["feeds"] = start_jobs_of(application, config, db, sink or sender.TelegramSink(application.bot),
+        running["feeds"] = start_jobs_of(application, config, db,
+                                         sink or sender.TelegramSink(application.bot, limiter=limiter),
                                          handlers, console=console)
 
     async def post_shutdown(application: Application) -> None:

@@ -13,8 +13,10 @@ does not limit private chats at all, and it retries a 429 inside ``send_message`
 Ours spaces messages evenly (29/s) and never starts more than 28 in any one second (a margin for jitter on
 the way: the bench's strict one-second window then sees no 429 at all, sustaining 28 messages/s), keeps a
 next-allowed time per chat (1.05 s private, 3.1 s group), and turns a 429 into a pause: of that chat, or of
-the whole sender when it is a global flood (a private chat, or two chats within two seconds). Do not add
-AIORateLimiter to the Application as well: the limits would be applied twice.
+the whole sender when it is a global flood (a private chat, or two chats within two seconds). Command
+replies take their slots from the same limiter through :class:`ReplyLimiter` (python-telegram-bot's
+rate-limiter hook, set by ``bot.app.build_application``); do not add AIORateLimiter as well: the limits would
+be applied twice.
 
 Errors: :class:`RetryLater` (429) -> retry after ``retry_after`` (not counted as an attempt);
 :class:`ChatGone` (blocked, kicked, chat not found) -> the chat is marked inactive and its deliveries failed
@@ -43,6 +45,7 @@ import sqlite_utils
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import BaseRateLimiter
 
 from bot.push_format import render_grouped, render_push
 from feeds.asyncdb import AsyncDB
@@ -124,16 +127,26 @@ class Sink(Protocol):
 
 
 class TelegramSink:
-    """A :class:`Sink` over a ``telegram.Bot``, mapping PTB's errors to :class:`SendError` subclasses."""
+    """A :class:`Sink` over a ``telegram.Bot``, mapping PTB's errors to :class:`SendError` subclasses.
 
-    def __init__(self, bot: Any, *, disable_preview: bool = True) -> None:
+    :param limiter: the rate limiter of every drain through this sink (:func:`limiter_for`); when the bot has a
+        :class:`ReplyLimiter` too, give both the same one. The sink's own calls tell the bot's rate limiter that
+        they took their slot already (``rate_limit_args``).
+    """
+
+    def __init__(self, bot: Any, *, disable_preview: bool = True, limiter: RateLimiter | None = None) -> None:
         self.bot = bot
         self.disable_preview = disable_preview
+        if limiter is not None:
+            self.limiter = limiter
+        # the sender acquired the slot itself: the bot's rate limiter (ReplyLimiter) must not take another
+        self._limited = {"rate_limit_args": SENDER} if getattr(bot, "rate_limiter", None) is not None else {}
 
     async def send_photo(self, chat_id: int, photo: bytes, caption_html: str) -> int:
         """A picture with an HTML caption (the digest's chart). Any Telegram error is a :class:`SendError`."""
         try:
-            message = await self.bot.send_photo(chat_id, photo, caption=caption_html, parse_mode=ParseMode.HTML)
+            message = await self.bot.send_photo(chat_id, photo, caption=caption_html, parse_mode=ParseMode.HTML,
+                                                **self._limited)
         except TelegramError as exc:
             raise SendError(str(exc)) from exc
         return message.message_id
@@ -142,14 +155,14 @@ class TelegramSink:
         async def call() -> Any:
             return await self.bot.send_message(
                 chat_id, html, parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview))
+                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview), **self._limited)
         return (await _mapped(call)).message_id
 
     async def edit(self, chat_id: int, message_id: int, html: str) -> None:
         async def call() -> Any:
             return await self.bot.edit_message_text(
                 html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview))
+                link_preview_options=LinkPreviewOptions(is_disabled=self.disable_preview), **self._limited)
         try:
             await _mapped(call)
         except Rejected as exc:
@@ -223,9 +236,13 @@ class RateLimiter:
         self.pauses = 0
 
     async def acquire(self, chat_id: int, chat_type: str = "private",
-                      should_stop: Callable[[], bool] | None = None, max_wait: float | None = None) -> bool:
+                      should_stop: Callable[[], bool] | None = None, max_wait: float | None = None, *,
+                      space_chat: bool = True) -> bool:
         """Wait until a message may go to ``chat_id``, and take that slot. Returns False, without a slot, as
         soon as ``should_stop()`` is true (checked at least every quarter second while waiting).
+
+        :param space_chat: False takes an overall slot and waits out the chat's hold, but does not space the
+            chat's next message (a reply's parts: Telegram takes a short burst in one chat).
 
         :raises WaitTooLong: the chat or the whole sender is held (flood control) for more than ``max_wait``.
         """
@@ -243,7 +260,8 @@ class RateLimiter:
             self.next_slot = slot + self.spacing
             interval = self.private_interval if chat_type == "private" and chat_id > 0 else self.group_interval
             previous = self.chat_next.get(chat_id, 0.0)
-            self.chat_next[chat_id] = slot + interval
+            if space_chat:
+                self.chat_next[chat_id] = slot + interval
             if slot > now:
                 await self.sleep(slot - now)
             await self._window()
@@ -292,7 +310,11 @@ _LIMITERS: weakref.WeakKeyDictionary[Any, RateLimiter] = weakref.WeakKeyDictiona
 
 
 def limiter_for(sink: Any) -> RateLimiter:
-    """The limiter shared by every drain through ``sink`` (one per bot, kept between runs)."""
+    """The limiter shared by every drain through ``sink`` (one per bot, kept between runs): the sink's own
+    ``limiter`` when it has one."""
+    own = getattr(sink, "limiter", None)
+    if isinstance(own, RateLimiter):
+        return own
     try:
         limiter = _LIMITERS.get(sink)
         if limiter is None:
@@ -300,6 +322,52 @@ def limiter_for(sink: Any) -> RateLimiter:
         return limiter
     except TypeError:  # not weak-referenceable
         return RateLimiter()
+
+
+SENDER = "raqib-sender"  # rate_limit_args of the sender's own calls: their slot is taken already
+LIMITED_METHODS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "editMessageCaption",
+                             "editMessageReplyMarkup", "sendDocument"})
+REPLY_RETRIES = 3  # a reply drawing 429s is tried again this many times, each after Telegram's retry_after
+
+
+class ReplyLimiter(BaseRateLimiter[str]):
+    """python-telegram-bot's rate-limiter hook (``ApplicationBuilder.rate_limiter``) over the sender's
+    :class:`RateLimiter`: every message the bot sends outside the sender (command replies, keyboard edits,
+    /chart's photo, the "something went wrong" notice) takes an overall slot of the same limiter as pushes
+    (and waits out a hold on its chat, without spacing a reply's parts), so a reply never draws a 429 during a
+    fan-out, and a 429 on one holds that chat (or pauses the sender, as for pushes)
+    and is retried after its ``retry_after``. The sender's sink sends with ``rate_limit_args=SENDER``: it took
+    its slot already. Other calls (``getChatMember``, answering a callback or an inline query) pass through.
+    """
+
+    def __init__(self, limiter: RateLimiter, *, retries: int = REPLY_RETRIES) -> None:
+        self.limiter = limiter
+        self.retries = retries
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback: Callable[..., Any], args: Any, kwargs: dict[str, Any], endpoint: str,
+                              data: dict[str, Any], rate_limit_args: str | None) -> Any:
+        chat_id = data.get("chat_id")
+        if rate_limit_args == SENDER or endpoint not in LIMITED_METHODS or not isinstance(chat_id, int):
+            return await callback(*args, **kwargs)
+        chat_type = "private" if chat_id > 0 else "group"
+        for attempt in range(self.retries + 1):
+            await self.limiter.acquire(chat_id, chat_type, space_chat=False)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == self.retries:
+                    raise
+                seconds = max(_retry_after_seconds(exc), 0.5)
+                whole = self.limiter.retry_after(chat_id, seconds, chat_type)  # the next acquire waits it out
+                logger.warning("429 for a reply to chat %s (%s): retrying after %gs%s", chat_id, endpoint, seconds,
+                               " (sender paused)" if whole else "")
+        raise AssertionError("unreachable")
 
 
 # --- draining the outbox ---------------------------------------------------------------------------
