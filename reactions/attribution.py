@@ -388,6 +388,16 @@ class AttributionMixin:
                 and view[cut].low not in self.lex.w.en_while
             ):
                 continue
+            if (
+                not lang_en
+                and view[cut].low in self.lex.w.ar_relatives
+                and not c.tracked
+                and local is not None
+                and local.tracked
+            ):
+                # "..., التي أعاد الرئيس الأمريكي العمل بها": an untracked subject inside a relative clause
+                # is part of the tracked speaker's sentence, not a statement of its own
+                continue
             clauses.append((cut, c))
             local = c
         if lang_en and clauses[-1][1] is not None:

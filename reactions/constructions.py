@@ -623,6 +623,15 @@ class ConstructionsMixin:
                 steps += 1
             if jj < n and jj in nps and steps and nps[jj].status != "anaphor":
                 vs = Subject("np", nps[jj], gender, how="vs")
+            elif (
+                view[j].low in ("فيه", "فيها")
+                and jj < n
+                and jj not in nps
+                and view[jj].ar
+                and view[jj].low not in lex.ar_no_subject
+                and view[jj].low not in lex.verbs
+            ):
+                vs = Subject("unknown", gender=gender)  # "في وقت حذر فيه أعضاء بمجلس الأمن": someone else
             else:
                 vs = Subject("pronoun", gender=gender, how="pronoun")
         else:

@@ -116,7 +116,9 @@ _LABEL = re.compile(r"(?:Q|[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}):\s")
 
 def _speaker_label(text: str, unit: Unit) -> bool:
     """Does the unit open a paragraph with a speaker's label in capitals?"""
-    return (unit.start == 0 or text[unit.start - 1] == "\n") and bool(_LABEL.match(text, unit.start, unit.end))
+    return (unit.start == 0 or text[unit.start - 1] == "\n") and bool(
+        _LABEL.match(text, unit.start, unit.end)
+    )
 
 
 def _named_before(view: list, k: int) -> bool:
@@ -291,6 +293,11 @@ def _extract(
                     )
                 )
         last = clauses[-1][1]
+        if len(clauses) > 1 and lang == "ar" and clauses[-1][0] < len(view):
+            if view[clauses[-1][0]].low in reg.lexicon.w.ar_relatives and clauses[-2][1] is not None:
+                # "..., التي أعاد الرئيس الأمريكي العمل بها": a relative clause's speaker is not who the
+                # next "وأوضح" continues; the sentence's own speaker is
+                last = clauses[-2][1]
         if last is not None:
             doc.ctx = Context(last.speaker, last.tracked, last.person, last.genders, 0)
             ends_colon = doc.masked[unit.start : unit.end].rstrip().endswith(":")

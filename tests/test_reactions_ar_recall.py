@@ -467,3 +467,35 @@ def test_a_body_or_title_with_the_countrys_name(text, day, speaker, person):
 
 def test_another_countrys_ministry_in_the_construct_state_is_not_tracked():
     assert found("خارجية روسيا: سنرد على العقوبات الأمريكية", "2018-05-29") == []
+
+
+# --- relative clauses: part of the speaker's sentence, and not who speaks next --------------------
+def test_an_untracked_subject_in_a_relative_clause_neither_cuts_nor_takes_over():
+    text = (
+        "وصرح هوك أن الهدف هو فرض احترام العقوبات على إيران، التي أعاد الرئيس الأمريكي العمل بها. "
+        "وأوضح أن خلية العمل مصممة على تغيير سلوك النظام."
+    )
+    intro = "وقال المبعوث الأمريكي الخاص لإيران براين هوك إن العمل بدأ. "
+    got = found(intro + text, "2018-08-17")
+    assert [g[:2] for g in got] == [("us-state-department", "brian-hook")] * 3
+    assert got[1][3].endswith("العمل بها.")
+
+
+def test_a_tracked_subject_in_a_relative_clause_is_still_its_own_statement():
+    text = (
+        "وقال المتحدث باسم الكرملين إن الاتهامات باطلة، التي نفى فيها البنتاغون أي تورط في الهجوم. "
+        "وأضاف أن موسكو سترد."
+    )
+    got = found(text, "2019-06-01")
+    assert [g[0] for g in got] == ["us-pentagon"]
+    assert got[0][3].startswith("التي نفى")
+
+
+def test_someone_unlisted_after_fihi_is_someone_else():
+    text = (
+        "بحث وزير الخارجية الأميركي أنتوني بلينكن مع الرئيس الفرنسي التصعيد بلبنان، "
+        "في وقت حذر فيه أعضاء بمجلس الأمن من نشوب حرب."
+    )
+    got = found(text, "2024-09-26")
+    assert all(not g[3].startswith("في وقت") for g in got)
+    assert not any("أعضاء بمجلس الأمن" in g[3] for g in got)
