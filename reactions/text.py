@@ -491,7 +491,7 @@ def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: boo
         seg = seg.replace(PLACEHOLDER, "")
     if not lowered:
         seg = seg.lower()
-    if "'" in seg or ("." in seg and _SCAN_FIX.search(seg)):
+    if "'" in seg or ("." in seg and _has_initial(seg)):
         return [_fix_word(w) for w in _SCAN_WORD.findall(seg)]
     # the same words as _SCAN_WORD finds here, faster: split on spaces, and only words with punctuation
     # attached go through the (slow on non-ASCII text) regex
@@ -499,9 +499,25 @@ def scan_words(folded: str, start: int = 0, end: int | None = None, lowered: boo
     for w in seg.split():
         if w.isalnum():
             words.append(w)
+        elif w[:-1].isalnum() and not w[-1].isalnum() and w[-1] != "_":
+            words.append(w[:-1])  # a word and one mark ("said,"): the word
         else:
             words.extend(_SCAN_PLAIN.findall(w))
     return words
+
+
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _has_initial(seg: str) -> bool:
+    """``_SCAN_FIX.search(seg)`` (a Latin letter, a full stop, a Latin letter), read at the full stops only."""
+    i = seg.find(".", 1)
+    n = len(seg) - 1
+    while 0 < i < n:
+        if seg[i - 1] in _ASCII_LETTERS and seg[i + 1] in _ASCII_LETTERS:
+            return True
+        i = seg.find(".", i + 1)
+    return False
 
 
 def _fix_word(w: str) -> str:

@@ -96,3 +96,21 @@ def test_sentence_terminators_are_the_patterns_matches():
     for para in paras:
         want = [(m.span(), m.groups()) for m in _TERMINATOR.finditer(para)]
         assert [(m.span(), m.groups()) for m in _terminators(para)] == want
+
+
+def test_scan_words_are_the_word_patterns_words():
+    """scan_words reads chunks between spaces (a word and one mark without the regex) and looks for
+    initials at the full stops only: the words the word pattern finds over the whole segment."""
+    from reactions.text import _SCAN_FIX, _SCAN_WORD, _fix_word, _has_initial, scan_words
+
+    rnd = random.Random(5)
+    for text in texts():
+        folded = fold_keep_offsets(mask_markup(text)).replace(PLACEHOLDER, "").lower()
+        cuts = [(0, len(folded))]
+        for _ in range(4):
+            a = rnd.randrange(len(folded) + 1)
+            cuts.append((a, min(len(folded), a + rnd.randrange(300))))
+        for a, b in cuts:
+            seg = folded[a:b]
+            assert _has_initial(seg) == bool(_SCAN_FIX.search(seg))
+            assert scan_words(folded, a, b, lowered=True) == [_fix_word(w) for w in _SCAN_WORD.findall(seg)]
