@@ -15,8 +15,10 @@ Phases, as fractions of the duration: Telegram answers 502 to everything (an out
 a write lock held by another connection at 0.75 (60 s, scaled). Then the feeds stop changing and the run
 waits for the outbox to empty (at most ``--settle`` seconds).
 
-Stalls are measured from outside: ``/help`` is sent every 10 s and the time until the answer arrives is the
-bot's responsiveness (an event loop blocked by SQLite shows as a long answer). Peak memory is the service
+Stalls are measured from outside and inside: ``/help`` is sent every 10 s and the time until the answer
+arrives is the bot's responsiveness; and the service's own stall monitor (``bot.stalls``: the lag of a 50 ms
+timer, max and p99 since each process started) is read from its heartbeat file, with the log's stall lines
+counted. Peak memory is the service
 process's VmHWM (peak resident set), the larger of the two processes.
 """
 
@@ -27,6 +29,7 @@ import collections
 import datetime as dt
 import email.utils
 import html
+import json
 import os
 import random
 import re
@@ -113,6 +116,16 @@ class Service:
         self.log = folder / "raqib.log"
         self.process: subprocess.Popen | None = None
         self.peak_kb = 0
+        self.loop: dict[int, dict] = {}  # pid -> the last event-loop figures its heartbeat gave
+
+    def sample_loop(self) -> None:
+        """The service's own event-loop stall figures, from its heartbeat file (``bot.stalls``)."""
+        try:
+            data = json.loads((self.folder / "raqib.db.heartbeat").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data.get("event_loop"), dict):
+            self.loop[int(data.get("pid") or 0)] = data["event_loop"]
 
     def start(self) -> None:
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1",
@@ -124,6 +137,7 @@ class Service:
                                             env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def sample_memory(self) -> None:
+        self.sample_loop()
         if self.process is None or self.process.poll() is not None:
             return
         try:
@@ -275,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
           f"most in one chat: {max(per_chat_repeats.values(), default=0)})")
     print(f"429s from the fake: {telegram.stats.rejected_429}; service exit status at the end: {code}")
     print(f"peak memory (VmHWM): {service.peak_kb / 1024:.0f} MB")
+    for pid, loop in service.loop.items():
+        print(f"event loop of process {pid} (its last heartbeat): max stall {loop['max_ms']:.0f} ms, "
+              f"p99 {loop['p99_ms']:.0f} ms, p50 {loop['p50_ms']:.0f} ms over {loop['samples']} samples; "
+              f"{loop['over_threshold']} stalls over {loop['threshold_ms']:.0f} ms")
+    stall_lines = service.log.read_text(encoding="utf-8", errors="replace").count("the event loop stalled")
+    print(f"stall lines in raqib.log: {stall_lines}")
     if finite:
         print(f"/help answer time: median {statistics.median(finite):.2f}s, max {max(finite):.2f}s, "
               f"over {len(answers)} tries ({len(answers) - len(finite)} unanswered within 90 s)")

@@ -42,6 +42,7 @@ from bot.health import heartbeat_path, schedule_heartbeat
 from bot.i18n import t
 from bot.inline import InlineSearch
 from bot.sources import CALLBACK_PREFIX, SourcesCommand
+from bot.stalls import StallMonitor
 from config import Config
 from feeds.asyncdb import AsyncDB
 from feeds.scheduler import FeedJobs, schedule_feeds
@@ -160,6 +161,7 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
     async def post_init(application: Application) -> None:
         if not start_jobs:
             return
+        stalls.start()
         if not console:
             # console mode's pseudo subscriber (chat 0) is not a Telegram chat: never deliver to it here
             await store.write(chats.deactivate_chat, CONSOLE_CHAT_ID, "console mode only")
@@ -170,6 +172,7 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
                                          handlers, console=console)
 
     async def post_shutdown(application: Application) -> None:
+        await stalls.stop()
         feed_jobs = running.pop("feeds", None)
         if feed_jobs is not None:
             await feed_jobs.aclose()
@@ -186,6 +189,8 @@ def build_application(config: Config, db: sqlite_utils.Database, *, console: boo
 
     handlers = Handlers(config, db, registry, on_feed_added=on_feed_added, on_feed_removed=on_feed_removed,
                         admins=(CONSOLE_CHAT_ID,) if console else (), store=store)  # the console's user is its admin
+    stalls = StallMonitor()  # the event loop's stalls: /status, the log, the heartbeat file
+    handlers.stalls = stalls
     add_handlers(application, handlers)
     return application
 
@@ -265,6 +270,6 @@ def start_jobs_of(application: Application, config: Config, db: sqlite_utils.Dat
                              max_delay=config.delivery.max_delay_minutes * 60)
     schedule_digest(job_queue, handlers.store, sink, handlers.names)
     if str(config.storage_path) != ":memory:":  # the heartbeat lives beside the database file
-        schedule_heartbeat(job_queue, heartbeat_path(config.storage_path))
+        schedule_heartbeat(job_queue, heartbeat_path(config.storage_path), stalls=handlers.stalls)
     log.info("jobs started: feed polling, delivery, daily digest, heartbeat")
     return feed_jobs

@@ -21,6 +21,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot import render
 from bot.i18n import lang_of, t
+from bot.stalls import StallMonitor
 from config import Config, check_feed_url, check_timezone, parse_time
 from feeds.addresses import PUBLIC, UNKNOWN, address_kind
 from feeds.asyncdb import AsyncDB
@@ -91,6 +92,7 @@ class Handlers:
         self.admins = frozenset(config.telegram.admins) | frozenset(admins)
         self.db = db
         self.store = store or AsyncDB.of(db)
+        self.stalls: StallMonitor | None = None  # the event loop's stall monitor, shown by /status when running
         self.registry = registry
         self.names = render.Names.from_registry(registry)
         self.on_feed_added = on_feed_added  # (application, FeedRow) -> None: schedule its job
@@ -422,7 +424,8 @@ class Handlers:
             return
         args = list(context.args or [])
         if not args:
-            await self.reply(update, render.status(await self.store.read(queries.status), lang), lang)
+            loop = self.stalls.stats() if self.stalls is not None and self.stalls.samples else None
+            await self.reply(update, render.status(await self.store.read(queries.status), lang, loop), lang)
             return
         if len(args) != 2 or args[0].lower() != "retry":
             await self.reply(update, t("usage_status", lang), lang)

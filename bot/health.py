@@ -38,9 +38,10 @@ def heartbeat_path(storage_path: str | os.PathLike) -> Path:
 class Heartbeat:
     """Notes when each job last ran (APScheduler's executed/error events) and writes the heartbeat file."""
 
-    def __init__(self, path: str | os.PathLike, clock: Any = time.time) -> None:
+    def __init__(self, path: str | os.PathLike, clock: Any = time.time, stalls: Any = None) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.stalls = stalls  # a bot.stalls.StallMonitor: its figures go in the file as "event_loop"
         self.started_at = clock()
         self.last_run: dict[str, float] = {}
 
@@ -58,7 +59,10 @@ class Heartbeat:
             interval = getattr(trigger, "interval", None)
             rows.append({"name": job.name, "interval": interval.total_seconds() if interval is not None else None,
                          "last_run": self.last_run.get(str(job.job.id))})
-        return {"written_at": self.clock(), "started_at": self.started_at, "pid": os.getpid(), "jobs": rows}
+        data = {"written_at": self.clock(), "started_at": self.started_at, "pid": os.getpid(), "jobs": rows}
+        if self.stalls is not None:
+            data["event_loop"] = self.stalls.stats().to_dict()
+        return data
 
     def write(self, jobs: Any) -> None:
         """Write the heartbeat atomically (a reader never sees half a file)."""
@@ -68,9 +72,11 @@ class Heartbeat:
         os.replace(tmp, self.path)
 
 
-def schedule_heartbeat(job_queue: Any, path: str | os.PathLike, interval: float = INTERVAL) -> Heartbeat:
-    """Listen to the JobQueue's job executions and write the heartbeat every ``interval`` seconds."""
-    heartbeat = Heartbeat(path)
+def schedule_heartbeat(job_queue: Any, path: str | os.PathLike, interval: float = INTERVAL, *,
+                       stalls: Any = None) -> Heartbeat:
+    """Listen to the JobQueue's job executions and write the heartbeat every ``interval`` seconds (with the
+    event loop's stall figures when ``stalls``, a ``bot.stalls.StallMonitor``, is given)."""
+    heartbeat = Heartbeat(path, stalls=stalls)
     job_queue.scheduler.add_listener(heartbeat.on_event, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
 
     async def beat(context: Any) -> None:

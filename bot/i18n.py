@@ -215,6 +215,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                "صندوق الإرسال: {pending} بانتظار الإرسال، {failed} فشلت\nالمحادثات: {chats} · المشتركون: "
                "{subscribers} · الاشتراكات: {subscriptions}\nتصريحات آخر 24 ساعة: {recent}"),
     },
+    "status_loop": {
+        "en": "Event loop since start: max stall {max} ms, p99 {p99} ms ({over} over {threshold} ms)",
+        "ar": "حلقة الأحداث منذ البدء: أطول توقف {max} ms، p99 {p99} ms ({over} فوق {threshold} ms)",
+    },
     "status_failing": {"en": "<b>Failing feeds</b>", "ar": "<b>مصادر متعثرة</b>"},
     "status_failing_line": {
         "en": "• {name}: {failures} failures, {error} (since {when})",

@@ -165,7 +165,8 @@ def capped(count: int) -> str:
     return f"{count}+" if count >= COUNT_CAP else str(count)
 
 
-def status(view: Any, lang: str) -> str:
+def status(view: Any, lang: str, loop: Any = None) -> str:
+    """/status. ``loop``: the event loop's stalls (``bot.stalls.LoopStats``), when measured."""
     never = t("never", lang)
     body = t("status_body", lang, feeds=view.feeds, failing=len(view.failing),
              last_poll=esc(format_time(view.last_poll) or never),
@@ -173,6 +174,9 @@ def status(view: Any, lang: str) -> str:
              failed=capped(view.outbox_failed), chats=view.chats, subscribers=view.subscribers,
              subscriptions=view.subscriptions, recent=view.clusters_24h)
     text = t("status_title", lang) + "\n" + body
+    if loop is not None:
+        text += "\n" + t("status_loop", lang, max=f"{loop.max_ms:.0f}", p99=f"{loop.p99_ms:.0f}",
+                          over=loop.over_threshold, threshold=f"{loop.threshold_ms:.0f}")
     if view.failing:
         lines = [t("status_failing_line", lang, name=esc(f.name or f.url), failures=f.consecutive_failures,
                    error=esc(_shorten(f.last_error or str(f.last_status or "?"), 200)),
