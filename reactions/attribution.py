@@ -284,7 +284,9 @@ class AttributionMixin:
             and np0.i > 0
             and np0.clitic.startswith("و")
             and np0.j <= chosen.k
-            and not any(q < np0.i for q in nps)
+            # (no phrase before it, or none right before it: "البنتاغون لا يريد تصعيدا وبلينكن يتحدث",
+            # not the coordinated "البنتاغون وبلينكن يحذران")
+            and not any(q < np0.i and nps[q].j > np0.i - 2 for q in nps)
         ):
             # "اشتباكات ضارية بمخيم المغازي وبلينكن يجدد الشكر لقطر": the statement starts at its subject
             clauses = [(0, None), (np0.i, first)]

@@ -261,14 +261,17 @@ class ConstructionsMixin:
             return Pair(k, "past", Subject("np", np_, self.lex.verbs[view[k].low][0], how="vs"))
         return None
 
-    def _not_asserted(self, view: list[Token], k: int) -> bool:
+    def _not_asserted(self, view: list[Token], k: int, nps: dict[int, NP] | None = None) -> bool:
         """A verb negated ("ولم تقل", "لم يتحدث") or in a conditional or indirect question ("فإذا كان
         كيري يقول", "عما إذا كانت الوزارة ترى") in its own clause: no statement (except stances such as
-        "لم يستبعد", which state something)."""
+        "لم يستبعد", which state something).  A subject joined by و opens a clause of its own
+        ("البنتاغون لا يريد تصعيدا وبلينكن يتحدث عن ...")."""
         w = self.lex.w
         for q in range(k - 1, max(-1, k - 8), -1):
             low = view[q].low
             if low in ("،", ",", "؛", ";", ":", QUOTE) or low in self.lex.ar_complementizers:
+                return False
+            if nps is not None and q in nps and nps[q].clitic.startswith("و"):
                 return False
             if low in w.ar_hypothetical:
                 return True
@@ -279,7 +282,7 @@ class ConstructionsMixin:
     def _find_ar_verb(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        if self._not_asserted(view, k):
+        if self._not_asserted(view, k, nps):
             return None
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "past")
@@ -288,7 +291,7 @@ class ConstructionsMixin:
     def _find_ar_present(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        if self._not_asserted(view, k):
+        if self._not_asserted(view, k, nps):
             return None
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "imperfect")

@@ -499,3 +499,15 @@ def test_someone_unlisted_after_fihi_is_someone_else():
     got = found(text, "2024-09-26")
     assert all(not g[3].startswith("في وقت") for g in got)
     assert not any("أعضاء بمجلس الأمن" in g[3] for g in got)
+
+
+# --- a headline's second item: a negation in the first item is not the second's -------------------
+def test_a_negation_in_the_first_headline_item_does_not_negate_the_second():
+    text = "البنتاغون لا يريد تصعيدا بلبنان وبلينكن يتحدث عن تعديلات حماس"
+    assert found(text, "2024-06-12") == [
+        ("us-state-department", "antony-blinken", "ar-present/sv", "وبلينكن يتحدث عن تعديلات حماس")
+    ]
+
+
+def test_a_negated_verb_after_its_coordinated_subject_is_still_negated():
+    assert found("البنتاغون وبلينكن لا يتحدثان عن تعديلات حماس", "2024-06-12") == []
