@@ -848,8 +848,9 @@ class ConstructionsMixin:
             fz = self._misspelled(view, b - 1)  # "Pomepo said"
             if fz is not None:
                 return Subject("np", fz, how="spelling")
-        if b - 1 >= 0 and b - 2 >= 0 and (b - 1) not in ends and view[b - 1].case[:1].isupper():
+        if b - 2 >= 0 and view[b - 1].case[:1].isupper() and view[b - 1].low.isalpha():
             # "the minister Sergei Shoigu said": an anaphor followed by an unknown name is someone else
+            # ("Pentagon spokesman John told": a one-word name right after the title counts too)
             for e, np_ in ends.items():
                 if np_.status == "anaphor" and e <= b - 1 and all(t.case[:1].isupper() for t in view[e:b]):
                     return Subject("unknown")

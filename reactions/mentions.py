@@ -347,10 +347,22 @@ class MentionsMixin:
         if not self.lang == "ar":
             for q, np_ in list(nps.items()):
                 if np_.status == "tracked" and not view[q].ar:
-                    ext = self._possessive_post(view, np_)
+                    ext = self._possessive_post(view, np_) or self._post_after(view, np_)
                     if ext is not None:
                         nps[q] = ext
         return nps
+
+    def _post_after(self, view: list[Token], np_: NP) -> NP | None:
+        """ "Sunak's Downing Street office said", "the Pentagon statement said": a body's office or document
+        right after its name, then a reporting verb."""
+        j = np_.j
+        w = self.lex.w
+        if j + 1 >= len(view) or view[j + 1].low not in self.lex.verbs:
+            return None
+        head = view[j].low
+        if head not in w.en_possessive_bodies and head not in w.en_documents:
+            return None
+        return NP(np_.i, j + 1, "tracked", np_.speaker, None, frozenset({"n"}))
 
     def _possessive_post(self, view: list[Token], np_: NP) -> NP | None:
         """ "the Pentagon's principal director for trusted AI", "the State Department's Legislative Affairs

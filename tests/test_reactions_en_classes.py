@@ -546,3 +546,33 @@ def test_the_prime_ministers_spokesman_and_the_pms():
     )
     got = found(text, "2011-02-02")
     assert [(g[0], g[2]) for g in got] == [("uk-government", "en-verb/sv"), ("uk-government", "en-verb/sv")]
+
+
+# --- a one-word name after a tracked title; a body's office or document right after its name ----------
+def test_a_tracked_title_then_a_one_word_name_is_the_titles_body():
+    text = '"We will provide more aid," Pentagon spokesman John told a news briefing.'
+    got = found(text, "2022-02-25")
+    assert [(g[0], g[1], g[2]) for g in got] == [("us-pentagon", "john", "en-verb/title-name")]
+    # another country's minister with a one-word name stays someone else
+    text = '"We will not retreat," the minister Shoigu told reporters.'
+    assert extract(text, lang="en", published="2022-02-25") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "speaker"),
+    [
+        (
+            '"The prime minister offered any support Israel needs," Sunak\'s Downing Street office said.',
+            "2023-10-08",
+            "uk-government",
+        ),
+        ("The Pentagon statement said the strikes hit three depots.", "2024-02-03", "us-pentagon"),
+    ],
+)
+def test_a_bodys_office_or_document_right_after_its_name_speaks_for_it(text, day, speaker):
+    assert [(g[0], g[2]) for g in found(text, day)] == [(speaker, "en-verb/sv")]
+
+
+def test_an_office_of_something_else_after_a_body_is_not_it():
+    text = "The Pentagon budget office found the costs had doubled."
+    assert extract(text, lang="en", published="2024-02-03") == []
