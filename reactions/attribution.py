@@ -96,7 +96,8 @@ class AttributionMixin:
             ):
                 return None  # (a body's anaphor, "وقالت الحكومة" after its minister, has no person's gender)
             person = c.person if np_.personlike else None
-            return Context(c.speaker, c.tracked, person, c.genders | ({ag} if ag else set()))
+            # (an anaphor of either gender, "البيان", lets either gender go on: "وأضاف" after "وأشار البيان")
+            return Context(c.speaker, c.tracked, person, c.genders | {ag})
         # pronoun: only right after the speaker (at most one sentence without speech in between)
         c = local or self.ctx
         if c is None or c.age > (MAX_PRONOUN_AGE if self.lang == "en" else MAX_PRONOUN_AGE_AR):

@@ -641,6 +641,9 @@ class ConstructionsMixin:
             fz = self._misspelled(view, j)
             if fz:
                 vs = Subject("np", fz, gender, how="spelling")
+            elif lex.verbs.get(view[j].low, ("", ""))[1] in ("imperfect", "participle"):
+                # "ومضى يقول:", "وتابع قائلا": a verb of saying right after, the speaker goes on
+                vs = Subject("pronoun", gender=gender, how="pronoun")
             elif self._object_head(view[j].low):
                 # "وأكد ضرورة ...", "ودعا جميع الأطراف إلى ...": the object comes first, the speaker goes on
                 vs = Subject("pronoun", gender=gender, how="object-first")

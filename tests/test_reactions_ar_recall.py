@@ -511,3 +511,38 @@ def test_a_negation_in_the_first_headline_item_does_not_negate_the_second():
 
 def test_a_negated_verb_after_its_coordinated_subject_is_still_negated():
     assert found("البنتاغون وبلينكن لا يتحدثان عن تعديلات حماس", "2024-06-12") == []
+
+
+# --- a document's anaphor lets either gender go on; "ومضى يقول" and "واختتم البيان" -----------------
+def test_after_the_statement_an_anaphor_of_either_gender_a_masculine_verb_goes_on():
+    text = (
+        "أدرجت وزارة الخارجية الأميركية القيادي في الجماعة على قائمة الإرهاب العالمية. "
+        "وأشار البيان إلى أنه أحد قادة الجماعة. "
+        "وأضاف أن الجماعة نفذت هجمات في المنطقة. "
+        "واختتم البيان بأن التصنيف يساعد على عزل الإرهابيين."
+    )
+    got = found(text, "2018-07-09")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "ar-verb/vs"),
+        ("us-state-department", "ar-verb/pronoun"),
+        ("us-state-department", "ar-verb/vs"),
+    ]
+
+
+def test_went_on_saying_continues_the_speaker():
+    text = (
+        "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن العقوبات ستستمر. "
+        'ومضى يقول: "نسعى لتحقيق صفقة جديدة مع إيران". '
+        'واستطرد: "نحتاج إلى اتفاق أشمل".'
+    )
+    got = found(text, "2018-09-04")
+    assert [g[:3] for g in got] == [
+        ("us-state-department", "brian-hook", "ar-verb/vs"),
+        ("us-state-department", "brian-hook", "ar-verb/pronoun"),
+        ("us-state-department", "brian-hook", "ar-verb/pronoun"),
+    ]
+
+
+def test_a_year_passing_is_no_speech():
+    text = "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن العقوبات ستستمر. ومضى عام على الاتفاق دون تقدم."
+    assert len(found(text, "2018-09-04")) == 1
