@@ -252,9 +252,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     pos = 0
     n = len(text)
     while pos < n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
+        nl = _next_break(text, pos)
         para = text[pos:nl]
         start = 0
         for m in _terminators(para):
@@ -279,14 +277,33 @@ def _add_span(spans: list[tuple[int, int]], para: str, offset: int, a: int, b: i
 _ALNUM = re.compile(r"[^\W_]")
 
 
+def _next_break(text: str, pos: int) -> int:
+    """The next line break at or after ``pos`` that ends a line (len(text) if none).  A hard-wrapped line
+    of old wire copy ("The United States on Tuesday\ncondemned an attack ...") goes on: a line ending in a
+    letter or a comma followed by a line opening with a lower-case Latin letter is one line."""
+    n = len(text)
+    while True:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return n
+        if (
+            nl > 0
+            and nl + 1 < n
+            and "a" <= text[nl + 1] <= "z"
+            and (text[nl - 1].isalpha() or text[nl - 1] == ",")
+            and text[nl - 1] < "\u0600"
+        ):
+            pos = nl + 1
+            continue
+        return nl
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     n = len(text)
     while pos < n:
-        nl = text.find("\n", pos)
-        if nl < 0:
-            nl = n
+        nl = _next_break(text, pos)
         if text[pos:nl].strip():
             out.append((pos, nl))
         pos = nl + 1

@@ -576,3 +576,18 @@ def test_a_bodys_office_or_document_right_after_its_name_speaks_for_it(text, day
 def test_an_office_of_something_else_after_a_body_is_not_it():
     text = "The Pentagon budget office found the costs had doubled."
     assert extract(text, lang="en", published="2024-02-03") == []
+
+
+# --- hard-wrapped wire copy: a line ending mid-sentence goes on ---------------------------------------------
+def test_a_hard_wrapped_sentence_is_one_sentence():
+    text = (
+        "WASHINGTON, Sept 11\n"
+        "The United States on Tuesday\n"
+        "condemned an attack by militants on a diplomatic\n"
+        "compound in Benghazi, the State Department said.\n"
+        "Heading Of Another Story\n"
+        "Officials met later.\n"
+    )
+    got = found(text, "2012-09-12")
+    assert [(g[0], g[3][:28]) for g in got] == [("us-state-department", "The United States on Tuesday")]
+    assert got[0][3].endswith("the State Department said.")
