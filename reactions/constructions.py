@@ -284,6 +284,16 @@ class ConstructionsMixin:
     ) -> Pair | None:
         if self._not_asserted(view, k, nps):
             return None
+        if (
+            k >= 2
+            and view[k].low.startswith("و")
+            and view[k].low[1:] in self.lex.verbs  # (و a clitic: not "وصف" itself)
+            and view[k - 2].low in self.lex.w.ar_prepositions
+            and view[k - 1].ar
+            and (k - 1) not in nps
+            and view[k - 1].low not in self.lex.verbs
+        ):
+            return None  # "في رصد وكشف عمليات التهريب": a noun joined to the noun before, not a verb
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "past")
         return None if subj.how == "embedded" else Pair(k, "past", subj)

@@ -546,3 +546,26 @@ def test_went_on_saying_continues_the_speaker():
 def test_a_year_passing_is_no_speech():
     text = "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن العقوبات ستستمر. ومضى عام على الاتفاق دون تقدم."
     assert len(found(text, "2018-09-04")) == 1
+
+
+# --- a noun joined by و to the noun after a preposition is no verb --------------------------------
+def test_a_noun_joined_after_a_preposition_is_no_new_speaker():
+    text = (
+        "وقال وزير الخارجية الأمريكي مايك بومبيو إن بلاده ساعدت في رصد وكشف عمليات تهريب الأسلحة. "
+        "وأكد أن واشنطن ستواصل الضغط على طهران."
+    )
+    got = found(text, "2018-08-20")
+    assert [g[:3] for g in got] == [
+        ("us-state-department", "mike-pompeo", "ar-verb/vs"),
+        ("us-state-department", "mike-pompeo", "ar-verb/pronoun"),
+    ]
+
+
+def test_a_verb_after_a_prepositional_phrase_still_brings_its_own_speaker():
+    # "وكشف" after "في المؤتمر" with a named subject: a new clause with another speaker
+    text = (
+        "وقال وزير الخارجية الأمريكي مايك بومبيو إن بلاده ستواصل الضغط في المؤتمر، "
+        "وكشف لافروف أن موسكو سترد. وأكد أن العقوبات غير قانونية."
+    )
+    got = found(text, "2018-08-20")
+    assert len(got) == 1 and got[0][3].endswith("في المؤتمر")
