@@ -591,3 +591,21 @@ def test_a_hard_wrapped_sentence_is_one_sentence():
     got = found(text, "2012-09-12")
     assert [(g[0], g[3][:28]) for g in got] == [("us-state-department", "The United States on Tuesday")]
     assert got[0][3].endswith("the State Department said.")
+
+
+# --- a quotation whose opening mark was lost: it runs from the paragraph's start -----------------------------
+def test_a_closing_mark_without_an_opening_one_closes_a_quotation_from_the_paragraph_start():
+    text = (
+        "High Commissioner Volker Türk spoke in Geneva.\n"
+        "Human rights have not failed. It is the disregard for them that has got us here,” Türk told a news "
+        "conference.\n"
+    )
+    got = found(text, "2023-12-06")
+    assert [(g[0], g[1], g[2], g[3][:12]) for g in got] == [
+        ("un-ohchr", "volker-turk", "en-verb/sv", "Human rights"),
+        ("un-ohchr", "volker-turk", "en-verb/sv", "It is the di"),
+    ]
+    from reactions.text import find_quotes
+
+    para = 'He said:”We will stay.” Then he left.'
+    assert find_quotes(para, 0, len(para)) == [(8, 23)]  # an opening ” after a colon still opens
