@@ -254,7 +254,7 @@ class ConstructionsMixin:
         np_ = nps.get(k + 1)
         if (
             np_ is not None
-            and np_.status == "tracked"
+            and np_.status in ("tracked", "anaphor")  # (an anaphor: "ووجهت متحدثة باسم الوزارة انتقادات")
             and not np_.clitic
             and self._speech_object(view, np_.j)
         ):

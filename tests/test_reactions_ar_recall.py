@@ -569,3 +569,29 @@ def test_a_verb_after_a_prepositional_phrase_still_brings_its_own_speaker():
     )
     got = found(text, "2018-08-20")
     assert len(got) == 1 and got[0][3].endswith("في المؤتمر")
+
+
+# --- the spokesperson of a tracked person's office; a weak verb through an anaphor -----------------
+def test_a_spokeswoman_for_the_prime_ministers_office_is_the_government():
+    text = "وقالت متحدثة باسم مكتب تيريزا ماي في بيان إن الاتفاق يفتح فرصا كبيرة للتجارة."
+    assert [g[:2] for g in found(text, "2018-03-08")] == [("uk-government", None)]
+
+
+def test_a_weak_verb_with_a_spokesperson_of_the_ministry_just_named():
+    text = (
+        "وقالت المتحدثة باسم الخارجية الأمريكية هيذر ناورت إن الولايات المتحدة لن تقدم مساهمات إضافية. "
+        "ووجهت متحدثة باسم وزارة الخارجية انتقادات لاذعة لطريقة عمل الوكالة."
+    )
+    got = found(text, "2018-08-31")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "ar-verb/vs"),
+        ("us-state-department", "ar-weak/vs"),
+    ]
+
+
+def test_a_weak_verb_with_an_anaphor_and_no_speech_object_is_no_statement():
+    text = (
+        "وقالت المتحدثة باسم الخارجية الأمريكية هيذر ناورت إن الولايات المتحدة لن تقدم مساهمات إضافية. "
+        "ونشرت الوزارة مدمرات في البحر المتوسط."
+    )
+    assert len(found(text, "2018-08-31")) == 1
