@@ -407,7 +407,33 @@ class AttributionMixin:
             end = self._while_other(view, nps, max(chosen.k, clauses[-1][0]))
             if end is not None:
                 clauses.append((end, None))
+        if not lang_en and clauses[-1][1] is not None and clauses[-1][1].tracked:
+            end = self._ar_while_other(view, nps, max(chosen.k, clauses[-1][0]), clauses[-1][1].speaker)
+            if end is not None:
+                clauses.append((end, None))
         return clauses
+
+    def _ar_while_other(
+        self, view: list[Token], nps: dict[int, NP], after: int, speaker: str | None
+    ) -> int | None:
+        """ "حذر بلينكن من التصعيد، في وقت أجّل فيه وزير الدفاع ... زيارته": a "، في وقت/في حين/بينما"
+        clause whose subject is someone else ends the statement (even without a verb of saying)."""
+        w = self.lex.w
+        for q in range(after + 1, len(view) - 2):
+            if view[q - 1].low not in ("،", ",") or view[q].low not in w.ar_while:
+                continue
+            s = q + 1
+            if view[q].low == "في":
+                if view[s].low not in ("وقت", "حين", "الوقت"):
+                    continue
+                s += 1
+            for r in range(s, min(len(view), s + 5)):
+                np_ = nps.get(r)
+                if np_ is not None and not np_.clitic:
+                    if np_.status == "other" or (np_.status == "tracked" and np_.speaker != speaker):
+                        return q
+                    break
+        return None
 
     def _en_subordinate_start(self, view: list[Token], i: int) -> int | None:
         """The subordinator ("which", "after", "when" ...) right before the subject at ``i`` (after "the"),

@@ -595,3 +595,27 @@ def test_a_weak_verb_with_an_anaphor_and_no_speech_object_is_no_statement():
         "ونشرت الوزارة مدمرات في البحر المتوسط."
     )
     assert len(found(text, "2018-08-31")) == 1
+
+
+# --- "، في وقت/في حين/بينما" with someone else as subject ends the statement ----------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "حذر وزير الخارجية الأميركي أنتوني بلينكن من مخاطر التصعيد في المنطقة، "
+        "في وقت أجّل فيه وزير الدفاع الإسرائيلي زيارته المقررة إلى واشنطن.",
+        "حذر وزير الخارجية الأميركي أنتوني بلينكن من مخاطر التصعيد في المنطقة، "
+        "بينما وصل الرئيس الفرنسي إلى بيروت في زيارة مفاجئة.",
+    ],
+)
+def test_a_while_clause_with_another_subject_ends_the_statement(text):
+    got = found(text, "2024-08-05")
+    assert [g[0] for g in got] == ["us-state-department"]
+    assert got[0][3].endswith("في المنطقة")
+
+
+def test_a_while_clause_about_the_same_speaker_stays_in_the_statement():
+    text = (
+        "حذر وزير الخارجية الأميركي أنتوني بلينكن من مخاطر التصعيد في المنطقة، "
+        "في وقت تسعى فيه الخارجية الأميركية إلى تهدئة الجبهة."
+    )
+    assert [g[3] for g in found(text, "2024-08-05")] == [text]
