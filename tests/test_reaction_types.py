@@ -300,6 +300,8 @@ REAL_CLASSES = [
     ("announcement", "ar", "وقالت وزارة الدفاع البريطانية إنها شنت غارات على مواقع التنظيم."),
     ("announcement", "ar", "بلينكن: سأزور القاهرة الأسبوع المقبل"),
     # look-alikes of those cues
+    ("announcement", "en", "France, which has warned of the risks, said it would send two frigates."),
+    ("statement", "en", "The minister said the government had made commitments on housing before."),
     ("statement", "ar", "وارتفعت الأسعار مما دعا الوزير إلى عقد اجتماع، وقال إن الوضع مستقر."),
     ("statement", "en", "The commands can and should do more, the general said of the assessment."),
     ("statement", "en", "The Home Office said the National Crime Agency had opened 40 cases this year."),
