@@ -574,6 +574,8 @@ def _split_docs(reports: Sequence[Report]) -> list[tuple[Report, ...]]:
 INDEX_WORDS = 24  # words of a group filed as keys: those with the lowest hash (a bottom-k sketch of its words)
 MAX_LOADED = 16  # clusters of one speaker compared in full with a new article
 ANY = "*"  # the key every cluster stored before keys were kept is filed under (nominated, weakly, always)
+MAX_SPREAD = 64  # a key of more clusters than this around nominates none of them
+MAX_REPORTS = 12  # reports of a cluster compared with a new article: its first ones (the original, early reprints)
 
 
 def _stable_hash(word: str) -> int:
@@ -596,25 +598,28 @@ def group_keys(group: Sequence[Report]) -> frozenset[str]:
 
 def document_keys(reports: Sequence[Report]) -> dict[str, frozenset[str]]:
     """Per speaker, the keys of a document's groups (see :func:`group_keys`) and :data:`ANY`: what to look
-    candidates up by."""
+    candidates up by. Not the person: every cluster of the person has it, and with nothing else in common
+    two reports cannot be joined (see :func:`score`)."""
     out: dict[str, set[str]] = {}
     for group in group_document(reports):
-        out.setdefault(group[0].speaker, {ANY}).update(group_keys(group))
+        out.setdefault(group[0].speaker, {ANY}).update(k for k in group_keys(group) if not k.startswith("p:"))
     return {speaker: frozenset(keys) for speaker, keys in out.items()}
 
 
 def nominate(rows: Iterable[tuple[Hashable, str]], limit: int = MAX_LOADED) -> list[Hashable]:
     """The clusters to compare in full, from ``(cluster id, key)`` rows (the clusters of one speaker within
     :data:`WINDOW` filed under one of the document's keys): at most ``limit``, those sharing the most keys,
-    each key weighing 1 / the number of clusters filed under it (a name every cluster has says nothing). Ties:
-    the higher id (the newer cluster) first."""
+    each key weighing 1 / the number of clusters filed under it (a name every cluster has says nothing), a key
+    of more than :data:`MAX_SPREAD` clusters nothing (a caller may read only that many of its rows). Ties: the
+    higher id (the newer cluster) first."""
     pairs = set(rows)
     spread: dict[str, int] = {}
     for _cid, key in pairs:
         spread[key] = spread.get(key, 0) + 1
     weight: dict[Hashable, float] = {}
     for cid, key in pairs:
-        weight[cid] = weight.get(cid, 0.0) + 1.0 / spread[key]
+        if spread[key] <= MAX_SPREAD or key == ANY:
+            weight[cid] = weight.get(cid, 0.0) + 1.0 / spread[key]
     return sorted(weight, key=lambda cid: (-weight[cid], _order(cid)))[:limit]
 
 
@@ -675,7 +680,7 @@ class Clusterer:
         for speaker, keys in document_keys(reports).items():
             rows = [(cid, key) for key in keys for when, cid in self._postings.get((speaker, key), ())
                     if abs(when - moment) <= WINDOW]
-            candidates.extend(Candidate(cid, tuple(self._clusters[cid])) for cid in nominate(rows))
+            candidates.extend(Candidate(cid, tuple(self._clusters[cid][:MAX_REPORTS])) for cid in nominate(rows))
         for group, chosen in assign(reports, candidates):
             if chosen is None:
                 chosen = len(self._clusters) + 1

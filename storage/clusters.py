@@ -15,11 +15,19 @@ from typing import Any
 
 import sqlite_utils
 
-from reactions.clustering import WINDOW, Candidate, Report, group_keys, nominate, parse_time
+from reactions.clustering import (
+    ANY,
+    MAX_REPORTS,
+    MAX_SPREAD,
+    WINDOW,
+    Candidate,
+    Report,
+    group_keys,
+    nominate,
+    parse_time,
+)
 from reactions.text import fold
 from storage.models import TIME_FORMAT
-
-MAX_REPORTS = 24  # statements of one cluster compared (its first ones: the original and early reprints)
 
 
 def normalise(text: str) -> str:
@@ -57,21 +65,21 @@ def candidates(db: sqlite_utils.Database, keys: Mapping[str, Iterable[str]], whe
     :data:`reactions.clustering.WINDOW` of ``when`` under one of the article's keys
     (:func:`reactions.clustering.document_keys`), at most :data:`reactions.clustering.MAX_LOADED` of them
     (:func:`reactions.clustering.nominate`), with their statements as reports (``ref`` = statement id, ``doc`` =
-    article id; the first :data:`MAX_REPORTS` of each). Read-only; one indexed range per key, so the cost does
-    not grow with the number of clusters around."""
+    article id; the first :data:`MAX_REPORTS` of each). Read-only; one indexed range of at most
+    :data:`reactions.clustering.MAX_SPREAD` + 1 rows per key, so the cost does not grow with the number of
+    clusters around."""
     moment = dt.datetime.strptime(when, TIME_FORMAT)
     since = (moment - WINDOW).strftime(TIME_FORMAT)
     until = (moment + WINDOW).strftime(TIME_FORMAT)
     out: list[Candidate] = []
     for speaker in sorted(keys):
-        wanted = sorted(set(keys[speaker]))
         rows: list[tuple[int, str]] = []
-        for chunk in range(0, len(wanted), 400):
-            part = wanted[chunk:chunk + 400]
-            rows.extend((cid, key) for cid, key in db.conn.execute(
-                f"""SELECT DISTINCT cluster_id, key FROM cluster_keys
-                    WHERE speaker = ? AND key IN ({", ".join("?" * len(part))}) AND seen_at BETWEEN ? AND ?""",
-                (speaker, *part, since, until)))
+        for key in sorted(set(keys[speaker])):  # one bounded index range per key
+            limit = -1 if key == ANY else MAX_SPREAD + 1  # more than MAX_SPREAD: the key nominates nothing
+            rows.extend((cid, key) for (cid,) in db.conn.execute(
+                """SELECT DISTINCT cluster_id FROM cluster_keys
+                   WHERE speaker = ? AND key = ? AND seen_at BETWEEN ? AND ? LIMIT ?""",
+                (speaker, key, since, until, limit)))
         ids = nominate(rows)
         if not ids:
             continue
@@ -82,15 +90,15 @@ def candidates(db: sqlite_utils.Database, keys: Mapping[str, Iterable[str]], whe
                        s."end", a.id AS article_id, a.title, f.speaker AS feed_speaker,
                        CASE WHEN f.speaker = s.speaker THEN a.text END AS article_text, a.lang AS article_lang,
                        a.published_at, a.first_seen_at
-                FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id
-                WHERE s.cluster_id IN ({marks}) ORDER BY s.id""", ids)
+                FROM (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY cluster_id ORDER BY id) AS n
+                                      FROM statements WHERE cluster_id IN ({marks}))
+                      WHERE n <= ?) AS firsts
+                JOIN statements s ON s.id = firsts.id JOIN articles a ON a.id = s.article_id
+                JOIN feeds f ON f.id = a.feed_id ORDER BY s.id""", (*ids, MAX_REPORTS))
         names = [column[0] for column in cursor.description]
         for row in (dict(zip(names, values, strict=True)) for values in cursor):
-            reports = members[row["cluster_id"]]
-            if len(reports) >= MAX_REPORTS:
-                continue
             moment_row = report_time(row["published_at"], row["first_seen_at"])
-            reports.append(_report(
+            members[row["cluster_id"]].append(_report(
                 row["id"], row["article_id"], row["title"], row["article_text"] or "",
                 row["lang"] or row["article_lang"], moment_row, row["speaker"], row["person"], row["text"],
                 tuple(json.loads(row["quotes"] or "[]")), row["reaction"] or "", row["start"], row["end"],

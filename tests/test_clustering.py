@@ -13,6 +13,7 @@ import pytest
 from reactions import Statement
 from reactions.clustering import (
     INDEX_WORDS,
+    MAX_SPREAD,
     Candidate,
     Clusterer,
     Report,
@@ -357,6 +358,8 @@ def test_nominate_ranks_clusters_by_distinctive_keys_and_bounds_them():
     ranked = nominate(rows, limit=5)
     assert ranked[:2] == [7, 9] and len(ranked) == 5
     assert ranked[2:] == [30, 29, 28]  # a word three clusters share, then ties by the newest id
+    common = [(cid, "w:gaza") for cid in range(1, MAX_SPREAD + 2)] + [(500, "w:gaza"), (500, "n:154")]
+    assert nominate(common) == [500]  # a word of more than MAX_SPREAD clusters nominates none of them
 
 
 # --- the scorer -----------------------------------------------------------------------------------------------

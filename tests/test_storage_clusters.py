@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reactions import Statement
-from reactions.clustering import MAX_LOADED, document_keys, document_reports, official_statement
+from reactions.clustering import MAX_LOADED, MAX_REPORTS, document_keys, document_reports, official_statement
 from storage import NewArticle, add_feed, cluster_by_id, save_article, statements_of_cluster
 from storage.clusters import candidates, report_time
 
@@ -100,3 +100,15 @@ def test_the_cluster_keys_migration_files_the_last_weeks_clusters_under_the_key_
     conn.execute("DELETE FROM clusters WHERE id = 1")  # a cluster's keys go with it
     assert conn.execute("SELECT count(*) FROM cluster_keys").fetchone()[0] == 0
     conn.close()
+
+
+def test_a_widely_reprinted_cluster_is_compared_through_its_first_reports(db):
+    outlet = add_feed(db, "https://outlet.example/rss").id
+    text = "OHCHR voiced deep concern about the detention of 181 people in Hasakah prison."
+    st = Statement("un-ohchr", None, "reported", 0, len(text), text, (), "concern")
+    saved = [_save(db, outlet, f"e{i}", text + " " * i, [st], published=f"2022-01-22T{10 + i % 10:02d}:00:00Z")
+             for i in range(MAX_REPORTS + 3)]
+    assert len({s.cluster_ids for s in saved}) == 1  # reprints: one cluster
+    found = candidates(db, _keys("un-ohchr", text), "2022-01-22 12:00:00")
+    assert len(found) == 1 and len(found[0].reports) == MAX_REPORTS
+    assert [r.doc for r in found[0].reports] == [s.article_id for s in saved[:MAX_REPORTS]]  # the first ones
