@@ -9,7 +9,8 @@ same data. Then each operation runs many times and the script prints p50/p95/p99
 synchronous step (what it would stall the event loop for), and peak memory.
 
 Shape at ``--statements N`` (N = 1,000,000 by default): N/1,000 feeds, 2N articles over 3 years (half of them
-without a statement), N statements in about N/4 clusters (a statement reprinted by about four outlets), N/10
+without a statement), N statements in about N/4 clusters (a statement reprinted by about four outlets; each
+event's text has a few common words, for /who's common-word cases, and words of its own), N/10
 chats with about 2.5 subscriptions each, and about N deliveries. ``--statements 20000`` (``make bench-scale
 QUICK=1``) builds a small one in a minute or two.
 
