@@ -205,3 +205,16 @@ def test_a_short_queue_is_pushed_one_article_at_a_time(server, db):
     assert len(texts) == 3 and not any("🗂" in t for t in texts)
     assert sorted(re.findall(r"item\d{3}x", "\n".join(texts))) == sorted(markers.values())
     assert {r for r in rows(db, "grouped")} == {(0,)}
+
+
+def test_a_rejected_part_fails_only_its_own_statements(server, db):
+    from tests.fake_telegram import Fault
+
+    markers = seed_backlog(db, 24, (1,), long=True)
+    server.add_fault(Fault("400", "sendMessage", 1, times=1, description="Bad Request: can't parse entities"))
+    run_with_bot(server, lambda sink: drain_until_empty(db, sink, max_delay=0.01))
+    shown = re.findall(r"item\d{3}x", "\n".join(parse_html(m["text"]) for m in server.sent(1)))
+    failed = {markers[c] for c, status in rows(db, "cluster_id", "status") if status == "failed"}
+    assert failed and shown  # the first part was refused, the later ones went out
+    assert sorted(shown + sorted(failed)) == sorted(markers.values())  # each statement sent once or failed
+    assert outbox.pending_count(db) == 0
