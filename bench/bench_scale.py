@@ -6,7 +6,9 @@ subscriptions through ``storage.chats``, deliveries through ``storage.outbox.fan
 gigabytes), keyed by the generator's version and the size (opening it applies newer migrations, as on a
 deployed database), so a later run (or a later change) measures against the
 same data. Then each operation runs many times and the script prints p50/p95/p99 per operation, the longest
-synchronous step (what it would stall the event loop for), and peak memory.
+synchronous step (what it would stall the event loop for), and peak memory; then the commands once more as the
+service runs them (queries on ``AsyncDB``'s threads, replies rendered on the loop) under ``bot.stalls``'s monitor,
+which prints how long the event loop was held.
 
 Shape at ``--statements N`` (N = 1,000,000 by default): N/1,000 feeds, 2N articles over 3 years (half of them
 without a statement), N statements in about N/4 clusters (a statement reprinted by about four outlets; each
@@ -39,6 +41,8 @@ if str(ROOT) not in sys.path:
 import storage  # noqa: E402
 from bot import digest as bot_digest  # noqa: E402
 from bot import render  # noqa: E402
+from bot.stalls import StallMonitor  # noqa: E402
+from feeds.asyncdb import AsyncDB  # noqa: E402
 from reactions.model import Statement  # noqa: E402
 from storage import chats, outbox, queries  # noqa: E402
 from storage.db import open_db, transaction  # noqa: E402
@@ -313,7 +317,41 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(f"building {path} ({args.statements:,} statements; cached for later runs)")
         build(path, args.statements)
-    return asyncio.run(asyncio.to_thread(run, path, args.repeat))
+    code = asyncio.run(asyncio.to_thread(run, path, args.repeat))
+    return code or asyncio.run(as_the_service(path, args.repeat))
+
+
+async def as_the_service(db_path: Path, repeat: int) -> int:
+    """The commands as the service runs them (the query on a database thread through ``AsyncDB``, the reply
+    rendered on the event loop; a digest wholly on a thread), ``repeat`` rounds, under ``bot.stalls``'s monitor:
+    how long the event loop was held (rendering on it, and Python work in the threads taking the GIL)."""
+    db = open_db(db_path)
+    store = AsyncDB(db)
+    names = render.Names.from_registry(__import__("reactions").load_registry())
+    speakers = list(SPEAKERS)
+    last = db.conn.execute("SELECT max(created_at) FROM statements").fetchone()[0]
+    now = dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC) + dt.timedelta(hours=1)
+    week = now - dt.timedelta(days=7)
+    due = chats.chats_due_for_digest(db, now)[:repeat]
+    shared: dict[tuple, list[str]] = {}
+    monitor = StallMonitor(threshold=0.05)  # issue 13: nothing on the loop longer than 50 ms
+    async with monitor:
+        for round_no in range(repeat):
+            render.latest(await store.read(queries.latest_clusters, None, 5), "en", names, None)
+            render.who_board(await store.read(queries.who_board, now, speakers), "en", names)
+            for topic in ("ceasefire", "المدنيين", "بالمدنيين", "humanitarian aid", RARE, "qwertyuiop"):
+                render.who_topic(topic, await store.read(queries.search_statements, topic, week, speakers), "en",
+                                 names)
+            render.status(await store.read(queries.status, now), "en")
+            await store.read(storage.stats)
+            if due:
+                await store.read(bot_digest.digest_messages, due[round_no % len(due)], names, shared)
+    stats = monitor.stats()
+    print(f"as the service runs them ({repeat} rounds of /latest, /who board and 6 topics, /status, stats, a digest): "
+          f"{stats.describe()}")
+    store.close()
+    db.close()
+    return 0
 
 
 if __name__ == "__main__":
