@@ -156,6 +156,24 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def _digest_moment(now_utc: dt.datetime, timezone: str, digest_time: str) -> tuple[str, ...] | None:
+    """For chats with this timezone and digest time at ``now_utc``: ``("later", when it comes)`` before today's
+    digest moment; else ``("passed", local day, window start, window end, tomorrow's moment)`` (UTC texts);
+    None for an unreadable digest time."""
+    zone = _zone(timezone)
+    local_now = now_utc.astimezone(zone)
+    try:
+        hours, minutes = (int(p) for p in digest_time.split(":"))
+        moment = dt.datetime.combine(local_now.date(), dt.time(hours, minutes), tzinfo=zone)
+    except ValueError:
+        return None
+    if local_now < moment:
+        return ("later", utc_text(moment))
+    tomorrow = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(hours, minutes), tzinfo=zone)
+    return ("passed", local_now.date().isoformat(), utc_text(moment - dt.timedelta(days=1)), utc_text(moment),
+            utc_text(tomorrow))
+
+
 def chats_due_for_digest(db: sqlite_utils.Database, now_utc: dt.datetime) -> list[DigestDue]:
     """Active chats with a digest time that has passed today (in the chat's timezone) and no digest recorded
     for that local day. Each digest covers the 24 hours up to today's digest moment, so consecutive digests
@@ -176,26 +194,24 @@ def chats_due_for_digest(db: sqlite_utils.Database, now_utc: dt.datetime) -> lis
         "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)",
         [(now_utc - dt.timedelta(days=2)).strftime("%Y-%m-%d"), utc_text(now_utc)],
     )
+    # what decides a chat's day depends only on its (timezone, digest time): worked out once per pair (a few
+    # thousand pairs among a hundred thousand chats), not once per chat
+    moments: dict[tuple[str, str], tuple[str, ...] | None] = {}
     for row in rows:
-        zone = _zone(row["timezone"])
-        local_now = now_utc.astimezone(zone)
-        try:
-            hours, minutes = (int(p) for p in row["digest_time"].split(":"))
-            moment = dt.datetime.combine(local_now.date(), dt.time(hours, minutes), tzinfo=zone)
-        except ValueError:
+        pair = (row["timezone"], row["digest_time"])
+        if pair not in moments:
+            moments[pair] = _digest_moment(now_utc, *pair)
+        found = moments[pair]
+        if found is None:
             later.append(("9999-12-31 00:00:00", row["id"]))  # until its digest time is set again
             continue
-        if local_now < moment:
-            later.append((utc_text(moment), row["id"]))
+        if found[0] == "later":
+            later.append((found[1], row["id"]))
             continue
-        day = local_now.date().isoformat()
-        window_end = utc_text(moment)
+        _state, day, window_start, window_end, tomorrow = found
         if day in (row["sent"] or "").split(",") or row["created_at"] > window_end:
-            tomorrow = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(hours, minutes),
-                                           tzinfo=zone)
-            later.append((utc_text(tomorrow), row["id"]))
+            later.append((tomorrow, row["id"]))
             continue
-        window_start = utc_text(moment - dt.timedelta(days=1))
         due.append(DigestDue(row["id"], row["lang"], row["timezone"], day, window_start, window_end))
     if later:
         # Not due before then (the triggers of migration 12 reset this when the time, zone or state changes):
