@@ -18,13 +18,17 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/raqib run
 
-# every test, on two processes (pytest-xdist); test-fast leaves out the slow ones (processes, corpora)
+# every test, on four pytest-xdist workers for two cores: many tests wait (processes, loopback servers,
+# backoffs), and the other workers use the CPU meanwhile. --dist loadgroup hands out one test at a time in the
+# order tests/conftest.py sets (the longest first), and keeps an xdist_group (tests sharing a costly
+# module fixture) on one worker. test-fast leaves out the slow ones (processes, corpora).
+XDIST := -n 4 --dist loadgroup
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --ignore=tests/browser
+	$(BIN)/python -m pytest -q $(XDIST) --ignore=tests/browser
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 -m "not slow" --ignore=tests/browser
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow" --ignore=tests/browser
 
 # The archive in a real headless browser: Debian's chromium driven by Playwright (never a downloaded browser).
 CHROMIUM ?= /usr/bin/chromium

@@ -19,6 +19,7 @@ from feeds.pipeline import poll_once
 from storage import open_store
 from tests.feed_server import FeedServer
 from tests.paths import shared
+from tests.shared import once_per_session
 
 pytestmark = pytest.mark.slow  # polls whole corpora or runs the service: make test-fast leaves it out
 
@@ -56,7 +57,8 @@ def check_every_feed_has_entries_or_an_error(db, summary) -> None:
 
 @pytest.fixture(scope="module")
 def real_corpus(tmp_path_factory):
-    """The real corpus polled once (shared by the tests below: the first poll is the expensive part)."""
+    """The real corpus polled once (shared by the tests below: the first poll is the expensive part; make test
+    keeps them on one xdist worker, see ONE_WORKER in tests/conftest.py)."""
     files = sorted(p.name for p in REAL.iterdir() if p.is_file())
     db_path = tmp_path_factory.mktemp("real") / "raqib.db"
     with FeedServer(root=REAL) as server:
@@ -113,20 +115,49 @@ def test_real_feeds_polled_again_store_nothing_new(real_corpus):
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == before
 
 
-def test_feedparser_test_documents_never_raise(tmp_path):
-    files = sorted(str(p.relative_to(FEEDPARSER_TESTS)) for p in FEEDPARSER_TESTS.rglob("*") if p.is_file())
-    db_path = tmp_path / "raqib.db"
+# feedparser's 2,106 test documents are polled in CHUNKS (each its own server and database, largest first dealt
+# out evenly), so that several xdist workers share the work; each chunk's totals are kept for this run (see
+# tests.shared.once_per_session) and the last test adds them up.
+CHUNKS = 4
+
+
+def feedparser_test_files(index: int) -> list[str]:
+    files = sorted(FEEDPARSER_TESTS.rglob("*"), key=lambda p: (-p.stat().st_size, str(p)))
+    return [str(p.relative_to(FEEDPARSER_TESTS)) for p in files if p.is_file()][index::CHUNKS]
+
+
+def poll_feedparser_tests_twice(folder: Path, index: int) -> tuple[int, int]:
+    """Poll one chunk twice (the second time without validators: every document parsed again); check every
+    feed; return (feeds polled, new articles) of the first poll."""
+    files = feedparser_test_files(index)
     with FeedServer(root=FEEDPARSER_TESTS) as server:
         server.conditional = False
-        config = make_config(db_path, [server.url(name) for name in files])
+        config = make_config(folder / f"raqib-{index}.db", [server.url(name) for name in files])
         db = open_store(config)
         try:
             first = asyncio.run(poll_once(db, config))
-            assert first.feeds_polled == len(files) > 2000
+            assert first.feeds_polled == len(files)
             check_every_feed_has_entries_or_an_error(db, first)
-            assert first.new_articles > 1000
             second = asyncio.run(poll_once(db, config))
             assert (second.new_articles, second.changed_articles) == (0, 0)
             assert second.failed == first.failed
         finally:
             db.close()
+    return first.feeds_polled, first.new_articles
+
+
+def polled_chunk(shared_dir: Path, index: int) -> tuple[int, int]:
+    return once_per_session(shared_dir, f"feedparser-tests-{index}-of-{CHUNKS}",
+                            lambda: poll_feedparser_tests_twice(shared_dir, index))
+
+
+@pytest.mark.parametrize("index", range(CHUNKS))
+def test_feedparser_test_documents_never_raise(shared_dir, index):
+    polled, _new = polled_chunk(shared_dir, index)
+    assert polled == len(feedparser_test_files(index))
+
+
+def test_feedparser_test_documents_are_all_polled_and_mostly_stored(shared_dir):
+    totals = [polled_chunk(shared_dir, index) for index in range(CHUNKS)]
+    assert sum(polled for polled, _new in totals) == sum(len(feedparser_test_files(i)) for i in range(CHUNKS)) > 2000
+    assert sum(new for _polled, new in totals) > 1000
