@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import email.utils
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -102,13 +101,12 @@ def test_items_published_before_the_first_poll_reach_a_subscriber_end_to_end(tmp
             before = len(telegram.sent(5001))
             telegram.send_command(5001, "/subscribe us-state-department", language_code="en")
             telegram.wait_until(lambda: len(telegram.sent(5001)) > before, timeout=15)
-            time.sleep(1.5)  # published after the feed was added (whole seconds in the database)
-            now = dt.datetime.now(dt.UTC)
-            items += [official_item(2, rfc822(now)), official_item(3, rfc822(now))]
             telegram.wait_until(lambda: service.db_path.exists(), timeout=10)
+            now = service.time_after_the_feeds_were_added()
+            items += [official_item(2, rfc822(now)), official_item(3, rfc822(now))]
             feeds.route("/feed.xml", lambda _n: rss(items))  # the site is back
             telegram.wait_until(lambda: len([m for m in telegram.sent(5001) if is_push(m)]) >= 2, timeout=60)
-            time.sleep(3)
+            service.wait_settled()  # every cluster fanned out and every delivery sent: no third push to come
             pushes = [m["text"] for m in telegram.sent(5001) if is_push(m)]
             assert len(pushes) == 2, pushes
             assert any("item 2" in p for p in pushes) and any("item 3" in p for p in pushes)
@@ -117,3 +115,4 @@ def test_items_published_before_the_first_poll_reach_a_subscriber_end_to_end(tmp
         finally:
             if service.process is not None and service.process.poll() is None:
                 service.stop(signal.SIGKILL)
+

@@ -2,7 +2,8 @@
 (an English outlet and an Arabic outlet): the English report is pushed once; after a restart, the Arabic report of
 the same statement edits that message to list the second outlet, and nothing is sent twice.
 
-It starts the process twice and waits for feed polls (interval 5 s): about half a minute.
+It starts the process twice and waits for feed polls (interval 5 s) and for the outbox to settle, never a
+fixed time: about half a minute.
 """
 
 from __future__ import annotations
@@ -63,13 +64,13 @@ def world(tmp_path):
             f'[[feeds]]\nurl = "{feeds.url("/ar.xml")}"\nname = "Al-Hadath"\nlang = "ar"\ninterval = 5\n'
             "fetch_pages = false\n", encoding="utf-8")
         try:
-            yield telegram, english, arabic, service
+            yield telegram, english, arabic, service, feeds
         finally:
             if service.process is not None and service.process.poll() is None:
                 service.stop(signal.SIGKILL)
 
 
-def wait_polls(service: Service, count: int = 2, timeout: float = 30.0) -> None:
+def wait_polls(service: Service, count: int = 2, timeout: float = 90.0) -> None:
     from storage.db import open_db
 
     deadline = time.monotonic() + timeout
@@ -87,7 +88,7 @@ def wait_polls(service: Service, count: int = 2, timeout: float = 30.0) -> None:
 
 
 def test_a_statement_in_two_languages_is_pushed_once_then_edited_across_a_restart(world):
-    telegram, english, arabic, service = world
+    telegram, english, arabic, service, feeds = world
     service.start(telegram)
     wait_polls(service)  # the first polls: empty feeds, nothing held back
     telegram.send_command(3001, "/subscribe us-state-department", language_code="en")
@@ -101,7 +102,13 @@ def test_a_statement_in_two_languages_is_pushed_once_then_edited_across_a_restar
     service.start(telegram)
     arabic.append(item("ar-1", *AR_ITEM, published="2022-01-22T23:30:00"))
     telegram.wait_until(lambda: any(e["message_id"] == push["message_id"] for e in telegram.edits), timeout=40)
-    time.sleep(8)  # more polls and delivery runs: nothing else may go out
+    # more polls and delivery runs, in which nothing else may go out: both feeds polled again after the edit
+    # (nothing new in them), then the outbox settled (every cluster fanned out, no delivery or edit waiting)
+    polled = {path: len(feeds.requests_to(path)) for path in ("/en.xml", "/ar.xml")}
+    telegram.wait_until(lambda: all(len(feeds.requests_to(path)) > n for path, n in polled.items()), timeout=40)
+    service.wait_settled()
+    open_edits = "SELECT count(*) FROM edits WHERE status IN ('pending', 'sending')"
+    telegram.wait_until(lambda: service.query(open_edits)[0] == 0, timeout=30)
 
     pushes = [m for m in telegram.sent(3001) if is_push(m)]
     assert len(pushes) == 1 and pushes[0]["message_id"] == push["message_id"]  # one push, edited in place

@@ -11,6 +11,7 @@ fixed sleep): about a minute in all, marked slow.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -39,8 +40,6 @@ pytestmark = pytest.mark.slow
 
 def item_xml(path: Path, guid: str, published: str) -> str:
     title, _, body = path.read_text(encoding="utf-8").partition("\n")
-    import datetime as dt
-
     when = format_datetime(dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC), usegmt=True)
     paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in body.split("\n") if p.strip())
     return (f"<item><title>{html.escape(title.strip())}</title><link>http://news.invalid/{guid}</link>"
@@ -68,7 +67,8 @@ class Service:
             "fetch_pages = false\n", encoding="utf-8")
         self.process: subprocess.Popen | None = None
 
-    def start(self, server: FakeTelegram, timeout: float = 30.0) -> None:
+    def start(self, server: FakeTelegram, timeout: float = 90.0) -> None:
+        """Start ``raqib run`` and wait until it polls Telegram (generous: a busy machine starts Python slowly)."""
         polls = len(server.method_calls("getUpdates"))
         # PYTHONPATH: this tree's packages first (an editable install made before a package gained its
         # __init__.py still maps it as a namespace package)
@@ -125,6 +125,17 @@ class Service:
             return db.conn.execute(sql).fetchone()
         finally:
             db.conn.close()
+
+    def time_after_the_feeds_were_added(self, timeout: float = 10.0) -> dt.datetime:
+        """Now, once it is later than every feed's ``created_at`` when both are cut to whole seconds (as the
+        database keeps times): an item dated now is news, not the feed's backlog. Waits for the clock to pass
+        that second instead of sleeping a fixed time."""
+        added = dt.datetime.fromisoformat(self.query("SELECT max(created_at) FROM feeds")[0]).replace(tzinfo=dt.UTC)
+        deadline = time.monotonic() + timeout
+        while dt.datetime.now(dt.UTC).replace(microsecond=0) <= added:
+            assert time.monotonic() < deadline, f"the clock did not pass {added}"
+            time.sleep(0.05)
+        return dt.datetime.now(dt.UTC)
 
     def wait_settled(self, timeout: float = 60.0) -> None:
         """Until every stored cluster is fanned out and every delivery sent or given up: what polling

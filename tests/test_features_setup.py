@@ -93,12 +93,14 @@ def test_the_service_writes_a_heartbeat_that_raqib_health_accepts(tmp_path, caps
                 await app.post_init(app)
                 await app.start()
                 beat = health.heartbeat_path(db_path)
-                for _ in range(200):
-                    if beat.exists() and any(j["last_run"] for j in json.loads(beat.read_text())["jobs"]):
+                def delivery_recorded() -> bool:  # a beat (written atomically) after the delivery job ran
+                    return beat.exists() and any(j["name"] == "raqib-delivery" and j["last_run"]
+                                                 for j in json.loads(beat.read_text())["jobs"])
+
+                for _ in range(600):
+                    if delivery_recorded():
                         break
                     await asyncio.sleep(0.05)
-                # one more beat so the delivery job's runs are recorded
-                await asyncio.sleep(1.5)
                 names = [j.name for j in app.job_queue.jobs()]
                 await app.stop()
                 await app.post_shutdown(app)
@@ -195,7 +197,10 @@ def test_raqib_health_against_the_real_service_and_a_frozen_one(tmp_path):
                 assert ok.returncode == 0 and ok.stdout.startswith("ok: heartbeat"), ok.stdout + ok.stderr
                 os.kill(service.process.pid, signal.SIGSTOP)
                 try:
-                    time.sleep(3)
+                    # frozen: no beat is written any more; wait until the last one is older than --max-age 2
+                    deadline = time.monotonic() + 30
+                    while health.check(beat, max_age=2).ok and time.monotonic() < deadline:
+                        time.sleep(0.1)
                     stale = subprocess.run([*command, "--config", str(service.config), "health", "--max-age", "2"],
                                            capture_output=True, text=True, timeout=60)
                 finally:

@@ -88,12 +88,18 @@ def test_a_running_service_polls_a_retried_feed_within_seconds(tmp_path):
     with FakeTelegram(token="123:ABC") as telegram, FeedServer() as feeds:
         feeds.route("/feed.xml", lambda _n: rss([{"title": "Back", "link": "https://x.test/1", "guid": "g1",
                                                   "description": "<p>The site is back.</p>"}]))
+        feeds.route("/healthy.xml", lambda _n: rss([]))
         url = feeds.url("/feed.xml")
         service = Service(tmp_path, telegram.api_url, url)
+        service.config.write_text(  # a second, healthy feed with the same interval: a clock for the scheduler
+            service.config.read_text(encoding="utf-8")
+            + f'\n[[feeds]]\nurl = "{feeds.url("/healthy.xml")}"\nlang = "en"\ninterval = 5\nfetch_pages = false\n',
+            encoding="utf-8")
         back_off(service.db_path, url)  # it was offline; its server is up again now
         try:
             service.start(telegram)
-            time.sleep(8)  # more than the feed's interval (5 s): the backoff keeps it waiting
+            # more than the feeds' interval (5 s): the healthy feed polled twice; the backoff keeps the other waiting
+            telegram.wait_until(lambda: len(feeds.requests_to("/healthy.xml")) >= 2, timeout=40)
             assert feeds.requests_to("/feed.xml") == []
             retried = raqib("--config", str(service.config), "feeds", "retry", url, cwd=tmp_path)
             assert retried.returncode == 0, retried.stderr
