@@ -57,7 +57,7 @@ class Chat:
         self.server.send_command(self.chat_id, text, user_id=self.user_id, language_code=self.lang,
                                  chat_type=self.chat_type)
         message = await self.server.await_for(
-            lambda m: int(m["chat_id"]) == self.chat_id and m["message_id"] > before, timeout=10)
+            lambda m: int(m["chat_id"]) == self.chat_id and m["message_id"] > before, timeout=30)  # generous: a loaded machine
         message["visible"] = parse_html(message["text"]) if message.get("parse_mode") else message["text"]
         return message
 

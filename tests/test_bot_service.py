@@ -163,7 +163,7 @@ def test_raqib_run_with_a_token_answers_on_telegram_and_never_logs_the_token(tmp
         proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run", "--config", str(tmp_path / "raqib.toml")],
                                 cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            server.wait_until(lambda: server.method_calls("setMyCommands"), timeout=30)
+            server.wait_until(lambda: server.method_calls("setMyCommands"), timeout=90)  # a busy machine starts Python slowly
             server.send_command(77, "/status", user_id=77)
             reply = server.wait_for(lambda m: int(m["chat_id"]) == 77, timeout=20)
             assert "Feeds: 0 (0 failing)" in parse_html(reply["text"])
