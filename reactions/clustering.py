@@ -633,6 +633,12 @@ def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> 
     A candidate is scored by its closest member report (members more than :data:`WINDOW` away do not count); a
     member spoken by another person of the body rules the cluster out.
     """
+    ranked = _ranked(group, candidates)
+    return ranked[0][1] if ranked else None
+
+
+def _ranked(group: Sequence[Report], candidates: Sequence[Candidate]) -> list[tuple[float, Hashable]]:
+    """The candidates ``group`` may join (score :data:`THRESHOLD` or more), best first."""
     mine = _evidence(group)
     speaker = group[0].speaker
     scored: list[tuple[Hashable, list[_Evidence]]] = []
@@ -641,23 +647,38 @@ def best_candidate(group: Sequence[Report], candidates: Sequence[Candidate]) -> 
             continue
         scored.append((candidate.id, list(_candidate_evidence(tuple(candidate.reports)))))
     common = commonness([mine, *(ev for _id, parts in scored for ev in parts)])
-    best: tuple[float, Hashable] | None = None
+    out: list[tuple[float, Hashable]] = []
     totals: dict[int, float] = {}  # the evidence objects live as long as this call: their ids stay theirs
-    for cid, parts in scored:
+    for order, (cid, parts) in enumerate(scored):
         if any(_other_people(mine, ev) for ev in parts):
             continue  # another person of the body speaks in this cluster: another occasion
         top = max((score(mine, ev, common, totals) for ev in parts if _could_join(mine, ev)), default=-math.inf)
-        if top >= THRESHOLD and (best is None or top > best[0]):
-            best = (top, cid)
-    return best[1] if best else None
+        if top >= THRESHOLD:
+            out.append((top, -order, cid))
+    return [(top, cid) for top, _order, cid in sorted(out, key=lambda t: (-t[0], -t[1]))]
 
 
 def assign(
     reports: Sequence[Report], candidates: Sequence[Candidate]
 ) -> list[tuple[tuple[Report, ...], Hashable | None]]:
     """The reports of one document, grouped by occasion, each group with the candidate cluster it joins (None:
-    a new cluster). Candidates are the clusters of the same speakers within :data:`WINDOW` of the document."""
-    return [(group, best_candidate(group, candidates)) for group in group_document(reports)]
+    a new cluster). Candidates are the clusters of the same speakers within :data:`WINDOW` of the document.
+
+    Two groups of one speaker in one document are two occasions (the document tells them apart: another voice,
+    another subject, another channel), so they never join one cluster: the better-scored join is kept, the
+    other group takes its next candidate or a new cluster."""
+    groups = group_document(reports)
+    options = [_ranked(group, candidates) for group in groups]
+    chosen: list[Hashable | None] = [None] * len(groups)
+    taken: set[tuple[str, Hashable]] = set()
+    offers = sorted(((top, i, rank, cid) for i, ranked in enumerate(options) for rank, (top, cid) in enumerate(ranked)),
+                    key=lambda o: (-o[0], o[1], o[2]))
+    for _top, i, _rank, cid in offers:
+        key = (groups[i][0].speaker, cid)
+        if chosen[i] is None and key not in taken:
+            chosen[i] = cid
+            taken.add(key)
+    return list(zip(groups, chosen, strict=True))
 
 
 class Clusterer:

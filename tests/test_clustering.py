@@ -289,6 +289,21 @@ def test_an_english_report_joins_the_arabic_report_of_the_same_words_not_the_oth
     assert en[("en", 0)] == ar[("ar", 0)]
 
 
+def test_two_subjects_of_one_article_never_join_one_cluster():
+    # an earlier report mixed Iraq aid with Syria (one run: no turn between them); the new article tells the
+    # two subjects apart, so only the better-scored of its two groups joins that cluster
+    clusterer = Clusterer()
+    mixed = clusterer.add([report(("m", 0), "m", AR_IRAQ_AID, lang="ar", person="john-kerry"),
+                           report(("m", 1), "m", AR_SYRIA, lang="ar", person="john-kerry")])
+    assert mixed[("m", 0)] == mixed[("m", 1)]
+    again = clusterer.add([report(("n", 0), "n", AR_IRAQ_AID.replace("وأعلن", "كما أعلن"), lang="ar",
+                                  person="john-kerry", hours=2),
+                           report(("n", 1), "n", "وفيما يتعلق بسورية، " + AR_SYRIA, lang="ar", person="john-kerry",
+                                  hours=2)])
+    assert again[("n", 0)] != again[("n", 1)]
+    assert again[("n", 0)] == mixed[("m", 0)]  # the Iraq group, a reprint of the first sentence, keeps it
+
+
 def test_the_same_speaker_on_another_matter_a_day_later_stays_apart_across_languages():
     clusterer = Clusterer()
     ar = clusterer.add([report(("ar", 0), "ar", AR_IRAQ_AID, lang="ar", person="john-kerry")])
