@@ -679,7 +679,32 @@ class ConstructionsMixin:
                 return Subject("np", ends[b], gender, how="sv")
             if vs.kind == "pronoun" and self._kana_subject(view, nps, k):
                 return Subject("unknown", gender=gender)  # "وكان الجيش الكوري قد أعلن": someone else
+            if vs.kind == "pronoun" and self._unlisted_phrase_before(view, nps, k):
+                return Subject("unknown", gender=gender, how="sv")  # "لكن المرشد ... خامنئي قال إنه"
         return vs
+
+    def _unlisted_phrase_before(self, view: list[Token], nps: dict[int, NP], k: int) -> bool:
+        """ "لكن المرشد الأعلى ... علي خامنئي قال إنه ...": between a contrast word opening the clause and
+        the verb, two or more words that name nobody in the registry (the subject is someone else)."""
+        lex = self.lex
+        words = 0
+        for q in range(k - 1, max(-1, k - 12), -1):
+            low = view[q].low
+            if low in lex.w.ar_contrast_openers:
+                return words >= 2 and (q == 0 or view[q - 1].low in ("،", ","))
+            if (
+                not view[q].ar
+                or q in nps
+                or any(np_.i <= q < np_.j for np_ in nps.values())
+                or low in lex.verbs
+                or low in lex.ar_complementizers
+                or low in lex.w.ar_sv_gap
+                or low in lex.w.ar_not_names
+                or low in lex.w.ar_negations
+            ):
+                return False
+            words += 1
+        return False
 
     def _named_after_title(self, view: list[Token], nps: dict[int, NP], title: NP) -> NP | None:
         """A tracked person named right after a generic title that may stand for their body, the post

@@ -335,6 +335,7 @@ class Lexicon:
 REQUIRED_LISTS = (
     "ar_present_openers",
     "ar_object_heads",
+    "ar_contrast_openers",
     "ar_prepositions",
     "ar_relatives",
     "ar_topic_openers",

@@ -619,3 +619,27 @@ def test_a_while_clause_about_the_same_speaker_stays_in_the_statement():
         "في وقت تسعى فيه الخارجية الأميركية إلى تهدئة الجبهة."
     )
     assert [g[3] for g in found(text, "2024-08-05")] == [text]
+
+
+# --- "لكن <a phrase the registry lacks> قال": someone else, not the speaker before -----------------
+def test_an_unlisted_subject_after_but_is_someone_else():
+    text = (
+        "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن واشنطن مستعدة للتفاوض. "
+        "لكن المرشد الأعلى للجمهورية الإسلامية آية الله علي خامنئي قال إنه لن تكون هناك مفاوضات."
+    )
+    got = found(text, "2018-08-17")
+    assert [g[2] for g in got] == ["ar-verb/vs"]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "لكنه قال إن الباب لن يغلق.",
+        "لكن الوزير الأمريكي قال إن الباب لن يغلق.",
+        "ولكن هوك قال إن الباب لن يغلق.",
+    ],
+)
+def test_but_with_the_speaker_or_a_pronoun_goes_on(second):
+    text = "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن واشنطن مستعدة للتفاوض. " + second
+    got = found(text, "2018-08-17")
+    assert [g[:2] for g in got] == [("us-state-department", "brian-hook")] * 2
