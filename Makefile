@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install run test test-fast test-browser chromium archive lint eval bench bench-scale soak lock clean
+.PHONY: install run test test-fast test-browser chromium archive lint eval bench bench-scale soak lock clean \
+	train-reactions cv-reactions
 
 install: $(STAMP)
 
@@ -81,6 +82,24 @@ lock:
 	$(PYTHON) -m venv /tmp/raqib-lock && /tmp/raqib-lock/bin/pip install --quiet -r requirements.in
 	( echo "# Exact versions of every package Raqib installs (generated from requirements.in by \`make lock\`)."; \
 	  /tmp/raqib-lock/bin/pip freeze ) > requirements.lock
+
+# The reaction-type model (reactions/reaction_model.py): cross-validate it against the rules, or retrain its
+# weights (reactions/reaction_model.json) from the gold sets; scikit-learn is installed for this only.
+# PAGES: the development pages set kept outside the repository (third-party text; only weights derived
+# from it are written).
+PAGES ?= /work/annot/dev_pages_all.gold.jsonl
+REACTION_SETS = real=tests/data/real.jsonl dev=$(SHARED)/eval/dev.jsonl pages=$(PAGES)
+TRAIN_STAMP := $(VENV)/.train-installed
+
+$(TRAIN_STAMP): $(STAMP) requirements-train.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-train.lock
+	touch $(TRAIN_STAMP)
+
+cv-reactions: $(TRAIN_STAMP)
+	$(BIN)/python eval/train_reactions.py cv --sets $(REACTION_SETS)
+
+train-reactions: $(TRAIN_STAMP)
+	$(BIN)/python eval/train_reactions.py train --sets $(REACTION_SETS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,89 @@
+"""The trained reaction-type model (reactions/reaction_model.py, weights from eval/train_reactions.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import pytest
+
+from reactions import reaction_model
+from reactions.model import REACTIONS
+from reactions.reaction_model import Model, features, load_model, model_from_data, predict
+from reactions.registry import RegistryError
+from tests.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    sys.path.insert(0, str(ROOT / "eval"))
+    import train_reactions
+
+    yield train_reactions
+    sys.path.remove(str(ROOT / "eval"))
+
+
+def test_the_shipped_weights_load_with_labels_in_precedence_order():
+    model = load_model()
+    assert len(model.labels) >= 8
+    assert list(model.labels) == [lab for lab in REACTIONS if lab in model.labels]
+    assert len(model.weights) > 100
+    assert all(len(w) == len(model.labels) for w in model.weights.values())
+
+
+def test_features_read_the_rules_cues_and_words():
+    en = features("The United States strongly condemns the attack", "en")
+    assert "rules=condemnation" in en and "cue=condemnation/strong" in en
+    assert "w=condemns" in en and "f=the" in en and "lang=en" in en
+    ar = features("أدانت الوزارة الهجوم بشدة", "ar")
+    assert "rules=condemnation" in ar and "w=ادانت" in ar and "lang=ar" in ar
+    negated = features("He did not condemn the strikes", "en")
+    assert "cue=condemnation/neg" in negated and "rules=condemnation" not in negated
+
+
+def test_predictions_are_deterministic_and_labels():
+    texts = [
+        ("We are deeply concerned by the reports of civilian casualties", "en"),
+        ("دعت الخارجية الأمريكية جميع الأطراف إلى ضبط النفس", "ar"),
+    ]
+    first = [predict(t, lang) for t, lang in texts]
+    assert first == [predict(t, lang) for t, lang in texts]
+    assert all(p in REACTIONS for p in first)
+
+
+def test_a_linear_model_sums_the_weights_of_its_features_once_each():
+    m = Model(("call", "statement"), (0.0, 0.5), {"w=urge": (2.0, 0.0), "w=said": (0.0, 1.0)})
+    assert m.scores(["w=urge", "w=urge", "w=unknown"]) == [2.0, 0.5]
+    assert m.predict(["w=urge"]) == "call"
+    assert m.predict(["w=said"]) == "statement"
+    assert m.predict([]) == "statement"
+
+
+def test_a_broken_weights_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RegistryError, match="bias must hold 2"):
+        model_from_data({"labels": ["call", "statement"], "bias": [0.0], "weights": {}})
+    with pytest.raises(RegistryError, match="weights of 'w=x'"):
+        model_from_data({"labels": ["call"], "bias": [0.0], "weights": {"w=x": [1.0, 2.0]}})
+    bad = tmp_path / "model.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(RegistryError, match="cannot read the reaction model"):
+        reaction_model.load_model(str(bad))
+
+
+def test_the_model_beats_the_majority_label_on_its_held_out_documents(trainer):
+    """tests/data/real.jsonl's held-out tenth (trainer.holdout) is never trained on: the model must read
+    the statements there better than always answering the most common label."""
+    gold, held = [], set()
+    for line in (ROOT / "tests/data/real.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if not trainer.holdout(doc["id"]):
+            continue
+        held.add(doc["id"])
+        for g in doc["statements"]:
+            if g.get("reaction"):
+                gold.append((doc["text"][g["start"] : g["end"]], doc["lang"], g["reaction"]))
+    assert len(held) >= 80 and len(gold) >= 60
+    majority = Counter(label for _, _, label in gold).most_common(1)[0][1] / len(gold)
+    right = sum(predict(text, lang) == label for text, lang, label in gold) / len(gold)
+    assert right >= majority + 0.10, (right, majority)
