@@ -24,7 +24,8 @@ def test_a_blocked_loop_is_measured_and_logged(caplog):
 
     with caplog.at_level(logging.WARNING, logger="bot.stalls"):
         stats = asyncio.run(scenario())
-    assert stats.max_ms >= 300 and stats.over_threshold == 1
+    # the timer was due at most one interval (10 ms) after the block began, so it is at least 290 ms late
+    assert stats.max_ms >= 290 and stats.over_threshold == 1
     assert stats.samples >= 2 and stats.p50_ms < stats.max_ms
     [line] = [r.getMessage() for r in caplog.records if "stalled" in r.getMessage()]
     assert "the event loop stalled" in line and "1 stalls over 100 ms" in line
