@@ -322,21 +322,7 @@ def _extract(
             doc.ctx = None
             prev_unit_statement = None
     out.sort(key=lambda st: (st.start, st.end))
-    if lang == "en" and out and _cut_off(text, out[-1]):
-        out.pop()  # "... to create a di": the text was cut mid-sentence; its last words are no statement
     return out
-
-
-def _cut_off(text: str, st: Statement) -> bool:
-    """Is ``st`` the unfinished sentence a truncated text ends with (after its first line, ending in a
-    lower-case letter with no final punctuation)?"""
-    tail = text.rstrip()
-    return (
-        st.end >= len(tail)
-        and tail[-1:].isalpha()
-        and tail[-1:].islower()
-        and "\n" in text[: st.start]
-    )
 
 
 def extract(text: str, lang: str | None = None, published: str | _dt.date | None = None) -> list[Statement]:
