@@ -637,7 +637,8 @@ class ConstructionsMixin:
             if jj < n and jj in nps and steps and nps[jj].status != "anaphor":
                 vs = Subject("np", nps[jj], gender, how="vs")
             elif (
-                view[j].low in ("فيه", "فيها")
+                j < n
+                and view[j].low in ("فيه", "فيها")
                 and jj < n
                 and jj not in nps
                 and view[jj].ar

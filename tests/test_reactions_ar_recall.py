@@ -643,3 +643,11 @@ def test_but_with_the_speaker_or_a_pronoun_goes_on(second):
     text = "وقال المبعوث الأمريكي الخاص لإيران، براين هوك، إن واشنطن مستعدة للتفاوض. " + second
     got = found(text, "2018-08-17")
     assert [g[:2] for g in got] == [("us-state-department", "brian-hook")] * 2
+
+
+@pytest.mark.parametrize("end", [". وأضاف", " وأضاف", ". وقال"])
+def test_a_verb_of_saying_that_ends_the_text_is_no_crash(end):
+    # a truncated feed summary can end on the verb: the subject search must stop at the text's end
+    text = "قال المتحدث باسم الخارجية الأمريكية نيد برايس إن الهجوم مروع" + end
+    got = found(text, "2022-05-11")
+    assert got and got[0][:2] == ("us-state-department", "ned-price")
