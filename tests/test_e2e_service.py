@@ -82,6 +82,9 @@ class Service:
         deadline = time.monotonic() + timeout
         while len(server.method_calls("getUpdates")) <= polls:  # polling has started
             if self.process.poll() is not None or time.monotonic() > deadline:
+                if self.process.poll() is None:  # never leave it running (callers may not stop it)
+                    self.process.kill()
+                    self.process.wait(30)
                 raise AssertionError(f"raqib run did not start:\n{self.log.read_text()[-3000:]}")
             time.sleep(0.1)
 
