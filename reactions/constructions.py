@@ -279,10 +279,37 @@ class ConstructionsMixin:
                 return view[k].low not in w.ar_negated_stances
         return False
 
+    def _says_nothing(self, view: list[Token], k: int) -> bool:
+        """A verb of talking with nothing said after it in the sentence ("X يتحدث على خشبة المسرح",
+        "تحدث مع السفير"), or a byline ("كتب : وكالات"): no statement."""
+        w = self.lex.w
+        low = view[k].low
+        if low in w.ar_byline_verbs:
+            rest = view[k + 1 :]
+            return (
+                bool(rest)
+                and rest[0].low in (":", "-", "/")
+                and len(rest) <= 5
+                and not any(t.low == QUOTE or t.low in self.lex.verbs for t in rest)
+            )
+        if low not in w.ar_talk_verbs:
+            return False
+        for t in view[k + 1 :]:
+            if t.low in (".", "؛", ";"):
+                break
+            if (
+                t.low == QUOTE
+                or t.low in w.ar_talk_content
+                or t.low in self.lex.ar_complementizers
+                or t.low in self.lex.verbs
+            ):
+                return False
+        return True
+
     def _find_ar_verb(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        if self._not_asserted(view, k, nps):
+        if self._not_asserted(view, k, nps) or self._says_nothing(view, k):
             return None
         if (
             k >= 2
@@ -301,7 +328,7 @@ class ConstructionsMixin:
     def _find_ar_present(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        if self._not_asserted(view, k, nps):
+        if self._not_asserted(view, k, nps) or self._says_nothing(view, k):
             return None
         gender = self.lex.verbs[view[k].low][0]
         subj = self._ar_subject(view, nps, ends, k, gender, "imperfect")
@@ -805,12 +832,16 @@ class ConstructionsMixin:
         """'قال محمد النسور، مدير مكتب ... في مفوضية ...': an unknown name, a comma, a post at a body."""
         comp = self.lex.ar_complementizers
         saw_comma = False
+        commas = 0
         for jj in range(j, min(len(view), j + 16)):
             low = view[jj].low
-            if low in comp or low == QUOTE:
-                break
+            if low in comp or low == QUOTE or low in self.lex.w.ar_apposition_breakers:
+                break  # (a clause, not a post: "أشارت الصحيفة إلى ما حدث خلال استجواب X")
+            if saw_comma and (low in self.lex.w.ar_associations or low[1:] in self.lex.w.ar_associations):
+                break  # a post in an association at a body, not the body's: "X، رئيس نقابة العاملين في ..."
             if low in ("،", ","):
                 saw_comma = True
+                commas += 1
             np_ = nps.get(jj)
             if np_ is not None:
                 after_title = any(o.j == jj for o in nps.values())  # "المتحدث الرسمي لوزارة ...": of
@@ -834,7 +865,9 @@ class ConstructionsMixin:
                     return Subject(
                         "np", np_, gender, how="apposition"
                     )  # "المسؤول الإداري ... في الحكومة البريطانية مارك لوكوك، أن"
-                if saw_comma and np_.status == "tracked" and jj > j + 1:
+                if saw_comma and commas < 2 and np_.status == "tracked" and not np_.named and jj > j + 1:
+                    # "X، المسؤول في الخارجية الأمريكية، ...": the body inside the apposition; after it
+                    # closes, "ب"/"ل" + a tracked name is the verb's object ("أشاد X، رئيس ...، ببرايس")
                     prev = view[jj - 1].low
                     if prev in ("في", "لدى", "ب", "باسم") or view[jj].low.startswith(("ب", "ل")):
                         return Subject(

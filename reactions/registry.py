@@ -377,6 +377,11 @@ REQUIRED_LISTS = (
     "quote_label_before",
     "en_name_labels",
     "ar_li_thing",
+    "ar_talk_verbs",
+    "ar_talk_content",
+    "ar_byline_verbs",
+    "ar_apposition_breakers",
+    "ar_associations",
 )
 SUBJECT_FINDERS = (
     "opening-phrase",

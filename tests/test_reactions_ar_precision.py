@@ -1,0 +1,135 @@
+"""Arabic precision and recall classes found on real web pages and the set H (each class tested on
+sentences written for these tests, never the annotated ones): the construction that found a statement is
+asserted, and each look-alike must give no tracked statement although its speech was read."""
+
+from __future__ import annotations
+
+import pytest
+from lookalikes import assert_untracked
+
+from reactions import extract
+
+
+def found(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, lang="ar", published=day)]
+
+
+# --- a verb of talking reports a statement only with what was said --------------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        (
+            "تحدث وزير الخارجية الأمريكي أنتوني بلينكن عن تقدم في محادثات الهدنة.",
+            "2024-06-20",
+            "us-state-department",
+            "ar-verb/vs",
+        ),
+        (
+            "المتحدث باسم البنتاغون يتحدث عن ضربات جديدة في اليمن",
+            "2024-02-05",
+            "us-pentagon",
+            "ar-present/sv",
+        ),
+        (
+            "وتحدث وزير الدفاع البريطاني بن والاس للصحفيين قائلا إن الدعم سيستمر.",
+            "2022-05-10",
+            "uk-government",
+            "ar-verb/vs",
+        ),
+        # the talking verb alone says nothing, but another verb in the sentence does
+        (
+            "تحدث وزير الخارجية البريطاني ديفيد لامي إلى الصحفيين في لندن وأكد دعم بلاده للهدنة.",
+            "2024-08-02",
+            "uk-government",
+            "ar-verb/vs",
+        ),
+    ],
+)
+def test_a_talking_verb_with_what_was_said_is_a_statement(text, day, speaker, rule):
+    got = found(text, day)
+    assert [g[:1] + g[2:3] for g in got] == [(speaker, rule)]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a photo caption: where someone is speaking, not what they said
+        ("وزيرة الخارجية البريطانية ليز تراس تتحدث خلال مؤتمر صحفي في لندن، 12 مارس 2022.", "2022-03-12"),
+        (
+            "وزير الدفاع الأمريكي لويد أوستن يتحدث أمام لجنة في مجلس الشيوخ في واشنطن، الولايات المتحدة.",
+            "2023-05-02",
+        ),
+        # a contact: who someone spoke with
+        ("وأضافت أنها لا تعرف من في وزارة الخارجية الأمريكية تحدث مع المسؤول الإيراني.", "2019-07-02"),
+        ("وتحدث المتحدث باسم البنتاغون جون كيربي مع نظيره الياباني هاتفيا.", "2021-09-14"),
+    ],
+)
+def test_a_talking_verb_with_nothing_said_is_no_statement(text, day):
+    assert found(text, day) == []
+
+
+def test_a_caption_after_a_statement_does_not_continue_it():
+    text = (
+        'قال وزير الخارجية البريطاني ديفيد كاميرون إن "الوضع في غزة لا يحتمل".\n'
+        "وزير الخارجية البريطاني ديفيد كاميرون يتحدث في مؤتمر صحفي في الدوحة، 8 فبراير 2024.\n"
+    )
+    got = found(text, "2024-02-08")
+    assert [g[2] for g in got] == ["ar-verb/vs"]
+    assert got[0][3].startswith("قال")
+
+
+# --- bylines -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("byline", ["كتب : وكالات", "كتبت: هدى محمود", "كتب - أحمد سمير"])
+def test_a_byline_after_a_headline_is_no_statement(byline):
+    text = f"المتحدث باسم الخارجية الأمريكية: ندعو إلى وقف التصعيد\n\n{byline}\n\nقال متحدث باسم وزارة الخارجية الأمريكية إن واشنطن تدعو إلى التهدئة."
+    got = found(text, "2023-08-14")
+    assert all(byline not in g[3] for g in got)
+    assert [g[0] for g in got] == ["us-state-department", "us-state-department"]
+
+
+def test_a_speaker_writing_a_quotation_is_still_a_statement():
+    text = "قال وزير الدفاع الأمريكي أشتون كارتر إن الزيارة مهمة.\nوكتب: «نحلق الآن فوق الخليج مع أفضل الطيارين»."
+    got = found(text, "2015-07-20")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs"), ("us-pentagon", "ar-verb/pronoun")]
+
+
+# --- an apposition holds the post; what follows it is the verb's object ----------------------------
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # a post in an association at the body, and the tracked person named after the apposition closed
+        # is who was praised
+        (
+            "ونوه ديفيد ليفي، المدير السابق لنادي الصحافة في وزارة الخارجية الأمريكية، ببلينكن لدعمه حرية الإعلام.",
+            "2023-05-01",
+        ),
+        (
+            "وأشادت ماري جونز، رئيسة نقابة العاملين في وزارة الدفاع الأمريكية، بأوستن لرفعه الأجور.",
+            "2023-05-01",
+        ),
+        (
+            "وأشاد مارك لي، رئيس رابطة محرري شؤون الخارجية الأمريكية، ببلينكن لعودة الإحاطات اليومية.",
+            "2021-04-01",
+        ),
+    ],
+)
+def test_an_association_at_a_body_and_the_object_after_it_are_not_the_body(text, day):
+    assert_untracked(text, day, "ar")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # "what happened during X's hearing": a clause, not X's post
+        ("وأشارت الصحيفة إلى ما جرى خلال جلسة استماع أوستن، حين انتقد خطط الانسحاب.", "2021-09-30"),
+        ("ولفتت المجلة إلى ما قاله مسؤولون عن بلينكن، مشيرة إلى خلافات داخلية.", "2023-02-10"),
+    ],
+)
+def test_a_tracked_name_inside_a_what_clause_is_not_the_subject(text, day):
+    assert_untracked(text, day, "ar")
+
+
+def test_a_body_inside_the_apposition_still_speaks():
+    text = "وقال جون دو، المسؤول في وزارة الخارجية الأمريكية، إن المحادثات مستمرة."
+    got = found(text, "2023-03-01")
+    assert [(g[0], g[2]) for g in got] == [("us-state-department", "ar-verb/apposition")]
