@@ -1,11 +1,16 @@
 """`make bench-scale`: every command against a database of a million statements, built with Raqib's own write path.
 
-The database is generated once (feeds, articles and statements through ``storage.save_article``, chats and
-subscriptions through ``storage.chats``, deliveries through ``storage.outbox.fan_out``) and cached under
-``$RAQIB_BENCH_CACHE`` (default ``~/.cache/raqib-bench``, outside the work tree: a million statements is
-gigabytes), keyed by the generator's version and the size (opening it applies newer migrations, as on a
-deployed database), so a later run (or a later change) measures against the
-same data. Then each operation runs many times and the script prints p50/p95/p99 per operation, the longest
+The database is generated once and cached under ``$RAQIB_BENCH_CACHE`` (default ``$XDG_CACHE_HOME/raqib-bench``,
+``~/.cache/raqib-bench``: outside the work tree, a million statements is gigabytes), keyed by the generator's
+version, the schema version and the size, so a later run (or a later change) measures against the same data. It is
+built with Raqib's own write functions (:data:`HOW_BUILT`, printed with the results): the newest
+:data:`REAL_DAYS` days through ``storage.save_article`` itself, statement by statement with clustering; the older
+history through ``storage.import_cluster`` and ``storage.import_articles``, which write the same rows (articles,
+statements and their full-text index, clusters, cluster keys, kept counts) in batches, each generated event's
+reprints as the one cluster they are, without asking clustering again (save_article for all of it ran at 16-20
+statements/s on this shared machine: 14 hours for a million); chats and subscriptions through ``storage.chats``,
+deliveries through ``storage.outbox.fan_out``. No extraction: the statements are generated as ``Statement``
+objects. Then each operation runs many times and the script prints p50/p95/p99 per operation, the longest
 synchronous step (what it would stall the event loop for), and peak memory; then the commands once more as the
 service runs them (queries on ``AsyncDB``'s threads, replies rendered on the loop) under ``bot.stalls``'s monitor,
 which prints how long the event loop was held.
@@ -46,6 +51,7 @@ from feeds.asyncdb import AsyncDB  # noqa: E402
 from reactions.model import Statement  # noqa: E402
 from storage import chats, outbox, queries  # noqa: E402
 from storage.db import open_db, transaction  # noqa: E402
+from storage.migrations import LATEST_VERSION  # noqa: E402
 from storage.models import NewArticle  # noqa: E402
 
 SPEAKERS = ("us-state-department", "us-pentagon", "un-ohchr", "uk-government")
@@ -55,7 +61,16 @@ EN_WORDS = ("ceasefire", "sanctions", "humanitarian", "civilians", "strike", "ta
 AR_WORDS = ("وقف", "إطلاق", "النار", "العقوبات", "المدنيين", "الهجوم", "المفاوضات", "المساعدات", "الحدود", "الرهائن",
             "العنف", "الانتخابات", "اللاجئين", "الأمن", "الاتفاق", "السفارة", "التحقيق", "الدعم", "تدين", "تدعو",
             "ضبط", "النفس", "ترحب", "قلق", "غزة")
-GENERATOR_VERSION = 2  # 2: each event has words of its own (v1's 25-word salad made every statement alike)
+# 2: each event has words of its own (v1's 25-word salad made every statement alike); 3: history older than
+# REAL_DAYS imported through storage.import_cluster / import_articles (v2's save_article for all of it ran at 16-20
+# statements/s on a loaded machine: 14 hours for a million); a cluster's reprints share a headline
+GENERATOR_VERSION = 3
+REAL_DAYS = 30  # the newest days, built through save_article itself (clustering included)
+HOW_BUILT = (f"the last {REAL_DAYS} days through storage.save_article itself (each statement clustered against the "
+             "clusters around, as the service does); older history through storage.import_cluster / import_articles "
+             "(the same rows, triggers and cluster keys save_article writes, in batches, each event's reprints "
+             "stored as one cluster without re-running the clustering decision); chats and subscriptions through "
+             "storage.chats; deliveries through storage.outbox.fan_out. No extraction: the statements are made up")
 SYLLABLES = ("ka", "ro", "mi", "tan", "vel", "su", "dor", "ne", "li", "bar", "quo", "zen", "fa", "gu", "hil", "pe")
 AR_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 RARE = "zanzibarite"  # one statement in the whole database has it
@@ -64,12 +79,16 @@ DAYS = 3 * 365
 
 
 def cache_dir(arg: Path | None) -> Path:
-    return arg or Path(os.environ.get("RAQIB_BENCH_CACHE") or Path.home() / ".cache" / "raqib-bench")
+    if arg:
+        return arg
+    if os.environ.get("RAQIB_BENCH_CACHE"):
+        return Path(os.environ["RAQIB_BENCH_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "raqib-bench"
 
 
 def sentence(rng: random.Random, lang: str, n: int) -> str:
     words = AR_WORDS if lang == "ar" else EN_WORDS
-    return " ".join(rng.choice(words) for _ in range(n))
+    return " ".join(rng.choices(words, k=n))
 
 
 def event_words(rng: random.Random, lang: str, n: int) -> str:
@@ -80,34 +99,42 @@ def event_words(rng: random.Random, lang: str, n: int) -> str:
 
 
 def build(path: Path, n_statements: int, seed: int = 13) -> None:
-    """Generate the database at ``path`` through the project's own write functions."""
+    """Generate the database at ``path`` with the project's own write functions (see :data:`HOW_BUILT`)."""
     rng = random.Random(seed)
     tmp = path.with_suffix(".building")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
     db = open_db(tmp)
     db.conn.execute("PRAGMA synchronous = OFF")
+    # a page cache of 1 GB instead of SQLite's 2 MB: the indexes written at random places (cluster keys, the
+    # full-text index) otherwise read most of their pages back from the OS for every insert
+    db.conn.execute("PRAGMA cache_size = -1000000")
     n_feeds = max(4, n_statements // 1000)
     feed_ids = [storage.add_feed(db, f"https://outlet{i}.example/feed.xml", name=f"Outlet {i}",
                                  lang="ar" if i % 2 else "en").id for i in range(n_feeds)]
     n_clusters = max(1, n_statements // 4)
     seconds = DAYS * 86400
+    real_from = START + dt.timedelta(days=DAYS - REAL_DAYS)
     started = time.perf_counter()
     article_no = statement_no = 0
     # Each cluster: one statement text reprinted by 1-7 outlets over the following hours; between clusters,
     # articles with no statement (about as many as with one).
     with_rare = rng.randrange(n_clusters)
     batch = 0
+    empty: list[NewArticle] = []  # articles without a statement, stored in batches
     db.conn.execute("BEGIN IMMEDIATE")
     for c in range(n_clusters):
         moment = START + dt.timedelta(seconds=int(seconds * c / n_clusters))
+        real = moment >= real_from
         speaker = SPEAKERS[c % len(SPEAKERS)]
         lang = "ar" if c % 3 == 0 else "en"
-        text = f"{sentence(rng, lang, rng.randint(3, 8))} {event_words(rng, lang, rng.randint(5, 12))} {c}"
+        own = event_words(rng, lang, rng.randint(5, 12))
+        text = f"{sentence(rng, lang, rng.randint(3, 8))} {own} {c}"
         if c == with_rare:
             text += f" {RARE}"
-        reprints = rng.randint(1, 7)
-        for r in range(reprints):
+        headline = " ".join(own.split()[:4])  # the reprints' common headline
+        reprints: list[tuple[NewArticle, Statement]] = []
+        for r in range(rng.randint(1, 7)):
             if statement_no >= n_statements:
                 break
             when = (moment + dt.timedelta(minutes=37 * r)).strftime("%Y-%m-%d %H:%M:%S")
@@ -117,15 +144,25 @@ def build(path: Path, n_statements: int, seed: int = 13) -> None:
                 body = text if has_statement else sentence(rng, lang, 40)
                 feed_id = feed_ids[(c * 7 + r * 13 + _) % n_feeds]
                 article = NewArticle(feed_id=feed_id, entry_key=f"g:{article_no}",
-                                     url=f"https://outlet{feed_id}.example/{article_no}", title=f"Article {article_no}",
+                                     url=f"https://outlet{feed_id}.example/{article_no}",
+                                     title=headline if has_statement else f"Article {article_no}",
                                      text=body, lang=lang, published_at=when, content_hash=str(article_no))
                 found = [Statement(speaker=speaker, person=None, kind="reported", start=0, end=len(text), text=text,
                                    reaction=rng.choice(("condemnation", "call", "concern", "statement")))] \
                     if has_statement else []
-                storage.save_article(db, article, found, now=when, hold_back=True)
+                if real:
+                    storage.save_article(db, article, found, now=when, hold_back=True)
+                elif found:
+                    reprints.append((article, found[0]))
+                else:
+                    empty.append(article)
                 statement_no += has_statement
                 batch += 1
+        if reprints:
+            storage.import_cluster(db, reprints, now=reprints[-1][0].published_at, hold_back=True)
         if batch >= 5000:
+            storage.import_articles(db, empty, now=moment.strftime("%Y-%m-%d %H:%M:%S"))
+            empty.clear()
             db.conn.execute("COMMIT")
             db.conn.execute("BEGIN IMMEDIATE")
             batch = 0
@@ -134,6 +171,7 @@ def build(path: Path, n_statements: int, seed: int = 13) -> None:
                   flush=True)
         if statement_no >= n_statements:
             break
+    storage.import_articles(db, empty, now=(START + dt.timedelta(days=DAYS)).strftime("%Y-%m-%d %H:%M:%S"))
     db.conn.execute("COMMIT")
     print(f"\r  {statement_no:,} statements, {article_no:,} articles in {time.perf_counter() - started:,.0f} s")
     # Chats: most follow one or two speakers and want a digest at one of a few times in one of a few zones.
@@ -200,6 +238,7 @@ def run(db_path: Path, repeat: int) -> int:
     print(f"database: {db_path} ({db_path.stat().st_size / 1e9:.2f} GB): {counts['statements']:,} statements, "
           f"{counts['clusters']:,} clusters, {counts['articles']:,} articles, {counts['chats']:,} chats, "
           f"{counts['subscriptions']:,} subscriptions; now = {now:%Y-%m-%d %H:%M} UTC")
+    print(f"built with Raqib's write path: {HOW_BUILT}")
     rows: list[tuple] = []
 
     def latest(speaker: str | None) -> Callable[[], object]:
@@ -305,9 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = cache_dir(args.cache)
     folder.mkdir(parents=True, exist_ok=True)
-    # Keyed by the generator's version and the size; a cached database is brought to the current schema by
-    # open_db's migrations like any deployed one (so a migration's cost on it shows too).
-    path = folder / f"scale-g{GENERATOR_VERSION}-{args.statements}.db"
+    # Keyed by the generator's version, the schema version and the size: a database built before a migration is
+    # built again by the current write path (the old file stays until removed; its name says which it is).
+    path = folder / f"scale-g{GENERATOR_VERSION}-s{LATEST_VERSION}-{args.statements}.db"
     if args.rebuild or not path.exists():
         free = shutil.disk_usage(folder).free
         need = args.statements * 11_000  # about 11 kB per statement at 1M (articles, indexes, FTS)

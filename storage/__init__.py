@@ -9,6 +9,8 @@ from storage.articles import (
     article_hashes,
     cluster_by_id,
     content_hash,
+    import_articles,
+    import_cluster,
     save_article,
     statements_of_article,
     statements_of_cluster,
@@ -37,7 +39,7 @@ __all__ = [
     "RETRY_NOW", "AlreadyExists", "ArticleRow", "CannotOpen", "ClusterRow", "FeedRow", "InUse", "NewArticle",
     "NotFound", "SaveResult", "SchemaTooNew", "StatementRow", "StorageError",
     "add_feed", "all_feeds", "article_by_key", "article_hashes", "cluster_by_id", "content_hash", "due_feeds", "feed_by_id",
-    "feed_by_url", "open_db", "open_store", "record_poll_failure", "record_poll_success", "remove_feed",
+    "feed_by_url", "import_articles", "import_cluster", "open_db", "open_store", "record_poll_failure", "record_poll_success", "remove_feed",
     "retry_feeds", "retry_requested", "save_article", "statements_of_article", "statements_of_cluster", "stats",
     "sync_config_feeds", "transaction", "utc_now",
 ]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import sqlite_utils
 
-from reactions.clustering import assign, document_keys, read_time
+from reactions.clustering import assign, document_keys, group_keys, read_time
 from reactions.model import Statement
 from storage.clusters import article_reports, candidates, file_keys, normalise
 from storage.db import transaction
@@ -167,11 +167,7 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
         # the clusters around, read before a changed article's statements go (so what it still says keeps them)
         around = candidates(db, document_keys(reports), when) if unique else []
         if old is None:
-            cursor = db.execute(
-                """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
-                       link_key, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (article.feed_id, article.entry_key, *fields, now),
-            )
+            cursor = db.execute(_INSERT_ARTICLE, (article.feed_id, article.entry_key, *fields, now))
             article_id, status, orphans = cursor.lastrowid, "new", []
         else:
             article_id, status = old.id, "changed"
@@ -201,13 +197,7 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
         inserted, cluster_ids = 0, []
         for i, statement in enumerate(unique):
             cluster_id = cluster_of[i]
-            db.execute(
-                """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes,
-                       reaction, lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
-                 json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "statement",
-                 article.lang, statement.start, statement.end, now),
-            )
+            db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, now))
             inserted += 1
             cluster_ids.append(cluster_id)
         _delete_empty_clusters(db, orphans)
@@ -216,6 +206,91 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
 
 
 HELD_BACK = 2  # clusters.fanned_out: found in a feed's first poll, stored but never pushed
+
+_INSERT_ARTICLE = """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
+                         link_key, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+_INSERT_STATEMENT = """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes, reaction,
+                           lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _statement_values(article_id: int, cluster_id: int | None, statement: Statement, lang: str | None,
+                      now: str) -> tuple:
+    return (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
+            json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "statement",
+            lang, statement.start, statement.end, now)
+
+
+def import_articles(db: sqlite_utils.Database, articles: Sequence[NewArticle], *, now: str | None = None) -> None:
+    """Store many new articles without statements at once (what :func:`save_article` writes for each, in one
+    statement): for importing an archive, and ``make bench-scale``'s generator. Each is first seen at its
+    ``published_at`` (``now`` when absent or later). One transaction (joins the caller's).
+
+    :raises StorageError: an article of the feed already has the entry key, or the feed does not exist (nothing
+        of the batch is written when this opened the transaction).
+    """
+    now = _db_time(now) if now else utc_now()
+    rows = []
+    for article in articles:
+        seen = _statement_time(article.published_at, now)
+        rows.append((article.feed_id, article.entry_key, article.url, article.title or "", article.text or "",
+                     article.lang, article.published_at, article.content_hash or content_hash(article.title,
+                                                                                              article.text),
+                     None, seen))
+    try:
+        with transaction(db):
+            db.conn.executemany(_INSERT_ARTICLE, rows)
+    except sqlite3.IntegrityError as exc:
+        raise StorageError(f"cannot import {len(rows)} articles: {exc}") from None
+
+
+def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle, Statement]], *,
+                   now: str | None = None, hold_back: bool = True) -> int:
+    """Store the reports of one statement already known to be one utterance (its reprints by several outlets,
+    clustered elsewhere: an imported archive, ``make bench-scale``'s history) as one new cluster, without
+    comparing them with the clusters around as :func:`save_article` does. The rows are the ones
+    :func:`save_article` writes: each new article (first seen at its ``published_at``, ``now`` when absent or
+    later) and its statement (searchable through the triggers), the cluster (text, person and reaction of the
+    first report; first and last seen at the earliest and latest report) and its keys
+    (:func:`storage.clusters.file_keys`), so articles saved later find it as a candidate. One transaction (joins
+    the caller's). Returns the cluster's id.
+
+    :param hold_back: the cluster is already handled (``fanned_out = 2``: never pushed), as for a backlog.
+    :raises ValueError: no reports.
+    :raises StorageError: an article's entry key is taken, its feed does not exist, or a statement is refused.
+    """
+    if not reports:
+        raise ValueError("a cluster needs at least one report")
+    now = _db_time(now) if now else utc_now()
+    times = [_statement_time(article.published_at, now) for article, _statement in reports]
+    filed: dict[tuple, frozenset[str]] = {}
+    try:
+        with transaction(db):
+            feed_ids = sorted({article.feed_id for article, _statement in reports})
+            feed_speakers = dict(db.conn.execute(
+                f"SELECT id, speaker FROM feeds WHERE id IN ({', '.join('?' * len(feed_ids))})", feed_ids))
+            cluster_id = _new_cluster(db, reports[0][1], min(times), hold_back)
+            db.execute("UPDATE clusters SET last_seen_at = ? WHERE id = ?", (max(times), cluster_id))
+            for (article, statement), when in zip(reports, times, strict=True):
+                digest = article.content_hash or content_hash(article.title, article.text)
+                article_id = db.execute(_INSERT_ARTICLE, (
+                    article.feed_id, article.entry_key, article.url, article.title or "", article.text or "",
+                    article.lang, article.published_at, digest, None, when)).lastrowid
+                db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, when))
+                official = feed_speakers.get(article.feed_id) == statement.speaker
+                # reprints with the same words, title and person have the same keys: computed once
+                same = (statement.speaker, article.lang, statement.text, article.title, statement.person,
+                        tuple(statement.quotes or ()), statement.reaction,
+                        (article.text, official) if official else None)
+                if same not in filed:
+                    filed[same] = group_keys(article_reports(
+                        ("import", article_id), article.title or "", article.text or "", article.lang, when,
+                        [statement], feed_speakers.get(article.feed_id)))
+                db.conn.executemany(
+                    "INSERT OR IGNORE INTO cluster_keys (speaker, key, seen_at, cluster_id) VALUES (?, ?, ?, ?)",
+                    [(statement.speaker, key, when, cluster_id) for key in sorted(filed[same])])
+    except sqlite3.IntegrityError as exc:
+        raise StorageError(f"cannot import the cluster of {reports[0][0].entry_key!r}: {exc}") from None
+    return cluster_id
 
 
 def _feed_speaker(db: sqlite_utils.Database, feed_id: int) -> str | None:
