@@ -215,7 +215,18 @@ def _terminators(para: str) -> Iterator[re.Match[str]]:
 
 def _is_boundary(para: str, m: re.Match[str]) -> bool:
     if m.start() == 0 or para[m.start() - 1].isspace():
-        return False  # " ..." or a stray mark after a space: not a sentence end
+        # " ..." or a stray mark after a space: not a sentence end; but Arabic pages often set their full
+        # stop apart ("ما بين 2005 و2008 . وكانت"): a lone "." between spaces, after an Arabic word or a
+        # number and before an Arabic word, ends the sentence
+        if m.group(0) != "." or m.group(3) is None or m.start() < 2:
+            return False
+        before = para[m.start() - 2]
+        rest = para[m.end() : m.end() + 8].lstrip()
+        return (
+            ("\u0621" <= before <= "\u064a" or before.isdigit())
+            and bool(rest)
+            and "\u0621" <= rest[0] <= "\u064a"
+        )
     punct = m.group(1)
     after = m.end()
     if m.group(3) is None:  # no space after: only when Arabic (or a quote) follows directly

@@ -133,3 +133,20 @@ def test_a_body_inside_the_apposition_still_speaks():
     text = "وقال جون دو، المسؤول في وزارة الخارجية الأمريكية، إن المحادثات مستمرة."
     got = found(text, "2023-03-01")
     assert [(g[0], g[2]) for g in got] == [("us-state-department", "ar-verb/apposition")]
+
+
+# --- a full stop set apart by spaces ends an Arabic sentence ------------------------------------------
+@pytest.mark.parametrize("stop", [" . ", " .  "])
+def test_a_full_stop_between_spaces_ends_an_arabic_sentence(stop):
+    text = (
+        f"وأعلنت وزارة الدفاع البريطانية أن السفينة وصلت إلى الميناء عام 2019{stop}"
+        "وكانت السفينة قد أبحرت من بورتسموث قبل عامين في مهمة طويلة."
+    )
+    got = found(text, "2021-03-01")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "ar-verb/vs")]
+    assert got[0][3].endswith("2019 .")
+    # a mark after a space before Latin text, and an ellipsis, still end nothing
+    from reactions.text import split_sentences
+
+    assert len(split_sentences("قال إن ... الوضع صعب")) == 1
+    assert len(split_sentences("He said . and then")) == 1
