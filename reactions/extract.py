@@ -14,6 +14,7 @@ Pipeline for one text:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 import re
@@ -136,6 +137,33 @@ def _bare_line(text: str, unit: Unit) -> bool:
     return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= 20
 
 
+def _names_person_first(view: list, nps: dict, block: Context) -> bool:
+    """Does the unit open with a noun phrase naming the block's own speaker in person?"""
+    if not view:
+        return False
+    # (after "the" and capitalised title words the registry may lack: "Foreign Secretary Boris Johnson")
+    i = 0
+    while i < min(len(view), 4) and i not in nps and (view[i].low == "the" or view[i].case[:1].isupper()):
+        i += 1
+    np0 = nps.get(i)
+    return np0 is not None and np0.status == "tracked" and np0.person == block.person
+
+
+def _runs_on(text: str, unit: Unit, qs: list[tuple[int, int]]) -> bool:
+    """Does a quotation open the unit's paragraph and run, unclosed, to its end (a statement read out over
+    several paragraphs: "X read the following statement:", then '“We are deeply concerned ...' with the
+    closing mark paragraphs later)?"""
+    if not qs:
+        return False
+    end = unit.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] != "\n":
+        return False
+    line = text[unit.start : unit.end].rstrip()
+    return qs[0][0] <= unit.start and qs[-1][1] >= unit.end and line[-1:] not in "\"»”'’"
+
+
 def _names_a_body(reg: Registry, text: str, qa: int, qb: int) -> bool:
     """Is the quotation at [qa, qb) only the name of a tracked body ("البنتاغون", "the Pentagon")?"""
     inner = text[qa + 1 : qb - 1].strip()
@@ -149,7 +177,7 @@ def _extract(
 ) -> list[Statement]:
     """Statements of ``text``; with ``trace``, also every speaker the text's speech was given to."""
     doc = _Doc(reg, text, lang, day)
-    out: list[Statement] = []
+    out: list[Statement | None] = []  # None: an announcement folded into what it announced
     prev_unit_statement: tuple[int, Context] | None = None
     unit_no = 0
     # English official pages: after "X said:" (unquoted paragraphs follow), a transcript's "JOHN KIRBY:" or a
@@ -157,6 +185,8 @@ def _extract(
     # speaker's label or another speaker
     block: Context | None = None
     block_fresh = False
+    # English: (unit number, index in ``out``) of a statement announcing what follows ("X said:")
+    intro: tuple[int, int] | None = None
     for unit, quotes in split_units(doc.masked):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
@@ -168,11 +198,13 @@ def _extract(
         in_block = False
         if block is not None:
             if (
-                (pure_quote and block_fresh)
+                (pure_quote and block_fresh and not _runs_on(doc.masked, unit, qs))
                 or _bare_line(doc.masked, unit)
                 or _speaker_label(doc.masked, unit)
             ):
-                block = None  # 'He said: "..."' is a quotation's; a heading or a label ends the block
+                # 'He said: "..."' is a quotation's (unless the quotation runs on, unclosed, over the
+                # paragraphs that follow); a heading or a label ends the block
+                block = None
             else:
                 block_fresh = False
                 in_block = True
@@ -227,6 +259,17 @@ def _extract(
             clauses = [
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
+        if (
+            in_block
+            and block is not None
+            and all(p.rule.startswith("headline-colon") for p in prs)
+            and block.person
+            and _names_person_first(view, nps, block)
+        ):
+            # "Foreign Secretary Boris Johnson speaks to media ahead of the Council:": the block's speaker
+            # named in the third person is the page's narration (a heading, a caption), not their words
+            block = None
+            in_block = False
         if in_block and block is not None:
             if not clauses or not any(
                 p.subject.kind == "np" or (p.subject.kind == "unknown" and _named_before(view, p.k))
@@ -246,6 +289,7 @@ def _extract(
                 continue
             age_context(doc, unit)
             continue
+        n_before = len(out)
         for ci, (vi, c) in enumerate(clauses):
             a = unit.start if vi == 0 else view[vi].start
             if ci + 1 >= len(clauses):
@@ -292,6 +336,11 @@ def _extract(
                         reaction=classify(stext, lang, doc.lowered[s2:e2].replace(PLACEHOLDER, "")),
                     )
                 )
+        if intro is not None and intro[0] == unit_no - 1 and len(out) > n_before:
+            _merge_intro(out, intro[1], n_before, text, lang, doc.lowered)
+        intro = None
+        if lang == "en" and len(out) > n_before and text[unit.start : unit.end].rstrip().endswith(":"):
+            intro = (unit_no, len(out) - 1)
         last = clauses[-1][1]
         if len(clauses) > 1 and lang == "ar" and clauses[-1][0] < len(view):
             if view[clauses[-1][0]].low in reg.lexicon.w.ar_relatives and clauses[-2][1] is not None:
@@ -321,8 +370,36 @@ def _extract(
         else:
             doc.ctx = None
             prev_unit_statement = None
-    out.sort(key=lambda st: (st.start, st.end))
-    return out
+    done = [st for st in out if st is not None]
+    done.sort(key=lambda st: (st.start, st.end))
+    return done
+
+
+def _merge_intro(out: list[Statement | None], i: int, j: int, text: str, lang: str, lowered: str) -> None:
+    """ "Foreign Secretary X said:" on a line of its own, then the paragraph it announces: one statement
+    from the announcement to the end of the first sentence that follows (the announcement alone says
+    nothing; the eval gold marks the two as one).  ``out[i]`` is folded into ``out[j]`` and set to None."""
+    head, first = out[i], out[j]
+    if (
+        head is None
+        or first.speaker != head.speaker
+        or first.rule not in ("block-continuation", "quote-continuation")
+        or "\n" not in text[head.end : first.start]
+        or text[head.end : first.start].strip()
+    ):
+        return
+    stext = text[head.start : first.end]
+    out[j] = dataclasses.replace(
+        first,
+        start=head.start,
+        text=stext,
+        person=first.person or head.person,
+        kind="direct" if (head.quotes or first.quotes) else first.kind,
+        quotes=head.quotes + first.quotes,
+        rule=head.rule,
+        reaction=classify(stext, lang, lowered[head.start : first.end].replace(PLACEHOLDER, "")),
+    )
+    out[i] = None
 
 
 def extract(text: str, lang: str | None = None, published: str | _dt.date | None = None) -> list[Statement]:

@@ -128,7 +128,9 @@ class MentionsMixin:
                     continue
                 if mm.kind == "person" and not mm.full and self._other_bearer(view, i, i + m[0], mm):
                     continue
-                if mm.kind == "anaphor" and self._foreign_anaphor(view, i + m[0]):
+                if mm.kind == "anaphor" and (
+                    self._foreign_anaphor(view, i + m[0]) or self._names_other_body(view, i, i + m[0])
+                ):
                     mm = Mention("org", speaker="foreign-ministries", gender=mm.gender)
                 if (
                     mm.kind in _ORG_KINDS
@@ -259,6 +261,38 @@ class MentionsMixin:
         """ "وزير الخارجية الصيني", "وزارة الدفاع الروسية": a generic title or body with another
         country's adjective right after it."""
         return b < len(view) and view[b].ar and view[b].low in self.lex.w.ar_nationality_adjs
+
+    def _names_other_body(self, view: list[Token], a: int, b: int) -> bool:
+        """ "the ministry said" where the last body named with that noun is someone else's ("according
+        to the Health Ministry in Gaza. ..., the ministry said"): English, ``lexicon.toml``
+        ``en_anaphor_heads``; the nearest earlier naming ("Health Ministry", "Ministry of Defence", not
+        another "the ministry") decides, tracked when a registry body's name covers it."""
+        if (
+            b - a != 2
+            or view[a].ar
+            or view[a].low != "the"
+            or view[b - 1].low not in self.lex.w.en_anaphor_heads
+        ):
+            return False
+        head = view[b - 1].low
+        for m in reversed(list(re.compile(rf"\b{head}\b").finditer(self.lowered, 0, view[a].start))):
+            # (the window read below ends before this anaphor, and an earlier "the <head>" is skipped, so
+            # the mentions read there never come back here for the same words)
+            s, e = m.span()
+            before = self.lowered[max(0, s - 12) : s].split()
+            after = self.lowered[e : e + 4]
+            if before and before[-1] in ("the", "this", "that", "its", "a") and not after.startswith(" of"):
+                continue  # another anaphor of the same chain
+            lo = self.lowered.rfind("\n", 0, s) + 1
+            lo = max(lo, s - 80)
+            hi = self.lowered.find("\n", e)
+            hi = min(e + 60, len(self.lowered) if hi < 0 else hi)
+            window = tokenize(self.masked, lo, min(hi, view[a].start), folded=self.folded)
+            for x, y, mm, _c in self.mentions(window):
+                if window[x].start <= s < window[y - 1].end and mm.kind in _ORG_KINDS:
+                    return not self.reg.is_tracked(mm.speaker)
+            return True
+        return False
 
     def _doc_only_ok(self, view: list[Token], a: int, b: int, m: Mention) -> bool:
         """A bare surname derived from a full name ("May", "كوك"): only for someone already named in full

@@ -333,6 +333,7 @@ class Lexicon:
 
 # word lists of lexicon.toml [lists] that the extraction code reads (a missing one is a RegistryError)
 REQUIRED_LISTS = (
+    "en_anaphor_heads",
     "ar_present_openers",
     "ar_object_heads",
     "ar_contrast_openers",

@@ -1,0 +1,140 @@
+"""English classes of real web pages (the pages sets and H of issue 8): official pages that announce a
+statement on a line of its own, statements read out over several paragraphs, "the ministry" meaning
+another body, and the rest of this file's classes.  Sentences are written for these tests; each class
+has look-alikes that must not fire."""
+
+from __future__ import annotations
+
+from reactions import explain, extract
+
+
+def found(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, lang="en", published=day)]
+
+
+# --- "X said:" on a line of its own is one statement with the paragraph it announces ------------------
+def test_an_announcement_line_is_one_statement_with_the_sentence_it_announces():
+    text = (
+        "Press release: Defence Secretary visits troops in Estonia\n\n"
+        "Speaking at the base, Defence Secretary Ben Wallace said:\n\n"
+        "Our commitment to Estonia is unwavering. We will keep our battlegroup here as long as it is needed.\n"
+    )
+    got = found(text, "2022-02-10")
+    assert [g[0] for g in got] == ["uk-government", "uk-government"]
+    first = got[0][3]
+    assert first.startswith("Speaking at the base, Defence Secretary Ben Wallace said:")
+    assert first.endswith("Our commitment to Estonia is unwavering.")
+    assert got[0][2] == "en-verb/sv"
+    assert got[1] == (
+        "uk-government",
+        "ben-wallace",
+        "block-continuation",
+        "We will keep our battlegroup here as long as it is needed.",
+    )
+
+
+def test_an_announcement_line_followed_by_a_quotation_is_one_statement():
+    text = (
+        "Jeremy Laurence, for the Office of the United Nations High Commissioner for Human Rights (OHCHR), "
+        "told journalists in Geneva:\n\n"
+        "“We are alarmed by the arrests of journalists in the capital this week.”\n"
+    )
+    got = found(text, "2023-05-02")
+    assert len(got) == 1
+    assert got[0][0] == "un-ohchr"
+    assert got[0][3].startswith("Jeremy Laurence, for the Office") and got[0][3].endswith("this week.”")
+
+
+def test_an_announcement_is_not_merged_with_another_speakers_paragraph():
+    text = (
+        "Foreign Secretary James Cleverly said:\n\n"
+        "Iran's foreign ministry said the talks would resume next month.\n"
+    )
+    got = found(text, "2023-06-01")
+    # the line stays its own (the next paragraph is Iran's, not his)
+    assert [(g[0], g[3]) for g in got] == [("uk-government", "Foreign Secretary James Cleverly said:")]
+
+
+# --- a statement read out over paragraphs: the quotation opened and not closed goes on ----------------
+def test_a_quotation_left_open_at_a_paragraph_end_goes_on_in_the_next_paragraphs():
+    text = (
+        "Ravina Shamdasani, for the Office of the United Nations High Commissioner for Human Rights "
+        "(OHCHR), read the following statement:\n\n"
+        "“We are deeply troubled by the mass detentions reported in the north of the country.\n\n"
+        "Families have told us they have received no news of their relatives for weeks.\n\n"
+        "We urge the authorities to disclose where all detainees are held.\n"
+    )
+    got = found(text, "2024-03-05")
+    assert [g[0] for g in got] == ["un-ohchr"] * 3
+    assert [g[2] for g in got][1:] == ["block-continuation", "block-continuation"]
+    assert got[2][3] == "We urge the authorities to disclose where all detainees are held."
+
+
+def test_a_closed_quotation_after_said_ends_the_block():
+    text = (
+        "Foreign Secretary Jeremy Hunt said:\n\n"
+        "“We condemn the attack on the convoy.”\n\n"
+        "The convoy was carrying food to the north of the country.\n"
+    )
+    got = found(text, "2019-04-04")
+    assert [g[0] for g in got] == ["uk-government"]
+    assert "convoy was carrying" not in got[0][3]
+
+
+# --- the block's own speaker named in the third person: narration, not their words -------------------
+def test_a_caption_naming_the_blocks_speaker_ends_the_block():
+    text = (
+        "The Foreign Secretary, Boris Johnson, said:\n\n"
+        "We will be discussing the crisis in Libya today.\n\n"
+        "Foreign Secretary Boris Johnson talks to reporters before the meeting:\n\n"
+        "Video of the meeting - July 2017\n"
+    )
+    got = found(text, "2017-07-17")
+    assert len(got) == 1
+    assert got[0][3].endswith("We will be discussing the crisis in Libya today.")
+    # control: the block itself goes on over a sentence that names the country, not the person
+    text2 = text.replace(
+        "Foreign Secretary Boris Johnson talks to reporters before the meeting:",
+        "The UK has been pressing for this for months.",
+    )
+    got2 = found(text2, "2017-07-17")
+    assert [g[2] for g in got2] == ["en-verb/apposition", "block-continuation"]
+
+
+# --- "the ministry" is the ministry last named with that word --------------------------------------
+def test_the_ministry_after_another_countrys_ministry_is_not_the_tracked_body():
+    text = (
+        "Foreign Secretary David Lammy said the killings were appalling. "
+        "Dozens more people died overnight, according to the Health Ministry in Gaza. "
+        "The deaths brought the total to 212, the ministry said in a statement."
+    )
+    got = found(text, "2025-08-02")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "en-verb/sv")]
+    said = [a for a in explain(text, "en", "2025-08-02") if a.start > 120]
+    assert said and said[-1].speaker == "foreign-ministries" and not said[-1].tracked
+
+
+def test_the_ministry_after_the_tracked_ministry_is_still_the_tracked_body():
+    text = (
+        "The UK Ministry of Defence said two jets struck a weapons store in Syria. "
+        "All aircraft returned safely, the ministry said in a statement."
+    )
+    got = found(text, "2026-01-04")
+    assert [g[0] for g in got] == ["uk-government", "uk-government"]
+    # "the Ministry of Defence" named after the Health Ministry: the nearest naming decides
+    text2 = (
+        "Forty people died, according to the Health Ministry. The Ministry of Defence said the strike hit "
+        "its target. No civilians were near the site, the ministry said."
+    )
+    got2 = found(text2, "2026-01-04")
+    assert [g[0] for g in got2][-1:] == ["uk-government"]
+
+
+def test_the_department_after_another_department_is_not_the_state_department():
+    text = (
+        "Secretary of State Antony Blinken said the visas would be reviewed. "
+        "The Department of Homeland Security later opened its own inquiry. "
+        "The department said it would publish its findings in March."
+    )
+    got = found(text, "2023-02-01")
+    assert [g[0] for g in got] == ["us-state-department"]
