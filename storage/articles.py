@@ -277,10 +277,10 @@ def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle
                     article.lang, article.published_at, digest, None, when)).lastrowid
                 db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, when))
                 official = feed_speakers.get(article.feed_id) == statement.speaker
-                # reprints with the same words, title and person have the same keys: computed once
+                # reprints with the same words, title and person have the same keys (group_keys reads nothing
+                # else of a report): computed once
                 same = (statement.speaker, article.lang, statement.text, article.title, statement.person,
-                        tuple(statement.quotes or ()), statement.reaction,
-                        (article.text, official) if official else None)
+                        tuple(statement.quotes or ()), (article.text, official) if official else None)
                 if same not in filed:
                     filed[same] = group_keys(article_reports(
                         ("import", article_id), article.title or "", article.text or "", article.lang, when,
