@@ -658,10 +658,23 @@ class ConstructionsMixin:
         elif j >= n or view[j].low in lex.ar_no_subject or view[j].low == QUOTE or not view[j].ar:
             jj = j
             steps = 0
+            adverb = False
             while jj < n and steps < 5 and view[jj].low in lex.ar_fillers and jj not in nps:
+                adverb = adverb or view[jj].low in lex.w.ar_adverbs
                 jj += 1
                 steps += 1
-            if jj < n and jj in nps and steps and nps[jj].status != "anaphor":
+            if (
+                adverb
+                and jj < n
+                and jj in nps
+                and nps[jj].status != "tracked"
+                and nps[jj].genders
+                and gender not in nps[jj].genders
+            ):
+                # "وانتقد خصوصا الحكومة السودانية": after an adverb, a phrase the verb does not agree
+                # with is its object; the speaker goes on
+                vs = Subject("pronoun", gender=gender, how="pronoun")
+            elif jj < n and jj in nps and steps and nps[jj].status != "anaphor":
                 vs = Subject("np", nps[jj], gender, how="vs")
             elif (
                 j < n

@@ -383,6 +383,7 @@ REQUIRED_LISTS = (
     "ar_byline_verbs",
     "ar_apposition_breakers",
     "ar_associations",
+    "ar_adverbs",
 )
 SUBJECT_FINDERS = (
     "opening-phrase",

@@ -150,3 +150,37 @@ def test_a_full_stop_between_spaces_ends_an_arabic_sentence(stop):
 
     assert len(split_sentences("قال إن ... الوضع صعب")) == 1
     assert len(split_sentences("He said . and then")) == 1
+
+
+# --- an adverb or a preposition right after the verb: the speaker goes on ----------------------------
+@pytest.mark.parametrize(
+    "second",
+    [
+        "وانتقد خصوصا الحكومة السودانية لتقييدها عمل المراقبين.",
+        "وندد بشدة بالهجمات على المدنيين في دارفور.",
+        "وأضاف أمام الصحفيين في جنيف: «لن نصمت على هذه الانتهاكات».",
+        "وقال لدى وصوله إلى نيروبي إن المساءلة ضرورية.",
+    ],
+)
+def test_an_adverb_or_preposition_after_the_verb_continues_the_speaker(second):
+    text = "أعرب المفوض السامي لحقوق الإنسان فولكر تورك عن قلقه من تدهور الأوضاع في السودان.\n" + second
+    got = found(text, "2023-06-10")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("un-ohchr", "volker-turk", "ar-verb/vs"),
+        ("un-ohchr", "volker-turk", "ar-verb/pronoun"),
+    ]
+
+
+def test_an_adverb_then_a_tracked_subject_is_that_subject():
+    text = "وانتقد بشدة وزير الخارجية الأمريكي أنتوني بلينكن الهجوم على القافلة."
+    assert [(g[0], g[2]) for g in found(text, "2023-06-10")] == [("us-state-department", "ar-verb/vs")]
+
+
+def test_an_adverb_then_another_speaker_breaks_the_chain():
+    text = (
+        "أعرب المفوض السامي لحقوق الإنسان فولكر تورك عن قلقه من تدهور الأوضاع في السودان.\n"
+        "وانتقد بشدة وزير الخارجية الروسي سيرغي لافروف العقوبات الغربية."
+    )
+    got = found(text, "2023-06-10")
+    assert [g[2] for g in got] == ["ar-verb/vs"]
+    assert got[0][3].startswith("أعرب")
