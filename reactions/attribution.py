@@ -136,7 +136,7 @@ class AttributionMixin:
         if not view:
             return None
         if self.lang == "en":
-            np_ = nps.get(0) or (nps.get(1) if view[0].low == "the" else None)
+            np_ = opening_np(view, nps, self.lex)
         else:
             np_ = nps.get(0)
             if np_ is None and view[0].ar and view[0].low not in self.lex.w.ar_not_verbs and 0 not in nps:
@@ -485,6 +485,29 @@ class AttributionMixin:
         return None
 
 
+def opening_np(view: list[Token], nps: dict[int, NP], lex: Lexicon) -> NP | None:
+    """The noun phrase opening an English sentence: at its first word, after "the", or after a title of
+    two or more capitalised words the registry lacks ("Foreign Secretary David Lammy was interviewed",
+    not "If Johnson's number is up")."""
+    if not view:
+        return None
+    if 0 in nps:
+        return nps[0]
+    i = 1 if view[0].low == "the" else 0
+    caps = 0
+    while i < min(len(view), 4) and i not in nps:
+        t = view[i]
+        if not t.case[:1].isupper() or t.low in lex.en_fillers or t.low in lex.w.en_subordinators:
+            return None
+        if t.low in ("if", "as", "while", "when", "but", "and", "after", "before"):
+            return None
+        caps += 1
+        i += 1
+    if caps == 1:
+        return None
+    return nps.get(i)
+
+
 MAX_SUBHEADING_WORDS = 8
 
 
@@ -523,6 +546,9 @@ def age_context(doc: AttributionMixin, unit: Unit) -> None:
             if person
             else set()
         )
-        ctx.pronoun_ok = bool(names) and not names.isdisjoint(
-            scan_words(doc.lowered, unit.start, unit.end)[:25]
+        words = scan_words(doc.lowered, unit.start, unit.end)[:25]
+        # (or the unit's subject is a pronoun that can be that person: "He was asked what steps ...")
+        g = doc.lex.en_pronouns.get(words[0], "") if words and person else ""
+        ctx.pronoun_ok = (bool(names) and not names.isdisjoint(words)) or (
+            g in ("m", "f") and (g in ctx.genders or not ctx.genders)
         )

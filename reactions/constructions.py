@@ -378,6 +378,11 @@ class ConstructionsMixin:
                 q += 1
             if q < n and view[q].low in self.lex.w.en_action_objects:
                 return None  # "denied the request", "dismissed hundreds of members": an act, not words
+        if low in self.lex.w.en_speech_only_verbs and not (
+            (k + 1 < n and view[k + 1].low in (":", QUOTE, "that"))
+            or any(t.low == QUOTE for t in view[max(0, k - 3) : k])
+        ):
+            return None  # "the strikes continued", "he continued to press for talks": no speech
         if low in ("called", "calls", "call") and not (
             k + 1 < n
             and (view[k + 1].low in ("on", "for", "upon") or _quote_before_break(view, k + 1, k + 14))

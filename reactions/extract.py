@@ -19,12 +19,12 @@ import datetime as _dt
 import functools
 import re
 
-from .attribution import AttributionMixin, Context, age_context, is_subheading
+from .attribution import AttributionMixin, Context, age_context, is_subheading, opening_np
 from .constructions import ConstructionsMixin
 from .mentions import MentionsMixin
 from .model import Attribution, Statement
 from .reaction_types import classify
-from .registry import Registry, load_registry
+from .registry import Lexicon, Registry, load_registry
 from .text import PLACEHOLDER, detect_language, fold_keep_offsets, mask_markup, ngrams, scan_words
 from .units import MAX_UNIT_CHARS, QUOTE, Unit, is_label, outside_is_empty, split_units, unit_view
 
@@ -137,15 +137,11 @@ def _bare_line(text: str, unit: Unit) -> bool:
     return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= 20
 
 
-def _names_person_first(view: list, nps: dict, block: Context) -> bool:
+def _names_person_first(view: list, nps: dict, block: Context, lex: Lexicon) -> bool:
     """Does the unit open with a noun phrase naming the block's own speaker in person?"""
     if not view:
         return False
-    # (after "the" and capitalised title words the registry may lack: "Foreign Secretary Boris Johnson")
-    i = 0
-    while i < min(len(view), 4) and i not in nps and (view[i].low == "the" or view[i].case[:1].isupper()):
-        i += 1
-    np0 = nps.get(i)
+    np0 = opening_np(view, nps, lex)
     return np0 is not None and np0.status == "tracked" and np0.person == block.person
 
 
@@ -264,7 +260,7 @@ def _extract(
             and block is not None
             and all(p.rule.startswith("headline-colon") for p in prs)
             and block.person
-            and _names_person_first(view, nps, block)
+            and _names_person_first(view, nps, block, reg.lexicon)
         ):
             # "Foreign Secretary Boris Johnson speaks to media ahead of the Council:": the block's speaker
             # named in the third person is the page's narration (a heading, a caption), not their words

@@ -334,6 +334,7 @@ class Lexicon:
 # word lists of lexicon.toml [lists] that the extraction code reads (a missing one is a RegistryError)
 REQUIRED_LISTS = (
     "en_anaphor_heads",
+    "en_speech_only_verbs",
     "ar_present_openers",
     "ar_object_heads",
     "ar_contrast_openers",

@@ -138,3 +138,108 @@ def test_the_department_after_another_department_is_not_the_state_department():
     )
     got = found(text, "2023-02-01")
     assert [g[0] for g in got] == ["us-state-department"]
+
+
+# --- "the MoD", "the MOD": the UK Ministry of Defence by its initials -------------------------------
+def test_the_mod_initials_name_the_uk_ministry_of_defence():
+    text = "All four aircraft returned safely to RAF Akrotiri, the MOD said on Sunday."
+    assert [(g[0], g[2]) for g in found(text, "2025-03-09")] == [("uk-government", "en-verb/sv")]
+    text2 = "The MoD added that the drones had been shot down over the Red Sea."
+    assert [g[0] for g in found(text2, "2024-01-12")] == ["uk-government"]
+
+
+def test_another_countrys_mod_is_not_the_uk():
+    for text in (
+        "Russia's MoD said its forces had taken two villages.",
+        "The Russian MoD said its air defences had destroyed twelve drones.",
+    ):
+        assert found(text, "2024-05-20") == []
+    # (a "mod" in lower case is no body: "a mod of the game")
+    assert found("A mod said the forum would close on Friday.", "2024-05-20") == []
+
+
+# --- a body's own documents, once it has spoken ------------------------------------------------------
+def test_the_press_release_and_the_release_speak_for_the_body_that_issued_them():
+    text = (
+        "The Pentagon said in a statement on Friday that the package includes air defence interceptors. "
+        "It is the 40th drawdown of equipment for Ukraine since August 2021, according to the release."
+    )
+    got = found(text, "2023-06-09")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "en-verb/sv"), ("us-pentagon", "en-according")]
+    text2 = (
+        "The Ministry of Defence said in a press release that two Typhoons struck a cave complex. "
+        "“The aircraft used precision-guided bombs against every entrance,” the press release read."
+    )
+    assert [g[0] for g in found(text2, "2021-04-15")] == ["uk-government", "uk-government"]
+
+
+def test_a_release_with_nobody_who_spoke_before_it_is_nobodys():
+    text = "Sales rose four percent in the quarter, according to the release. The memo said costs had fallen."
+    assert found(text, "2023-06-09") == []
+    # a news outlet's release after another body spoke is not the tracked speaker's either
+    text2 = (
+        "Foreign Secretary James Cleverly said the talks were useful. "
+        "Amnesty International said in a news release that the trials were unfair. "
+        "The group's lawyers filed an appeal, according to the release."
+    )
+    assert [g[0] for g in found(text2, "2023-06-09")] == ["uk-government"]
+
+
+# --- "he continued" beside a quotation or a colon -----------------------------------------------------
+def test_continued_reports_speech_beside_a_quotation_or_a_colon():
+    text = (
+        "“Our priority is a ceasefire,” Secretary of State Antony Blinken said. "
+        "“Hamas has to say yes to the proposal on the table,” he continued."
+    )
+    got = found(text, "2024-06-11")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "en-verb/sv"),
+        ("us-state-department", "en-verb/pronoun"),
+    ]
+    text2 = "Foreign Secretary David Lammy said the scenes were appalling. He continued: “This must end now.”"
+    assert [g[2] for g in found(text2, "2025-07-22")] == ["en-verb/sv", "en-verb/pronoun"]
+
+
+def test_continued_without_speech_is_no_statement():
+    text = (
+        "Secretary of State Antony Blinken said the talks were serious. "
+        "He continued to press Israeli leaders on aid deliveries. The shelling continued overnight."
+    )
+    got = found(text, "2024-06-11")
+    assert [g[3][:14] for g in got] == ["Secretary of S"]
+
+
+# --- a pronoun opening a sentence without speech keeps the person for a following "he said" ---------
+def test_he_was_asked_keeps_the_speaker_for_the_answer():
+    text = (
+        "Foreign Secretary David Lammy was interviewed on the radio on Tuesday. "
+        "He was asked whether Britain would recognise a Palestinian state. "
+        "'We will do it at the point of maximum impact,' he said."
+    )
+    got = found(text, "2025-07-22")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-verb/pronoun")]
+
+
+def test_a_sentence_about_someone_else_still_breaks_the_pronoun_chain():
+    text = (
+        "Foreign Secretary David Lammy was interviewed on the radio on Tuesday. "
+        "The Israeli army launched a new operation in the south. "
+        "'We will do it at the point of maximum impact,' he said."
+    )
+    assert found(text, "2025-07-22") == []
+    # and a pronoun of the other gender is someone else
+    text2 = text.replace("The Israeli army launched a new operation in the south.", "She was asked about aid.")
+    assert found(text2, "2025-07-22") == []
+
+
+def test_a_subordinate_clause_naming_the_speaker_is_no_topic_for_what_follows():
+    text = (
+        "If Foreign Secretary David Lammy's plan fails, the talks will collapse within weeks. "
+        "Calling a new summit before the spring will be very hard."
+    )
+    assert found(text, "2025-02-10") == []
+    # control: the same title and name opening a sentence are its topic, whom "he said" continues
+    text2 = "Foreign Secretary David Lammy arrived in Riyadh on Monday. He said the talks would be difficult."
+    assert [(g[1], g[2]) for g in found(text2, "2025-02-10")] == [("david-lammy", "en-verb/pronoun")]
+    text3 = "If Foreign Secretary David Lammy arrives in Riyadh on Monday, the talks resume. He said so."
+    assert found(text3, "2025-02-10") == []
