@@ -228,7 +228,9 @@ def test_a_sentence_about_someone_else_still_breaks_the_pronoun_chain():
     )
     assert found(text, "2025-07-22") == []
     # and a pronoun of the other gender is someone else
-    text2 = text.replace("The Israeli army launched a new operation in the south.", "She was asked about aid.")
+    text2 = text.replace(
+        "The Israeli army launched a new operation in the south.", "She was asked about aid."
+    )
     assert found(text2, "2025-07-22") == []
 
 
