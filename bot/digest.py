@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -100,7 +100,7 @@ async def send_due_digests(db: sqlite_utils.Database | AsyncDB, sink: Any, names
     now = now or dt.datetime.now(dt.UTC)
     sent = 0
     shared: dict[tuple, list[str]] = {}
-    for due in await store.write(chats.chats_due_for_digest, now):  # it records when each chat is due next
+    async for due in _due_chats(store, now):
         parts = await store.read(digest_messages, due, names, shared)
         if not parts:
             await store.write(chats.mark_digest_sent, due.chat_id, due.day)
@@ -135,6 +135,17 @@ async def send_due_digests(db: sqlite_utils.Database | AsyncDB, sink: Any, names
         if delivered == len(parts):
             await send_digest_chart(store, sink, names, due, now)
     return sent
+
+
+async def _due_chats(store: AsyncDB, now: dt.datetime) -> AsyncIterator[chats.DigestDue]:
+    """The chats whose digest is due, a page at a time (each page one short call on the writer thread, which
+    records when each chat it read is due next), until a page comes back short."""
+    while True:
+        page = await store.write(chats.chats_due_for_digest, now, limit=chats.DIGEST_PAGE)
+        for due in page:
+            yield due
+        if len(page) < chats.DIGEST_PAGE:
+            return
 
 
 async def send_digest_chart(db: sqlite_utils.Database | AsyncDB, sink: Any, names: render.Names,

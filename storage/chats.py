@@ -174,48 +174,75 @@ def _digest_moment(now_utc: dt.datetime, timezone: str, digest_time: str) -> tup
             utc_text(tomorrow))
 
 
-def chats_due_for_digest(db: sqlite_utils.Database, now_utc: dt.datetime) -> list[DigestDue]:
+DIGEST_PAGE = 200  # due chats handed to the digest job per call (the job calls again until a page is short)
+
+
+def chats_due_for_digest(db: sqlite_utils.Database, now_utc: dt.datetime, *,
+                         limit: int | None = None) -> list[DigestDue]:
     """Active chats with a digest time that has passed today (in the chat's timezone) and no digest recorded
     for that local day. Each digest covers the 24 hours up to today's digest moment, so consecutive digests
     neither overlap nor leave gaps, and a restart neither repeats nor skips one. A chat created after today's
     digest moment starts tomorrow. Writes only ``chats.digest_check_at``: for each chat found not due, the
     earliest time it can be (its digest moment today, or tomorrow's), so the next calls read only the chats
     whose moment has come (an index), not every chat.
+
+    ``limit``: a page of at most that many due chats (the digest job calls again until a page is shorter), so
+    one call stays short when a hundred thousand chats are due at once (after a day down, or all at 08:00). A
+    chat a page returns is not returned again before ``now_utc`` + 1 second: the next page goes on with the
+    others, and the next minute's call returns it again if its digest is still not recorded (a failed send is
+    retried then). Without ``limit``, every due chat, and a due chat stays due to every call.
     """
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=dt.UTC)
-    due = []
+    if limit is not None and limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit}")
+    due: list[DigestDue] = []
     later: list[tuple[str, int]] = []  # (the earliest time it can be due, chat) for the chats found not due
-    rows = db.query(
-        "SELECT c.id, c.lang, c.timezone, c.digest_time, c.created_at, "
-        "  (SELECT group_concat(day, ',') FROM digests_sent d WHERE d.chat_id = c.id AND d.day >= ?) AS sent "
-        "FROM chats c INDEXED BY idx_chats_digest_check "
-        "WHERE c.active = 1 AND c.digest_time IS NOT NULL AND c.digest_check_at <= ? "
-        "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id)",
-        [(now_utc - dt.timedelta(days=2)).strftime("%Y-%m-%d"), utc_text(now_utc)],
-    )
     # what decides a chat's day depends only on its (timezone, digest time): worked out once per pair (a few
     # thousand pairs among a hundred thousand chats), not once per chat
     moments: dict[tuple[str, str], tuple[str, ...] | None] = {}
-    for row in rows:
-        pair = (row["timezone"], row["digest_time"])
-        if pair not in moments:
-            moments[pair] = _digest_moment(now_utc, *pair)
-        found = moments[pair]
-        if found is None:
-            later.append(("9999-12-31 00:00:00", row["id"]))  # until its digest time is set again
-            continue
-        if found[0] == "later":
-            later.append((found[1], row["id"]))
-            continue
-        _state, day, window_start, window_end, tomorrow = found
-        if day in (row["sent"] or "").split(",") or row["created_at"] > window_end:
-            later.append((tomorrow, row["id"]))
-            continue
-        due.append(DigestDue(row["id"], row["lang"], row["timezone"], day, window_start, window_end))
+    since_day, now_text = (now_utc - dt.timedelta(days=2)).strftime("%Y-%m-%d"), utc_text(now_utc)
+    again = utc_text(now_utc + dt.timedelta(seconds=1))
+    while True:
+        # each pass reads rows of the index's range and moves every one it reads out of it (later, or again):
+        # the next pass reads the following ones
+        rows = list(db.query(
+            "SELECT c.id, c.lang, c.timezone, c.digest_time, c.created_at, "
+            "  (SELECT group_concat(day, ',') FROM digests_sent d WHERE d.chat_id = c.id AND d.day >= ?) AS sent "
+            "FROM chats c INDEXED BY idx_chats_digest_check "
+            "WHERE c.active = 1 AND c.digest_time IS NOT NULL AND c.digest_check_at <= ? "
+            "AND EXISTS (SELECT 1 FROM subscriptions s WHERE s.chat_id = c.id) "
+            + ("ORDER BY c.digest_check_at LIMIT ?" if limit else ""),
+            [since_day, now_text, *([limit - len(due)] if limit else [])]))
+        page: list[DigestDue] = []
+        for row in rows:
+            pair = (row["timezone"], row["digest_time"])
+            if pair not in moments:
+                moments[pair] = _digest_moment(now_utc, *pair)
+            found = moments[pair]
+            if found is None:
+                later.append(("9999-12-31 00:00:00", row["id"]))  # until its digest time is set again
+                continue
+            if found[0] == "later":
+                later.append((found[1], row["id"]))
+                continue
+            _state, day, window_start, window_end, tomorrow = found
+            if day in (row["sent"] or "").split(",") or row["created_at"] > window_end:
+                later.append((tomorrow, row["id"]))
+                continue
+            page.append(DigestDue(row["id"], row["lang"], row["timezone"], day, window_start, window_end))
+        due.extend(page)
+        if limit is None or not rows:
+            break
+        with transaction(db) as conn:
+            # Not due before then (the triggers of migration 12 reset this when the time, zone or state changes):
+            # the next calls skip them through the index instead of judging every chat every minute.
+            conn.executemany("UPDATE chats SET digest_check_at = ? WHERE id = ?", later)
+            conn.executemany("UPDATE chats SET digest_check_at = ? WHERE id = ?", [(again, d.chat_id) for d in page])
+        later.clear()
+        if len(due) >= limit:
+            break
     if later:
-        # Not due before then (the triggers of migration 12 reset this when the time, zone or state changes):
-        # the next calls skip them through the index instead of judging every chat every minute.
         with transaction(db) as conn:
             conn.executemany("UPDATE chats SET digest_check_at = ? WHERE id = ?", later)
     return sorted(due, key=lambda d: d.chat_id)

@@ -13,6 +13,7 @@ import pytest
 from bot import digest, render, service
 from bot.app import build_application
 from bot.cli import main
+from bot.sender import RetryLater
 from config import Config, DigestConfig, TelegramConfig
 from reactions.registry import load_registry
 from storage import chats
@@ -119,6 +120,40 @@ class ListSink:
         parse_html(html)
         self.sent.append((chat_id, html))
         return len(self.sent)
+
+
+class FloodedSink(ListSink):
+    """Refuses every message to ``refused`` (flood control), sends the others."""
+
+    def __init__(self, refused):
+        super().__init__()
+        self.refused, self.tries = refused, 0
+
+    async def send(self, chat_id, html):
+        if chat_id == self.refused:
+            self.tries += 1
+            raise RetryLater(1)
+        return await super().send(chat_id, html)
+
+
+def test_the_digest_job_reads_due_chats_in_pages_and_retries_a_refused_one_next_minute(db, monkeypatch):
+    monkeypatch.setattr(chats, "DIGEST_PAGE", 2)  # 5 due chats: pages of 2, 2, 1
+    feed = add_feed(db, "https://news.example/rss", name="Example News")
+    article(db, feed, "a", "x", [st("us-pentagon", "US forces supported the SDF near Hasakah.")],
+            now="2026-01-09 12:00:00")
+    for chat_id in range(1, 6):
+        chats.ensure_chat(db, chat_id, digest_time="08:00", timezone="UTC")
+        chats.subscribe(db, chat_id, "us-pentagon")
+    db.execute("UPDATE chats SET created_at = '2026-01-01 00:00:00'")
+    names = render.Names.from_registry(load_registry())
+    sink = FloodedSink(refused=3)
+    at = dt.datetime(2026, 1, 10, 8, 1, tzinfo=dt.UTC)
+    assert asyncio.run(digest.send_due_digests(db, sink, names, at)) == 4
+    assert sorted(chat_id for chat_id, _html in sink.sent) == [1, 2, 4, 5]
+    assert sink.tries == 1  # not retried within the same run
+    sink.refused = None
+    assert asyncio.run(digest.send_due_digests(db, sink, names, at + dt.timedelta(minutes=1))) == 1
+    assert sorted(chat_id for chat_id, _html in sink.sent) == [1, 2, 3, 4, 5]
 
 
 def test_digest_job_sends_once_per_local_day(db):

@@ -80,43 +80,53 @@ def test_latest_ranks_exactly_as_before(tmp_path):
 @pytest.mark.slow
 def test_due_digests_with_the_check_time_are_those_of_judging_every_chat(tmp_path):
     """Two databases get the same chats and the same changes; one is judged through digest_check_at as the
-    service does, the other with the hint cleared before every call (every chat judged, as before)."""
+    service does, the other with the hint cleared before every call (every chat judged, as before); a third is
+    read as the digest job reads it, in pages of 3 until a page is short."""
     import datetime as dt
 
     from storage import chats
     from storage.db import open_db
 
-    hinted, full = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db")
+    hinted, full, paged = open_db(tmp_path / "a.db"), open_db(tmp_path / "b.db"), open_db(tmp_path / "c.db")
     rng = random.Random(11)
     zones = ("UTC", "Asia/Riyadh", "America/New_York", "Europe/London", "Asia/Kolkata", "Bad/Zone")
     now = dt.datetime(2026, 3, 27, 20, 0, tzinfo=dt.UTC)  # across the European DST change
-    for db in (hinted, full):
+    for db in (hinted, full, paged):
         for chat_id in range(1, 61):
             chats.ensure_chat(db, chat_id, timezone=zones[chat_id % len(zones)],
                               digest_time=f"{chat_id % 24:02d}:{(chat_id * 7) % 60:02d}")
             chats.subscribe(db, chat_id, "us-state-department")
         db.conn.execute("UPDATE chats SET created_at = '2026-03-20 00:00:00'")
         db.conn.execute("UPDATE chats SET digest_time = '25:99' WHERE id = 7")
-    seen = 0
+    seen = longest = 0
     for _step in range(300):
         now += dt.timedelta(minutes=rng.choice((1, 7, 30, 61, 180)))
         if rng.random() < 0.1:  # someone changes a chat's digest time or zone
             chat_id, clock, zone = rng.randint(1, 60), f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", rng.choice(zones)
-            for db in (hinted, full):
+            for db in (hinted, full, paged):
                 chats.set_digest(db, chat_id, clock, zone)
         if rng.random() < 0.05:
             chat_id, off = rng.randint(1, 60), rng.random() < 0.5
-            for db in (hinted, full):
+            for db in (hinted, full, paged):
                 chats.deactivate_chat(db, chat_id, "test") if off else chats.ensure_chat(db, chat_id)
         full.conn.execute("UPDATE chats SET digest_check_at = ''")
         expected = chats.chats_due_for_digest(full, now)
         assert chats.chats_due_for_digest(hinted, now) == expected, now
+        pages = [chats.chats_due_for_digest(paged, now, limit=3)]
+        while len(pages[-1]) == 3:
+            pages.append(chats.chats_due_for_digest(paged, now, limit=3))
+        key = lambda d: d.chat_id  # noqa: E731
+        assert sorted((d for page in pages for d in page), key=key) == expected, now  # each chat once
         for due in expected:
             if rng.random() < 0.8:  # most digests go out; the rest are retried on the next tick
-                for db in (hinted, full):
+                for db in (hinted, full, paged):
                     chats.mark_digest_sent(db, due.chat_id, due.day)
         seen += len(expected)
+        longest = max(longest, len(pages))
     assert seen > 100
+    assert longest > 2  # some ticks needed several pages
+    with pytest.raises(ValueError, match="at least 1"):
+        chats.chats_due_for_digest(paged, now, limit=0)
 
 
 def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_would_get(tmp_path):
