@@ -25,6 +25,9 @@ class Context:
     genders: frozenset[str]
     age: int = 0
     pronoun_ok: bool = True  # English: may "he said" still refer to this speaker after a silent sentence?
+    # Arabic: genders of other people named in a sentence without speech since ("... صدر عن ألبانيزي."
+    # then "وتنفي المسؤولة": the official is the one just named, not the speaker before)
+    rivals: frozenset[str] = frozenset()
     rule: str = ""  # the construction that found the statement (see constructions.toml)
 
 
@@ -95,6 +98,8 @@ class AttributionMixin:
                 and "" not in c.genders
             ):
                 return None  # (a body's anaphor, "وقالت الحكومة" after its minister, has no person's gender)
+            if "any" in np_.refers and ag in c.rivals and local is None:
+                return None  # "المسؤولة" after a sentence naming another woman: her, not the speaker
             person = c.person if np_.personlike else None
             # (an anaphor of either gender, "البيان", lets either gender go on: "وأضاف" after "وأشار البيان")
             return Context(c.speaker, c.tracked, person, c.genders | {ag})
@@ -539,6 +544,10 @@ def age_context(doc: AttributionMixin, unit: Unit) -> None:
     if ctx is None or is_subheading(doc.masked, unit):
         return
     ctx.age += len(unit.sentences)
+    if doc.lang == "ar" and ctx.tracked and ctx.person is not None and ctx.age <= MAX_CONTEXT_AGE:
+        others = doc.other_people(unit, ctx.person)
+        if others:
+            ctx.rivals = ctx.rivals | others
     if doc.lang == "en" and ctx.pronoun_ok:
         person = doc.reg.persons.get(ctx.person or "")
         names = (

@@ -71,6 +71,17 @@ class MentionsMixin:
             if m.kind == "person" and m.full and len(m.persons) == 1:
                 self.doc_persons.add(m.persons[0])
 
+    def other_people(self, unit: Unit, person: str) -> frozenset[str]:
+        """Genders of the registry's people other than ``person`` named in a unit (in full, or by a
+        surname after their full name)."""
+        view = tokenize(self.masked, unit.start, unit.end, folded=self.folded)
+        out = set()
+        for _a, _b, m, _c in self.mentions(view):
+            if m.kind == "person" and len(m.persons) == 1 and m.persons[0] != person:
+                if m.full or m.persons[0] in self.doc_persons:
+                    out.add(self.reg.persons[m.persons[0]].gender)
+        return frozenset(out)
+
     def mentions(self, view: list[Token]) -> list[tuple[int, int, Mention, str]]:
         """Registry phrases in the view: longest first, no overlaps, in text order."""
         idx = self.reg.index

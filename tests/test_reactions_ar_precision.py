@@ -184,3 +184,70 @@ def test_an_adverb_then_another_speaker_breaks_the_chain():
     got = found(text, "2023-06-10")
     assert [g[2] for g in got] == ["ar-verb/vs"]
     assert got[0][3].startswith("أعرب")
+
+
+# --- verbs of speech the lexicon lacked: "نعى" (mourned) and "كرر" (repeated) -------------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker", "rule"),
+    [
+        ("البنتاغون ينعى جنديين قتلا في هجوم بطائرة مسيرة", "2024-01-30", "us-pentagon", "ar-present/sv"),
+        (
+            "نعت وزارة الخارجية البريطانية الصحفي الراحل، مؤكدة أنه كان صوتا شجاعا.",
+            "2022-05-12",
+            "uk-government",
+            "ar-verb/vs",
+        ),
+        (
+            "وزير الدفاع الأمريكي يكرر دعوته إلى حماية المدنيين في غزة",
+            "2023-12-02",
+            "us-pentagon",
+            "ar-present/sv",
+        ),
+        (
+            "كرر المتحدث باسم الخارجية الأمريكية ماثيو ميلر أن واشنطن لا تدعم أي عملية في رفح.",
+            "2024-03-20",
+            "us-state-department",
+            "ar-verb/vs",
+        ),
+    ],
+)
+def test_mourning_and_repeating_report_a_statement(text, day, speaker, rule):
+    assert [(g[0], g[2]) for g in found(text, day)] == [(speaker, rule)]
+
+
+def test_someone_else_repeating_is_theirs():
+    assert_untracked("كرر الجيش الإسرائيلي دعوته السكان إلى إخلاء منازلهم في الشمال.", "2023-10-20", "ar")
+
+
+# --- Spanish names with a silent H: "أورتادو" is Hurtado ----------------------------------------------
+def test_hurtado_spelt_without_the_h_is_the_ohchr_spokesperson():
+    text = (
+        "قالت مارتا أورتادو، المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان، إن الاعتقالات تعسفية.\n"
+        'وأضافت أورتادو في جنيف: "يجب الإفراج عنهم فورا".'
+    )
+    got = found(text, "2024-05-03")
+    assert [(g[0], g[1]) for g in got] == [("un-ohchr", "marta-hurtado")] * 2
+
+
+# --- "the official" after a sentence naming another woman is her -------------------------------------
+def test_the_official_after_a_sentence_naming_another_person_is_not_the_speaker():
+    text = (
+        "قالت المتحدثة باسم الخارجية الأمريكية مورغان أورتاغوس إن واشنطن قلقة من التصعيد.\n"
+        "وجاءت تصريحاتها بعد انتقادات وجهتها موسكو على لسان ماريا زاخاروفا لسياسة العقوبات.\n"
+        "وتنفي المسؤولة أن تكون بلادها وراء الهجوم."
+    )
+    got = found(text, "2019-09-10")
+    assert [g[3][:5] for g in got] == ["قالت "]
+
+
+def test_the_official_after_a_silent_sentence_naming_nobody_else_is_still_the_speaker():
+    text = (
+        "قالت المتحدثة باسم الخارجية الأمريكية مورغان أورتاغوس إن واشنطن قلقة من التصعيد.\n"
+        "وجاءت تصريحاتها بعد انتقادات وجهتها موسكو لسياسة العقوبات.\n"
+        "وتنفي المسؤولة أن تكون بلادها وراء الهجوم."
+    )
+    got = found(text, "2019-09-10")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "ar-verb/vs"),
+        ("us-state-department", "ar-present/vs"),
+    ]
