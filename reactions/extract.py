@@ -352,9 +352,9 @@ def _extract(
                 (unit_no, last) if (last.tracked and (qs or ends_colon or lang == "en")) else None
             )
             if (
-                lang == "en"
-                and last.tracked
+                last.tracked
                 and not in_block
+                and (lang == "en" or (ends_colon and "\n" in doc.masked[unit.end : unit.end + 2]))
                 and (
                     ends_colon
                     or last.rule.endswith("/name-for")
@@ -368,7 +368,22 @@ def _extract(
             prev_unit_statement = None
     done = [st for st in out if st is not None]
     done.sort(key=lambda st: (st.start, st.end))
+    if lang == "ar" and done and _cut_block_fragment(text, done[-1]):
+        done.pop()
     return done
+
+
+def _cut_block_fragment(text: str, st: Statement) -> bool:
+    """An Arabic page cut off mid-word inside a speaker's block ("... لكننا لن ندخل في ات"): a few words
+    with no reporting verb of their own are no statement (one with its own verb, "وتابع: ربما هناك
+    العشرات م", stays)."""
+    tail = text.rstrip()
+    return (
+        st.rule == "block-continuation"
+        and st.end >= len(tail)
+        and tail[-1:].isalpha()
+        and len(text[st.start : st.end].split()) <= 6
+    )
 
 
 def _merge_intro(out: list[Statement | None], i: int, j: int, text: str, lang: str, lowered: str) -> None:

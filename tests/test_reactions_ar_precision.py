@@ -251,3 +251,41 @@ def test_the_official_after_a_silent_sentence_naming_nobody_else_is_still_the_sp
         ("us-state-department", "ar-verb/vs"),
         ("us-state-department", "ar-present/vs"),
     ]
+
+
+# --- "قال X:" closing a line: the unquoted paragraphs after it are X's (a press release's block) -------
+_RELEASE = (
+    "وزير الخارجية يلتقي نظيره الفرنسي\n"
+    "وبعد اللقاء، قال وزير الخارجية البريطاني ويليام هيغ:\n"
+    "سعدت باستقبال زميلي في لندن اليوم. إن شراكتنا مع فرنسا أساس أمن أوروبا.\n"
+    "ونحن ندين الهجوم على البعثة الدبلوماسية في طرابلس.\n"
+)
+
+
+def test_paragraphs_after_a_speaker_line_ending_in_a_colon_are_the_speakers():
+    got = found(_RELEASE + "ملاحظات للمحررين\nوتقع السفارة في وسط العاصمة الليبية.", "2013-04-10")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "william-hague", "ar-verb/vs")] + [
+        ("uk-government", "william-hague", "block-continuation")
+    ] * 3
+    assert got[-1][3].startswith("ونحن ندين")  # the heading ends the block: the embassy's line is nobody's
+
+
+def test_the_block_ends_when_someone_else_speaks():
+    got = found(_RELEASE + "وقال متحدث باسم الحكومة الفرنسية إن الزيارة كانت ناجحة.", "2013-04-10")
+    assert [g[2] for g in got] == ["ar-verb/vs"] + ["block-continuation"] * 3
+
+
+def test_a_colon_inside_a_paragraph_opens_no_block():
+    text = (
+        'وقال وزير الخارجية البريطاني ويليام هيغ: "ندين الهجوم".\n'
+        "وتقع السفارة في وسط العاصمة الليبية وتعرضت لهجمات سابقة."
+    )
+    assert [g[2] for g in found(text, "2013-04-10")] == ["ar-verb/vs"]
+
+
+def test_a_page_cut_off_in_the_block_drops_the_few_words_left():
+    got = found(_RELEASE + "لكننا لن نقبل بأي ت", "2013-04-10")
+    assert [g[3][:8] for g in got][-1] == "ونحن ندي"
+    # with a reporting verb of its own, the cut sentence stays the speaker's
+    got = found(_RELEASE + 'وتابع: "ربما هناك العشرات م', "2013-04-10")
+    assert got[-1][2] == "ar-verb/pronoun"
