@@ -344,9 +344,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     folder = cache_dir(args.cache)
     folder.mkdir(parents=True, exist_ok=True)
-    # Keyed by the generator's version, the schema version and the size: a database built before a migration is
-    # built again by the current write path (the old file stays until removed; its name says which it is).
+    # Keyed by the generator's version, the schema version and the size. One built at an older schema is brought
+    # to this one by the migrations, as a deployed database is (and renamed); --rebuild builds it afresh.
     path = folder / f"scale-g{GENERATOR_VERSION}-s{LATEST_VERSION}-{args.statements}.db"
+    older = sorted(folder.glob(f"scale-g{GENERATOR_VERSION}-s*-{args.statements}.db"), key=os.path.getmtime)
+    if not args.rebuild and not path.exists() and older:
+        print(f"migrating {older[-1].name} to schema {LATEST_VERSION}", flush=True)
+        started = time.perf_counter()
+        open_db(older[-1]).close()
+        older[-1].rename(path)
+        print(f"  {time.perf_counter() - started:.1f} s")
     if args.rebuild or not path.exists():
         free = shutil.disk_usage(folder).free
         need = args.statements * 11_000  # about 11 kB per statement at 1M (articles, indexes, FTS)

@@ -262,9 +262,8 @@ def digest_sent(db: sqlite_utils.Database, chat_id: int, day: str) -> bool:
 def chat_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """``chats`` (active), ``inactive``, ``subscribers`` (active chats with a subscription), ``subscriptions``."""
     row = next(db.query(
-        "SELECT (SELECT count(*) FROM chats WHERE active = 1) AS chats, "
-        "(SELECT count(*) FROM chats WHERE active = 0) AS inactive, "
-        "(SELECT count(DISTINCT s.chat_id) FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
-        " WHERE c.active = 1) AS subscribers, "
+        "SELECT (SELECT n FROM row_counts WHERE name = 'active_chats') AS chats, "
+        "(SELECT count(*) FROM chats) - (SELECT n FROM row_counts WHERE name = 'active_chats') AS inactive, "
+        "(SELECT n FROM row_counts WHERE name = 'subscribers') AS subscribers, "
         "(SELECT count(*) FROM subscriptions) AS subscriptions"))
     return dict(row)

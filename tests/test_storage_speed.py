@@ -14,7 +14,8 @@ from tests.test_delivery_outbox import add_article, add_chat, make_db, statement
 
 
 def kept(db) -> dict[str, int]:
-    return {name: n for name, n in db.conn.execute("SELECT name, n FROM row_counts")}
+    return {name: n for name, n in db.conn.execute(
+        "SELECT name, n FROM row_counts WHERE name IN ('articles', 'statements', 'clusters')")}
 
 
 def counted(db) -> dict[str, int]:
@@ -204,3 +205,50 @@ def test_prune_deletes_only_old_sent_pushes_and_old_digest_records_in_small_step
     assert asyncio.run(sender.prune(db, 0, now)) == 0  # 0 keeps everything
     assert asyncio.run(sender.prune(db, 0.5, now)) == 1  # the recent push; the digest record's day is not over
     assert outbox.fan_out(db) == 0  # pruned pushes are never pushed again
+
+
+def test_kept_chat_counts_follow_subscribing_deactivating_merging_and_deleting(tmp_path):
+    """/status's active chats and subscribers (kept by migration 17's triggers) equal counting them, through
+    every way the rows change: (un)subscribing, a chat leaving and coming back, a group moved to a new id or
+    merged into an existing chat, a chat deleted with its subscriptions (cascade)."""
+    from storage import chats, queries
+    from storage.db import open_db
+
+    db = open_db(tmp_path / "c.db")
+
+    def counted():
+        one = lambda sql: db.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return (one("SELECT count(*) FROM chats WHERE active = 1"),
+                one("SELECT count(DISTINCT s.chat_id) FROM subscriptions s JOIN chats c ON c.id = s.chat_id "
+                    "WHERE c.active = 1"))
+
+    def kept():
+        view = queries.status(db)
+        figures = chats.chat_counts(db)
+        assert (figures["chats"], figures["subscribers"]) == (view.chats, view.subscribers)
+        return view.chats, view.subscribers
+
+    rng = random.Random(17)
+    speakers = ("us-state-department", "us-pentagon", "un-ohchr")
+    changes = 0
+    for _step in range(400):
+        chat_id, other = rng.randint(1, 25), rng.randint(1, 30)
+        action = rng.choice(("join", "subscribe", "subscribe", "unsubscribe", "unsubscribe all", "leave", "move",
+                             "delete"))
+        if action == "join":
+            chats.ensure_chat(db, chat_id)
+        elif action == "subscribe" and chats.chat_by_id(db, chat_id):
+            chats.subscribe(db, chat_id, rng.choice(speakers), rng.choice(("", "", "Gaza")))
+        elif action == "unsubscribe":
+            chats.unsubscribe(db, chat_id, rng.choice(speakers))
+        elif action == "unsubscribe all":
+            chats.unsubscribe(db, chat_id)
+        elif action == "leave":
+            outbox.deactivate_chat(db, chat_id, "blocked")
+        elif action == "move" and chat_id != other and chats.chat_by_id(db, chat_id):
+            outbox.migrate_chat(db, chat_id, other)  # to a new id, or merged into an existing chat
+        elif action == "delete":
+            db.conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,))  # its subscriptions go with it
+        assert kept() == counted(), (_step, action)
+        changes += counted() != (0, 0)
+    assert changes > 100 and counted()[1] > 0
