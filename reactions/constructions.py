@@ -141,6 +141,38 @@ class ConstructionsMixin:
                 return Pair(k, "colon", Subject("np", last, how="closing"))  # "Aid will go on: Pentagon"
         return None
 
+    def _find_closing_phrase(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """Headline "US to provide more aid to Ukraine - Pentagon", "... escalates -PM's spokesman": a
+        tracked phrase right after the trigger closes the unit, after at least three words of its own."""
+        last = nps.get(k + 1)
+        if last is None or last.status != "tracked" or any(t.low.isalnum() for t in view[last.j :]):
+            return None
+        if sum(t.low.isalnum() for t in view[:k]) < 3 or any(t.low == "-" for t in view[k + 1 : last.i]):
+            return None
+        return Pair(k, "closing", Subject("np", last, how="closing"))
+
+    def _find_en_headline(
+        self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
+    ) -> Pair | None:
+        """A text's first line without a full stop, opening with a tracked phrase and one of the
+        headline verbs right after it: "Pentagon sees strategy in Russia's troop moves", "Hegseth outlines
+        priorities after being sworn in" (in running text these verbs are no speech)."""
+        np_ = ends.get(k)
+        if np_ is None or np_.status != "tracked" or not view:
+            return None
+        i = np_.i
+        while i > 0 and view[i - 1].low in ("the", "a", "an"):
+            i -= 1
+        if i != 0 or self.masked[: view[0].start].strip():
+            return None
+        line_end = self.masked.find("\n", view[0].start)
+        line = self.masked[view[0].start : len(self.masked) if line_end < 0 else line_end].rstrip()
+        if not line or line[-1] in ".!?" or len(line.split()) > 20:
+            return None
+        return Pair(k, "headline", Subject("np", np_, how="sv"))
+
     def _find_after(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
@@ -1001,6 +1033,8 @@ class ConstructionsMixin:
             j = k + 1
             if j + 1 < len(view) and view[j].low in ("a", "an", "the") and j + 1 in nps:
                 j += 1  # '"...," said a State Department spokesperson'
+            elif j + 1 < len(view) and view[j].low in ("new", "outgoing") and j + 1 in nps:
+                j += 1  # "..., says new foreign minister David Lammy"
             if j < len(view) and j in nps:
                 return Subject("np", nps[j], how="said-x")
             if j < len(view) and view[j].low in lex.en_pronouns:
@@ -1014,6 +1048,8 @@ class ConstructionsMixin:
 
 _FINDERS = {
     "opening-phrase": ConstructionsMixin._find_opening_phrase,
+    "closing-phrase": ConstructionsMixin._find_closing_phrase,
+    "en-headline": ConstructionsMixin._find_en_headline,
     "after": ConstructionsMixin._find_after,
     "relayed": ConstructionsMixin._find_relayed,
     "ar-verb": ConstructionsMixin._find_ar_verb,

@@ -212,6 +212,8 @@ def _extract(
                 has_trig = any(
                     w in doc.folded[unit.start : min(unit.end, unit.start + n)]
                     for w, n in reg.window_triggers
+                ) or any(
+                    w in doc.folded[max(unit.start, unit.end - n) : unit.end] for w, n in reg.tail_triggers
                 )
             if not has_trig:
                 if has_tracked:

@@ -388,6 +388,8 @@ REQUIRED_LISTS = (
 )
 SUBJECT_FINDERS = (
     "opening-phrase",
+    "closing-phrase",
+    "en-headline",
     "after",
     "relayed",
     "ar-verb",
@@ -418,6 +420,7 @@ class Construction:
     skip: frozenset[str] = frozenset()
     role: str = "main"
     scan_window: int = 0
+    scan_tail: int = 0  # a punctuation trigger looked for in the unit's last characters by the pre-scan
     fallthrough: bool = False  # when its subject is not found, the next row with the word may claim it
 
 
@@ -730,6 +733,11 @@ class Registry:
             window = raw.get("scan_window", 0)
             if not isinstance(window, int) or window < 0:
                 raise RegistryError(f"{where}: 'scan_window' must be a whole number")
+            tail = raw.get("scan_tail", 0)
+            if not isinstance(tail, int) or tail < 0 or (tail and window):
+                raise RegistryError(
+                    f"{where}: 'scan_tail' must be a whole number (and no scan_window beside it)"
+                )
             fallthrough = raw.get("fallthrough", False)
             if not isinstance(fallthrough, bool):
                 raise RegistryError(f"{where}: 'fallthrough' must be true or false")
@@ -743,6 +751,7 @@ class Registry:
                 skip=frozenset(skip),
                 role=role,
                 scan_window=window,
+                scan_tail=tail,
                 fallthrough=fallthrough,
             )
             out.append(con)
@@ -752,10 +761,12 @@ class Registry:
         self.construction_index = {w: tuple(cs) for w, cs in index.items()}
         # words whose presence makes a sentence worth analysing (word triggers), and punctuation
         # triggers looked for in the first characters of a unit (headline "بلينكن: ...")
-        self.triggers = frozenset(w for c in out if not c.scan_window for w in c.triggers)
+        self.triggers = frozenset(w for c in out if not (c.scan_window or c.scan_tail) for w in c.triggers)
         self.window_triggers = tuple(
             (w, c.scan_window) for c in out if c.scan_window for w in sorted(c.triggers)
         )
+        # ... and in the last characters of a unit (headline "<words> - Pentagon")
+        self.tail_triggers = tuple((w, c.scan_tail) for c in out if c.scan_tail for w in sorted(c.triggers))
 
     def _add(self, phrase: str, mention: Mention, pairs: list[tuple[str, str]], case: bool = False) -> None:
         relevant = (mention.kind in ("org", "title") and self.is_tracked(mention.speaker)) or (

@@ -83,6 +83,16 @@ RULES = [
         [("uk-government", "en-verb/sv"), ("uk-government", "en-verb/pronoun")],
     ),
     (
+        "Aid to Kyiv will continue through the winter - Pentagon\nThe package was agreed on Monday.",
+        "2022-11-10",
+        [("us-pentagon", "headline-dash/closing")],
+    ),
+    (
+        "Pentagon eyes more drone production in new budget\nThe plan goes to Congress next week.",
+        "2024-03-11",
+        [("us-pentagon", "en-headline/sv")],
+    ),
+    (
         'قال المتحدث باسم البنتاغون:\n"لن نتراجع عن هذا القرار".',
         "2022-01-01",
         [("us-pentagon", "ar-verb/vs"), ("us-pentagon", "quote-continuation")],
@@ -106,7 +116,9 @@ def test_every_construction_of_the_table_is_exercised_here():
 def test_the_pre_scan_triggers_are_the_table_triggers():
     reg = load_registry()
     for con in reg.constructions:
-        if not con.scan_window:
+        if con.scan_tail:
+            assert all((w, con.scan_tail) in reg.tail_triggers for w in con.triggers), con.name
+        elif not con.scan_window:
             assert con.triggers <= reg.triggers, con.name
     # a relay verb with the fa- clitic opens a sentence the pre-scan used to skip
     assert "فنقلت" in reg.triggers
@@ -163,4 +175,11 @@ def test_a_construction_that_falls_through_must_say_so_with_a_boolean(tmp_path: 
     sp, lx, co = _copy_data(tmp_path)
     co.write_text(co.read_text(encoding="utf-8").replace("fallthrough = true", 'fallthrough = "yes"'), "utf-8")
     with pytest.raises(RegistryError, match="'fallthrough' must be true or false"):
+        build_registry(sp, lx, co)
+
+
+def test_a_bad_scan_tail_is_a_registry_error(tmp_path: Path):
+    sp, lx, co = _copy_data(tmp_path)
+    co.write_text(co.read_text(encoding="utf-8").replace("scan_tail = 60", "scan_tail = -5"), "utf-8")
+    with pytest.raises(RegistryError, match="headline-dash.*'scan_tail' must be a whole number"):
         build_registry(sp, lx, co)

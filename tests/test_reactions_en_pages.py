@@ -245,3 +245,63 @@ def test_a_subordinate_clause_naming_the_speaker_is_no_topic_for_what_follows():
     assert [(g[1], g[2]) for g in found(text2, "2025-02-10")] == [("david-lammy", "en-verb/pronoun")]
     text3 = "If Foreign Secretary David Lammy arrives in Riyadh on Monday, the talks resume. He said so."
     assert found(text3, "2025-02-10") == []
+
+
+# --- headlines: "<words> - Pentagon", "<speaker> sees ...", "..., says PM's spokesman" ----------------
+def test_a_headline_closing_with_a_dash_and_a_tracked_speaker_is_theirs():
+    for text, day, speaker in (
+        (
+            "Washington to send more air defence missiles to Kyiv - Pentagon\nThe package is worth $1bn.",
+            "2024-06-20",
+            "us-pentagon",
+        ),
+        (
+            "Britain ready to widen sanctions if talks fail -PM's spokesman\nNo date was given.",
+            "2022-02-14",
+            "uk-government",
+        ),
+        (
+            "US watches drills near Taiwan closely – State Department spokesperson",
+            "2023-04-09",
+            "us-state-department",
+        ),
+    ):
+        got = found(text, day)
+        assert [(g[0], g[2]) for g in got] == [(speaker, "headline-dash/closing")]
+        assert "\n" not in got[0][3]
+
+
+def test_a_headline_closing_with_an_untracked_name_or_a_site_is_nobodys():
+    for text in (
+        "Navy test of new missile fails for second time - BBC News",
+        "Rail strikes to go ahead next week - RMT union",
+        "Ukraine-Russia talks resume in Istanbul - CNN Video",
+        # a tracked body inside the headline, but not closing it
+        "Pentagon - budget hearing postponed to next week",
+    ):
+        assert found(text, "2024-01-10") == []
+
+
+def test_a_first_line_opening_with_a_tracked_speaker_and_a_headline_verb_is_theirs():
+    got = found("Pentagon sees no sign of Russian pullback near Kyiv\nTroops remain in place.", "2022-03-30")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "en-headline/sv")]
+    got = found("UK foreign minister repeats call for Gaza ceasefire\nHe spoke in Cairo.", "2024-09-10")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-headline/sv")]
+
+
+def test_a_headline_verb_in_running_text_or_after_someone_else_is_no_statement():
+    for text in (
+        # not the text's first line
+        "Troops remain in place near Kyiv.\nPentagon sees no sign of Russian pullback near Kyiv",
+        # a full sentence, not a headline
+        "The Pentagon sees a rise in applications this year.",
+        # someone else opens the headline
+        "Kremlin sees no progress in talks with Pentagon",
+    ):
+        assert found(text, "2022-03-30") == []
+
+
+def test_says_new_minister_after_a_headline_names_them():
+    text = "Britain will seek a balanced position on Gaza, says new foreign minister David Lammy"
+    got = found(text, "2024-07-06")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-verb/said-x")]
