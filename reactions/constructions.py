@@ -313,7 +313,8 @@ class ConstructionsMixin:
 
     def _says_nothing(self, view: list[Token], k: int) -> bool:
         """A verb of talking with nothing said after it in the sentence ("X يتحدث على خشبة المسرح",
-        "تحدث مع السفير"), or a byline ("كتب : وكالات"): no statement."""
+        "تحدث مع السفير"), "رد" with nothing answered ("ورد إيران ضد دول": a noun), or a byline ("كتب :
+        وكالات"): no statement."""
         w = self.lex.w
         low = view[k].low
         if low in w.ar_byline_verbs:
@@ -324,14 +325,18 @@ class ConstructionsMixin:
                 and len(rest) <= 5
                 and not any(t.low == QUOTE or t.low in self.lex.verbs for t in rest)
             )
-        if low not in w.ar_talk_verbs:
+        if low in w.ar_talk_verbs:
+            content = w.ar_talk_content
+        elif low in w.ar_reply_verbs:
+            content = w.ar_reply_content
+        else:
             return False
         for t in view[k + 1 :]:
             if t.low in (".", "؛", ";"):
                 break
             if (
                 t.low == QUOTE
-                or t.low in w.ar_talk_content
+                or t.low in content
                 or t.low in self.lex.ar_complementizers
                 or t.low in self.lex.verbs
             ):

@@ -381,6 +381,8 @@ REQUIRED_LISTS = (
     "ar_li_thing",
     "ar_talk_verbs",
     "ar_talk_content",
+    "ar_reply_verbs",
+    "ar_reply_content",
     "ar_byline_verbs",
     "ar_apposition_breakers",
     "ar_associations",

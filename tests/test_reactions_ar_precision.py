@@ -289,3 +289,32 @@ def test_a_page_cut_off_in_the_block_drops_the_few_words_left():
     # with a reporting verb of its own, the cut sentence stays the speaker's
     got = found(_RELEASE + 'وتابع: "ربما هناك العشرات م', "2013-04-10")
     assert got[-1][2] == "ar-verb/pronoun"
+
+
+# --- "رد" reports speech with what it answered; "ورد X ضد ..." in a list is a noun ---------------------
+@pytest.mark.parametrize(
+    ("text", "day", "speaker"),
+    [
+        (
+            "ورد المتحدث باسم البنتاغون جون كيربي على سؤال بشأن الضربات قائلا إنها دفاعية.",
+            "2021-09-01",
+            "us-pentagon",
+        ),
+        ("وردت وزارة الخارجية البريطانية بالقول إن السفير سيبقى في منصبه.", "2020-02-11", "uk-government"),
+    ],
+)
+def test_reply_with_what_was_answered_is_a_statement(text, day, speaker):
+    assert [(g[0], g[2]) for g in found(text, day)] == [(speaker, "ar-verb/vs")]
+
+
+def test_a_response_in_a_list_does_not_break_the_speakers_turn():
+    text = (
+        "وقالت المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان ليز ثروسل إن المفوض السامي قلق من الضربات"
+        " على المدن، ورد روسيا العسكري في الجنوب، واتساع رقعة القتال.\n"
+        "وأكدت أن القانون الدولي يحمي المدنيين في كل الأحوال."
+    )
+    got = found(text, "2022-03-15")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("un-ohchr", "liz-throssell", "ar-verb/vs"),
+        ("un-ohchr", "liz-throssell", "ar-verb/pronoun"),
+    ]
