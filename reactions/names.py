@@ -24,7 +24,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .registry import Registry, load_registry, read_toml
@@ -110,6 +110,7 @@ class Gazetteer:
     english: dict[tuple[str, ...], frozenset[str]]
     arabic: dict[tuple[str, ...], frozenset[str]]
     labels: dict[str, tuple[str, str]]  # id -> (English name, Arabic name)
+    within: dict[str, str] = field(default_factory=dict)  # a city's id -> its country's id
 
     def entities(self, text: str) -> frozenset[str]:
         """The ids of every name in ``text`` (either language; a text may mix them)."""
@@ -167,6 +168,10 @@ class Gazetteer:
         return (frozenset(w for key in self.english for w in key),
                 frozenset(w for key in self.arabic for w in key))
 
+    def country_of(self, entity: str) -> str | None:
+        """The id of the country a city is in (``city:173811`` -> ``country:SY``); None for anything else."""
+        return self.within.get(entity)
+
     def names_of(self, entity: str) -> tuple[str, str]:
         """The English and Arabic names of an id (for search and display); empty strings when unknown."""
         return self.labels.get(entity, ("", ""))
@@ -198,6 +203,7 @@ class _Builder:
         self.english: dict[tuple[str, ...], set[str]] = {}
         self.arabic: dict[tuple[str, ...], set[str]] = {}
         self.labels: dict[str, tuple[str, str]] = {}
+        self.within: dict[str, str] = {}
 
     def add(self, entity: str, names: Iterable[str]) -> None:
         for name in names:
@@ -219,7 +225,7 @@ class _Builder:
 
     def build(self) -> Gazetteer:
         freeze = lambda table: {k: frozenset(v) for k, v in table.items()}  # noqa: E731
-        return Gazetteer(freeze(self.english), freeze(self.arabic), dict(self.labels))
+        return Gazetteer(freeze(self.english), freeze(self.arabic), dict(self.labels), dict(self.within))
 
 
 def _countries(builder: _Builder, extra: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -339,6 +345,8 @@ def _cities(builder: _Builder, regions: set[str], skip: set[str]) -> None:
         if fresh:
             builder.add(entity, fresh)
             builder.label(entity, city["name"], arabic[0])
+            if city.get("countrycode"):
+                builder.within[entity] = f"country:{city['countrycode']}"
 
 
 def _registry(builder: _Builder, registry: Registry) -> None:
