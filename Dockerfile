@@ -29,6 +29,10 @@ ENV PATH=/opt/raqib/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     RAQIB_CONFIG=/config/raqib.toml
+# FreeDict's English-Arabic dictionaries: clustering compares Arabic and English reports through them
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dict-freedict-eng-ara dict-freedict-ara-eng \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 raqib \
  && useradd --system --uid 10001 --gid raqib --home-dir /data --shell /usr/sbin/nologin raqib \
  && mkdir -p /data /config \

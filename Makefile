@@ -10,7 +10,13 @@ SHARED ?= ../shared
 
 install: $(STAMP)
 
+# FreeDict's English-Arabic dictionaries (Debian packages): clustering reads them to see one statement's words
+# in an Arabic and an English report (reactions/dictd.py)
+DICTD := /usr/share/dictd
 $(STAMP): requirements.lock pyproject.toml
+	@test -f $(DICTD)/freedict-eng-ara.index -a -f $(DICTD)/freedict-ara-eng.index || { \
+	  echo "installing Debian's dict-freedict-eng-ara and dict-freedict-ara-eng (apt-get; needs root)"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y dict-freedict-eng-ara dict-freedict-ara-eng; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import math
 import re
 import zlib
@@ -34,10 +35,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from . import dictd
 from .model import Statement
 from .names import load_gazetteer
 from .registry import load_registry
-from .text import fold
+from .text import fold, fold_case
 
 THRESHOLD = 2.5
 WINDOW = dt.timedelta(hours=72)
@@ -58,6 +60,7 @@ WEIGHTS = {
     "headline": 0.5,  # times an entity shared only through a headline (across languages)
     "sound": 0.75,  # times a name no table holds, written in both scripts (its consonants; across languages)
     "entity_same_lang": 0.3,  # the same, between two reports in one language (their words count already)
+    "translated": 6.0,  # times the share of words one report has in the other's language (across languages)
     "number": 1.0,  # each shared number (at most 2)
     "person": 1.0,  # the same person speaking
     "reaction": 0.5,  # the same specific reaction type
@@ -72,6 +75,10 @@ MAX_PHRASES = 8
 # (two languages). Without it a score stays at UNSPECIFIC, below THRESHOLD.
 SPECIFIC_PHRASES = 3.0
 SPECIFIC_NAMES = 2
+# Across languages, the share of words in common through the dictionary (see :func:`_translated`) from which
+# two reports say the same words: as specific as a shared quotation.
+SPECIFIC_TRANSLATED = 0.25
+MAX_SENSES = 30  # an Arabic word with more English senses than this says nothing (الرئيس: chairman, abbot, ...)
 UNSPECIFIC = 2.0
 BOILERPLATE = (
     0.6  # content words in common (cosine) above which two texts naming other places are boilerplate
@@ -170,6 +177,7 @@ class _Evidence:
     official: bool = False
     docs: frozenset[Hashable] = field(default_factory=frozenset)
     sounds: frozenset[str] = frozenset()  # consonant skeletons of names no table holds (reactions.names)
+    channels: frozenset[str] = frozenset()  # how the report says the words were said (see :func:`channels`)
 
 
 def _normal(text: str) -> str:
@@ -212,6 +220,51 @@ def _speaker_words() -> dict[str, frozenset[str]]:
     return out
 
 
+log = logging.getLogger(__name__)
+_HAS_ARABIC = re.compile("[\u0621-\u064a]")
+
+
+@functools.lru_cache(maxsize=1)
+def translations() -> dict[str, frozenset[str]]:
+    """Arabic word stems -> the stems of their English senses (see :func:`_stem`), from FreeDict's
+    English-Arabic and Arabic-English dictionaries (:mod:`reactions.dictd`; phrases of one or two words). Built
+    once per process (about a second). Without the dictionaries (Debian's ``dict-freedict-eng-ara`` and
+    ``dict-freedict-ara-eng``; ``make install`` installs them) it is empty, with a warning: reports in two
+    languages are then compared through names and numbers only."""
+    pairs: list[tuple[str, str]] = []  # (Arabic phrase, English phrase)
+    try:
+        for headword, senses in dictd.entries(dictd.ENGLISH_ARABIC):
+            pairs.extend((sense, headword) for sense in senses if _HAS_ARABIC.search(sense))
+        for headword, senses in dictd.entries(dictd.ARABIC_ENGLISH):
+            pairs.extend((headword, sense) for sense in senses if not _HAS_ARABIC.search(sense))
+    except FileNotFoundError as e:
+        log.warning("no English-Arabic dictionary (%s; apt-get install %s): reports in two languages are "
+                    "compared through names and numbers only", e.filename, dictd.PACKAGES)
+        return {}
+    pairs = [(ar, en) for ar, en in pairs if ar.count(" ") <= 1 and en.count(" ") <= 1]
+    phrases = list(dict.fromkeys(p for pair in pairs for p in pair))
+    folded = dict(zip(phrases, fold_case("\n".join(phrases)).lower().split("\n"), strict=True))  # one pass
+    words: dict[tuple[str, str], str | None] = {}
+
+    def stems(phrase: str, lang: str) -> list[str]:
+        out = []
+        for word in _WORD.findall(folded[phrase]):
+            if (word, lang) not in words:
+                words[(word, lang)] = _stem(word, lang)
+            if stem := words[(word, lang)]:
+                out.append(stem)
+        return out
+
+    table: dict[str, set[str]] = {}
+    for ar, en in pairs:
+        english = stems(en, "en")
+        if english:
+            for stem in stems(ar, "ar"):
+                table.setdefault(stem, set()).update(english)
+    return {stem: frozenset(_root(w) for w in english) for stem, english in table.items()
+            if len(english) <= MAX_SENSES}
+
+
 @functools.lru_cache(maxsize=64)
 def _own_entities(speaker: str) -> frozenset[str]:
     """The speaker's own body, country and people: every report of it names them, so they are no evidence."""
@@ -241,6 +294,7 @@ def warm_up() -> None:
     load_gazetteer()
     _speaker_words()
     _lookalike_orgs()
+    translations()
     for speaker in load_registry().speakers:
         _own_entities(speaker)
 
@@ -299,6 +353,7 @@ def _report_evidence(report: Report) -> _Evidence:
         report.official,
         frozenset({report.doc}),
         frozenset(f"~{k}" for k in gazetteer.skeletons(text)),
+        frozenset() if report.official else channels(report.text),
     )
 
 
@@ -321,6 +376,7 @@ def _merge(parts: Sequence[_Evidence]) -> _Evidence:
         any(p.official for p in parts),
         union("docs"),
         union("sounds"),
+        union("channels"),
     )
 
 
@@ -468,9 +524,11 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
         return -math.inf
     if a.official and b.official:
         return -math.inf  # two items of the speaker's own feed are two releases
+    if _other_channels(a, b):
+        return -math.inf  # a speech and an interview, a briefing and a post: two occasions
     total = 0.0
     places_a, places_b = _places(a.entities), _places(b.entities)
-    elsewhere = bool(places_a and places_b and not (places_a & places_b))
+    elsewhere = bool(places_a and places_b and not (places_a & places_b)) and not _within(places_a, places_b)
     if elsewhere:
         total += WEIGHTS["other_places"]
     if gap > FAR:
@@ -498,7 +556,9 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
         sounds = _weight(a.sounds & b.sounds, common)
         total += WEIGHTS["entity"] * min(entities + WEIGHTS["headline"] * headline + WEIGHTS["sound"] * sounds,
                                          MAX_ENTITIES)
-        specific = len(named | (a.sounds & b.sounds)) >= SPECIFIC_NAMES
+        translated = _translated(a, b)
+        total += WEIGHTS["translated"] * translated
+        specific = len(named | (a.sounds & b.sounds)) >= SPECIFIC_NAMES or translated >= SPECIFIC_TRANSLATED
     if a.numbers & b.numbers:
         specific = True
     total += WEIGHTS["number"] * min(len(a.numbers & b.numbers), 2)
@@ -507,6 +567,33 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
     if a.reactions & b.reactions:
         total += WEIGHTS["reaction"]
     return total if specific else min(total, UNSPECIFIC)
+
+
+def _translated(a: _Evidence, b: _Evidence) -> float:
+    """How much of one report's words the other says in its language: the Arabic report's words whose English
+    senses (:func:`translations`) the English one has, as a cosine (0 to 1) over the Arabic words the
+    dictionary knows and the English words."""
+    arabic, english = (a, b) if a.lang == "ar" else (b, a)
+    if arabic.lang != "ar" or english.lang == "ar" or not english.words:
+        return 0.0
+    table = translations()
+    known = [w for w in arabic.words if w in table]
+    if not known:
+        return 0.0
+    roots = _roots(english.words)
+    hits = sum(1 for w in known if not table[w].isdisjoint(roots))
+    return hits / math.sqrt(len(known) * len(roots))
+
+
+def _root(stem: str) -> str:
+    """An English stem cut shorter, for meeting a dictionary's senses: "fails" and "fail", "desperate" and
+    "despair" ("despe", "despa": no), "condemned" and "condemnation" are one."""
+    return (stem[:-1] if stem.endswith("s") and len(stem) > 4 else stem)[:5]
+
+
+@functools.lru_cache(maxsize=4096)
+def _roots(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(_root(w) for w in words)
 
 
 def _total(words: frozenset[str], common: dict[str, int] | None, totals: dict[int, float] | None) -> float:
@@ -525,8 +612,27 @@ def _other_numbers(a: _Evidence, b: _Evidence) -> bool:
     return bool(digits_a and digits_b and not (digits_a & digits_b))
 
 
+# Channels one act of speech is carried through together: a written statement is posted on the speaker's
+# accounts as it is released.
+_ONE_CHANNEL = {"post": "statement"}
+
+
+def _other_channels(a: _Evidence, b: _Evidence) -> bool:
+    """Both reports say how the words were said, and no way is the same (a post and a written statement are one)."""
+    if not (a.channels and b.channels):
+        return False
+    one = lambda found: {_ONE_CHANNEL.get(c, c) for c in found}  # noqa: E731
+    return not one(a.channels) & one(b.channels)
+
+
 def _other_people(a: _Evidence, b: _Evidence) -> bool:
     return bool(a.persons and b.persons and not (a.persons & b.persons))
+
+
+def _within(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether one side names a city of a country the other side names (Baghdad and Iraq are one place)."""
+    gazetteer = load_gazetteer()
+    return any(gazetteer.country_of(p) in b for p in a) or any(gazetteer.country_of(p) in a for p in b)
 
 
 def _places(entities: frozenset[str]) -> frozenset[str]:

@@ -457,3 +457,85 @@ def test_one_template_with_other_numbers_or_places_is_two_statements():
     reprint = report("r", "r", "The Pentagon said strike number 3 near Hasakah hit a fuel depot at night",
                      speaker="us-pentagon", hours=5)
     assert assign([reprint], [Candidate(1, (said(3),))])[0][1] == 1
+
+
+# --- the same words across languages (FreeDict's English-Arabic dictionaries) --------------------------------
+
+def test_the_dictionaries_are_read_from_debians_packages():
+    from reactions import dictd
+
+    senses = dict(dictd.entries(dictd.ENGLISH_ARABIC))
+    assert "السجن" in senses["prison"]  # pronunciations and sense numbers are stripped
+    headwords = [hw for hw, _senses in dictd.entries(dictd.ARABIC_ENGLISH)]
+    assert len(headwords) > 10_000 and not any(hw.startswith("00-database") for hw in headwords)
+
+
+def test_translations_give_the_english_senses_of_an_arabic_word():
+    from reactions.clustering import translations
+
+    table = translations()
+    assert "priso" in table["سجن"] and "civil" in table["مدني"]  # السجن, المدنيين: stems, English roots
+    assert all(len(senses) <= 30 for senses in table.values())  # a word of every meaning says nothing
+
+
+def test_without_the_dictionaries_clustering_warns_and_compares_names_only(monkeypatch, tmp_path, caplog):
+    from reactions import clustering, dictd
+
+    monkeypatch.setattr(dictd, "DICT_DIR", tmp_path)
+    monkeypatch.setattr(dictd.entries, "__defaults__", (tmp_path,))
+    clustering.translations.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="reactions.clustering"):
+            assert clustering.translations() == {}
+        assert "apt-get install dict-freedict-eng-ara" in caplog.text
+    finally:
+        clustering.translations.cache_clear()
+
+
+# OHCHR on the Hasakah prison attack (bot/samples: the English and the Arabic outlet): one name in common, and
+# the same words in two languages.
+EN_OHCHR = ('"We are very concerned about the situation of civilians in Hasakah city, and in particular about the '
+            'safety of the hundreds of children held in the prison," the spokesperson said.')
+AR_OHCHR = ('وقالت المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان إن "وضع المدنيين في مدينة الحسكة مقلق للغاية"، '
+            'وأبدت "قلقها إزاء أمن وسلامة مئات الأطفال المحتجزين في السجن".')
+AR_OHCHR_OTHER = ('وقالت المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان إن المفوضية تلقت تقارير عن اعتقالات '
+                  'تعسفية لصحفيين في الحسكة، ودعت إلى الإفراج عنهم فوراً.')
+
+
+def test_the_same_words_in_arabic_and_english_are_evidence_without_a_second_name():
+    en = [report("en", "a", EN_OHCHR, speaker="un-ohchr", reaction="concern")]
+    same = [report("ar", "b", AR_OHCHR, lang="ar", speaker="un-ohchr", reaction="concern", hours=20)]
+    other = [report("ar2", "c", AR_OHCHR_OTHER, lang="ar", speaker="un-ohchr", reaction="concern", hours=20)]
+    assert assign(same, [Candidate(1, tuple(en))])[0][1] == 1
+    assert assign(other, [Candidate(1, tuple(en))])[0][1] is None  # Hasakah and the day: another statement
+
+
+def test_a_speech_and_an_interview_are_two_occasions():
+    # Shapps on 15 Jan 2024 (pc2-038, pc2-039): a speech on defence spending, a television interview on the
+    # Houthis, both naming Britain and Iran the same day
+    speech = [report("s", "a", "In a speech in London, Shapps said Britain, facing threats from Russia, China and "
+                     "Iran, must raise defence spending.", person="grant-shapps", speaker="uk-government")]
+    interview = [report("i", "b", "وقال شابس في مقابلة تلفزيونية إن بريطانيا تراقب إيران والحوثيين في البحر الأحمر "
+                        "ولا تريد التصعيد مع روسيا والصين.", lang="ar", person="grant-shapps",
+                        speaker="uk-government", hours=2)]
+    assert channels(speech[0].text) == {"speech"} and channels(interview[0].text) == {"interview"}
+    assert assign(interview, [Candidate(1, tuple(speech))])[0][1] is None
+
+
+def test_a_city_and_its_country_are_one_place():
+    quote = "The United States condemns the attack on the detention facility and stands with its partners"
+    city = [report("c", "a", f'"{quote}," Price said of the attack in Hasakah.', person="ned-price",
+                   quotes=[quote])]
+    country = [report("k", "b", f'"{quote}," Price said of the attack in Syria.', person="ned-price",
+                      quotes=[quote], hours=2)]
+    elsewhere = [report("e", "c", f'"{quote}," Price said of the attack in Iraq.', person="ned-price",
+                        quotes=[quote], hours=2)]
+    assert assign(country, [Candidate(1, tuple(city))])[0][1] == 1
+    assert assign(elsewhere, [Candidate(1, tuple(city))])[0][1] is None  # the same words about another place
+
+
+def test_weekdays_and_the_quds_force_are_not_cities():
+    g = load_gazetteer()
+    assert g.entities("أعلنت الوزارة مساء يوم الخميس مقتل قائد فيلق القدس") == {"party:quds-force"}
+    assert g.entities("Iran's Revolutionary Guards") >= {"party:irgc"}
+    assert g.country_of(next(iter(g.entities("Hasakah")))) == "country:SY"
