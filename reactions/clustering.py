@@ -78,6 +78,7 @@ SPECIFIC_NAMES = 2
 # Across languages, the share of words in common through the dictionary (see :func:`_translated`) from which
 # two reports say the same words: as specific as a shared quotation.
 SPECIFIC_TRANSLATED = 0.25
+TRANSLATIONS_VERSION = 1  # of the cached table (:func:`translations`): a change to _stem or _root bumps it
 MAX_SENSES = 30  # an Arabic word with more English senses than this says nothing (الرئيس: chairman, abbot, ...)
 UNSPECIFIC = 2.0
 BOILERPLATE = (
@@ -226,21 +227,26 @@ _HAS_ARABIC = re.compile("[\u0621-\u064a]")
 
 @functools.lru_cache(maxsize=1)
 def translations() -> dict[str, frozenset[str]]:
-    """Arabic word stems -> the stems of their English senses (see :func:`_stem`), from FreeDict's
+    """Arabic word stems -> the roots of their English senses (see :func:`_stem`, :func:`_root`), from FreeDict's
     English-Arabic and Arabic-English dictionaries (:mod:`reactions.dictd`; phrases of one or two words). Built
-    once per process (about a second). Without the dictionaries (Debian's ``dict-freedict-eng-ara`` and
+    once per process: read from the cache file :func:`dictd.cached` keeps beside the user's other caches (0.1 s),
+    else built (3 s of CPU) and cached. Without the dictionaries (Debian's ``dict-freedict-eng-ara`` and
     ``dict-freedict-ara-eng``; ``make install`` installs them) it is empty, with a warning: reports in two
     languages are then compared through names and numbers only."""
-    pairs: list[tuple[str, str]] = []  # (Arabic phrase, English phrase)
     try:
-        for headword, senses in dictd.entries(dictd.ENGLISH_ARABIC):
-            pairs.extend((sense, headword) for sense in senses if _HAS_ARABIC.search(sense))
-        for headword, senses in dictd.entries(dictd.ARABIC_ENGLISH):
-            pairs.extend((headword, sense) for sense in senses if not _HAS_ARABIC.search(sense))
+        return dictd.cached(f"translations-v{TRANSLATIONS_VERSION}-{MAX_SENSES}", _build_translations)
     except FileNotFoundError as e:
         log.warning("no English-Arabic dictionary (%s; apt-get install %s): reports in two languages are "
                     "compared through names and numbers only", e.filename, dictd.PACKAGES)
         return {}
+
+
+def _build_translations() -> dict[str, frozenset[str]]:
+    pairs: list[tuple[str, str]] = []  # (Arabic phrase, English phrase)
+    for headword, senses in dictd.entries(dictd.ENGLISH_ARABIC):
+        pairs.extend((sense, headword) for sense in senses if _HAS_ARABIC.search(sense))
+    for headword, senses in dictd.entries(dictd.ARABIC_ENGLISH):
+        pairs.extend((headword, sense) for sense in senses if not _HAS_ARABIC.search(sense))
     pairs = [(ar, en) for ar, en in pairs if ar.count(" ") <= 1 and en.count(" ") <= 1]
     phrases = list(dict.fromkeys(p for pair in pairs for p in pair))
     folded = dict(zip(phrases, fold_case("\n".join(phrases)).lower().split("\n"), strict=True))  # one pass

@@ -470,6 +470,23 @@ def test_the_dictionaries_are_read_from_debians_packages():
     assert len(headwords) > 10_000 and not any(hw.startswith("00-database") for hw in headwords)
 
 
+def test_tables_built_from_the_dictionaries_are_cached_until_they_change(monkeypatch, tmp_path):
+    from reactions import dictd
+
+    monkeypatch.setenv("RAQIB_CACHE_DIR", str(tmp_path / "cache"))
+    builds = []
+    assert dictd.cached("t", lambda: builds.append(1) or {"a": 1}) == {"a": 1}
+    assert dictd.cached("t", lambda: builds.append(2) or {"a": 2}) == {"a": 1} and builds == [1]
+    [kept] = (tmp_path / "cache").iterdir()
+    kept.write_bytes(b"not a pickle")  # a damaged cache is built again, not an error
+    assert dictd.cached("t", lambda: builds.append(3) or {"a": 3}) == {"a": 3} and builds == [1, 3]
+    copy = tmp_path / "dictd"  # another version of the dictionaries: another cache entry
+    copy.mkdir()
+    for f in dictd.DICT_DIR.glob("freedict-*"):
+        (copy / f.name).write_bytes(f.read_bytes()[:100])
+    assert dictd.cached("t", lambda: builds.append(4) or {"a": 4}, directory=copy) == {"a": 4}
+
+
 def test_translations_give_the_english_senses_of_an_arabic_word():
     from reactions.clustering import translations
 
@@ -482,7 +499,6 @@ def test_without_the_dictionaries_clustering_warns_and_compares_names_only(monke
     from reactions import clustering, dictd
 
     monkeypatch.setattr(dictd, "DICT_DIR", tmp_path)
-    monkeypatch.setattr(dictd.entries, "__defaults__", (tmp_path,))
     clustering.translations.cache_clear()
     try:
         with caplog.at_level("WARNING", logger="reactions.clustering"):
