@@ -88,13 +88,23 @@ class Rules:
 # --- generation of word forms ---------------------------------------------------------------------
 
 _VOWELS = "aeiou"
+# the irregular past forms of verbs the patterns use (or may): "held responsible", "stood with"
+_EN_IRREGULAR = {
+    "bring": ("brought",), "build": ("built",), "fight": ("fought",), "give": ("gave", "given"),
+    "hold": ("held",), "keep": ("kept",), "lead": ("led",), "leave": ("left",), "lend": ("lent",),
+    "make": ("made",), "meet": ("met",), "say": ("said",), "seek": ("sought",), "send": ("sent",),
+    "speak": ("spoke", "spoken"), "spend": ("spent",), "stand": ("stood",), "strike": ("struck",),
+    "take": ("took", "taken"), "tell": ("told",), "withdraw": ("withdrew", "withdrawn"),
+    "write": ("wrote", "written"),
+}
 
 
 def en_inflections(lemma: str) -> set[str]:
     """An English verb's forms: lemma, third person, past, gerund (consonant doubling for short CVC
-    verbs: slam -> slammed; e/y endings: urge -> urged, urging; deny -> denies, denied)."""
+    verbs: slam -> slammed; e/y endings: urge -> urged, urging; deny -> denies, denied) and the
+    irregular past forms of :data:`_EN_IRREGULAR` (hold -> held)."""
     w = lemma
-    forms = {w}
+    forms = {w, *_EN_IRREGULAR.get(w, ())}
     if w.endswith("y") and len(w) > 1 and w[-2] not in _VOWELS:
         forms |= {w[:-1] + "ies", w[:-1] + "ied", w + "ing"}
         return forms
@@ -215,9 +225,10 @@ def _word_forms(word: str, lang: str, rule: str) -> list[set[str]]:
     """The token forms one pattern word stands for (a plain hyphenated word gives several tokens)."""
     if word.startswith("+"):
         alts = word[1:].split("|")
-        if lang == "en":
-            forms = en_inflections(fold(alts[0]))
-            forms |= {fold(a) for a in alts[1:]}
+        if lang == "en":  # every alternative is a verb with its inflections
+            forms = set()
+            for a in alts:
+                forms |= en_inflections(fold(a))
             return [forms]
         forms: set[str] = set()
         parts = alts[0].split("/")

@@ -311,6 +311,35 @@ REAL_CLASSES = [
     ("statement", "en", "There needs to be a full audit, the report found, the ministry said."),
     ("statement", "en", "Speaking during a visit to Warsaw, Rubio said the talks had been long."),
     ("statement", "ar", "وقال المتحدث إن الوزير أكد على أن المحادثات كانت طويلة."),
+    # classes read on the web-page sets (reaction types, 15:00 session): cross-set validated
+    # "+a|b" inflects every verb; irregular pasts
+    ("concern", "en", "The spokesperson voiced alarm at the arrests of the journalists."),
+    ("support", "en", "Britain reaffirmed its solidarity after the strikes on the capital."),
+    ("condemnation", "en", "The minister said he held Moscow responsible for the poisoning."),
+    ("support", "en", "The Foreign Secretary stood with the Ukrainian president in Kyiv on Monday."),
+    # disowning an act
+    ("denial", "en", "A Pentagon spokesman said the United States did not carry out the strike."),
+    ("denial", "en", "Pentagon: US not responsible for the blast near the airport"),
+    ("denial", "ar", "وقال المكتب إن هذه التقارير تتنافى مع الحقائق على الأرض."),
+    # what the speaker wants others to do, the need for
+    ("call", "en", "\"We want to see an immediate ceasefire,\" the Foreign Secretary said."),
+    ("call", "en", "The secretary stressed the need for restraint on both sides."),
+    ("call", "ar", "وطلب الوزير مساعدة عاجلة لإعادة إعمار المدينة."),
+    # a response announced as a threat
+    ("warning", "en", "Austin said the United States will act to protect its forces in the region."),
+    ("warning", "ar", "وقال الوزير إن واشنطن لن تقبل أي هجمات على قواتها."),
+    # shock, disturbing, horror, joy
+    ("concern", "en", "Turk said the footage from the camp was deeply disturbing."),
+    ("concern", "ar", "وأعرب المتحدث عن صدمته من حجم الدمار في المدينة."),
+    ("welcome", "ar", "وأعرب الوزير عن سعادته بتعيين المفوضة الجديدة."),
+    ("condemnation", "en", "The Foreign Secretary said the suffering in the city was intolerable."),
+    ("support", "en", "The Pentagon said it stands ready to provide any assistance the allies need."),
+    # acts reported as done
+    ("announcement", "ar", "وقالت الوزارة إنه تم تسليم المعدات إلى الجيش الأوكراني."),
+    # content words that name a thing and take no stance
+    ("statement", "en", "The report documents violations recorded in 2015, the spokesperson said."),
+    ("statement", "en", "The world has become a more dangerous place, the Defence Secretary said."),
+    ("statement", "ar", "وقال المتحدث إن المساعدات تصل إلى المدينة ببطء."),
 ]
 
 
@@ -382,6 +411,15 @@ def test_english_inflections():
     assert {"slammed", "slamming"} <= en_inflections("slam")
     assert {"warned", "warns", "warning"} <= en_inflections("warn")
     assert {"opened", "opening"} <= en_inflections("open")  # two syllables: no doubled consonant
+    assert {"held", "holds"} <= en_inflections("hold") and "stood" in en_inflections("stand")
+
+
+def test_every_alternative_of_an_english_verb_is_inflected():
+    data = _data()
+    data["concern"] = {"strong_en": ["+express|voice ~3 alarm"]}
+    by_first = compile_rules(data)["en"].by_first
+    assert {"expressed", "expresses", "voiced", "voicing"} <= set(by_first)
+    assert classify("The minister voiced alarm at the verdict.", "en") == "concern"
 
 
 def test_arabic_verb_forms_cover_gender_number_tense_and_clitics():
