@@ -94,7 +94,8 @@ lock:
 # PAGES: the development pages set kept outside the repository (third-party text; only weights derived
 # from it are written).
 PAGES ?= /work/annot/dev_pages_all.gold.jsonl
-REACTION_SETS = real=tests/data/real.jsonl dev=$(SHARED)/eval/dev.jsonl pages=$(PAGES)
+HELD ?= /work/annot/heldout_H.gold.jsonl
+REACTION_SETS = real=tests/data/real.jsonl dev=$(SHARED)/eval/dev.jsonl pages=$(PAGES) H=$(HELD)
 TRAIN_STAMP := $(VENV)/.train-installed
 
 $(TRAIN_STAMP): $(STAMP) requirements-train.lock
