@@ -83,6 +83,8 @@ soak: $(STAMP)
 STATEMENTS ?= $(if $(QUICK),20000,1000000)
 bench-scale: $(STAMP)
 	$(BIN)/python bench/bench_scale.py --statements $(STATEMENTS)
+	@echo "== push delay at Telegram's rate, 100k subscribers of one speaker (the real sender, virtual time) =="
+	$(BIN)/python bench/bench_push_delay.py
 
 lock:
 	$(PYTHON) -m venv /tmp/raqib-lock && /tmp/raqib-lock/bin/pip install --quiet -r requirements.in
