@@ -25,7 +25,7 @@ from .mentions import MentionsMixin
 from .model import Attribution, Statement
 from .reaction_types import classify
 from .registry import Lexicon, Registry, load_registry
-from .text import PLACEHOLDER, detect_language, fold_keep_offsets, mask_markup, ngrams, scan_words
+from .text import PLACEHOLDER, detect_language, fold_keep_offsets, has_ngram, mask_markup, scan_words
 from .units import MAX_UNIT_CHARS, QUOTE, Unit, is_label, outside_is_empty, split_units, unit_view
 
 
@@ -82,7 +82,7 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         words = scan_words(
             self.lowered, unit.start, min(unit.end, unit.start + 90), lowered=self.lowered is not self.folded
         )
-        return not self.reg.tracked_keys.isdisjoint(ngrams(words[:9], 3, self.reg.tracked_last))
+        return has_ngram(words[:9], self.reg.tracked_keys, self.reg.tracked_last)
 
     def opens_with_bare_title(self, unit: Unit) -> bool:
         """Cheap: does the text open with a unique post's bare title ("Foreign Secretary Says ...")?"""
@@ -103,8 +103,8 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         that can end the name of a tracked speaker)."""
         words = self.unit_words(unit)
         has_trig = not self.reg.triggers.isdisjoint(words)
-        if not self.reg.tracked_last.isdisjoint(words) and not self.reg.tracked_keys.isdisjoint(
-            ngrams(words, 3, self.reg.tracked_last)
+        if not self.reg.tracked_last.isdisjoint(words) and has_ngram(
+            words, self.reg.tracked_keys, self.reg.tracked_last
         ):
             return has_trig, True
         # "..., May said": the surname of someone named in full earlier in the text

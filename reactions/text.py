@@ -562,6 +562,21 @@ def _fix_word(w: str) -> str:
     return w
 
 
+def has_ngram(words: list[str], keys: frozenset[str] | set[str], last: frozenset[str] | set[str], n: int = 3) -> bool:
+    """``not keys.isdisjoint(ngrams(words, n, last))``, without building the n-grams: stops at the first."""
+    for i, w in enumerate(words):
+        if w not in last:
+            continue
+        if w in keys:
+            return True
+        for k in range(1, n):
+            if i - k < 0:
+                break
+            if " ".join(words[i - k : i + 1]) in keys:
+                return True
+    return False
+
+
 def ngrams(words: list[str], n: int = 3, last: frozenset[str] | set[str] | None = None) -> set[str]:
     """The 1..n-grams of ``words`` joined by spaces (only those ending in a word of ``last`` if given)."""
     grams: set[str] = set()

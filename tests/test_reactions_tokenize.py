@@ -114,3 +114,19 @@ def test_scan_words_are_the_word_patterns_words():
             seg = folded[a:b]
             assert _has_initial(seg) == bool(_SCAN_FIX.search(seg))
             assert scan_words(folded, a, b, lowered=True) == [_fix_word(w) for w in _SCAN_WORD.findall(seg)]
+
+
+def test_has_ngram_is_a_meeting_of_the_ngrams_and_the_keys():
+    """The pre-scan's early-exit test agrees with building every n-gram and intersecting."""
+    from reactions.text import has_ngram, ngrams, scan_words
+
+    rnd = random.Random(11)
+    for text in texts()[:300]:
+        words = scan_words(fold_keep_offsets(text).lower())
+        if not words:
+            continue
+        picks = [" ".join(words[i : i + rnd.randrange(1, 4)]) for i in rnd.sample(range(len(words)), 3)]
+        for keys in ({"no such phrase"}, set(picks[:1]), set(picks)):
+            last = {k.split()[-1] for k in keys} | {rnd.choice(words)}
+            assert has_ngram(words, keys, last) == (not keys.isdisjoint(ngrams(words, 3, last)))
+            assert has_ngram(words, keys, last, 2) == (not keys.isdisjoint(ngrams(words, 2, last)))
