@@ -388,6 +388,15 @@ class MentionsMixin:
                     and view[np_.j + 1].case.isupper()
                 ):
                     np_.j += 3  # "the Prime Minister's Spokesman (PMS) said": its acronym
+                if (
+                    np_.status == "tracked"
+                    and np_.named
+                    and np_.i > 0
+                    and view[np_.i - 1].low in self.lex.w.ar_member_titles
+                ):
+                    # "عضو البرلمان البريطاني ألان دنكان": a minister named as a member of parliament or
+                    # a party speaks as that, not for the government
+                    np_ = NP(np_.i - 1, np_.j, "other", None, np_.person, np_.genders, personlike=True)
                 nps[np_.i] = np_
         if not self.lang == "ar":
             for q, np_ in list(nps.items()):

@@ -387,6 +387,7 @@ REQUIRED_LISTS = (
     "ar_apposition_breakers",
     "ar_associations",
     "ar_adverbs",
+    "ar_member_titles",
 )
 SUBJECT_FINDERS = (
     "opening-phrase",

@@ -318,3 +318,23 @@ def test_a_response_in_a_list_does_not_break_the_speakers_turn():
         ("un-ohchr", "liz-throssell", "ar-verb/vs"),
         ("un-ohchr", "liz-throssell", "ar-verb/pronoun"),
     ]
+
+
+# --- a minister named as a member of parliament speaks as one -----------------------------------------
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "وكتب عضو البرلمان البريطاني بوريس جونسون، في مقال بصحيفة التلغراف، إن الاتفاق سيئ لبريطانيا.",
+            "2017-10-02",
+        ),
+        ("وقال النائب ديفيد لامي إن حزبه سيصوت ضد مشروع القانون.", "2024-09-01"),
+    ],
+)
+def test_a_minister_named_as_a_member_of_parliament_is_not_the_government(text, day):
+    assert_untracked(text, day, "ar")
+
+
+def test_the_same_minister_named_by_his_post_is_the_government():
+    text = "وقال وزير الخارجية البريطاني ديفيد لامي إن بلاده ستواصل دعم أوكرانيا."
+    assert [(g[0], g[1]) for g in found(text, "2024-09-01")] == [("uk-government", "david-lammy")]
