@@ -141,6 +141,28 @@ def test_who_finds_a_topic_in_article_titles_and_across_languages(db):
     assert by_name == {"uk-government"}  # "Syria" in that title, asked in Arabic
 
 
+def test_who_across_languages_follows_a_changed_title_and_text_however_often_asked(db):
+    """The scan remembers folded titles and names between searches; a changed article must not be answered
+    from what was remembered (its statements may even get their old ids back)."""
+    outlet = add_feed(db, "https://news.example/rss", name="Example News")
+    week = NOW - dt.timedelta(days=7)
+
+    def found(topic):
+        return {r.speaker for r in queries.search_statements(db, topic, week, SPEAKERS) if r.match is not None}
+
+    def save(title, said):
+        new = NewArticle(feed_id=outlet.id, entry_key="t2", url=None, title=title, text=said, lang="en",
+                         published_at="2026-01-10 09:00:00", content_hash=None)
+        save_article(db, new, [st("uk-government", said)], now="2026-01-10 10:00:00")
+
+    save("Syria: the prison after the attack", "Britain said the coalition was determined to defeat Daesh.")
+    for _ in range(2):
+        assert (found("prison"), found("سوريا"), found("لبنان")) == ({"uk-government"}, {"uk-government"}, set())
+    save("Talks in Beirut", "Britain said it supported the government of Lebanon.")
+    for _ in range(2):
+        assert (found("prison"), found("سوريا"), found("لبنان")) == (set(), set(), {"uk-government"})
+
+
 def test_fts_query_quotes_every_word():
     assert queries.fts_query('NEAR(a "b") OR c*') == '"NEAR" "a" "b" "OR" "c"'
     assert queries.fts_query("  ") == ""
