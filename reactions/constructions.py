@@ -415,10 +415,11 @@ class ConstructionsMixin:
                 q += 1
             if q < n and view[q].low in self.lex.w.en_action_objects:
                 return None  # "denied the request", "dismissed hundreds of members": an act, not words
-        if low in self.lex.w.en_speech_only_verbs and not (
+        speech_only = low in self.lex.w.en_speech_only_verbs and (
             (k + 1 < n and view[k + 1].low in (":", QUOTE, "that"))
             or any(t.low == QUOTE for t in view[max(0, k - 3) : k])
-        ):
+        )
+        if low in self.lex.w.en_speech_only_verbs and not speech_only and low not in self.lex.en_weak:
             return None  # "the strikes continued", "he continued to press for talks": no speech
         if low in ("called", "calls", "call") and not (
             k + 1 < n
@@ -444,7 +445,11 @@ class ConstructionsMixin:
             both = self._coordinated(view, ends, subj, k)
             if both is not None:
                 subj = both
-        if low in self.lex.en_weak and not (subj.kind == "np" and subj.np and subj.np.status == "tracked"):
+        if (
+            low in self.lex.en_weak
+            and not speech_only  # (beside a quotation any subject may say it: '"...," he responded')
+            and not (subj.kind == "np" and subj.np and subj.np.status == "tracked")
+        ):
             if subj.kind == "unknown" or (subj.kind == "np" and subj.np and subj.np.status == "other"):
                 return Pair(k, "weak-other", Subject("unknown"))  # someone else acts: a new topic
             return None

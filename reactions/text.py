@@ -352,10 +352,11 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 open_at = -1
             continue
         fam = "g" if ch in "«»" else ("c" if ch in _CURLY else "a")
-        if open_at < 0 and ch == "”" and not spans and i > start and text[i - 1] in ".,!?…":
+        if open_at < 0 and ch in "”\"" and not spans and i > start and text[i - 1] in ".,!?…":
             after = text[i + 1] if i + 1 < end else " "
             if after.isspace() or after in ".,;":
-                # '... here,” Türk told a news conference': the paragraph's opening mark was lost
+                # '... here,” Türk told a news conference', 'There can be no justification," Pompeo said.': the
+                # paragraph's opening mark was lost (or the quotation runs on from the paragraph before)
                 spans.append((start, i + 1))
                 continue
         if open_at < 0:

@@ -305,3 +305,46 @@ def test_says_new_minister_after_a_headline_names_them():
     text = "Britain will seek a balanced position on Gaza, says new foreign minister David Lammy"
     got = found(text, "2024-07-06")
     assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-verb/said-x")]
+
+
+# --- a paragraph going on with a quotation opened in the paragraph before ---------------------------
+def test_a_paragraph_closing_a_quotation_opened_before_keeps_its_reporting_clause():
+    text = (
+        "Secretary of State Mike Pompeo said in a statement on Tuesday that Washington condemned the attack.\n\n"
+        '"We condemn this cowardly attack on diplomats in the strongest terms.\n\n'
+        'Nothing can justify such violence," Pompeo said. "We send our condolences to the families."\n'
+    )
+    got = found(text, "2019-07-17")
+    assert [g[0] for g in got] == ["us-state-department"] * 4
+    assert [g[2] for g in got][2:] == ["en-verb/sv", "quote-continuation"]
+    assert got[2][3] == 'Nothing can justify such violence," Pompeo said.'
+
+
+def test_an_ascii_quote_opening_after_a_space_is_still_an_opening_mark():
+    # 'Pompeo said "..."': the mark after a space opens; the reporting clause stays outside the quotation
+    text = 'Secretary of State Mike Pompeo said "nothing can justify such violence." He left for Ottawa.'
+    got = found(text, "2019-07-17")
+    assert [(g[0], g[3]) for g in got] == [
+        ("us-state-department", 'Secretary of State Mike Pompeo said "nothing can justify such violence."')
+    ]
+
+
+# --- "he responded:" -------------------------------------------------------------------------------
+def test_responded_with_a_quotation_or_a_colon_is_speech_whoever_the_subject():
+    text = (
+        "The Prime Minister's official spokesman said he did not recognise the reports. "
+        "Asked if it could take weeks, he responded: “You will see more sanctions in the coming days.” "
+        "He added that the measures would squeeze the regime."
+    )
+    got = found(text, "2022-03-03")
+    assert [(g[0], g[2]) for g in got] == [
+        ("uk-government", "en-verb/sv"),
+        ("uk-government", "en-verb/pronoun"),
+        ("uk-government", "en-verb/pronoun"),
+    ]
+
+
+def test_responded_without_speech_is_no_statement():
+    text = "The Pentagon said it was watching the strait. It responded by sending two more destroyers."
+    got = found(text, "2024-01-03")
+    assert [g[3][:12] for g in got] == ["The Pentagon"]
