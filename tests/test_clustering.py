@@ -171,6 +171,17 @@ def test_a_statement_recalling_an_earlier_occasion_stays_alone():
     assert len(group_document(reports)) == 2
 
 
+def test_a_time_of_the_events_spoken_of_is_not_an_earlier_occasion():
+    # Kerry on 26 Aug 2013 (dev pages set, E27): "last week" is when the attack was, not when he spoke
+    assert not is_backref('"What we saw in Syria last week should shock the conscience of the world," Kerry said.')
+    assert not is_backref("وأضاف أن الصور الصادرة عن سوريا في أعقاب الهجوم الكيماوي الأسبوع الماضي صادمة")
+    assert is_backref("Kerry said last week that the evidence was clear.")
+    reports = [report(1, "d", "Kerry said chemical weapons were used in Syria.", person="john-kerry"),
+               report(2, "d", '"What we saw in Syria last week should shock the conscience of the world," Kerry '
+                              "said.", person="john-kerry")]
+    assert len(group_document(reports)) == 1
+
+
 # --- across documents -----------------------------------------------------------------------------------------
 
 EN_PRICE = ("State Department spokesperson Ned Price said in a statement that Washington condemned the ISIS attack "
