@@ -27,6 +27,9 @@ class Pair:
     rule: str = ""  # the construction's name, "/" and how its subject was found
 
 
+_NAME_MARKS = frozenset('"«»“”')
+
+
 def _quote_before_break(view: list[Token], a: int, b: int) -> bool:
     """A quotation among view[a:b] before any comma or full stop ("called the attack \"unprovoked\"")."""
     for q in range(a, min(b, len(view))):
@@ -647,6 +650,14 @@ class ConstructionsMixin:
         lex = self.lex
         n = len(view)
         j = k + 1
+        if (
+            j + 1 < n
+            and view[j].low in _NAME_MARKS
+            and (j + 1) in nps
+            and nps[j + 1].j < n
+            and view[nps[j + 1].j].low in _NAME_MARKS
+        ):
+            j += 1  # a name in quotation marks: 'وقال "كارتر" للصحفيين'
         vs: Subject | None = None
         if k >= 2 and kind != "imperfect":
             # after "إن/أن" the subject comes first: "إن الوزير أبلغ نظيره", "إن نتنياهو أبلغ بلينكن"

@@ -25,7 +25,16 @@ from .mentions import MentionsMixin
 from .model import Attribution, Statement
 from .reaction_types import classify
 from .registry import Lexicon, Registry, load_registry
-from .text import PLACEHOLDER, detect_language, fold_keep_offsets, has_ngram, mask_markup, scan_words
+from .text import (
+    PLACEHOLDER,
+    detect_language,
+    fold,
+    fold_keep_offsets,
+    has_ngram,
+    mask_markup,
+    scan_words,
+    tokenize,
+)
 from .units import MAX_UNIT_CHARS, QUOTE, Unit, is_label, outside_is_empty, split_units, unit_view
 
 
@@ -165,7 +174,15 @@ def _names_a_body(reg: Registry, text: str, qa: int, qb: int) -> bool:
     inner = text[qa + 1 : qb - 1].strip()
     if not inner or len(inner) > 40 or len(inner.split()) > 4:
         return False
-    return reg.resolve(inner) is not None
+    if reg.resolve(inner) is not None:
+        return True
+    # Arabic papers set people's names in quotation marks too ('وقال "كارتر" للصحفيين'): a registry
+    # person's name, and nothing else, is the name
+    if not ("\u0600" <= inner[:1] <= "\u06ff") or len(inner.split()) > 3:
+        return False
+    toks = tokenize(fold(inner))
+    m = reg.index.match_at(toks, 0) if toks else None
+    return m is not None and m[0] == len(toks) and m[1].kind == "person"
 
 
 def _extract(

@@ -338,3 +338,25 @@ def test_a_minister_named_as_a_member_of_parliament_is_not_the_government(text, 
 def test_the_same_minister_named_by_his_post_is_the_government():
     text = "وقال وزير الخارجية البريطاني ديفيد لامي إن بلاده ستواصل دعم أوكرانيا."
     assert [(g[0], g[1]) for g in found(text, "2024-09-01")] == [("uk-government", "david-lammy")]
+
+
+# --- a person's name in quotation marks is the name, not a quotation -----------------------------------
+@pytest.mark.parametrize("name", ['"أوستن"', "«أوستن»", "“أوستن”"])
+def test_a_quoted_surname_after_the_full_name_is_the_subject(name):
+    text = (
+        "قال وزير الدفاع الأمريكي لويد أوستن إن القوات ستبقى في المنطقة.\n"
+        f"وتوجه {name} بعد ذلك إلى عمان في جولة تشمل ثلاث دول.\n"
+        f'وقال {name} للصحفيين: "لن نسمح بتهديد قواتنا".'
+    )
+    got = found(text, "2023-11-05")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("us-pentagon", "lloyd-austin", "ar-verb/vs"),
+        ("us-pentagon", "lloyd-austin", "ar-verb/vs"),
+    ]
+
+
+def test_a_quoted_word_that_names_nobody_is_still_a_quotation():
+    text = 'قال وزير الدفاع الأمريكي لويد أوستن إن الهجوم "إرهابي".\nووصف "الهجوم" بأنه مدان.'
+    got = found(text, "2023-11-05")
+    assert got[0][2] == "ar-verb/vs"
+    assert all(g[2] != "ar-verb/vs" for g in got[1:])
