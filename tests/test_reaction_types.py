@@ -340,6 +340,19 @@ REAL_CLASSES = [
     ("statement", "en", "The report documents violations recorded in 2015, the spokesperson said."),
     ("statement", "en", "The world has become a more dangerous place, the Defence Secretary said."),
     ("statement", "ar", "وقال المتحدث إن المساعدات تصل إلى المدينة ببطء."),
+    # calls read from importance, the only way, repeated calls, obligation (second pass)
+    ("call", "ar", "وشدد الوزير على أهمية حماية المدنيين في المدينة."),
+    ("call", "ar", "وقال المتحدث إن السبيل الوحيد لإنهاء الأزمة هو العودة إلى المفاوضات."),
+    ("call", "ar", "وجدد المفوض دعوته لوقف فوري لإطلاق النار."),
+    ("call", "ar", "وقال بومبيو إنه على الحكومة الإفراج عن المعتقلين."),
+    ("statement", "ar", "وقال الوزير إنه على الرغم من الخلافات فإن المحادثات كانت مفيدة."),
+    ("call", "ar", "وكتب الوزير: حان الوقت لإعادة بناء العلاقات مع الجيران."),
+    ("call", "en", "\"No more delays, no more excuses,\" the secretary said of the talks."),
+    ("call", "en", "The Foreign Office reiterated its advice that British nationals leave the country."),
+    ("call", "en", "\"I want this war to end,\" the Foreign Secretary said."),
+    ("call", "en", "The minister said the only way to end the crisis was a negotiated settlement."),
+    ("call", "en", "\"We urge all sides to spare civilians and avoid further loss of life,\" the spokesperson said."),
+    ("statement", "en", "\"It will take time to read the report,\" the spokesman said."),
 ]
 
 
