@@ -97,7 +97,7 @@ _BACKREF = re.compile(
     r"\b(?:(?:said|told|warned|announced|stated|wrote) (?:last (?:week|month|year)|earlier this (?:week|month|year)"
     r"|in (?:january|february|march|april|may|june|july|august|september|october|november|december))"
     r"|had (?:said|warned|called|announced|urged|described))\b"
-    r"|في وقت سابق|^و?كان(?:ت)? (?:\S+ ){0,6}قد "
+    r"|في وقت سابق|^و?كان(?:ت)? (?:\S+ ){0,6}قد |^و?سبق (?:و?ان|ل)"
 )
 # A statement of an unnamed official or diplomat: another voice than the named person beside it.
 _UNNAMED = re.compile(
@@ -545,6 +545,7 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
     elif gap > SAME_DAY:
         total += WEIGHTS["next_day"]
     entities = min(_weight(a.entities & b.entities, common), MAX_ENTITIES)
+    quoted = False
     if a.lang == b.lang:
         quoted = _quote_found(a.quotes, b.body) or _quote_found(b.quotes, a.body) or _reprint(a.body, b.body)
         alike = 0.0
@@ -570,6 +571,8 @@ def score(a: _Evidence, b: _Evidence, common: dict[str, int] | None = None,
         specific = len(named | (a.sounds & b.sounds)) >= SPECIFIC_NAMES or translated >= SPECIFIC_TRANSLATED
     if a.numbers & b.numbers:
         specific = True
+    if gap > FAR and not quoted:
+        specific = False  # days apart, only the same quotation tells the same words from a later recap of them
     total += WEIGHTS["number"] * min(len(a.numbers & b.numbers), 2)
     if a.persons & b.persons:
         total += WEIGHTS["person"]

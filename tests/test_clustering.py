@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,21 @@ def test_a_statement_recalling_an_earlier_occasion_stays_alone():
     reports = [report(1, "d", "Price said the US condemned the attack.", person="ned-price"),
                report(2, "d", "Last month, the State Department had said it would review the aid.")]
     assert len(group_document(reports)) == 2
+
+
+def test_a_recap_days_later_with_the_same_numbers_is_not_the_same_statement():
+    # Lammy suspends 30 of 350 arms export licences (Monday); three days later an Arabic outlet reports another
+    # statement of his and recalls the numbers (the pages development set, E33 and E34)
+    monday = [report("m", "a", "Lammy told the House of Commons that 30 of the 350 licences to export arms to Israel "
+                     "would be suspended because of a clear risk of violations of international law.",
+                     person="david-lammy", speaker="uk-government")]
+    recap = [report("r", "b", "قال وزير الخارجية البريطاني ديفيد لامي إن الولايات المتحدة ليست مستاءة من تعليق 30 "
+                    "رخصة تصدير أسلحة لإسرائيل من أصل 350.", lang="ar", person="david-lammy",
+                    speaker="uk-government", hours=70)]
+    same_day = [replace(recap[0], time=T0 + dt.timedelta(hours=3))]
+    assert assign(same_day, [Candidate(1, tuple(monday))])[0][1] == 1  # the numbers: the same words that day
+    assert assign(recap, [Candidate(1, tuple(monday))])[0][1] is None
+    assert is_backref("وسبق أن أعلن لامي أن لندن ستعلق 30 رخصة تصدير أسلحة")
 
 
 def test_a_time_of_the_events_spoken_of_is_not_an_earlier_occasion():
