@@ -229,6 +229,8 @@ def _is_boundary(para: str, m: re.Match[str]) -> bool:
         )
     punct = m.group(1)
     after = m.end()
+    if punct == ".." and _arabic_headline(para):
+        return False  # "البنتاغون يحذر.. الأسلحة الأميركية في مرمى القراصنة": one headline
     if m.group(3) is None:  # no space after: only when Arabic (or a quote) follows directly
         if after < len(para) and para[after].isupper() and m.group(1) == "." and not m.group(2):
             # "over the past two decades.Esper also accused" (paragraphs run together when scraped)
@@ -254,6 +256,17 @@ def _is_boundary(para: str, m: re.Match[str]) -> bool:
         if nxt.islower() and nxt.isascii():
             return False
     return True
+
+
+def _arabic_headline(para: str) -> bool:
+    """A short Arabic line without a sentence's final punctuation (a headline: its ".." joins two parts)."""
+    line = para.rstrip()
+    return (
+        bool(line)
+        and line[-1] not in ".!?؟:؛\"»”'"
+        and len(line.split()) <= 20
+        and any("\u0621" <= c <= "\u064a" for c in line[:12])
+    )
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -352,7 +365,7 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 open_at = -1
             continue
         fam = "g" if ch in "«»" else ("c" if ch in _CURLY else "a")
-        if open_at < 0 and ch in "”\"" and not spans and i > start and text[i - 1] in ".,!?…":
+        if open_at < 0 and ch in '”"' and not spans and i > start and text[i - 1] in ".,!?…":
             after = text[i + 1] if i + 1 < end else " "
             if after.isspace() or after in ".,;":
                 # '... here,” Türk told a news conference', 'There can be no justification," Pompeo said.': the
@@ -563,7 +576,9 @@ def _fix_word(w: str) -> str:
     return w
 
 
-def has_ngram(words: list[str], keys: frozenset[str] | set[str], last: frozenset[str] | set[str], n: int = 3) -> bool:
+def has_ngram(
+    words: list[str], keys: frozenset[str] | set[str], last: frozenset[str] | set[str], n: int = 3
+) -> bool:
     """``not keys.isdisjoint(ngrams(words, n, last))``, without building the n-grams: stops at the first."""
     for i, w in enumerate(words):
         if w not in last:

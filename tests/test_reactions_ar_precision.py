@@ -360,3 +360,26 @@ def test_a_quoted_word_that_names_nobody_is_still_a_quotation():
     got = found(text, "2023-11-05")
     assert got[0][2] == "ar-verb/vs"
     assert all(g[2] != "ar-verb/vs" for g in got[1:])
+
+
+# --- ".." inside a headline joins its two parts; in a paragraph it ends a sentence ----------------------
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("الخارجية البريطانية تحذر.. التصعيد في البحر الأحمر يهدد الملاحة", "uk-government"),
+        ("قبيل جولته في المنطقة.. أوستن يتعهد بالرد على الهجمات", "us-pentagon"),
+    ],
+)
+def test_two_dots_inside_a_headline_keep_it_one_statement(headline, speaker):
+    got = found(headline + "\nوتشهد المنطقة توترا متصاعدا منذ أشهر.", "2024-01-20")
+    assert [(g[0], g[3]) for g in got] == [(speaker, headline)]
+
+
+def test_two_dots_in_a_paragraph_still_end_the_sentence():
+    text = (
+        "وقال وزير الخارجية الأمريكي أنتوني بلينكن إن واشنطن ملتزمة بأمن شركائها في الخليج وتعمل مع الحلفاء"
+        " على خفض التوتر في المنطقة.. مؤكدا أن الحل الدبلوماسي ممكن رغم التصعيد الأخير في البحر الأحمر."
+    )
+    got = found(text, "2024-01-20")
+    assert len(got) == 2
+    assert got[0][3].endswith("المنطقة..")
