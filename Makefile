@@ -91,8 +91,8 @@ lock:
 	( echo "# Exact versions of every package Raqib installs (generated from requirements.in by \`make lock\`)."; \
 	  /tmp/raqib-lock/bin/pip freeze ) > requirements.lock
 
-# The reaction-type model (reactions/reaction_model.py): cross-validate it against the rules, or retrain its
-# weights (reactions/reaction_model.json) from the gold sets; scikit-learn is installed for this only.
+# The reaction-type model (eval/reaction_model.py, an evaluation tool the extractor does not use): cross-validate
+# it against the rules, or retrain its weights (eval/reaction_model.json); scikit-learn is installed for this only.
 # PAGES: the development pages set kept outside the repository (third-party text; only weights derived
 # from it are written).
 PAGES ?= /work/annot/dev_pages_all.gold.jsonl

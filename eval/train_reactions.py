@@ -1,7 +1,7 @@
-"""Train, cross-validate and export the reaction-type model (reactions/reaction_model.py).
+"""Train, cross-validate and export the reaction-type model (eval/reaction_model.py).
 
     python eval/train_reactions.py cv     [--sets ...]   # grouped k-fold and cross-source accuracies
-    python eval/train_reactions.py train  [--sets ...]   # write reactions/reaction_model.json
+    python eval/train_reactions.py train  [--sets ...]   # write eval/reaction_model.json
     (make train-reactions: the same, with the project's sets)
 
 Examples are the gold statements that carry a ``reaction``, from JSONL gold sets (score.py's format).
@@ -31,9 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from reaction_model import WEIGHTS, features  # noqa: E402  (eval/, beside this script)
+
 from reactions import extract  # noqa: E402
 from reactions.model import REACTIONS  # noqa: E402
-from reactions.reaction_model import WEIGHTS, features  # noqa: E402
 from reactions.reaction_types import explain  # noqa: E402
 
 DEFAULT_SETS = (
@@ -182,7 +183,7 @@ def _strong_rules(text: str, lang: str) -> str | None:
 
 def evaluate(model_data: dict, test: list[Example]) -> dict[str, dict[str, tuple[int, int]]]:
     """Per set, per method: (right, total) over found, required examples."""
-    from reactions.reaction_model import model_from_data
+    from reaction_model import model_from_data
 
     model = model_from_data(model_data)
     res: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))

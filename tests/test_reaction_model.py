@@ -1,4 +1,5 @@
-"""The trained reaction-type model (reactions/reaction_model.py, weights from eval/train_reactions.py)."""
+"""The trained reaction-type model, an evaluation tool beside the rules (eval/reaction_model.py, weights from
+eval/train_reactions.py; the extractor does not use it: it did not beat the rules on held-out sets)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,22 @@ from collections import Counter
 
 import pytest
 
-from reactions import reaction_model
 from reactions.model import REACTIONS
-from reactions.reaction_model import Model, features, load_model, model_from_data, predict
 from reactions.registry import RegistryError
 from tests.paths import ROOT
+
+if str(ROOT / "eval") not in sys.path:
+    sys.path.insert(0, str(ROOT / "eval"))
+
+import reaction_model  # noqa: E402  (eval/)
+from reaction_model import Model, features, load_model, model_from_data, predict  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def trainer():
-    sys.path.insert(0, str(ROOT / "eval"))
     import train_reactions
 
-    yield train_reactions
-    sys.path.remove(str(ROOT / "eval"))
+    return train_reactions
 
 
 def test_the_shipped_weights_load_with_labels_in_precedence_order():

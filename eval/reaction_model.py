@@ -1,4 +1,5 @@
-"""A small trained reaction-type classifier beside the rules of :mod:`reactions.reaction_types`.
+"""A small trained reaction-type classifier, kept as a measuring stick beside the rules of
+:mod:`reactions.reaction_types` (an evaluation tool: the extractor does not use it, see docs/EVAL.md).
 
 A linear model (multinomial logistic regression, trained by ``eval/train_reactions.py``; ``make
 train-reactions``) over sparse binary features of one statement: the rules' own reading (the label they
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .reaction_types import explain, tokens
-from .registry import RegistryError
-from .text import fold
+from reactions.reaction_types import explain, tokens
+from reactions.registry import RegistryError
+from reactions.text import fold
 
 WEIGHTS = Path(__file__).with_name("reaction_model.json")
 FIRST_WORDS = 6
