@@ -96,8 +96,11 @@ class AttributionMixin:
                 and c.genders
                 and ag not in c.genders
                 and "" not in c.genders
+                and not (self.lang == "ar" and c.person is None and np_.spokes)
             ):
-                return None  # (a body's anaphor, "وقالت الحكومة" after its minister, has no person's gender)
+                # (a body's anaphor, "وقالت الحكومة" after its minister, has no person's gender; but "متحدث
+                # باسم الوزارة" after "أدانت الوزارة" is the ministry's spokesman, whatever its gender)
+                return None
             if "any" in np_.refers and ag in c.rivals and local is None:
                 return None  # "المسؤولة" after a sentence naming another woman: her, not the speaker
             person = c.person if np_.personlike else None

@@ -30,6 +30,9 @@ class NP:
     max_age: int = -1
     clitic: str = ""
     named: bool = False  # the person is named in the text (not only the holder of a title on the date)
+    spokes: bool = (
+        False  # a spokesperson of an anaphor ("متحدث باسم الوزارة"): the person's gender, not the body's
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -625,6 +628,7 @@ class MentionsMixin:
                     personlike=True,
                     home=a.home,
                     max_age=a.max_age,
+                    spokes=True,
                 )
             return NP(
                 i,

@@ -383,3 +383,25 @@ def test_two_dots_in_a_paragraph_still_end_the_sentence():
     got = found(text, "2024-01-20")
     assert len(got) == 2
     assert got[0][3].endswith("المنطقة..")
+
+
+# --- "متحدث باسم الوزارة" after the ministry spoke is its spokesperson, whatever the genders -----------
+@pytest.mark.parametrize(
+    ("first", "speaker"),
+    [
+        ("أدانت وزارة الخارجية الأمريكية الهجوم على القنصلية في أربيل.", "us-state-department"),
+        ("نفت وزارة الدفاع البريطانية التقارير عن إرسال قوات إلى المنطقة.", "uk-government"),
+    ],
+)
+def test_a_spokesman_of_the_ministry_after_the_ministry_speaks_for_it(first, speaker):
+    text = first + '\nوقال متحدث باسم الوزارة في بيان: "سنواصل متابعة الوضع عن كثب".'
+    got = found(text, "2022-03-14")
+    assert [(g[0], g[2]) for g in got] == [(speaker, "ar-verb/vs"), (speaker, "ar-verb/vs")]
+
+
+def test_a_spokesman_of_the_ministry_after_another_countrys_ministry_is_theirs():
+    text = (
+        "أدانت وزارة الخارجية الروسية الهجوم على القنصلية في أربيل.\n"
+        'وقال متحدث باسم الوزارة في بيان: "سنواصل متابعة الوضع عن كثب".'
+    )
+    assert found(text, "2022-03-14") == []
