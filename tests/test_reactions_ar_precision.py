@@ -405,3 +405,14 @@ def test_a_spokesman_of_the_ministry_after_another_countrys_ministry_is_theirs()
         'وقال متحدث باسم الوزارة في بيان: "سنواصل متابعة الوضع عن كثب".'
     )
     assert found(text, "2022-03-14") == []
+
+
+# --- Zeid Ra'ad as Arabic papers call him after the first mention --------------------------------------
+@pytest.mark.parametrize("name", ["ابن رعد", "رعد الحسين"])
+def test_zeid_by_the_names_arabic_papers_use_is_the_high_commissioner(name):
+    got = found(f"وقال {name} في مؤتمر صحفي في جنيف إن الانتهاكات في اليمن ترقى إلى جرائم حرب.", "2017-09-11")
+    assert [(g[0], g[1], g[2]) for g in got] == [("un-ohchr", "zeid-raad-al-hussein", "ar-verb/vs")]
+
+
+def test_zeid_after_his_term_is_not_the_office():
+    assert_untracked("وقال ابن رعد في محاضرة بجامعة في نيويورك إن النظام الدولي يتآكل.", "2020-02-01", "ar")
