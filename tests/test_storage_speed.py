@@ -76,6 +76,18 @@ def test_latest_ranks_exactly_as_before(tmp_path):
         for n in (1, 5, 20):
             assert [v.id for v in queries.latest_clusters(db, speaker, n)] == \
                 [v.id for v in reference_latest(db, speaker, n)]
+    # /who's match per speaker: the newest of its first 50 matching clusters, ranked in SQL as in Python
+    import datetime as dt
+
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
+    by_speaker: dict[str, list[int]] = {}
+    for speaker, cluster_id, _ in queries.topic_hits(db, "talks", queries.db_time(since)):
+        if cluster_id not in by_speaker.setdefault(speaker, []):
+            by_speaker[speaker].append(cluster_id)
+    assert min(len(ids) for ids in by_speaker.values()) > 50
+    for result in queries.search_statements(db, "talks", since, speakers):
+        views = [v for v in queries.clusters_by_id(db, by_speaker[result.speaker][:50]) if v.articles]
+        assert result.match.id == max(views, key=lambda v: (v.when, v.id)).id
 
 
 @pytest.mark.slow
