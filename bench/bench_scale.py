@@ -78,6 +78,9 @@ START = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
 DAYS = 3 * 365
 
 
+STEPPED = "fan_out in steps, "  # a row adding up many calls
+
+
 def cache_dir(arg: Path | None) -> Path:
     if arg:
         return arg
@@ -317,7 +320,7 @@ def run(db_path: Path, repeat: int) -> int:
                 steps_cpu.append((time.thread_time() - start_cpu) * 1000)
         finally:
             db.conn.execute("ROLLBACK")
-    measure("fan_out of one statement (all subscribers)", fan_out_one, max(3, repeat // 10), rows)
+    measure(f"{STEPPED}one statement to all subscribers", fan_out_one, max(3, repeat // 10), rows)
     record(f"  fan_out, one step ({outbox.FAN_OUT_CHUNK:,} deliveries)", steps, rows, steps_cpu)
 
     # the sender's claim of 50 messages with that statement pending for every subscriber (rolled back)
@@ -334,13 +337,21 @@ def run(db_path: Path, repeat: int) -> int:
         finally:
             db.conn.execute("ROLLBACK")
 
-    worst = max(rows, key=lambda r: r[2])
-    print(f"\nslowest p95: {worst[0]} {worst[2]:.1f} ms; over 20 ms at p95: "
-          f"{', '.join(r[0].strip() for r in rows if r[2] > 20) or 'none'}")
-    print(f"over 20 ms of CPU at p95: {', '.join(r[0].strip() for r in rows if r[6] > 20) or 'none'} "
+    # commands answer a user (the bar: p95 <= 20 ms); the rest are jobs on the database threads, and a row of a
+    # whole fan-out adds up its steps (each its own short call, the row below it)
+    commands = [r for r in rows if r[0].startswith(("/", "stats"))]
+    jobs = [r for r in rows if r not in commands and not r[0].startswith(STEPPED)]
+    worst = max(commands, key=lambda r: r[2])
+    print(f"\nslowest command at p95: {worst[0]} {worst[2]:.1f} ms; commands over 20 ms at p95: wall clock: "
+          f"{', '.join(r[0].strip() for r in commands if r[2] > 20) or 'none'}; CPU: "
+          f"{', '.join(r[0].strip() for r in commands if r[6] > 20) or 'none'} "
           f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"longest single step on the calling thread (an event-loop stall if run there): "
-          f"{max(r[4] for r in rows):.1f} ms ({max(rows, key=lambda r: r[4])[0]})")
+    print(f"jobs over 20 ms at p95 (database threads, not the event loop): wall clock: "
+          f"{', '.join(r[0].strip() for r in jobs if r[2] > 20) or 'none'}; CPU: "
+          f"{', '.join(r[0].strip() for r in jobs if r[6] > 20) or 'none'}")
+    single = [r for r in rows if not r[0].startswith(STEPPED)]
+    print(f"longest single call (an event-loop stall if run there): "
+          f"{max(r[4] for r in single):.1f} ms ({max(single, key=lambda r: r[4])[0]})")
     print(f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     db.close()
     return 0
