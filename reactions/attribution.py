@@ -254,6 +254,21 @@ class AttributionMixin:
         if lang_en:
             n = len(view)
             for p in main_pairs:
+                if p.verb_kind == "closing" and not any(
+                    (q.subject.kind == "np" and q.subject.np is not None and q.subject.np.status == "other")
+                    or (
+                        q.subject.kind == "unknown"
+                        and q.k > 0
+                        and view[q.k - 1].case[:1].isupper()
+                        and not view[q.k - 1].case.isupper()
+                    )
+                    for q in main_pairs
+                    if q is not p
+                ):
+                    # "US condemns attack in Erbil - Pompeo": the headline's closing speaker says all of it
+                    # (not "Russia says talks failed - Pentagon": someone else's words)
+                    return [(0, self._resolve_pair(p, None))]
+            for p in main_pairs:
                 if p.k >= n - 10 and p.subject.kind in ("np", "pronoun"):
                     start = min(p.k, p.subject.np.i if p.subject.np else p.k)
                     if (

@@ -159,8 +159,8 @@ class ConstructionsMixin:
     def _find_en_headline(
         self, view: list[Token], nps: dict[int, NP], ends: dict[int, NP], k: int, con: Construction
     ) -> Pair | None:
-        """A text's first line without a full stop, opening with a tracked phrase and one of the
-        headline verbs right after it: "Pentagon sees strategy in Russia's troop moves", "Hegseth outlines
+        """A headline (``headline_zone``: a line without a full stop near the text's start, after nothing
+        but such lines) opening with a tracked phrase and one of the headline verbs right after it: "Pentagon sees strategy in Russia's troop moves", "Hegseth outlines
         priorities after being sworn in" (in running text these verbs are no speech)."""
         np_ = ends.get(k)
         if np_ is None or np_.status != "tracked" or not view:
@@ -168,11 +168,7 @@ class ConstructionsMixin:
         i = np_.i
         while i > 0 and view[i - 1].low in ("the", "a", "an"):
             i -= 1
-        if i != 0 or self.masked[: view[0].start].strip():
-            return None
-        line_end = self.masked.find("\n", view[0].start)
-        line = self.masked[view[0].start : len(self.masked) if line_end < 0 else line_end].rstrip()
-        if not line or line[-1] in ".!?" or len(line.split()) > 20:
+        if i != 0 or not self.headline_zone(view[0].start):
             return None
         return Pair(k, "headline", Subject("np", np_, how="sv"))
 

@@ -117,7 +117,10 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         ):
             return has_trig, True
         # "..., May said": the surname of someone named in full earlier in the text
-        return has_trig, bool(self.doc_persons) and not self.reg.doc_only_words.isdisjoint(words)
+        # (or a headline's surname, the full name further on: "Hague wants 'firm' Ukraine response")
+        if self.reg.doc_only_words.isdisjoint(words):
+            return has_trig, False
+        return has_trig, bool(self.doc_persons) or (unit.start < 600 and self.headline_zone(unit.start))
 
 
 # a transcript's speaker label opening a paragraph: "JOHN KIRBY:", "MR. PRICE:", "Q:"

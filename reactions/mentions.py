@@ -142,6 +142,18 @@ class MentionsMixin:
                     continue
                 if mm.kind == "person" and not mm.full and self._other_bearer(view, i, i + m[0], mm):
                     continue
+                if (
+                    mm.kind == "person"
+                    and not mm.full
+                    and not mm.doc_only
+                    and not tok.ar
+                    and view[i].start < 600
+                    and not all(p in self.doc_persons for p in mm.persons)
+                    and self.headline_zone(view[i].start)
+                ):
+                    # a headline's surname ("Hague: 'No justification' for ..."): its person is named in
+                    # full further on
+                    self.doc_persons.update(p for p in mm.persons if self._named_in_text(p))
                 if mm.kind == "anaphor" and (
                     self._foreign_anaphor(view, i + m[0]) or self._names_other_body(view, i, i + m[0])
                 ):
@@ -313,10 +325,38 @@ class MentionsMixin:
         in this text, and only right beside a reporting verb ("..., May said", "وأضاف كوك")."""
         if any(p not in m.doc_only for p in m.persons):
             return True
-        if not any(p in self.doc_persons for p in m.persons):
-            return False
         verbs = self.lex.verbs
+        if not any(p in self.doc_persons for p in m.persons):
+            # a headline's surname, the full name further on ("Hague wants 'firm' Ukraine response",
+            # "US condemns attack in Erbil - Pompeo", "Hague: 'No justification' for ...")
+            if view[a].ar or not self.headline_zone(view[a].start):
+                return False
+            named = [p for p in m.persons if self._named_in_text(p)]
+            nxt = view[b].low if b < len(view) else ""
+            prev = view[a - 1].low if a > 0 else ""
+            if not named or not (
+                nxt in verbs or nxt in self.lex.w.en_headline_verbs or nxt == ":" or prev in ("-", ":")
+            ):
+                return False
+            self.doc_persons.update(named)  # (named in full in this text, further on)
+            return True
         return (b < len(view) and view[b].low in verbs) or (a > 0 and view[a - 1].low in verbs)
+
+    def headline_zone(self, pos: int) -> bool:
+        """Is ``pos`` on a headline: a line of at most 20 words without a sentence's final punctuation,
+        with only such lines before it (a title, a caption, a date line) near the text's start?"""
+        if pos > 600:
+            return False
+        end = self.masked.find("\n", pos)
+        lines = self.masked[: len(self.masked) if end < 0 else end].split("\n")
+        for k, line in enumerate(lines):
+            line = line.strip()
+            if not line:
+                continue
+            if line[-1] in '.!?"”' and k < len(lines) - 1:
+                return False
+        own = lines[-1].strip()
+        return bool(own) and own[-1] not in ".!?" and len(own.split()) <= 20
 
     def _side(self, m: Mention) -> str:
         """'T:<id>' for a tracked body, 'O' for someone else, '' when neutral."""

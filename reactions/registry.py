@@ -31,6 +31,9 @@ _NOT_DERIVED = frozenset(
 )
 
 
+# words that open an English surname of two words ("Zeid Ra'ad Al Hussein": "Al Hussein said")
+_SURNAME_PARTICLES = frozenset(["Al", "El", "al", "el", "bin", "ibn", "van", "von", "de", "da", "du", "der"])
+
 _SPEAKER_KINDS = ("org", "title")
 
 
@@ -654,6 +657,10 @@ class Registry:
                 if len(parts) < 2:
                     continue
                 last = fold(parts[-1]) if ar(n) else parts[-1]
+                if not ar(n) and len(parts) >= 3 and parts[-2] in _SURNAME_PARTICLES:
+                    last = (
+                        f"{parts[-2]} {parts[-1]}"  # "Al Hussein", "de Mello": the particle is the surname's
+                    )
                 if (
                     last in known
                     or last in firsts_all
@@ -663,7 +670,7 @@ class Registry:
                 ):
                     continue
                 known.add(last)
-                self.doc_only_words.add(last.lower())
+                self.doc_only_words.add(last.split()[-1].lower())
                 m = Mention("person", persons=(pid,), full=False, gender=gender, doc_only=(pid,))
                 if ar(n):
                     for v in _variants(last, pairs):

@@ -348,3 +348,69 @@ def test_responded_without_speech_is_no_statement():
     text = "The Pentagon said it was watching the strait. It responded by sending two more destroyers."
     got = found(text, "2024-01-03")
     assert [g[3][:12] for g in got] == ["The Pentagon"]
+
+
+# --- a surname with a particle ("Al Hussein", "de Mello") after the full name --------------------------
+def test_a_surname_with_a_particle_speaks_after_the_full_name():
+    text = (
+        "UN High Commissioner for Human Rights Zeid Ra'ad Al Hussein opened the session on Monday. "
+        "The session will last three weeks. "
+        "Al Hussein said the government had ignored every request for access."
+    )
+    got = found(text, "2016-09-13")
+    assert [(g[1], g[2]) for g in got] == [("zeid-raad-al-hussein", "en-verb/sv")]
+
+
+def test_a_particle_surname_without_the_full_name_is_nobody():
+    # another bearer of the name ("King Abdullah II bin Al Hussein"), and no full name of the High Commissioner
+    text = "King Abdullah II bin Al Hussein met the envoy in Amman. Al Hussein said Jordan would help."
+    assert found(text, "2016-09-13") == []
+
+
+# --- a headline's surname, the full name further on -------------------------------------------------
+def test_a_headline_surname_speaks_when_the_full_name_comes_later():
+    cases = (
+        ("Hague: ‘No justification’ for Russian moves in Crimea\n", "headline-colon"),
+        ("Hague wants 'firm' EU response on Crimea\n", "en-headline/sv"),
+        ("US condemns attack on diplomats in Erbil - Pompeo\n", "headline-dash/closing"),
+    )
+    bodies = {
+        "headline-colon": "Foreign Secretary William Hague said the moves were a grave escalation.",
+        "en-headline/sv": "Foreign Secretary William Hague said the moves were a grave escalation.",
+        "headline-dash/closing": "The attack was condemned by Secretary of State Mike Pompeo in a statement.",
+    }
+    for head, rule in cases:
+        day = "2019-07-17" if "Pompeo" in head else "2014-03-02"
+        got = found(head + bodies[rule], day)
+        assert (got[0][2], got[0][3]) == (rule, head.strip())
+
+
+def test_a_headline_surname_without_the_full_name_in_the_text_is_nobody():
+    assert found("Hague: ‘No justification’ for Russian moves in Crimea\nTalks resumed.", "2014-03-02") == []
+    # a surname in running text (not a headline) still needs the full name before it
+    text = (
+        "Talks resumed on Monday.\nHague wants a firm response.\nForeign Secretary William Hague spoke later."
+    )
+    assert found(text, "2014-03-02") == []
+
+
+def test_a_headline_after_a_caption_and_a_date_line_is_still_a_headline():
+    text = (
+        "Volker Türk / credit: UN Photo\n"
+        "14/09/2023 - 15:46\n"
+        "UN Human Rights Chief Eyes New Inquiry Into Detentions\n"
+        "The Human Rights Council opened its session in Geneva yesterday."
+    )
+    got = found(text, "2023-09-14")
+    assert [(g[0], g[2]) for g in got] == [("un-ohchr", "en-headline/sv")]
+    # after a full sentence it is no longer a headline
+    text2 = "The council opened its session.\nUN Human Rights Chief Eyes New Inquiry Into Detentions"
+    assert found(text2, "2023-09-14") == []
+
+
+def test_a_dash_headline_with_its_own_named_speaker_is_not_the_closing_bodys():
+    for text in (
+        "Russia says talks with Kyiv failed - Pentagon",
+        "Zelensky says talks with Moscow failed - Pentagon",
+    ):
+        assert [g for g in found(text, "2022-03-01") if g[0] == "us-pentagon"] == []
