@@ -353,6 +353,12 @@ REAL_CLASSES = [
     ("call", "en", "The minister said the only way to end the crisis was a negotiated settlement."),
     ("call", "en", "\"We urge all sides to spare civilians and avoid further loss of life,\" the spokesperson said."),
     ("statement", "en", "\"It will take time to read the report,\" the spokesman said."),
+    # a measure held ready for a condition, acts reported, words that only lean (third pass)
+    ("warning", "en", "The spokesman said more sanctions were ready if the crisis escalates."),
+    ("statement", "en", "The Pentagon does not view the move as a withdrawal, the spokesman said."),
+    ("announcement", "ar", "وأفادت الوزارة بتعيين السفير السابق مبعوثا خاصا إلى المنطقة."),
+    ("announcement", "en", "The secretary said the department had shared the intelligence with its allies."),
+    ("statement", "ar", "وقال المتحدث إن الخبراء يعملون في بعثة مخصصة لكل بلد."),
 ]
 
 
