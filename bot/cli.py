@@ -13,16 +13,9 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 
-from bot import cli_store
-from bot.archive import archive_command
 from bot.errors import CommandError
-from bot.health import MAX_AGE, health_command
-from bot.service import run_service
 from bot.settings import read_config
 from config import Config, ConfigError
-from feeds.cli import poll_command
-from reactions.cli import main_extract
-from storage.errors import CannotOpen, SchemaTooNew
 
 EXIT_USAGE = 2
 
@@ -134,6 +127,17 @@ def _config(args: argparse.Namespace) -> Config:
     return read_config(getattr(args, "config", None))
 
 
+def _store_errors() -> tuple[type[Exception], ...]:
+    """The errors of a database that cannot be opened, or that a newer Raqib wrote (evaluated only when an
+    exception reaches :func:`main`)."""
+    from storage.errors import CannotOpen, SchemaTooNew
+
+    return CannotOpen, SchemaTooNew
+
+
+# Each command imports what it needs when it runs, not at start-up: importing every stage (Telegram,
+# trafilatura, sqlite-utils, the extractor) costs about a second of CPU, which `raqib --help`, a
+# configuration error or `raqib extract` should not pay.
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -145,19 +149,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         if args.command == "extract":
+            from reactions.cli import main_extract
+
             return main_extract(rest)
         if args.command == "run":
+            from bot.service import run_service
+
             return run_service(args)
         config = _config(args)
-        if args.command == "feeds":
-            return cli_store.feeds_command(config, args)
-        if args.command == "stats":
-            return cli_store.stats_command(config, args)
+        if args.command in ("feeds", "stats"):
+            from bot import cli_store
+
+            command = cli_store.feeds_command if args.command == "feeds" else cli_store.stats_command
+            return command(config, args)
         if args.command == "archive":
+            from bot.archive import archive_command
+
             return archive_command(config.storage_path, args)
         if args.command == "health":
+            from bot.health import MAX_AGE, health_command
+
             return health_command(config.storage_path, args.max_age if args.max_age is not None else MAX_AGE)
         if args.command == "poll":
+            from feeds.cli import poll_command
+
             return poll_command(config, args)
     except ConfigError as exc:
         print(f"raqib: configuration error: {exc}", file=sys.stderr)
@@ -165,11 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as exc:
         print(f"raqib: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (CannotOpen, SchemaTooNew) as exc:  # the database cannot be opened, or a newer Raqib wrote it
-        print(f"raqib: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except _store_errors() as exc:  # the database cannot be opened, or a newer Raqib wrote it
+        print(f"raqib: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
 
