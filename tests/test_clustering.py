@@ -94,11 +94,12 @@ def test_a_topic_is_expanded_without_case():
     assert g.expand("hasakah") == g.expand("الحسكة") == g.entities("Hasakah")
 
 
-def test_warm_up_builds_the_gazetteer_once_for_concurrent_callers(monkeypatch):
+def test_warm_up_builds_the_gazetteer_once_for_concurrent_callers(monkeypatch, tmp_path):
     import threading
 
     from reactions import names
 
+    monkeypatch.setenv("RAQIB_CACHE_DIR", str(tmp_path))  # an empty cache: the gazetteer must be built
     started, release, builds, got = threading.Event(), threading.Event(), [], []
 
     def slow_build():
