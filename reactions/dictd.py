@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import logging
-import os
-import pickle
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
+
+from . import prebuilt
 
 DICT_DIR = Path("/usr/share/dictd")
 ENGLISH_ARABIC = "freedict-eng-ara"
@@ -27,7 +26,6 @@ ARABIC_ENGLISH = "freedict-ara-eng"
 PACKAGES = "dict-freedict-eng-ara dict-freedict-ara-eng"
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 _B64 = {ch: i for i, ch in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _SENSE_NUMBER = re.compile(r"^\d+\.\s*")
 _PRONUNCIATION = re.compile(r"/[^/]*/")
@@ -64,40 +62,15 @@ def _clean(line: str) -> str:
     return line.strip()
 
 
-def cache_dir() -> Path:
-    """Where tables built from the dictionaries are kept between runs: ``$RAQIB_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/raqib``, else ``~/.cache/raqib``."""
-    if os.environ.get("RAQIB_CACHE_DIR"):
-        return Path(os.environ["RAQIB_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "raqib"
-
-
 def cached(name: str, build: Callable[[], T], directory: Path | None = None) -> T:
-    """``build()``, kept in a pickle under :func:`cache_dir` named after ``name`` and the dictionaries' files
-    (their sizes and modification times: an upgraded package builds it anew). An unreadable cache is built
-    again; an unwritable cache directory only costs the build next time. FileNotFoundError when the
-    dictionaries are missing."""
+    """``build()``, kept in a pickle under :func:`reactions.prebuilt.cache_dir` named after ``name`` and the
+    dictionaries' files (their sizes and modification times: an upgraded package builds it anew). An
+    unreadable cache is built again; an unwritable cache directory only costs the build next time.
+    FileNotFoundError when the dictionaries are missing."""
     directory = directory or DICT_DIR
     stamp = hashlib.sha256(name.encode())
     for dictionary in (ENGLISH_ARABIC, ARABIC_ENGLISH):
         for suffix in (".index", ".dict.dz"):
             info = (directory / f"{dictionary}{suffix}").stat()  # FileNotFoundError: no dictionary
             stamp.update(f"{dictionary}{suffix}:{info.st_size}:{info.st_mtime_ns};".encode())
-    path = cache_dir() / f"{name}-{stamp.hexdigest()[:16]}.pickle"
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
-        pass
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as e:
-        log.warning("cache %s unreadable (%s): building it again", path, e)
-    value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(partial, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except OSError as e:
-        log.warning("cannot keep %s (%s): it is built again at the next start", path, e)
-    return value
+    return prebuilt.cached(name, build, stamp=stamp.hexdigest()[:16])

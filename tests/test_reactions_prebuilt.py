@@ -4,6 +4,7 @@ that cannot be used only costs the build."""
 from __future__ import annotations
 
 import pickle
+import threading
 
 import pytest
 
@@ -90,3 +91,24 @@ def test_the_cached_registry_and_gazetteer_are_the_built_ones(cache):
     for text in ("Secretary Blinken met officials in Damascus and Aleppo", "قال وزير الخارجية السوري في دمشق"):
         assert read.entities(text) == built.entities(text)
         assert read.entities(text)  # names a place at least
+
+
+def test_processes_starting_together_build_a_table_once(cache):
+    # two callers (threads here; processes take the same file lock) arrive while nothing is cached
+    started, release, builds, got = threading.Event(), threading.Event(), [], []
+
+    def slow_build():
+        builds.append(1)
+        started.set()
+        release.wait(10)
+        return "table"
+
+    first = threading.Thread(target=lambda: got.append(prebuilt.cached("t", slow_build)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: got.append(prebuilt.cached("t", slow_build)))
+    second.start()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert builds == [1] and got == ["table", "table"]
