@@ -758,8 +758,16 @@ class ConstructionsMixin:
         if vs.kind != "np" or kind == "imperfect":
             b = k
             steps = 0
-            while b - 1 >= 0 and steps < 3 and view[b - 1].low in self.lex.w.ar_sv_gap and b not in ends:
-                b -= 1
+            while (
+                b - 1 >= 0
+                and steps < 3
+                and b not in ends
+                and (
+                    view[b - 1].low in self.lex.w.ar_sv_gap
+                    or (view[b - 1].low in _NAME_MARKS and b - 1 in ends)
+                )
+            ):
+                b -= 1  # (also the closing mark of a name in quotation marks: "«الخارجية البريطانية» تدين")
                 steps += 1
             if b in ends and (kind != "imperfect" or vs.kind != "np" or ends[b].status != "anaphor"):
                 # (a headline's subject comes first: "روبيو يهدد حماس", not "حماس" after the verb)

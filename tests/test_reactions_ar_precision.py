@@ -416,3 +416,19 @@ def test_zeid_by_the_names_arabic_papers_use_is_the_high_commissioner(name):
 
 def test_zeid_after_his_term_is_not_the_office():
     assert_untracked("وقال ابن رعد في محاضرة بجامعة في نيويورك إن النظام الدولي يتآكل.", "2020-02-01", "ar")
+
+
+# --- a body's name in quotation marks before a headline's verb is its subject --------------------------
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("«البنتاغون» ينفي إرسال قوات برية إلى سوريا", "us-pentagon"),
+        ('"الخارجية الأمريكية" تدين اقتحام السفارة في بغداد', "us-state-department"),
+    ],
+)
+def test_a_quoted_body_opening_a_headline_is_its_subject(headline, speaker):
+    assert [(g[0], g[2]) for g in found(headline, "2020-01-02")] == [(speaker, "ar-present/sv")]
+
+
+def test_a_quoted_other_body_opening_a_headline_is_theirs():
+    assert_untracked("«الخارجية الروسية» تدين اقتحام السفارة في بغداد", "2020-01-02", "ar")
