@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
 .PHONY: install run test test-fast test-browser chromium archive lint eval bench bench-scale soak lock clean \
-	train-reactions cv-reactions
+	train-reactions cv-reactions cv-reaction-rules
 
 install: $(STAMP)
 
@@ -106,6 +106,10 @@ $(TRAIN_STAMP): $(STAMP) requirements-train.lock
 
 cv-reactions: $(TRAIN_STAMP)
 	$(BIN)/python eval/train_reactions.py cv --sets $(REACTION_SETS)
+
+# Changes to the reaction-type rules, validated across sets (each held out in turn); no scikit-learn needed.
+cv-reaction-rules: $(STAMP)
+	$(BIN)/python eval/reaction_rules_cv.py eval/reaction_candidates.py --sets $(REACTION_SETS)
 
 train-reactions: $(TRAIN_STAMP)
 	$(BIN)/python eval/train_reactions.py train --sets $(REACTION_SETS)

@@ -41,6 +41,7 @@ DEFAULT_SETS = (
     f"real={ROOT / 'tests/data/real.jsonl'}",
     f"dev={ROOT.parent / 'shared/eval/dev.jsonl'}",
     "pages=/work/annot/dev_pages_all.gold.jsonl",
+    "H=/work/annot/heldout_H.gold.jsonl",
 )
 HOLDOUT_SET = "real"  # the exported model never trains on this set's documents in holdout()
 HOLDOUT_BUCKETS = 10
