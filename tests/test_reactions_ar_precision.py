@@ -432,3 +432,37 @@ def test_a_quoted_body_opening_a_headline_is_its_subject(headline, speaker):
 
 def test_a_quoted_other_body_opening_a_headline_is_theirs():
     assert_untracked("«الخارجية الروسية» تدين اقتحام السفارة في بغداد", "2020-01-02", "ar")
+
+
+# --- "صرح بذلك X" / "قال ذلك X": the speaker comes after "that" --------------------------------------------
+def test_the_speaker_after_bidhalik_is_the_subject():
+    text = (
+        "تعتزم الولايات المتحدة إرسال مدمرة إضافية إلى البحر الأحمر. صرح بذلك المتحدث باسم البنتاغون"
+        " جون كيربي في إفادة صحفية.\nوأضاف: «لن نتردد في حماية الملاحة»."
+    )
+    got = found(text, "2022-03-01")
+    assert [(g[0], g[1], g[2]) for g in got] == [
+        ("us-pentagon", "john-kirby", "ar-verb/vs"),
+        ("us-pentagon", "john-kirby", "ar-verb/pronoun"),
+    ]
+
+
+def test_someone_else_after_bidhalik_is_theirs():
+    assert_untracked(
+        "صرح بذلك المتحدث باسم الخارجية الإيرانية ناصر كنعاني في مؤتمر صحفي.", "2023-02-01", "ar"
+    )
+
+
+# --- "يعتقد" (believes) with a tracked subject states a position; the passive "يعتقد أن" names nobody ----
+def test_a_tracked_body_believing_states_a_position():
+    got = found("ويعتقد البنتاغون أن الصاروخ أطلق من الأراضي اليمنية.", "2024-01-29")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-present/vs")]
+
+
+def test_it_is_believed_continues_nobody():
+    text = (
+        "قال المتحدث باسم البنتاغون بات رايدر إن التحقيق مستمر.\n"
+        "ويعتقد أن الصاروخ أطلق من منطقة خاضعة لسيطرة الحوثيين."
+    )
+    got = found(text, "2024-01-29")
+    assert [g[2] for g in got] == ["ar-verb/vs"]
