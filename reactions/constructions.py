@@ -891,6 +891,16 @@ class ConstructionsMixin:
             view[r].low in self.lex.w.ar_object_gap or view[r].low in self.lex.verbs for r in range(a, b)
         )
 
+    def _complementizer_soon(self, view: list[Token], q: int) -> bool:
+        """Does "إن/أن" come within a few words after ``q``, with no verb or quotation before it?"""
+        for r in range(q, min(len(view), q + 14)):
+            low = view[r].low
+            if low in self.lex.ar_complementizers:
+                return True
+            if low == QUOTE or low in self.lex.verbs:
+                return False
+        return False
+
     def _venue_then_comp(self, view: list[Token], q: int) -> bool:
         """'... جيمس جيفري في إفادة صحفية إن': where the words were said, then the complementizer."""
         if view[q].low not in ("في", "خلال"):
@@ -951,6 +961,27 @@ class ConstructionsMixin:
                             gender,
                             how="apposition",
                         )
+                if (
+                    not saw_comma
+                    and np_.status == "tracked"
+                    and not np_.named
+                    and np_.person is None
+                    and view[j].low in self.lex.w.ar_post_heads
+                    and (view[jj - 1].low in ("في", "لدى", "باسم") or np_.clitic[:1] in ("ب", "ل"))
+                    and not any(
+                        t.low in self.lex.w.ar_associations or t.low[1:] in self.lex.w.ar_associations
+                        for t in view[j:jj]
+                    )
+                    and self._complementizer_soon(view, np_.j)
+                ):
+                    # "قال مدير مكتب العمليات الميدانية في مفوضية ...، جورجيت غانيون، ... إن": a post at
+                    # the body, then (maybe) the holder's name, then what was said
+                    return Subject(
+                        "np",
+                        NP(np_.i, np_.j, "tracked", np_.speaker, None, np_.genders),
+                        gender,
+                        how="apposition",
+                    )
                 if np_.status == "anaphor" and saw_comma:
                     continue  # "X، المسؤول في وزارة الخارجية الأمريكية، ...": the post goes on
                 if np_.status != "tracked":

@@ -392,6 +392,7 @@ REQUIRED_LISTS = (
     "ar_associations",
     "ar_adverbs",
     "ar_member_titles",
+    "ar_post_heads",
 )
 SUBJECT_FINDERS = (
     "opening-phrase",

@@ -466,3 +466,27 @@ def test_it_is_believed_continues_nobody():
     )
     got = found(text, "2024-01-29")
     assert [g[2] for g in got] == ["ar-verb/vs"]
+
+
+# --- a post at a tracked body opening the subject, then the holder's name, then what was said ----------
+def test_a_post_at_the_body_then_a_name_speaks_for_the_body():
+    text = (
+        "وقال رئيس قسم الشرق الأوسط في مفوضية الأمم المتحدة لحقوق الإنسان، كريم شاكر، في مؤتمر صحفي،"
+        " إن عمليات الإعدام ازدادت.\nوأضاف أن المفوضية طلبت زيارة السجون."
+    )
+    got = found(text, "2021-06-02")
+    assert [(g[0], g[2]) for g in got] == [
+        ("un-ohchr", "ar-verb/apposition"),
+        ("un-ohchr", "ar-verb/pronoun"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال رئيس قسم الشرق الأوسط في وزارة الخارجية الروسية، كريم شاكر، في مؤتمر صحفي، إن الوضع خطير.",
+        "وقال رئيس نقابة العاملين في وزارة الدفاع الأمريكية، مارك جونز، إن الأجور لم ترتفع.",
+    ],
+)
+def test_a_post_at_another_body_or_an_association_is_not_the_body(text):
+    assert_untracked(text, "2021-06-02", "ar")
