@@ -427,17 +427,31 @@ class ConstructionsMixin:
             return None  # "Blinken called his Turkish counterpart": a phone call, not a statement
         if k > 0 and view[k - 1].low in ("who", "which", "whom"):
             return None  # "an official who said ...": embedded speech, not the sentence's speaker
+        if k > 0 and view[k - 1].low == "to" and low in self.lex.w.en_base_forms:
+            return None  # "travelled to Cairo to urge restraint": an infinitive has no subject of its own
         b = k - 1 if k > 1 and view[k - 1].low.endswith("ly") else k
         if b > 0 and view[b - 1].low in self.lex.w.en_passive_be and low != "quoted":
             return None  # "The State Department was criticised by ...": a passive's subject says nothing
         m = b - 1
+        negated = False
         while m > 0 and view[m].low in ("have", "not", "also", "never", "be"):
+            negated = negated or view[m].low in ("not", "never")
             m -= 1
-        if m >= 0 and view[m].low in self.lex.w.en_modals and view[m].case.islower():
-            return None  # "would have assured access", "could say": what might be, not what was said
+        future = False
+        if m >= 0 and view[m].low in self.lex.w.en_modals and view[m].case.islower() and not negated:
+            if view[m].low not in self.lex.w.en_modals_said:
+                # "would have assured access", "could say": what might be, not what was said ("would not
+                # say" is a refusal, said)
+                return None
+            future = True  # "he will urge leaders to ...": a speech announced in advance
         subj = self._en_subject(view, nps, ends, k)
         if subj is None:
             return None
+        if future and not (
+            subj.kind == "pronoun"
+            or (subj.kind == "np" and subj.np is not None and _clause_initial(view, subj.np.i))
+        ):
+            return None  # "Officials expect the State Department will announce ...": someone else's forecast
         if subj.kind == "unknown" or (
             subj.kind == "np" and subj.np is not None and subj.np.status == "other"
         ):

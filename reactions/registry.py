@@ -337,6 +337,8 @@ class Lexicon:
 
 # word lists of lexicon.toml [lists] that the extraction code reads (a missing one is a RegistryError)
 REQUIRED_LISTS = (
+    "en_base_forms",
+    "en_modals_said",
     "en_anaphor_heads",
     "en_speech_only_verbs",
     "ar_present_openers",
@@ -742,6 +744,16 @@ class Registry:
                 if not hasattr(lex.w, s):
                     raise RegistryError(f"{where}: 'skip' names no list {s!r} in lexicon.toml [lists]")
                 skip |= getattr(lex.w, s)
+            near: set[str] = set()
+            for w in str_list(raw.get("near", []), f"{where}: 'near'"):
+                if w.startswith("@list:"):
+                    if not hasattr(lex.w, w[6:]):
+                        raise RegistryError(
+                            f"{where}: 'near' names no list {w[6:]!r} in lexicon.toml [lists]"
+                        )
+                    near |= getattr(lex.w, w[6:])
+                else:
+                    near.add(fold(w))
             window = raw.get("scan_window", 0)
             if not isinstance(window, int) or window < 0:
                 raise RegistryError(f"{where}: 'scan_window' must be a whole number")
@@ -759,7 +771,7 @@ class Registry:
                 triggers=frozenset(words),
                 subject=subject,
                 follows=fold(str(raw.get("follows", ""))),
-                near=frozenset(fold(w) for w in str_list(raw.get("near", []), f"{where}: 'near'")),
+                near=frozenset(near),
                 skip=frozenset(skip),
                 role=role,
                 scan_window=window,

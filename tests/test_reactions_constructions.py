@@ -88,6 +88,11 @@ RULES = [
         [("us-pentagon", "headline-dash/closing")],
     ),
     (
+        "Pentagon press secretary John Kirby declined to say how many troops had arrived.",
+        "2022-02-18",
+        [("us-pentagon", "en-declined/sv")],
+    ),
+    (
         "Pentagon eyes more drone production in new budget\nThe plan goes to Congress next week.",
         "2024-03-11",
         [("us-pentagon", "en-headline/sv")],
@@ -166,14 +171,18 @@ def test_a_word_list_the_code_needs_is_checked(tmp_path: Path):
 
 def test_a_home_anaphor_naming_an_untracked_speaker_is_a_registry_error(tmp_path: Path):
     sp, lx, co = _copy_data(tmp_path)
-    lx.write_text(lx.read_text(encoding="utf-8").replace('home = "uk-government"', 'home = "sohr"', 1), "utf-8")
+    lx.write_text(
+        lx.read_text(encoding="utf-8").replace('home = "uk-government"', 'home = "sohr"', 1), "utf-8"
+    )
     with pytest.raises(RegistryError, match="'home' names no tracked speaker 'sohr'"):
         build_registry(sp, lx, co)
 
 
 def test_a_construction_that_falls_through_must_say_so_with_a_boolean(tmp_path: Path):
     sp, lx, co = _copy_data(tmp_path)
-    co.write_text(co.read_text(encoding="utf-8").replace("fallthrough = true", 'fallthrough = "yes"'), "utf-8")
+    co.write_text(
+        co.read_text(encoding="utf-8").replace("fallthrough = true", 'fallthrough = "yes"'), "utf-8"
+    )
     with pytest.raises(RegistryError, match="'fallthrough' must be true or false"):
         build_registry(sp, lx, co)
 

@@ -414,3 +414,43 @@ def test_a_dash_headline_with_its_own_named_speaker_is_not_the_closing_bodys():
         "Zelensky says talks with Moscow failed - Pentagon",
     ):
         assert [g for g in found(text, "2022-03-01") if g[0] == "us-pentagon"] == []
+
+
+# --- refusals and speeches announced in advance -----------------------------------------------------
+def test_a_tracked_speaker_declining_to_say_something_is_a_statement():
+    got = found("The State Department declined to comment on the talks in Doha.", "2024-05-02")
+    assert [(g[0], g[2]) for g in got] == [("us-state-department", "en-declined/sv")]
+    got = found("The Ministry of Defence has declined to publicly confirm the number of jets.", "2024-05-02")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "en-declined/sv")]
+
+
+def test_declining_an_act_or_someone_else_declining_is_no_statement():
+    for text in (
+        "The Pentagon declined to send more troops to the region.",
+        "The State Department refused to issue visas to the delegation.",
+        "An Israeli army spokesperson declined to comment on the incident.",
+    ):
+        assert found(text, "2024-05-02") == []
+
+
+def test_will_and_negated_modals_report_speech_other_modals_do_not():
+    base = "Prime Minister Rishi Sunak said he was in Israel to show solidarity. "
+    said = (
+        "He will urge regional leaders to avoid a wider war.",
+        "He would not say whether British troops would be sent.",
+        "He could not confirm that the hostages were alive.",
+    )
+    for second in said:
+        got = found(base + second, "2023-10-19")
+        assert [g[2] for g in got] == ["en-verb/sv", "en-verb/pronoun"], second
+    for second in ("He might urge regional leaders to talk.", "He could say more after the meeting."):
+        got = found(base + second, "2023-10-19")
+        assert [g[2] for g in got] == ["en-verb/sv"], second
+
+
+def test_an_infinitive_of_a_reporting_verb_opens_no_clause():
+    text = (
+        "Prime Minister Rishi Sunak said he would travel to Cairo next week to urge restraint on all sides."
+    )
+    got = found(text, "2023-10-19")
+    assert [(g[2], g[3]) for g in got] == [("en-verb/sv", text)]
