@@ -180,10 +180,12 @@ def _names_a_body(reg: Registry, text: str, qa: int, qb: int) -> bool:
     if reg.resolve(inner) is not None:
         return True
     # Arabic papers set people's names in quotation marks too ('وقال "كارتر" للصحفيين'): a registry
-    # person's name, and nothing else, is the name
+    # person's name, and nothing else, is the name (and a lone reporting verb is the verb)
     if not ("\u0600" <= inner[:1] <= "\u06ff") or len(inner.split()) > 3:
         return False
     toks = tokenize(fold(inner))
+    if len(toks) == 1 and toks[0].low in reg.lexicon.verbs:
+        return True  # a headline's verb in marks: 'وزير الدفاع البريطاني "يتوعد" هؤلاء'
     m = reg.index.match_at(toks, 0) if toks else None
     return m is not None and m[0] == len(toks) and m[1].kind == "person"
 

@@ -490,3 +490,20 @@ def test_a_post_at_the_body_then_a_name_speaks_for_the_body():
 )
 def test_a_post_at_another_body_or_an_association_is_not_the_body(text):
     assert_untracked(text, "2021-06-02", "ar")
+
+
+# --- a headline's verb in quotation marks is the verb -------------------------------------------------
+@pytest.mark.parametrize(
+    ("headline", "speaker"),
+    [
+        ("وزيرة الخارجية البريطانية «تحذر» طهران من العواقب", "uk-government"),
+        ('البنتاغون "ينفي" إرسال قوات إضافية إلى الخليج', "us-pentagon"),
+    ],
+)
+def test_a_quoted_verb_in_a_headline_is_the_verb(headline, speaker):
+    assert [(g[0], g[2]) for g in found(headline, "2022-05-05")] == [(speaker, "ar-present/sv")]
+
+
+def test_a_quoted_word_that_is_no_verb_stays_a_quotation():
+    # "«إرهابي»" is the minister's word, not a verb: no statement from the marks alone
+    assert found("وزيرة الخارجية البريطانية والهجوم «الإرهابي» في مانشستر", "2022-05-05") == []
