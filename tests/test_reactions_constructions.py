@@ -93,6 +93,21 @@ RULES = [
         [("us-pentagon", "en-declined/sv")],
     ),
     (
+        "Defence Secretary Ben Wallace spoke about the loss of the helicopter in the Commons.",
+        "2021-06-10",
+        [("uk-government", "en-spoke-about/sv")],
+    ),
+    (
+        "High Commissioner Volker Türk referred to the executions in his opening address.",
+        "2023-03-06",
+        [("un-ohchr", "en-referred-to/sv")],
+    ),
+    (
+        "The State Department has made it clear that the visas will not be renewed.",
+        "2023-03-06",
+        [("us-state-department", "en-made-clear/sv")],
+    ),
+    (
         "Pentagon eyes more drone production in new budget\nThe plan goes to Congress next week.",
         "2024-03-11",
         [("us-pentagon", "en-headline/sv")],

@@ -454,3 +454,24 @@ def test_an_infinitive_of_a_reporting_verb_opens_no_clause():
     )
     got = found(text, "2023-10-19")
     assert [(g[2], g[3]) for g in got] == [("en-verb/sv", text)]
+
+
+# --- "spoke about", "referred to", "made clear that" ------------------------------------------------
+def test_speaking_about_referring_to_and_making_clear_are_statements():
+    text = (
+        "Leaving the council, Foreign Secretary William Hague spoke about the sanctions on Kyiv officials. "
+        "He referred to the deaths in the square as a turning point. "
+        "He made clear that the measures would include asset freezes."
+    )
+    got = found(text, "2014-02-21")
+    assert [g[2] for g in got] == ["en-spoke-about/sv", "en-referred-to/pronoun", "en-made-clear/pronoun"]
+
+
+def test_speaking_to_someone_a_referral_and_making_a_visit_are_not():
+    for text in (
+        "Foreign Secretary William Hague spoke to Sergei Lavrov by phone on Monday.",
+        "The complaint against the Foreign Office was referred to the ombudsman.",
+        "Foreign Secretary William Hague made a visit to Kyiv on Monday.",
+        "Foreign Secretary William Hague made clearer rules for visas a priority.",
+    ):
+        assert found(text, "2014-02-21") == [], text
