@@ -9,8 +9,8 @@ import pytest
 
 import feeds.parse
 from feeds.errors import NotAFeed, ParserCrashed
-from feeds.parse import parse_document
-from feeds.text import html_to_text, lead
+from feeds.parse import parse_document, parse_with_feedparser
+from feeds.text import html_to_text, lead, tidy
 from tests.feed_server import atom, rss
 
 ARABIC = "وقال المتحدث باسم وزارة الخارجية الأمريكية إن الولايات المتحدة تدين الهجوم وتدعو إلى ضبط النفس."
@@ -68,6 +68,9 @@ def test_relative_links_resolve_against_the_final_url():
     assert entry.link == "http://www.news.test/news/1"
     assert entry.key == "u:https://news.test/news/1" and entry.key_kind == "link"
     assert entry.link_key == "https://news.test/news/1"
+    # feedparser (the fallback) resolves entry links itself, not with the HTML it is told to leave alone
+    fallback = parse_with_feedparser(document, url="http://www.news.test/feeds/all.xml").entries[0]
+    assert (fallback.link, fallback.key) == (entry.link, entry.key)
 
 
 def test_gov_uk_style_atom_ids_lose_their_timestamp():
@@ -150,6 +153,15 @@ def test_html_to_text_keeps_paragraphs_and_drops_comments():
     assert html_to_text("<div>a<br>b<!-- hidden --></div><ul><li>c</li><li>d</li></ul>") == "a\nb\nc\nd"
     assert html_to_text("plain &amp; simple") == "plain & simple"
     assert html_to_text("1 < 2 and [not a shortcode]", is_html=False) == "1 < 2 and [not a shortcode]"
+    # upper-case tags are block elements too (the HTML parser lower-cases their names)
+    assert html_to_text("<P>one<BR>two</P><DIV>three</DIV>") == "one\ntwo\nthree"
+
+
+def test_tidy_collapses_spaces_and_drops_empty_lines():
+    assert tidy(" a \t\u00a0 b\u200bc\r\n\n \f\v \n  d  e  ") == "a b c\nd e"
+    # other Unicode spaces stay inside a line (a thin space, an ideographic space), and go at its ends
+    assert tidy("\u3000x\u2009y \u2009 z\u3000\nw") == "x\u2009y \u2009 z\nw"
+    assert tidy(" \n\t\n") == ""
 
 
 def test_lead_takes_the_first_sentences():
