@@ -395,6 +395,7 @@ REQUIRED_LISTS = (
     "ar_adverbs",
     "ar_member_titles",
     "ar_post_heads",
+    "ar_feminine_places",
 )
 SUBJECT_FINDERS = (
     "opening-phrase",

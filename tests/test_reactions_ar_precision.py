@@ -507,3 +507,26 @@ def test_a_quoted_verb_in_a_headline_is_the_verb(headline, speaker):
 def test_a_quoted_word_that_is_no_verb_stays_a_quotation():
     # "«إرهابي»" is the minister's word, not a verb: no statement from the marks alone
     assert found("وزيرة الخارجية البريطانية والهجوم «الإرهابي» في مانشستر", "2022-05-05") == []
+
+
+# --- a masculine verb before a country or capital: the country is the object ---------------------------
+@pytest.mark.parametrize(
+    "second", ["ودعا إسرائيل إلى فتح المعابر.", "وحث موسكو على سحب قواتها.", "وانتقد طهران بشدة."]
+)
+def test_a_country_after_a_masculine_verb_is_its_object(second):
+    text = "قال وزير الخارجية الأمريكي أنتوني بلينكن إن الوضع الإنساني كارثي.\n" + second
+    got = found(text, "2023-11-03")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "ar-verb/vs"),
+        ("us-state-department", "ar-verb/object-first"),
+    ]
+
+
+def test_a_country_after_a_feminine_verb_is_its_subject():
+    text = (
+        "قال وزير الخارجية الأمريكي أنتوني بلينكن إن الوضع الإنساني كارثي.\n"
+        "ودعت إسرائيل إلى الضغط على حماس لإطلاق الرهائن."
+    )
+    got = found(text, "2023-11-03")
+    assert [g[2] for g in got] == ["ar-verb/vs"]
+    assert got[0][3].startswith("قال")
