@@ -862,7 +862,7 @@ class ConstructionsMixin:
     def _object_head(self, low: str) -> bool:
         """Does the word open an object, not a subject ("ضرورة", "جميع", "أهمية", "دعمها")?"""
         heads = self.lex.w.ar_object_heads
-        if low in heads:
+        if low in heads or (low.startswith("ب") and low[1:] in heads):  # (also "بقصف", "بالهجوم")
             return True
         for suffix in ("ه", "ها", "هم", "نا"):
             if low.endswith(suffix) and low[: -len(suffix)] in heads:

@@ -530,3 +530,12 @@ def test_a_country_after_a_feminine_verb_is_its_subject():
     got = found(text, "2023-11-03")
     assert [g[2] for g in got] == ["ar-verb/vs"]
     assert got[0][3].startswith("قال")
+
+
+# --- an act right after the verb ("وأدان اغتيال ...") is what was condemned: the speaker goes on --------
+@pytest.mark.parametrize("clause", ["وأدان اغتيال الصحفي", "وندد بقصف المستشفى", "واستنكر اعتقال الناشطين"])
+def test_an_act_after_the_verb_is_its_object(clause):
+    text = f"قال وزير الخارجية البريطاني جيمس كليفرلي إن لندن تتابع الأحداث، {clause} في المدينة."
+    got = found(text, "2023-04-20")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "ar-verb/vs")]
+    assert got[0][3].endswith("في المدينة.")
