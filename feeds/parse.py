@@ -574,6 +574,11 @@ def worker_pool() -> concurrent.futures.Executor:
         if _pool is None:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if isinstance(context, multiprocessing.context.ForkServerContext):
+                # The fork server imports this module (lxml, feedparser, fastfeedparser: 0.3 s of CPU) once, and
+                # every worker forked from it starts with them (a new pool after a stuck job too). It is started
+                # with the first pool; later calls change nothing.
+                context.set_forkserver_preload(["__main__", __name__])
             workers = max(1, min(4, os.cpu_count() or 1))
             _pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                                            initializer=_worker_init, initargs=(os.getpid(),))

@@ -209,6 +209,19 @@ def test_pool_workers_ignore_ctrl_c(process_pool):
     assert handler == signal.SIG_IGN
 
 
+def test_the_fork_server_loads_the_parsers_for_every_worker(process_pool):
+    # the fork server has imported feeds.parse (lxml, fastfeedparser's extension) itself, so each worker forked
+    # from it starts with them instead of importing them again
+    import asyncio
+    import multiprocessing.forkserver
+    from pathlib import Path
+
+    assert asyncio.run(feeds.parse.run_off_loop(sum, [1, 2])) == 3
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    maps = Path(f"/proc/{server}/maps").read_text()
+    assert "lxml" in maps and "fastfeedparser" in maps
+
+
 def test_a_stuck_worker_times_out_and_its_pool_is_replaced(process_pool):
     import asyncio
     import time
