@@ -30,6 +30,10 @@ run: $(STAMP)
 # order tests/conftest.py sets (the longest first), and keeps an xdist_group (tests sharing a costly
 # module fixture) on one worker. test-fast leaves out the slow ones (processes, corpora).
 XDIST := -n 4 --dist loadgroup
+# The tests start Python some hundred times (xdist workers, raqib processes, parse workers): each reads the
+# project's compiled modules and pytest's rewritten test modules from __pycache__ instead of compiling them
+# again, even where the environment sets PYTHONDONTWRITEBYTECODE (an empty value turns it off).
+test test-fast: export PYTHONDONTWRITEBYTECODE =
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q $(XDIST) --ignore=tests/browser
