@@ -42,6 +42,9 @@ async def running(db, server, *, admins=(ADMIN,), allow_private=False):
             await app.stop()
 
 
+PROBE_CHAT = 999_999  # a chat no test talks in: see Chat.say_all
+
+
 class Chat:
     """A user in a chat talking to the bot: ``await chat.say('/latest')`` returns the bot's reply."""
 
@@ -61,11 +64,13 @@ class Chat:
         message["visible"] = parse_html(message["text"]) if message.get("parse_mode") else message["text"]
         return message
 
-    async def say_all(self, text, settle=0.5):
-        """Every message of a reply that may span several messages, as one visible text."""
+    async def say_all(self, text):
+        """Every message of a reply that may span several messages, as one visible text. The reply is
+        complete once the bot has answered a command sent after it from another chat: the application
+        handles updates one at a time, in order (python-telegram-bot's default, which build_application keeps)."""
         before = self.last_id()
         await self.say(text)
-        await asyncio.sleep(settle)
+        await Chat(self.server, PROBE_CHAT).say("/help")
         return "\n".join(parse_html(m["text"]) for m in self.server.sent(self.chat_id) if m["message_id"] > before)
 
     async def press(self, message_id, data):
