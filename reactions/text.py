@@ -192,22 +192,44 @@ _ABBREV = frozenset(
 )
 _TERMINATOR = re.compile(r"([.!?؟][.!?؟]*|…)([\"'»”’“)\]]*)(?=(\s+)|$|[\u0621-\u064a«“\"]|[A-Z][a-z]+\s)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
-_TERMINATOR_START = re.compile(r"[.!?؟…]")  # where a _TERMINATOR match can begin
+_TERMINATOR_CHARS = ".!?؟…"  # where a _TERMINATOR match can begin
 
 
 def _terminators(para: str) -> Iterator[re.Match[str]]:
     """The matches of ``_TERMINATOR.finditer(para)``, found faster: the full pattern is tried only where
-    a terminator character stands (the only places a match can begin), found by a one-class search."""
-    pos = 0
-    search = _TERMINATOR_START.search
+    a terminator character stands (the only places a match can begin), found by ``str.find`` (memchr),
+    which crosses Arabic text several times faster than a search for a character class."""
     match = _TERMINATOR.match
-    while True:
-        c = search(para, pos)
-        if c is None:
+    find = para.find
+    live = []  # [next position, character] of the terminator characters the paragraph holds
+    for ch in _TERMINATOR_CHARS:
+        c = find(ch)
+        if c >= 0:
+            live.append([c, ch])
+    if not live:
+        return
+    if len(live) == 1:  # (the usual case: full stops only)
+        c, ch = live[0]
+        while c >= 0:
+            m = match(para, c)
+            if m is None:
+                c = find(ch, c + 1)
+            else:
+                yield m
+                c = find(ch, m.end())
+        return
+    pos = 0
+    while live:
+        for nc in live:
+            if nc[0] < pos:
+                nc[0] = find(nc[1], pos)
+        live = [nc for nc in live if nc[0] >= 0]
+        if not live:
             return
-        m = match(para, c.start())
+        c = min(nc[0] for nc in live)
+        m = match(para, c)
         if m is None:
-            pos = c.start() + 1
+            pos = c + 1
         else:
             yield m
             pos = m.end()
