@@ -130,3 +130,19 @@ def test_has_ngram_is_a_meeting_of_the_ngrams_and_the_keys():
             last = {k.split()[-1] for k in keys} | {rnd.choice(words)}
             assert has_ngram(words, keys, last) == (not keys.isdisjoint(ngrams(words, 3, last)))
             assert has_ngram(words, keys, last, 2) == (not keys.isdisjoint(ngrams(words, 2, last)))
+
+
+def test_presentation_form_prefilter_never_hides_one():
+    """fold_keep_offsets skips the presentation-form search when the UTF-8 bytes hold no 0xEF: every
+    presentation form (and nothing below U+F000) has one; a lone surrogate does not break it."""
+    from reactions.text import _PRESENTATION_1TO1, _may_hold_presentation_forms
+
+    for cp in list(range(0xFB50, 0xFE00)) + list(range(0xFE70, 0xFF00)) + list(range(0xFF01, 0xFF5F)):
+        assert _may_hold_presentation_forms(f"قال {chr(cp)} said")
+    assert not _may_hold_presentation_forms("قال الوزير «نعم» — said ‘yes’ \u2026 \uefff")
+    assert not _may_hold_presentation_forms("plain ASCII")
+    assert not _may_hold_presentation_forms("\ud800 lone surrogate")
+    for text in texts():
+        if not _may_hold_presentation_forms(text):
+            assert _PRESENTATION_1TO1.search(text) is None
+    assert fold_keep_offsets("\ufe8dلوزير") == "الوزير"  # an isolated alef form is still folded
