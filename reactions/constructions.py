@@ -698,9 +698,15 @@ class ConstructionsMixin:
             # "الصحيفة اعتبرت تيلرسون فاشلا": a noun opening the clause is the subject, the phrase after
             # the verb its object
             return Subject("unknown", gender=gender, how="sv")
-        if j < n and gender == "m" and view[j].low in lex.w.ar_feminine_places:
+        if (
+            j < n
+            and gender == "m"
+            and view[k].low[:1] in ("و", "ف")
+            and view[j].low in lex.w.ar_feminine_places
+        ):
             # "ودعا إسرائيل إلى ...": a masculine verb does not agree with a country or city after it,
-            # which is its object; the speaker goes on
+            # which is its object; the speaker goes on. Only a verb that continues ("و/ف"): in "بينما كان رد
+            # القاهرة" the word is a noun (Cairo's reply) and Cairo speaks
             vs = Subject("pronoun", gender=gender, how="object-first")
         elif j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender, how="vs")

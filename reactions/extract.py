@@ -290,7 +290,12 @@ def _extract(
             # named in the third person is the page's narration (a heading, a caption), not their words
             block = None
             in_block = False
-        if in_block and block is not None:
+        if in_block and block is not None and lang == "ar" and prs:
+            # Arabic: a paragraph with a verb of saying of its own is the page's narration ('ونشرت وكالة ...
+            # قالت فيه', 'وأشار التلفزيون ...', 'وأضاف'), not the block speaker's unquoted words: the block
+            # ends and the verb's own subject speaks (a pronoun goes on with whoever spoke last)
+            block = None
+        elif in_block and block is not None:
             if not clauses or not any(
                 p.subject.kind == "np" or (p.subject.kind == "unknown" and _named_before(view, p.k))
                 for p in prs

@@ -539,3 +539,40 @@ def test_an_act_after_the_verb_is_its_object(clause):
     got = found(text, "2023-04-20")
     assert [(g[0], g[2]) for g in got] == [("uk-government", "ar-verb/vs")]
     assert got[0][3].endswith("في المدينة.")
+
+
+# --- a speaker's block ends at the page's own narration --------------------------------------------------
+def test_an_arabic_block_ends_at_a_paragraph_with_its_own_verb_of_saying():
+    # the list after 'وهي:' was cut from the page; the paragraphs after it are the reporter's, quoting others
+    text = (
+        "وقال وزير الدفاع الأمريكي لويد أوستن في مؤتمر صحفي بالبنتاغون إن القوات ضربت ثلاثة أهداف وهي:\n"
+        "وبثت وكالة الأنباء الرسمية بيانا لوزارة الدفاع في دمشق قالت فيه إن الدفاعات تصدت للصواريخ.\n"
+        "وأشار التلفزيون الرسمي إلى أن مخزنا للذخيرة قد أصيب.\n"
+        "وأضاف أن جنديين أصيبا بجروح."
+    )
+    got = found(text, "2024-02-03")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")]
+
+
+def test_an_arabic_block_still_carries_the_speakers_unquoted_words():
+    # positive control: paragraphs with no verb of saying of their own stay the minister's
+    text = (
+        "وبعد الاجتماع، قال وزير الخارجية البريطاني ديفيد لامي:\n"
+        "لن نقبل بأي حال من الأحوال استمرار هذا العنف ضد المدنيين.\n"
+        "إن المملكة المتحدة ستواصل العمل مع شركائها من أجل وقف فوري لإطلاق النار."
+    )
+    got = found(text, "2024-11-20")
+    assert [g[0] for g in got] == ["uk-government"] * len(got)
+    assert any(g[2] == "block-continuation" and "وقف فوري" in g[3] for g in got)
+
+
+# --- a capital after a noun that looks like a masculine verb is that noun's owner --------------------------
+def test_a_capital_after_a_verbal_noun_is_not_the_ministers_object():
+    # 'رد القاهرة' is Cairo's reply (a noun), not the minister's verb with Cairo as its object
+    text = (
+        'وانتقد وزير الخارجية الأمريكي أنتوني بلينكن الحكم ووصفه بأنه "جائر"، بينما كان رد القاهرة في بيان '
+        'أصدرته وزارتها أنه "تدخل مرفوض في الشؤون الداخلية".'
+    )
+    got = found(text, "2023-05-10")
+    assert [g[0] for g in got] == ["us-state-department"]
+    assert "تدخل مرفوض" not in got[0][3]
