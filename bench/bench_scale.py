@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import sqlite_utils  # noqa: E402
+
 import storage  # noqa: E402
 from bot import digest as bot_digest  # noqa: E402
 from bot import render  # noqa: E402
@@ -177,6 +179,14 @@ def build(path: Path, n_statements: int, seed: int = 13) -> None:
     storage.import_articles(db, empty, now=(START + dt.timedelta(days=DAYS)).strftime("%Y-%m-%d %H:%M:%S"))
     db.conn.execute("COMMIT")
     print(f"\r  {statement_no:,} statements, {article_no:,} articles in {time.perf_counter() - started:,.0f} s")
+    add_audience(db, n_statements, rng)
+    db.conn.execute("PRAGMA optimize")
+    db.close()
+    tmp.rename(path)
+
+
+def add_audience(db: sqlite_utils.Database, n_statements: int, rng: random.Random) -> None:
+    """The chats (N/10, about 2.5 subscriptions each) and deliveries of a database of ``n_statements``."""
     # Chats: most follow one or two speakers and want a digest at one of a few times in one of a few zones.
     n_chats = max(10, n_statements // 10)
     zones = ("UTC", "Asia/Riyadh", "Europe/London", "America/New_York", "Asia/Dubai", "Africa/Cairo")
@@ -198,9 +208,6 @@ def build(path: Path, n_statements: int, seed: int = 13) -> None:
     outbox.fan_out(db, ids)
     with transaction(db):
         db.conn.execute("UPDATE deliveries SET status = 'sent', sent_at = created_at WHERE cluster_id != ?", (ids[0],))
-    db.conn.execute("PRAGMA optimize")
-    db.close()
-    tmp.rename(path)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -363,7 +370,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=50, help="runs of each operation (default 50)")
     parser.add_argument("--cache", type=Path, default=None, help="where the generated database is kept")
     parser.add_argument("--rebuild", action="store_true", help="build the database again even if cached")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="measure this database file instead (one built by another run, or cut short)")
     args = parser.parse_args(argv)
+    if args.db is not None:
+        if not args.db.exists():
+            print(f"no database at {args.db}", file=sys.stderr)
+            return 2
+        return asyncio.run(asyncio.to_thread(run, args.db, args.repeat)) or asyncio.run(
+            as_the_service(args.db, args.repeat))
     folder = cache_dir(args.cache)
     folder.mkdir(parents=True, exist_ok=True)
     # Keyed by the generator's version, the schema version and the size. One built at an older schema is brought
