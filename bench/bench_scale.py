@@ -191,7 +191,9 @@ def add_audience(db: sqlite_utils.Database, n_statements: int, rng: random.Rando
     n_chats = max(10, n_statements // 10)
     zones = ("UTC", "Asia/Riyadh", "Europe/London", "America/New_York", "Asia/Dubai", "Africa/Cairo")
     times = ("07:00", "08:00", "09:00", "18:00")
-    created = (START + dt.timedelta(days=DAYS - 30)).strftime("%Y-%m-%d %H:%M:%S")
+    # a month before the archive's last statement (a build cut short ends before START + DAYS)
+    last = db.conn.execute("SELECT max(created_at) FROM statements").fetchone()[0]
+    created = (dt.datetime.fromisoformat(last) - dt.timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
     with transaction(db):
         for chat_id in range(1, n_chats + 1):
             chats.ensure_chat(db, chat_id, lang="ar" if chat_id % 3 == 0 else "en", timezone=rng.choice(zones),
