@@ -1121,8 +1121,28 @@ class ConstructionsMixin:
                 return Subject("pronoun", gender=lex.en_pronouns[view[j].low], how="said-pronoun")
             if k == 0:
                 return None
+        doc = self._document_with_complement(view, ends, b)
+        if doc is not None:
+            return Subject("np", doc, how="document")
         if b - 1 >= 0 and view[b - 1].low not in (",", QUOTE, ":", "-", "(", ")"):
             return Subject("unknown")
+        return None
+
+    def _document_with_complement(self, view: list[Token], ends: dict[int, NP], b: int) -> NP | None:
+        """ "A Downing Street readout of the call said", "A State Department memo on the visas said": a
+        tracked body's document, then a short complement opened by a preposition, right before the verb."""
+        lex = self.lex
+        for d in range(b - 2, max(0, b - 9), -1):
+            t = view[d].low
+            if t in (",", QUOTE, ":", ";") or t in lex.verbs:
+                return None
+            if t in lex.w.en_documents:
+                if view[d + 1].low not in ("of", "on", "about", "into", "for", "from"):
+                    return None
+                np_ = ends.get(d)
+                if np_ is not None and np_.status == "tracked":
+                    return np_
+                return None
         return None
 
 

@@ -475,3 +475,19 @@ def test_speaking_to_someone_a_referral_and_making_a_visit_are_not():
         "Foreign Secretary William Hague made clearer rules for visas a priority.",
     ):
         assert found(text, "2014-02-21") == [], text
+
+
+# --- "<body> <document> of/on ... said" -------------------------------------------------------------
+def test_a_bodys_document_with_a_complement_speaks_for_the_body():
+    text = "A Downing Street readout of the call said the prime minister had urged restraint."
+    assert [(g[0], g[2]) for g in found(text, "2023-12-05")] == [("uk-government", "en-verb/document")]
+    text2 = "A State Department memo on the visa review said the checks would take months."
+    assert [(g[0], g[2]) for g in found(text2, "2023-12-05")] == [("us-state-department", "en-verb/document")]
+
+
+def test_a_document_about_a_body_is_not_the_bodys():
+    for text in (
+        "A report on the Pentagon budget said costs had risen sharply.",
+        "A readout of the call with the State Department said little.",
+    ):
+        assert found(text, "2023-12-05") == [], text
