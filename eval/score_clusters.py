@@ -17,7 +17,8 @@ The command gets the documents in that order without their statements ({"id", "t
 Matching: a gold statement takes the cluster of the predicted statement of the same speaker in the same document
 that covers most of it, when that covers at least half of its characters; a gold statement with none is a
 cluster of its own. Over every pair of gold statements: a true pair is in one event and one cluster; precision is
-true pairs / pairs in one cluster, recall true pairs / pairs in one event.
+true pairs / pairs in one cluster, recall true pairs / pairs in one event. Conditional recall is the recall over the
+gold pairs whose two statements were both matched (found by the extractor): the clusterer's share of the misses.
 """
 
 from __future__ import annotations
@@ -90,11 +91,15 @@ def score(gold: list[dict], preds: list[dict]) -> dict:
     rows = assignments(gold, preds)
     true = same_cluster = same_event = 0
     cross = [0, 0, 0]
+    found = [0, 0]  # gold pairs whose two statements the extractor found: (true, gold)
     for a, b in combinations(rows, 2):
         one_event, one_cluster = a[1] == b[1], a[2] == b[2]
         true += one_event and one_cluster
         same_cluster += one_cluster
         same_event += one_event
+        if one_event and not (a[2].startswith("alone:") or b[2].startswith("alone:")):
+            found[0] += one_cluster
+            found[1] += 1
         if a[0] != b[0]:
             cross[0] += one_event and one_cluster
             cross[1] += one_cluster
@@ -107,7 +112,9 @@ def score(gold: list[dict], preds: list[dict]) -> dict:
             "clusters": len({r[2] for r in rows}), "unmatched": unmatched,
             "pairs_gold": same_event, "pairs_predicted": same_cluster, "pairs_true": true,
             "cross_precision": cross_p, "cross_recall": cross_r, "cross_f1": cross_f1,
-            "cross_pairs_gold": cross[2], "cross_pairs_predicted": cross[1], "cross_pairs_true": cross[0]}
+            "cross_pairs_gold": cross[2], "cross_pairs_predicted": cross[1], "cross_pairs_true": cross[0],
+            "found_pairs_gold": found[1], "found_pairs_true": found[0],
+            "conditional_recall": round(found[0] / found[1], 4) if found[1] else 1.0}
 
 
 def errors(gold: list[dict], preds: list[dict]) -> list[str]:
@@ -154,6 +161,8 @@ def main() -> int:
         print(f"across documents  precision {figures['cross_precision']:.3f}  recall {figures['cross_recall']:.3f}  "
               f"F1 {figures['cross_f1']:.3f}  (pairs: gold {figures['cross_pairs_gold']}, predicted "
               f"{figures['cross_pairs_predicted']}, true {figures['cross_pairs_true']})")
+        print(f"conditional recall {figures['conditional_recall']:.3f}  (over the {figures['found_pairs_gold']} "
+              "gold pairs whose two statements the extractor found: what clustering alone misses)")
     if args.show_errors:
         for line in errors(gold, preds):
             print(line)

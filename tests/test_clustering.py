@@ -433,6 +433,9 @@ def test_scorer_pairwise_figures(scorer):
     assert (merged["precision"], merged["recall"]) == (round(1 / 3, 4), 1.0)
     missed = scorer.score(gold, _pred(["1", None, "2"]))  # unmatched: a cluster of its own
     assert (missed["recall"], missed["unmatched"]) == (0.0, 1)
+    assert (missed["found_pairs_gold"], missed["conditional_recall"]) == (0, 1.0)  # the extractor's miss only
+    split = scorer.score(_gold(["x", "x", "x"]), _pred(["1", "2", None]))
+    assert (split["found_pairs_gold"], split["conditional_recall"]) == (1, 0.0)
 
 
 def test_scorer_counts_pairs_across_documents_apart(scorer):
