@@ -294,12 +294,20 @@ def _arabic_headline(para: str) -> bool:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans of ``text`` (already masked).  Lines always break; full stops break even without
     a following space when Arabic follows; abbreviations and initials do not break."""
+    return sentences_and_paragraphs(text)[0]
+
+
+def sentences_and_paragraphs(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """:func:`split_sentences` and :func:`paragraphs` of ``text`` in one pass over its lines."""
     spans: list[tuple[int, int]] = []
+    paras: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
     while pos < n:
         nl = _next_break(text, pos)
         para = text[pos:nl]
+        if para and not para.isspace():  # (what ``paragraphs`` keeps: ``para.strip()`` is not empty)
+            paras.append((pos, nl))
         start = 0
         for m in _terminators(para):
             if _is_boundary(para, m):
@@ -307,7 +315,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 start = m.end()
         _add_span(spans, para, pos, start, len(para))
         pos = nl + 1
-    return spans
+    return spans, paras
 
 
 def _add_span(spans: list[tuple[int, int]], para: str, offset: int, a: int, b: int) -> None:
@@ -362,6 +370,33 @@ _CURLY = "“”„‟"
 
 
 _QUOTE_CHARS = re.compile("[«»“”„‟\"＂‘'’]")
+_QUOTE_MARKS = "«»“”„‟\"＂‘'’"  # the characters of _QUOTE_CHARS
+
+
+def _positions(text: str, chars: str, start: int, end: int) -> Iterator[int]:
+    """The positions of any of ``chars`` in ``text[start:end]``, in order: what a search for the character
+    class finds, read with ``str.find`` per character (memchr), several times faster on Arabic text."""
+    find = text.find
+    live = []
+    for ch in chars:
+        i = find(ch, start, end)
+        if i >= 0:
+            live.append([i, ch])
+    if len(live) == 1:
+        i, ch = live[0]
+        while i >= 0:
+            yield i
+            i = find(ch, i + 1, end)
+        return
+    while live:
+        nxt = min(live)  # (by position: the characters differ, so no two positions are equal)
+        i = nxt[0]
+        yield i
+        i = find(nxt[1], i + 1, end)
+        if i < 0:
+            live.remove(nxt)
+        else:
+            nxt[0] = i
 
 
 def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -373,8 +408,7 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     open_at = -1
     family = ""
-    for m in _QUOTE_CHARS.finditer(text, start, end):
-        i = m.start()
+    for i in _positions(text, _QUOTE_MARKS, start, end):
         ch = text[i]
         if ch in "‘'’":
             prev = text[i - 1] if i > start else " "

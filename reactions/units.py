@@ -7,7 +7,7 @@ import bisect
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from .text import PLACEHOLDER, Token, find_quotes, paragraphs, split_sentences, tokenize
+from .text import PLACEHOLDER, Token, find_quotes, sentences_and_paragraphs, tokenize
 
 MAX_UNIT_CHARS = 4000  # longer units are not analysed (runaway quotes, junk)
 QUOTE = '"'
@@ -23,9 +23,9 @@ class Unit:
 def split_units(masked: str) -> list[tuple[Unit, list[tuple[int, int]]]]:
     """Sentences grouped by the quotations that join them, each with the quotations it overlaps."""
     out: list[tuple[Unit, list[tuple[int, int]]]] = []
-    sents = split_sentences(masked)
+    sents, paras = sentences_and_paragraphs(masked)
     si = 0
-    for pa, pb in paragraphs(masked):
+    for pa, pb in paras:
         quotes = find_quotes(masked, pa, pb)
         para_sents = []
         while si < len(sents) and sents[si][0] < pb:

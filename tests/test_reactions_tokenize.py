@@ -146,3 +146,25 @@ def test_presentation_form_prefilter_never_hides_one():
         if not _may_hold_presentation_forms(text):
             assert _PRESENTATION_1TO1.search(text) is None
     assert fold_keep_offsets("\ufe8dلوزير") == "الوزير"  # an isolated alef form is still folded
+
+
+def test_sentences_and_paragraphs_in_one_pass_are_both_functions():
+    from reactions.text import paragraphs, sentences_and_paragraphs, split_sentences
+
+    for text in texts() + ["", "\n\n", "a.\n \n\t\nb", " x \n\n y. z"]:
+        masked = mask_markup(text)
+        assert sentences_and_paragraphs(masked) == (split_sentences(masked), paragraphs(masked))
+
+
+def test_quote_mark_positions_are_the_character_class_matches():
+    from reactions.text import _QUOTE_CHARS, _QUOTE_MARKS, _positions
+
+    assert set(_QUOTE_MARKS) == {c for c in map(chr, range(0x10000)) if _QUOTE_CHARS.fullmatch(c)}
+    rnd = random.Random(3)
+    for text in texts() + ['"a" «b» “c” ‘d’ \'e\' ＂f＂ „g‟', ""]:
+        cuts = [(0, len(text))]
+        for _ in range(3):
+            a = rnd.randrange(len(text) + 1)
+            cuts.append((a, min(len(text), a + rnd.randrange(400))))
+        for a, b in cuts:
+            assert list(_positions(text, _QUOTE_MARKS, a, b)) == [m.start() for m in _QUOTE_CHARS.finditer(text, a, b)]
