@@ -18,6 +18,7 @@ import dataclasses
 import datetime as _dt
 import functools
 import re
+import weakref
 
 from .attribution import AttributionMixin, Context, age_context, is_subheading, opening_np
 from .constructions import ConstructionsMixin
@@ -124,7 +125,7 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
 
 
 # a transcript's speaker label opening a paragraph: "JOHN KIRBY:", "MR. PRICE:", "Q:"
-_LABEL = re.compile(r"(?:Q|[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3}):\s")
+_LABEL = re.compile(r"(?:Q|[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,6}):\s")
 
 
 def _speaker_label(text: str, unit: Unit) -> bool:
@@ -132,6 +133,75 @@ def _speaker_label(text: str, unit: Unit) -> bool:
     return (unit.start == 0 or text[unit.start - 1] == "\n") and bool(
         _LABEL.match(text, unit.start, unit.end)
     )
+
+
+# the rules of a speaker's block and its label, whose greetings and procedure are no statements
+_BLOCK_RULES = ("block-continuation", "headline-colon/label", "headline-colon")
+_LABEL_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _label_names(reg: Registry) -> dict[str, tuple[str, ...]]:
+    """Lower-case English full names and surnames (without initials) -> the persons they name (cached)."""
+    got = _LABEL_NAMES.get(reg)
+    if got is None:
+        acc: dict[str, set[str]] = {}
+        for p in reg.persons.values():
+            for n in (*p.names_en, *p.surnames_en):
+                key = " ".join(w for w in n.lower().replace(".", " ").split() if len(w) > 1)
+                if key:
+                    acc.setdefault(key, set()).add(p.id)
+        got = {k: tuple(sorted(v)) for k, v in acc.items()}
+        _LABEL_NAMES[reg] = got
+    return got
+
+
+def _label_speaker(reg: Registry, text: str, unit: Unit, day: str) -> Context | None:
+    """A transcript's label of a tracked official opening a paragraph ("MR PRICE:", "SECRETARY OF DEFENSE
+    LLOYD J. AUSTIN III:"): title words, initials and suffixes (lexicon lists) dropped, the name left must
+    name exactly one person holding a tracked post on ``day``."""
+    if unit.start != 0 and text[unit.start - 1] != "\n":
+        return None
+    m = _LABEL.match(text, unit.start, unit.end)
+    if m is None or m.group(0).startswith("Q:"):
+        return None
+    w = reg.lexicon.w
+    words = [x for x in m.group(0).rstrip()[:-1].lower().replace(".", " ").split() if x]
+    while words and words[0] in w.en_label_titles:
+        words.pop(0)
+    while words and words[-1] in w.en_label_suffixes:
+        words.pop()
+    words = [x for x in words if len(x) > 1]
+    if not words or len(words) > 3:
+        return None
+    found: set[tuple[str, str]] = set()
+    for pid in _label_names(reg).get(" ".join(words), ()):
+        person = reg.persons[pid]
+        for post in person.posts:
+            if post.covers(day) and reg.is_tracked(post.speaker):
+                found.add((pid, post.speaker))
+    if len(found) != 1:
+        return None
+    pid, speaker = found.pop()
+    return Context(speaker, True, pid, frozenset({reg.persons[pid].gender}), rule="headline-colon/label")
+
+
+def _procedural(lex: Lexicon, sentence: str) -> bool:
+    """A greeting or procedural line ("Good afternoon.", "A few things at the top.", "(Laughter.)")."""
+    words = re.sub(r"[^\w' ]+", " ", sentence.lower().replace("\u2019", "'")).split()
+    if len(words) > 25:
+        return False
+    w = lex.w
+    if any(" ".join(words[:n]) in w.en_block_opener_prefixes for n in range(1, 6)):
+        return True
+    if len(words) <= 20:
+        joined = f" {' '.join(words)} "
+        if any(f" {p} " in joined for p in w.en_block_procedure_phrases):
+            return True
+    if len(words) > 8:
+        return False
+    while words and words[-1] in ("everyone", "everybody", "all", "folks"):
+        words.pop()
+    return bool(words) and " ".join(words) in w.en_block_openers
 
 
 def _named_before(view: list, k: int) -> bool:
@@ -227,7 +297,8 @@ def _extract(
                 block_fresh = False
                 in_block = True
         clauses: list[tuple[int, Context | None]] = []
-        if not pure_quote and not in_block:
+        label = _label_speaker(reg, doc.masked, unit, day) if lang == "en" and not in_block else None
+        if not pure_quote and not in_block and label is None:
             has_trig, has_tracked = doc.scan(unit)
             if not has_trig and has_tracked:
                 # punctuation triggers near the unit's start: headline "بلينكن: ..."
@@ -279,6 +350,10 @@ def _extract(
             clauses = [
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
+        if label is not None and not any(c is not None and c.tracked for _vi, c in clauses):
+            # "MR PRICE: ...": the label's official speaks the paragraph (a label the registry names in
+            # full, "JOHN KIRBY: ...", is the headline-colon construction's already)
+            clauses = [(0, label)]
         if (
             in_block
             and block is not None
@@ -337,6 +412,13 @@ def _extract(
                     e2 -= 1
                 if e2 - s2 < 3:
                     continue
+                if lang == "en" and c.rule in _BLOCK_RULES:
+                    # "JOHN KIRBY: Good afternoon.", then "A few things at the top.": greetings and procedure
+                    cut = s2
+                    if s2 == unit.start and _speaker_label(doc.masked, unit):
+                        cut = doc.masked.index(":", s2) + 1
+                    if _procedural(reg.lexicon, text[cut:e2]):
+                        continue
                 inner = [
                     (qa, qb)
                     for qa, qb in qs
@@ -387,7 +469,7 @@ def _extract(
                 and (
                     ends_colon
                     or last.rule.endswith("/name-for")
-                    or (last.rule == "headline-colon" and _speaker_label(doc.masked, unit))
+                    or (last.rule.startswith("headline-colon") and _speaker_label(doc.masked, unit))
                 )
             ):
                 block = Context(last.speaker, True, last.person, last.genders, rule="block-continuation")
@@ -397,18 +479,18 @@ def _extract(
             prev_unit_statement = None
     done = [st for st in out if st is not None]
     done.sort(key=lambda st: (st.start, st.end))
-    if lang == "ar" and done and _cut_block_fragment(text, done[-1]):
+    if done and _cut_block_fragment(text, done[-1]):
         done.pop()
     return done
 
 
 def _cut_block_fragment(text: str, st: Statement) -> bool:
-    """An Arabic page cut off mid-word inside a speaker's block ("... لكننا لن ندخل في ات"): a few words
+    """A page cut off mid-word inside a speaker's block ("... لكننا لن ندخل في ات", "... as you say. Our"): a few words
     with no reporting verb of their own are no statement (one with its own verb, "وتابع: ربما هناك
     العشرات م", stays)."""
     tail = text.rstrip()
     return (
-        st.rule == "block-continuation"
+        st.rule in ("block-continuation", "headline-colon/label")
         and st.end >= len(tail)
         and tail[-1:].isalpha()
         and len(text[st.start : st.end].split()) <= 6

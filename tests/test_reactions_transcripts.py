@@ -1,0 +1,101 @@
+"""Official briefing transcripts: a paragraph-opening label of a tracked official ("MR PRICE:", "SECRETARY OF
+DEFENSE LLOYD J. AUSTIN III:") opens that official's block; greetings and procedure in it are no statements."""
+
+import pytest
+
+from reactions.extract import extract
+
+BODY = "We condemn the attack on the embassy and call for restraint."
+
+
+def _got(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, "en", day)]
+
+
+@pytest.mark.parametrize(
+    ("label", "day", "speaker", "person", "rule"),
+    # a surname the registry lets stand alone ("Psaki"), or a full name, is the headline-colon construction's
+    # already; a label made of a title and a surname or of a name with initials is its "label" variant
+    [
+        ("MR PRICE", "2022-05-12", "us-state-department", "ned-price", "headline-colon/label"),
+        ("MR. PRICE", "2021-05-12", "us-state-department", "ned-price", "headline-colon/label"),
+        ("MS PSAKI", "2014-06-10", "us-state-department", "jen-psaki", "headline-colon"),
+        ("MS ORTAGUS", "2019-10-01", "us-state-department", "morgan-ortagus", "headline-colon"),
+        ("SECRETARY BLINKEN", "2022-05-12", "us-state-department", "antony-blinken", "headline-colon/label"),
+        ("SECRETARY AUSTIN", "2022-05-12", "us-pentagon", "lloyd-austin", "headline-colon/label"),
+        (
+            "SECRETARY OF DEFENSE LLOYD J. AUSTIN III",
+            "2023-11-20",
+            "us-pentagon",
+            "lloyd-austin",
+            "headline-colon/label",
+        ),
+        ("PRESS SECRETARY JOHN KIRBY", "2022-05-12", "us-pentagon", "john-kirby", "headline-colon"),
+    ],
+)
+def test_label_of_a_tracked_official_opens_the_block(label, day, speaker, person, rule):
+    text = f"{label}: {BODY}\n\nWe will support Ukraine for as long as it takes.\n\nQ: Thank you. What about Iran?"
+    got = _got(text, day)
+    assert got == [
+        (speaker, person, rule, f"{label}: {BODY}"),
+        (speaker, person, "block-continuation", "We will support Ukraine for as long as it takes."),
+    ]
+
+
+def test_surname_resolves_with_the_date():
+    # Ned Price was State's spokesperson 2021-2023; in 2019 "MR PRICE:" is nobody tracked
+    assert _got(f"MR PRICE: {BODY}", "2022-05-12")
+    assert _got(f"MR PRICE: {BODY}", "2019-05-12") == []
+
+
+@pytest.mark.parametrize(
+    ("label", "day"),
+    [
+        ("MR SMITH", "2022-05-12"),  # nobody in the registry
+        ("MR SULLIVAN", "2022-05-12"),  # the NSC's adviser: no tracked post
+        ("MS PSAKI", "2021-05-12"),  # the White House's press secretary then: not tracked
+        ("Q", "2022-05-12"),
+        ("QUESTION", "2022-05-12"),
+        ("MODERATOR", "2022-05-12"),
+    ],
+)
+def test_label_of_no_tracked_official_says_nothing(label, day):
+    assert _got(f"{label}: {BODY}\n\nWe will support Ukraine for as long as it takes.", day) == []
+
+
+def test_next_label_ends_the_block():
+    text = (
+        f"MR PRICE: {BODY}\n\nQUESTION: Thanks, Ned. What about Iran?\n\nWe are worried.\n\n"
+        "MR PRICE: We have nothing to announce today."
+    )
+    got = _got(text, "2022-05-12")
+    assert [g[2] for g in got] == ["headline-colon/label", "headline-colon/label"]
+    assert got[1][3] == "MR PRICE: We have nothing to announce today."
+
+
+def test_greetings_and_procedure_are_no_statements():
+    text = (
+        "MR PRICE: Good afternoon. A few things at the top.\n\n"
+        "First, we are deeply concerned about the escalation in Gaza, and we call for restraint.\n\n"
+        "Thanks for joining us. (Laughter.)\n\nWe'll take questions."
+    )
+    got = _got(text, "2021-05-12")
+    assert got == [
+        (
+            "us-state-department",
+            "ned-price",
+            "block-continuation",
+            "First, we are deeply concerned about the escalation in Gaza, and we call for restraint.",
+        )
+    ]
+
+
+def test_full_name_label_greeting_dropped_too():
+    got = _got("JOHN KIRBY: Good afternoon, everyone.\n\nWe condemn the attack.", "2022-05-12")
+    assert [(g[2], g[3]) for g in got] == [("block-continuation", "We condemn the attack.")]
+
+
+def test_page_cut_off_after_a_label_leaves_no_fragment():
+    text = f"MR PRICE: {BODY}\n\nI am not going to comment on that, as you say. Our"
+    got = _got(text, "2022-05-12")
+    assert [g[3] for g in got] == [f"MR PRICE: {BODY}", "I am not going to comment on that, as you say."]
