@@ -99,3 +99,23 @@ def test_page_cut_off_after_a_label_leaves_no_fragment():
     text = f"MR PRICE: {BODY}\n\nI am not going to comment on that, as you say. Our"
     got = _got(text, "2022-05-12")
     assert [g[3] for g in got] == [f"MR PRICE: {BODY}", "I am not going to comment on that, as you say."]
+
+
+@pytest.mark.parametrize(
+    "social",
+    [
+        "Happy Wednesday.",
+        "It's good to be back with all of you.",
+        "Good to see so many of you here.",
+        "Quite a crowd in the room this morning.",
+        "With that, Shaun.",
+        "Before we begin, one housekeeping note.",
+        "Please note, I will call on reporters.",
+        "This call is on background, so please attribute it to a senior official.",
+        "After that I will turn it over to our briefer.",
+    ],
+)
+def test_a_briefings_social_and_housekeeping_lines_are_no_statements(social):
+    # the briefer's small talk and the call's ground rules are procedure; the substance after them stays
+    got = _got(f"MR MILLER: {social}\n\n{BODY}", "2023-10-10")
+    assert [(g[0], g[2], g[3]) for g in got] == [("us-state-department", "block-continuation", BODY)]
