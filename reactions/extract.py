@@ -185,15 +185,21 @@ def _label_speaker(reg: Registry, text: str, unit: Unit, day: str) -> Context | 
     return Context(speaker, True, pid, frozenset({reg.persons[pid].gender}), rule="headline-colon/label")
 
 
+_VOCATIVE = re.compile(r",\s*(?:[A-Z][\w'\-]+\s*){1,2}[.!?]*\s*$")
+
+
 def _procedural(lex: Lexicon, sentence: str) -> bool:
-    """A greeting or procedural line ("Good afternoon.", "A few things at the top.", "(Laughter.)")."""
+    """A greeting or procedural line ("Good afternoon.", "A few things at the top.", "(Laughter.)"); a name
+    addressed at its end ("Thanks, Pat.") and a word said again ("Yes, yes, yes.") change nothing."""
+    sentence = _VOCATIVE.sub("", sentence)
     words = re.sub(r"[^\w' ]+", " ", sentence.lower().replace("\u2019", "'")).split()
-    if len(words) > 25:
+    words = [x for i, x in enumerate(words) if i == 0 or x != words[i - 1]]
+    if len(words) > 30:
         return False
     w = lex.w
     if any(" ".join(words[:n]) in w.en_block_opener_prefixes for n in range(1, 6)):
         return True
-    if len(words) <= 20:
+    if len(words) <= 30:
         joined = f" {' '.join(words)} "
         if any(f" {p} " in joined for p in w.en_block_procedure_phrases):
             return True
@@ -202,6 +208,54 @@ def _procedural(lex: Lexicon, sentence: str) -> bool:
     while words and words[-1] in ("everyone", "everybody", "all", "folks"):
         words.pop()
     return bool(words) and " ".join(words) in w.en_block_openers
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    """The end of the line (paragraph) holding ``pos``."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _opens_paragraph(text: str, pos: int) -> bool:
+    """Does ``pos`` open its line (only spaces before it)?"""
+    line = text.rfind("\n", 0, pos) + 1
+    return not text[line:pos].strip()
+
+
+def _names_agenda(lex: Lexicon, sentence: str) -> bool:
+    """Does a procedural line announce the business that follows ("I have one element at the top", "Before
+    we begin, a few things.")?"""
+    low = f" {' '.join(re.sub(r'[^a-z ]+', ' ', sentence.lower()).split())} "
+    return any(f" {p} " in low for p in lex.w.en_block_agenda_phrases)
+
+
+# the reaction types that make a sentence a position even among small talk ("Good afternoon. We condemn ...")
+_STANCES = frozenset({"condolence", "condemnation", "denial", "warning", "concern", "support"})
+
+
+def _takes_stance(sentence: str, lowered: str) -> bool:
+    return classify(sentence, "en", lowered.replace(PLACEHOLDER, "")) in _STANCES
+
+
+def _short_turn(lex: Lexicon, text: str, pos: int, lang: str) -> bool:
+    """A transcript's turn of one short paragraph between two labels ("MR PRICE: Taiwan.", "MR PRICE: But I
+    will take your word for it.", then "QUESTION: ..."): banter or a pointer to the next question, no
+    position, unless one of its sentences takes a stance ("MR PRICE: We condemn it.")."""
+    end = _paragraph_end(text, pos)
+    nxt = end
+    while nxt < len(text) and text[nxt].isspace():
+        nxt += 1
+    if nxt >= len(text) or not _LABEL.match(text, nxt):
+        return False
+    body = text[pos:end]
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+", body.strip()) if x]
+    content = [x for x in sentences if not _procedural(lex, x)]
+    if sum(len(x.split()) for x in content) > _SHORT_TURN_WORDS:
+        return False
+    return not any(_takes_stance(x, fold(x).lower()) for x in content)
+
+
+_SHORT_TURN_WORDS = 16
 
 
 def _named_before(view: list, k: int) -> bool:
@@ -275,6 +329,11 @@ def _extract(
     block_fresh = False
     # English: (unit number, index in ``out``) of a statement announcing what follows ("X said:")
     intro: tuple[int, int] | None = None
+    # English transcripts: the end of a paragraph of small talk (opened by a greeting, up to a line that
+    # announces the business: "... a few things at the top") and of a short exchange turn ("MR PRICE:
+    # Taiwan.", then "QUESTION: ..."), whose sentences are no statements
+    smalltalk_end = -1
+    turn_end = -1
     for unit, quotes in split_units(doc.masked):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
@@ -415,10 +474,26 @@ def _extract(
                 if lang == "en" and c.rule in _BLOCK_RULES:
                     # "JOHN KIRBY: Good afternoon.", then "A few things at the top.": greetings and procedure
                     cut = s2
-                    if s2 == unit.start and _speaker_label(doc.masked, unit):
+                    labelled = s2 == unit.start and _speaker_label(doc.masked, unit)
+                    if labelled:
                         cut = doc.masked.index(":", s2) + 1
-                    if _procedural(reg.lexicon, text[cut:e2]):
+                        if _short_turn(reg.lexicon, doc.masked, cut, lang):
+                            turn_end = _paragraph_end(doc.masked, cut)
+                    if s2 < turn_end:
                         continue
+                    sentence = text[cut:e2]
+                    opens = labelled or _opens_paragraph(doc.masked, s2)
+                    if _procedural(reg.lexicon, sentence):
+                        if opens:
+                            smalltalk_end = _paragraph_end(doc.masked, s2)
+                        if _names_agenda(reg.lexicon, sentence):
+                            smalltalk_end = -1
+                        continue
+                    if opens:
+                        smalltalk_end = -1
+                    elif s2 < smalltalk_end and not _takes_stance(sentence, doc.lowered[s2:e2]):
+                        continue
+                    smalltalk_end = -1
                 inner = [
                     (qa, qb)
                     for qa, qb in qs

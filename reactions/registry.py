@@ -379,6 +379,7 @@ REQUIRED_LISTS = (
     "en_block_openers",
     "en_block_opener_prefixes",
     "en_block_procedure_phrases",
+    "en_block_agenda_phrases",
     "en_issue_verbs",
     "en_after_said_x",
     "en_while",

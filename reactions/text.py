@@ -187,6 +187,7 @@ def mask_markup(text: str) -> str:
 
 _ABBREV = frozenset(
     """mr mrs ms dr prof gen lt col maj capt cmdr adm sgt cpl sen rep gov st jr sr rev hon no nos vs etc
+    brig cdr cmdr pvt spc amb sec pres rt supt
     inc corp co ltd jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est mt ft u.s
     e.g i.e""".split()
 )
@@ -270,6 +271,8 @@ def _is_boundary(para: str, m: re.Match[str]) -> bool:
         nxt = rest[0]
         if "." in word:  # an initialism ("U.N.", "U.S."): never a sentence end before a name
             return False
+        if word in ("no", "nos") and not nxt.isdigit():
+            return True  # "No. 10", but "The answer was no. Ambassador X said"
         if word in _ABBREV or (len(word) == 1 and word.isalpha()):
             # "U.S. officials", "Gen. Mark Milley", "Sir J. Smith": no break before a lower-case word
             # or a capitalised word after a title abbreviation.

@@ -609,3 +609,15 @@ def test_a_closing_mark_without_an_opening_one_closes_a_quotation_from_the_parag
 
     para = 'He said:”We will stay.” Then he left.'
     assert find_quotes(para, 0, len(para)) == [(8, 23)]  # an opening ” after a colon still opens
+
+
+def test_no_before_a_number_is_an_abbreviation_and_otherwise_ends_the_sentence():
+    from reactions.text import split_sentences
+
+    text = "The answer was no. Amb. Thomas-Greenfield spoke. No. 10 said so. Brig. Gen. Ryder agreed."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "The answer was no.",
+        "Amb. Thomas-Greenfield spoke.",
+        "No. 10 said so.",
+        "Brig. Gen. Ryder agreed.",
+    ]

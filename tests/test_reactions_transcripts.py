@@ -119,3 +119,61 @@ def test_a_briefings_social_and_housekeeping_lines_are_no_statements(social):
     # the briefer's small talk and the call's ground rules are procedure; the substance after them stays
     got = _got(f"MR MILLER: {social}\n\n{BODY}", "2023-10-10")
     assert [(g[0], g[2], g[3]) for g in got] == [("us-state-department", "block-continuation", BODY)]
+
+
+def test_a_greeting_paragraph_is_small_talk_up_to_the_line_that_announces_the_business():
+    # the briefer's opening paragraph chats ("It may be Tuesday, but it feels like a Monday.") until a line
+    # announces the business ("... at the top"); what follows it, there or in the next paragraph, is said
+    text = (
+        "MR PRICE: Good afternoon. It may be Tuesday, but it feels like a Monday. I have one element at the top."
+        " The United States remains deeply concerned about the plant.\n\n"
+        "We call on Russia to withdraw."
+    )
+    got = _got(text, "2022-10-11")
+    assert [(g[2], g[3]) for g in got] == [
+        ("block-continuation", "The United States remains deeply concerned about the plant."),
+        ("block-continuation", "We call on Russia to withdraw."),
+    ]
+
+
+def test_small_talk_ends_with_its_paragraph_and_at_a_stance():
+    text = (
+        "SECRETARY RUBIO: Well, thank you, guys, for coming today. I can do English. We condemn the attack.\n\n"
+        "The national interest comes first in our foreign policy."
+    )
+    got = _got(text, "2025-12-19")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        ("us-state-department", "block-continuation", "We condemn the attack."),
+        ("us-state-department", "block-continuation", "The national interest comes first in our foreign policy."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Taiwan.", "Breezy? Yes.", "But I will take your word for it.", "Matt, your questions are never brief.",
+     "Yes, yes, yes."],
+)
+def test_a_short_turn_between_two_labels_is_no_statement(turn):
+    text = f"QUESTION: Can we start with Asia?\n\nMR PRICE: {turn}\n\nQUESTION: Will the US defend Taiwan?"
+    assert _got(text, "2022-05-23") == []
+
+
+def test_a_short_turn_with_a_stance_or_followed_by_its_own_paragraphs_is_said():
+    stance = "QUESTION: And Iran?\n\nMR PRICE: We condemn it in the strongest terms.\n\nQUESTION: Thanks."
+    assert [g[2] for g in _got(stance, "2022-05-23")] == ["headline-colon/label"]
+    opening = "MR PRICE: It is great to be back in Washington.\n\nWe will support Ukraine for as long as it takes."
+    assert [g[2] for g in _got(opening, "2022-05-23")] == ["headline-colon/label", "block-continuation"]
+
+
+@pytest.mark.parametrize("social", ["Thanks, Pat.", "Thank you, Mr Secretary.", "Yes, yes, yes.",
+                                    "So, Mr. Secretary, over to you, sir."])
+def test_thanks_to_a_named_person_and_handoffs_are_procedure(social):
+    got = _got(f"SECRETARY AUSTIN: {social}\n\n{BODY}", "2023-03-15")
+    assert [(g[2], g[3]) for g in got] == [("block-continuation", BODY)]
+
+
+def test_a_rank_abbreviation_does_not_split_the_label():
+    # "BRIG. GEN. PAT RYDER:" is one label (it was split at "BRIG.", leaving "GEN. PAT RYDER: ..." a headline)
+    text = f"Press Gaggle, Kyiv, Ukraine\n\nBRIG. GEN. PAT RYDER: Welcome.\n\n{BODY}"
+    got = _got(text, "2023-11-20")
+    assert [(g[0], g[1], g[2], g[3]) for g in got] == [("us-pentagon", "pat-ryder", "block-continuation", BODY)]
