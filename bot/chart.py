@@ -25,7 +25,6 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.handlers import Feature
 from bot.i18n import t
-from reactions import fold
 from storage import charts
 
 log = logging.getLogger(__name__)
@@ -117,12 +116,12 @@ class ChartSpec:
 
 
 def chart_spec(db: Any, names: render.Names, lang: str, *, speaker: str | None, topic: str | None, days: int,
-               now: dt.datetime | None = None, fold: Any = None, small: bool = False,
+               now: dt.datetime | None = None, small: bool = False,
                speakers: list[str] | None = None) -> ChartSpec:
     """The numbers and labels of a chart for a chat in ``lang`` (every tracked speaker, or ``speakers``)."""
     now = now or dt.datetime.now(dt.UTC)
     chosen = [speaker] if speaker else list(speakers if speakers is not None else names.tracked)
-    data = charts.daily_counts(db, now, days, chosen, topic=topic, fold=fold)
+    data = charts.daily_counts(db, now, days, chosen, topic=topic)
     labels = {s: names.speaker(s, lang, flag=False) for s in chosen}  # flag emoji have no glyph in the font
     if topic:
         title = t("chart_title_topic", lang, topic=topic, days=days)
@@ -144,7 +143,7 @@ class ChartCommand(Feature):
             await h.reply(update, t("usage_chart", lang, max=MAX_DAYS), lang)
             return
         speaker, topic, days = parsed
-        spec = await h.store.read(chart_spec, h.names, lang, speaker=speaker, topic=topic, days=days, fold=fold)
+        spec = await h.store.read(chart_spec, h.names, lang, speaker=speaker, topic=topic, days=days)
         png = await asyncio.to_thread(spec.png)  # matplotlib is CPU work: keep the event loop free
         message = update.effective_message
         assert message is not None

@@ -325,7 +325,7 @@ class Handlers:
             await self.reply(update, render.who_board(rows, lang, self.names, chat.timezone), lang)
             return
         results = await self.store.read(queries.search_statements, topic[:200], now - dt.timedelta(days=WHO_DAYS),
-                                        self.names.tracked, fold=fold)
+                                        self.names.tracked)
         await self.reply(update, render.who_topic(topic, results, lang, self.names, chat.timezone), lang)
 
     async def digest(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,7 +31,6 @@ from telegram.ext import ContextTypes
 from bot import push_format
 from bot.handlers import Feature
 from bot.i18n import lang_of, t
-from reactions import fold
 from storage import outbox, search
 
 log = logging.getLogger(__name__)
@@ -80,7 +79,7 @@ class InlineSearch(Feature):
     @staticmethod
     def find(db: Any, words: str, speakers: list[str], offset: int, lang: str) -> tuple[search.Page, dict]:
         """One page of matching clusters and their items (one database call)."""
-        page = search.find_clusters(db, words, speakers=speakers or None, limit=PAGE, offset=offset, fold=fold)
+        page = search.find_clusters(db, words, speakers=speakers or None, limit=PAGE, offset=offset)
         return page, outbox.load_items(db, page.cluster_ids, prefer=lang)
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from reactions.clustering import assign, document_keys, group_keys, read_time
 from reactions.model import Statement
+from reactions.text import fold
 from storage.clusters import article_reports, candidates, file_keys, normalise
 from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound, StorageError
@@ -195,9 +196,11 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
             for r in group:
                 cluster_of[r.ref] = chosen
         inserted, cluster_ids = 0, []
+        folded_title = fold(article.title or "")
         for i, statement in enumerate(unique):
             cluster_id = cluster_of[i]
-            db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, now))
+            db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, now,
+                                                            folded_title))
             inserted += 1
             cluster_ids.append(cluster_id)
         _delete_empty_clusters(db, orphans)
@@ -210,14 +213,18 @@ HELD_BACK = 2  # clusters.fanned_out: found in a feed's first poll, stored but n
 _INSERT_ARTICLE = """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
                          link_key, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_STATEMENT = """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes, reaction,
-                           lang, start, "end", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                           lang, start, "end", created_at, folded, folded_title)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _statement_values(article_id: int, cluster_id: int | None, statement: Statement, lang: str | None,
-                      now: str) -> tuple:
+                      now: str, folded_title: str) -> tuple:
+    """The row of a statement, with its text and its article's title folded for /who (migration 18;
+    ``folded_title``: ``fold(title)``, once per article). A changed article's statements are written again, so
+    the folded title follows the title."""
     return (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
             json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "statement",
-            lang, statement.start, statement.end, now)
+            lang, statement.start, statement.end, now, fold(statement.text or ""), folded_title)
 
 
 def import_articles(db: sqlite_utils.Database, articles: Sequence[NewArticle], *, now: str | None = None) -> None:
@@ -275,7 +282,8 @@ def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle
                 article_id = db.execute(_INSERT_ARTICLE, (
                     article.feed_id, article.entry_key, article.url, article.title or "", article.text or "",
                     article.lang, article.published_at, digest, None, when)).lastrowid
-                db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, when))
+                db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, when,
+                                                                fold(article.title or "")))
                 official = feed_speakers.get(article.feed_id) == statement.speaker
                 # reprints with the same words, title and person have the same keys (group_keys reads nothing
                 # else of a report): computed once

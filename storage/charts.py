@@ -10,7 +10,7 @@ topic, each speaker's first matching statement in the window is named (the chart
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -42,8 +42,8 @@ class DailyCounts:
         return sum(self.counts.get(speaker, ()))
 
 
-def _hits(db: sqlite_utils.Database, since: str, until: str, speakers: Sequence[str], topic: str | None,
-          fold: Callable[[str], str] | None) -> list[tuple[str, int, str]]:
+def _hits(db: sqlite_utils.Database, since: str, until: str, speakers: Sequence[str],
+          topic: str | None) -> list[tuple[str, int, str]]:
     """(speaker, cluster id, created_at) of every statement in the window (about ``topic`` when given)."""
     marks = ",".join("?" * len(speakers))
     base = (f"s.created_at >= ? AND s.created_at < ? AND s.cluster_id IS NOT NULL AND s.speaker IN ({marks})")
@@ -53,11 +53,11 @@ def _hits(db: sqlite_utils.Database, since: str, until: str, speakers: Sequence[
             f"SELECT s.speaker, s.cluster_id, s.created_at FROM statements s WHERE {base}", params)]
     # The topic matched exactly as /who matches it (in any language), so the chart gives /who's numbers.
     wanted = set(speakers)
-    return [h for h in topic_hits(db, topic, since, until_text=until, fold=fold) or () if h[0] in wanted]
+    return [h for h in topic_hits(db, topic, since, until_text=until) or () if h[0] in wanted]
 
 
 def daily_counts(db: sqlite_utils.Database, now: dt.datetime, days: int, speakers: Sequence[str],
-                 topic: str | None = None, fold: Callable[[str], str] | None = None) -> DailyCounts:
+                 topic: str | None = None) -> DailyCounts:
     """Statement clusters per UTC day and speaker over the ``days`` days up to ``now``."""
     if now.tzinfo is None:
         now = now.replace(tzinfo=dt.UTC)
@@ -73,7 +73,7 @@ def daily_counts(db: sqlite_utils.Database, now: dt.datetime, days: int, speaker
         return DailyCounts(tuple(day_list), {}, {})
     earliest: dict[tuple[str, int], str] = {}
     for speaker, cluster_id, created in _hits(db, db_time(start), db_time(now + dt.timedelta(seconds=1)),
-                                              speakers, topic, fold):
+                                              speakers, topic):
         key = (speaker, cluster_id)
         if key not in earliest or created < earliest[key]:
             earliest[key] = created

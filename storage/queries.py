@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from reactions.names import load_gazetteer
+from reactions.text import fold
 from storage.languages import sql_filter
 from storage.models import ArticleRef, ClusterView, db_time
 
@@ -162,8 +163,8 @@ def fts_query(topic: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime, speakers: Sequence[str],
-                      fold: Callable[[str], str] | None = None) -> list[SearchResult]:
+def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
+                      speakers: Sequence[str]) -> list[SearchResult]:
     """Which ``speakers`` made a statement about ``topic`` since ``since``, in any language.
 
     A cluster matches when one of its statements does: the topic's words in the statement (FTS5; when that
@@ -171,20 +172,18 @@ def search_statements(db: sqlite_utils.Database, topic: str, since: dt.datetime,
     as و، ب، ال that the tokenizer keeps), or in the title of the statement's article, or a place, party,
     body or person the topic names (``Hasakah``, ``الحسكة``: :mod:`reactions.names`) named in either. So
     ``/who Hasakah`` and ``/who الحسكة`` find the same clusters, and a speaker is silent only when nothing
-    of it matches in either language. ``fold``: the extractor's matching normaliser (casefold when None).
-    Read-only.
+    of it matches in either language. Folding is the extractor's matching normaliser (:func:`reactions.fold`),
+    stored with each statement (migration 18). Read-only.
     """
-    hits = topic_hits(db, topic, db_time(since), fold=fold)
+    hits = topic_hits(db, topic, db_time(since))
     if hits is None:
         return [SearchResult(speaker, None, 0) for speaker in speakers]
-    by_speaker: dict[str, list[int]] = {}
-    for speaker, cluster_id, _ in hits:
-        by_speaker.setdefault(speaker, [])
-        if cluster_id not in by_speaker[speaker]:
-            by_speaker[speaker].append(cluster_id)
+    by_speaker: dict[str, dict[int, None]] = {}
+    for speaker, cluster_id, _ in hits:  # each speaker's clusters in the order of their first hit
+        by_speaker.setdefault(speaker, {})[cluster_id] = None
     results = []
     for speaker in speakers:
-        ids = by_speaker.get(speaker, [])
+        ids = list(by_speaker.get(speaker, ()))
         newest = _newest_of(db, ids[:50])
         results.append(SearchResult(speaker, newest, len(ids)))
     return results
@@ -207,8 +206,8 @@ def _newest_of(db: sqlite_utils.Database, ids: Sequence[int]) -> ClusterView | N
     return views[0] if views else None
 
 
-def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *, until_text: str | None = None,
-               fold: Callable[[str], str] | None = None) -> list[tuple[str, int, str]] | None:
+def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *,
+               until_text: str | None = None) -> list[tuple[str, int, str]] | None:
     """``(speaker, cluster_id, created_at)`` of the statements created in ``[since_text, until_text)`` that
     match ``topic`` the way /who matches it (see :func:`search_statements`); /who, /chart and everything that
     must give /who's numbers call this. None when the window holds no statement at all. Read-only."""
@@ -219,77 +218,96 @@ def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *, until_
                             [since_text]).fetchone()[0]
     if first is None:
         return None
-    until = " AND s.created_at < ?" if until_text else ""
-    upper = [until_text] if until_text else []
+    window = _Window(first, since_text, until_text)
     hits: list[tuple[str, int, str]] = []
     query = fts_query(topic)
     if query:
-        hits = [(r["speaker"], r["cluster_id"], r["created_at"]) for r in db.query(
+        hits = [tuple(r) for r in db.conn.execute(
             "SELECT s.speaker, s.cluster_id, s.created_at FROM statements_fts JOIN statements s "
             "ON s.id = statements_fts.rowid WHERE statements_fts MATCH ? AND statements_fts.rowid >= ? "
-            f"AND s.created_at >= ?{until} AND s.cluster_id IS NOT NULL ORDER BY s.created_at DESC, s.id DESC "
-            "LIMIT 2000", [query, first, since_text, *upper])]
-    needle = topic.strip()
-    folder = fold or str.casefold
-    if not hits and needle and folder(needle).strip():  # a topic that folds to "" would match everything
-        db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
-        folded = folder(needle).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        hits = [(r["speaker"], r["cluster_id"], r["created_at"]) for r in db.query(
-            "SELECT s.speaker, s.cluster_id, s.created_at FROM statements s WHERE s.id >= ? AND s.created_at >= ?"
-            f"{until} AND s.cluster_id IS NOT NULL AND raqib_fold(s.text) LIKE ? ESCAPE '\\' "
-            "ORDER BY s.created_at DESC, s.id DESC LIMIT 2000", [first, since_text, *upper, f"%{folded}%"])]
-    return hits + _hits_across_languages(db, topic, first, since_text, folder, until_text)
+            f"AND {window.sql} ORDER BY s.created_at DESC, s.id DESC LIMIT 2000",
+            [query, first, *window.params])]
+    needle = fold(topic)
+    if not hits and needle:  # (a topic that folds to "" would match everything)
+        hits = [tuple(r) for r in db.conn.execute(
+            # (NOT INDEXED: the window's rows read in id order from the first, half the reads of the time index's
+            # order; few of them match)
+            f"SELECT s.speaker, s.cluster_id, s.created_at FROM statements s NOT INDEXED WHERE s.id >= ? "
+            f"AND {window.sql} AND instr(s.folded, ?) > 0 ORDER BY s.created_at DESC, s.id DESC LIMIT 2000",
+            [first, *window.params, needle])]
+    return hits + _hits_across_languages(db, topic, window)
 
 
-MAX_SCANNED = 5000  # statements of the window read to match a topic across languages
+@dataclass(frozen=True)
+class _Window:
+    """The statements of a search's window that belong to a cluster: ``sql`` over ``statements s``."""
+
+    first: int  # the id of the window's first statement
+    since: str
+    until: str | None = None
+
+    @property
+    def sql(self) -> str:
+        return "s.created_at >= ?" + (" AND s.created_at < ?" if self.until else "") + " AND s.cluster_id IS NOT NULL"
+
+    @property
+    def params(self) -> list[str]:
+        return [self.since, *([self.until] if self.until else [])]
 
 
-def _hits_across_languages(db: sqlite_utils.Database, topic: str, first: int, since_text: str,
-                           folder: Callable[[str], str], until_text: str | None = None) -> list[tuple[str, int, str]]:
-    """``(speaker, cluster_id)`` of the statements since ``since_text`` whose article's title holds the folded
-    topic, or whose text or title names a place, party, body or person that the topic names."""
+MAX_SCANNED = 5000  # the newest statements of the window matched across languages
+
+
+def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Window) -> list[tuple[str, int, str]]:
+    """``(speaker, cluster_id, created_at)`` of the newest :data:`MAX_SCANNED` statements of the window whose
+    article's title holds the folded topic, or whose text or title names a place, party, body or person that the
+    topic names; newest first."""
     gazetteer = load_gazetteer()
     wanted = gazetteer.expand(topic)
-    needle = folder(topic).strip()
+    needle = fold(topic)
     if not wanted and not needle:
         return []
-    # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
-    pattern = re.compile(re.escape(needle) if re.search("[\u0600-\u06ff]", needle) else
-                         r"(?<!\w)" + re.escape(needle) + r"(?!\w)") if needle else None
-    hits = []
-    folded_titles = _FOLDED_TITLES.setdefault(folder, {})
-    for speaker, cluster_id, created_at, text, title in db.conn.execute(
-            # the statement's text only when the topic names something to find in it
-            f"SELECT s.speaker, s.cluster_id, s.created_at, {'s.text' if wanted else 'NULL'}, a.title FROM statements s "
-            "JOIN articles a ON a.id = s.article_id WHERE s.id >= ? AND s.created_at >= ?"
-            + (" AND s.created_at < ?" if until_text else "") + " AND s.cluster_id IS NOT NULL "
-            "ORDER BY s.created_at DESC, s.id DESC LIMIT ?",
-            [first, since_text, *([until_text] if until_text else []), MAX_SCANNED]):
-        title = title or ""
-        if pattern is not None:
-            if (folded := folded_titles.get(title)) is None:
-                folded = folded_titles[title] = folder(title)
-                _trim(folded_titles)
-            if pattern.search(folded):
-                hits.append((speaker, cluster_id, created_at))
+    # the oldest statement scanned: the MAX_SCANNED-th newest of the window (None: the window holds fewer)
+    oldest = db.conn.execute(
+        f"SELECT s.created_at, s.id FROM statements s WHERE s.id >= ? AND {window.sql} "
+        "ORDER BY s.created_at DESC, s.id DESC LIMIT 1 OFFSET ?",
+        [window.first, *window.params, MAX_SCANNED - 1]).fetchone()
+    scanned = f"s.id >= ? AND {window.sql}"
+    params: list = [window.first, *window.params]
+    if oldest is not None:
+        scanned += " AND (s.created_at > ? OR s.created_at = ? AND s.id >= ?)"
+        params += [oldest[0], oldest[0], oldest[1]]
+    found: dict[int, tuple[str, int, str]] = {}  # by statement id
+    if needle:
+        # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
+        whole = None if re.search("[\u0600-\u06ff]", needle) else re.compile(
+            r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+        for statement_id, speaker, cluster_id, created_at, title in db.conn.execute(
+                f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.folded_title FROM statements s NOT INDEXED "
+                f"WHERE {scanned} AND instr(s.folded_title, ?) > 0", [*params, needle]):
+            if whole is None or whole.search(title):
+                found[statement_id] = (speaker, cluster_id, created_at)
+    if wanted:
+        for statement_id, speaker, cluster_id, created_at, text, title in db.conn.execute(
+                f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s NOT INDEXED "
+                f"JOIN articles a ON a.id = s.article_id WHERE {scanned}", params):
+            if statement_id in found:
                 continue
-        if wanted:
-            key = f"{text}\n{title}"
+            key = f"{text}\n{title or ''}"
             if (named := _NAMED.get(key)) is None:
                 named = _NAMED[key] = gazetteer.entities(key)
                 _trim(_NAMED)
             if wanted & named:
-                hits.append((speaker, cluster_id, created_at))
-    return hits
+                found[statement_id] = (speaker, cluster_id, created_at)
+    return [found[i] for i in sorted(found, key=lambda i: (found[i][2], i), reverse=True)]
 
 
-# What a scan of the window works out per statement, kept between searches (by the text itself, so an edited
-# statement or title is simply another entry): folding a title and finding the names in a statement cost
-# 10-60 us each, and /who reads up to MAX_SCANNED statements per search (300 ms for 5,000 of them with a
-# name in the topic; a few ms once known). Each memo keeps the newest MEMO_SIZE entries.
+# The names found in a statement and its title, kept between searches (by the text itself, so an edited
+# statement or title is simply another entry): finding them costs 10-60 us per statement, and a topic naming
+# something reads up to MAX_SCANNED statements per search (300 ms for 5,000; a few ms once known). The memo
+# keeps the newest MEMO_SIZE entries.
 MEMO_SIZE = 4 * MAX_SCANNED
 _NAMED: dict[str, frozenset[str]] = {}
-_FOLDED_TITLES: dict[Callable[[str], str], dict[str, str]] = {}
 
 
 def _trim(memo: dict) -> None:

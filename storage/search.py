@@ -9,11 +9,12 @@ the folded statement text, every word required. No words at all: the newest stat
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from reactions.text import fold
 from storage.queries import fts_query
 
 __all__ = ["Page", "find_clusters"]
@@ -37,7 +38,7 @@ def _speakers_sql(speakers: Sequence[str] | None, column: str) -> tuple[str, lis
 
 
 def find_clusters(db: sqlite_utils.Database, words: str, *, speakers: Sequence[str] | None = None, limit: int = 20,
-                  offset: int = 0, fold: Callable[[str], str] | None = None) -> Page:
+                  offset: int = 0) -> Page:
     """The clusters whose statements contain every word of ``words`` (of ``speakers`` when given), newest
     statement first; ``limit`` of them from ``offset``."""
     limit, offset = max(1, int(limit)), max(0, int(offset))
@@ -60,17 +61,11 @@ def find_clusters(db: sqlite_utils.Database, words: str, *, speakers: Sequence[s
     rows = full_text(limit + 1, offset)
     if rows or (offset and full_text(1, 0)):  # a later page of a full-text search
         return _page(rows, limit)
-    folder = fold or str.casefold
-    db.conn.create_function("raqib_fold", 1, lambda s: folder(s or ""), deterministic=True)
-    likes = []
-    for term in terms:
-        if not folder(term).strip():  # a word that folds to nothing (a lone tatweel) would match everything
-            continue
-        folded = folder(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        likes.append(f"%{folded}%")
+    # the folded words in the statements' folded text (stored with each statement: migration 18)
+    likes = [w for w in (fold(term) for term in terms) if w]  # a word folding to nothing would match everything
     if not likes:
         return Page((), False)
-    condition = " AND ".join("raqib_fold(s.text) LIKE ? ESCAPE '\\'" for _ in likes)
+    condition = " AND ".join("instr(s.folded, ?) > 0" for _ in likes)
     rows = db.conn.execute(
         f"SELECT s.cluster_id FROM statements s WHERE s.cluster_id IS NOT NULL AND {condition}{where} "
         "GROUP BY s.cluster_id ORDER BY max(s.created_at) DESC, s.cluster_id DESC LIMIT ? OFFSET ?",

@@ -142,7 +142,7 @@ def test_who_finds_a_topic_in_article_titles_and_across_languages(db):
 
 
 def test_who_across_languages_follows_a_changed_title_and_text_however_often_asked(db):
-    """The scan remembers folded titles and names between searches; a changed article must not be answered
+    """Titles are folded when stored and names remembered between searches; a changed article must not be answered
     from what was remembered (its statements may even get their old ids back)."""
     outlet = add_feed(db, "https://news.example/rss", name="Example News")
     week = NOW - dt.timedelta(days=7)

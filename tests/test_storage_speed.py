@@ -264,3 +264,55 @@ def test_kept_chat_counts_follow_subscribing_deactivating_merging_and_deleting(t
         assert kept() == counted(), (_step, action)
         changes += counted() != (0, 0)
     assert changes > 100 and counted()[1] > 0
+
+
+def reference_hits(db, topic, since):
+    """/who's matching as it was: every statement of the window read and folded in Python, the cross-language
+    scan over the newest MAX_SCANNED of them (the fold and the names of each computed on the spot)."""
+    import re
+
+    from reactions.names import load_gazetteer
+    from reactions.text import fold
+
+    rows = db.conn.execute(
+        "SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s "
+        "JOIN articles a ON a.id = s.article_id WHERE s.created_at >= ? AND s.cluster_id IS NOT NULL "
+        "ORDER BY s.created_at DESC, s.id DESC", [since]).fetchall()
+    needle = fold(topic)
+    in_fts = {r[0] for r in db.conn.execute("SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?",
+                                            [queries.fts_query(topic)])}
+    hits = [r for r in rows if r[0] in in_fts][:2000] or [r for r in rows if needle in fold(r[4])][:2000]
+    gazetteer = load_gazetteer()
+    wanted = gazetteer.expand(topic)
+    pattern = re.compile(re.escape(needle) if re.search("[\u0600-\u06ff]", needle) else
+                         r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    hits += [r for r in rows[:queries.MAX_SCANNED]
+             if pattern.search(fold(r[5])) or wanted & gazetteer.entities(f"{r[4]}\n{r[5]}")]
+    return [(r[1], r[2], r[3]) for r in hits]
+
+
+@pytest.mark.parametrize("scanned", [7, 5000])
+def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tmp_path, monkeypatch, scanned):
+    """The folded text and title stored with each statement (migration 18) and compared in SQL give the hits, in
+    the order, that folding each statement of the window in Python gave, the newest MAX_SCANNED alone scanned
+    across languages."""
+    import datetime as dt
+
+    monkeypatch.setattr(queries, "MAX_SCANNED", scanned)
+    db = make_db(tmp_path)
+    rng = random.Random(11)
+    titles = ("Prison break in Hasakah", "Prisons and imprisonment", "السجن في الحسكة", "بالسجن المركزي",
+              "Talks on Syria", "محادثات سوريا", "A quiet day", "U.S. envoy visits the prison")
+    texts = ("The United States condemns the attack.", "We are concerned about the detainees in the prison.",
+             "وأعربت المفوضية عن قلقها إزاء أوضاع المدنيين", "Britain urged restraint in Syria.",
+             "نحث على ضبط النفس في سوريا")
+    now = dt.datetime.now(dt.UTC)
+    for i in range(60):
+        published = (now - dt.timedelta(hours=rng.randint(1, 24 * 9))).strftime("%Y-%m-%d %H:%M:%S")
+        add_article(db, [statement(f"{rng.choice(texts)} ({i})", speaker=rng.choice(("us-state-department",
+                                                                                   "un-ohchr")))],
+                    entry=f"e{i}", title=rng.choice(titles), published=published)
+    since = queries.db_time(now - dt.timedelta(days=7))
+    for topic in ("prison", "Prison", "السجن", "سجن", "Syria", "سوريا", "Hasakah", "detainees", "المدنيين",
+                  "مدنيين", "qwertyuiop", "U.S. envoy", "us"):
+        assert queries.topic_hits(db, topic, since) == reference_hits(db, topic, since), topic
