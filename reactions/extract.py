@@ -263,6 +263,19 @@ def _named_before(view: list, k: int) -> bool:
     return k > 0 and view[k - 1].case[:1].isupper() and view[k - 1].low not in ("i", "we", "it")
 
 
+_HONORIFICS = frozenset({"mr", "ms", "mrs", "dr"})
+
+
+def _titled_speaker(view: list, lex: Lexicon) -> bool:
+    """Does a verb of saying have a titled name after it ("..., added Ms. Vellucci"): someone named speaks?"""
+    for k in range(len(view) - 2):
+        if view[k + 1].low in _HONORIFICS and view[k].low in lex.verbs:
+            nxt = view[k + 3] if view[k + 2].low == "." and k + 3 < len(view) else view[k + 2]
+            if nxt.case[:1].isupper():
+                return True
+    return False
+
+
 def _bare_line(text: str, unit: Unit) -> bool:
     """A line of its own without a sentence's final punctuation (a heading: "Foreign Secretary speaks to
     media ahead of the Council meeting")."""
@@ -409,10 +422,15 @@ def _extract(
             clauses = [
                 (0, Context(prev.speaker, prev.tracked, prev.person, prev.genders, rule="quote-continuation"))
             ]
+        label_quotes_other = False
         if label is not None and not any(c is not None and c.tracked for _vi, c in clauses):
             # "MR PRICE: ...": the label's official speaks the paragraph (a label the registry names in
-            # full, "JOHN KIRBY: ...", is the headline-colon construction's already)
-            clauses = [(0, label)]
+            # full, "JOHN KIRBY: ...", is the headline-colon construction's already), unless the paragraph
+            # gives its words to someone named who is not tracked ("... when President Biden said, and I
+            # quote, “...”"): those are that speaker's, and the official's block still opens
+            label_quotes_other = any(c is not None and c.speaker and not c.tracked for _vi, c in clauses)
+            if not label_quotes_other:
+                clauses = [(0, label)]
         if (
             in_block
             and block is not None
@@ -430,13 +448,18 @@ def _extract(
             # ends and the verb's own subject speaks (a pronoun goes on with whoever spoke last)
             block = None
         elif in_block and block is not None:
-            if not clauses or not any(
-                p.subject.kind == "np" or (p.subject.kind == "unknown" and _named_before(view, p.k))
-                for p in prs
+            titled = _titled_speaker(view, reg.lexicon)
+            if not titled and (
+                not clauses
+                or not any(
+                    p.subject.kind == "np" or (p.subject.kind == "unknown" and _named_before(view, p.k))
+                    for p in prs
+                )
             ):
                 # nobody named speaks ("I'm very pleased to say that ..."): the block's speaker goes on
                 clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
-            elif clauses[0][1] is None or clauses[0][1].speaker != block.speaker:
+            elif not clauses or clauses[0][1] is None or clauses[0][1].speaker != block.speaker:
+                # someone else speaks (", added Ms. Vellucci", named with a title the registry lacks)
                 block = None  # someone else speaks
         if not clauses:
             topic = doc.topic(view, nps) if nps else None
@@ -523,7 +546,7 @@ def _extract(
         intro = None
         if lang == "en" and len(out) > n_before and text[unit.start : unit.end].rstrip().endswith(":"):
             intro = (unit_no, len(out) - 1)
-        last = clauses[-1][1]
+        last = clauses[-1][1] if not label_quotes_other else label
         if len(clauses) > 1 and lang == "ar" and clauses[-1][0] < len(view):
             if view[clauses[-1][0]].low in reg.lexicon.w.ar_relatives and clauses[-2][1] is not None:
                 # "..., التي أعاد الرئيس الأمريكي العمل بها": a relative clause's speaker is not who the

@@ -177,3 +177,35 @@ def test_a_rank_abbreviation_does_not_split_the_label():
     text = f"Press Gaggle, Kyiv, Ukraine\n\nBRIG. GEN. PAT RYDER: Welcome.\n\n{BODY}"
     got = _got(text, "2023-11-20")
     assert [(g[0], g[1], g[2], g[3]) for g in got] == [("us-pentagon", "pat-ryder", "block-continuation", BODY)]
+
+
+def test_a_label_quoting_someone_untracked_gives_the_quotation_to_them_and_opens_the_block():
+    # "... when President Biden said, and I quote, “...”": the President's words, not the spokesperson's;
+    # the spokesperson's own sentences after it are still his
+    text = (
+        "QUESTION: Is the policy still ambiguous?\n\nMR PRICE: As you heard from the President in Tokyo when"
+        " President Biden said, and I quote, “Our policy towards Taiwan has not changed at all.” That is where"
+        " we were then.\n\nIn short, there has been no change."
+    )
+    got = _got(text, "2022-05-23")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        ("us-state-department", "block-continuation", "That is where we were then."),
+        ("us-state-department", "block-continuation", "In short, there has been no change."),
+    ]
+
+
+def test_a_block_ends_at_someone_named_with_a_title_after_the_verb():
+    # a UN Geneva briefing: the OHCHR spokesperson's block, then the chair's words ", added Ms. Vellucci"
+    text = (
+        "Thameen Al-Kheetan, for the Office of the High Commissioner for Human Rights (OHCHR), said the attack"
+        " was a grave breach of international law. Civilians must be protected. The Secretary-General had been"
+        " in close contact with all parties, added Ms. Vellucci."
+    )
+    got = _got(text, "2025-06-24")
+    assert [(g[0], g[2]) for g in got] == [("un-ohchr", "en-verb/name-for"), ("un-ohchr", "block-continuation")]
+    assert got[-1][3] == "Civilians must be protected."
+
+
+def test_a_lone_discourse_marker_in_a_block_is_no_statement():
+    got = _got(f"MR PRICE: {BODY} Look. We will support Ukraine.", "2022-05-23")
+    assert [g[3] for g in got] == [f"MR PRICE: {BODY}", "We will support Ukraine."]
