@@ -99,9 +99,21 @@ _BACKREF = re.compile(
     r"|had (?:said|warned|called|announced|urged|described))\b"
     r"|في وقت سابق|^و?كان(?:ت)? (?:\S+ ){0,6}قد |^و?سبق (?:و?ان|ل)"
 )
+# The speaker's own earlier words recalled in a pluperfect without "قد" or a fixed verb list: "Pentagon officials
+# had cautioned that ..." (not inside reported speech: "said that the premier had pledged" is the same occasion),
+# "وكانت الوزارة قالت قبل ذلك" (folded text).
+_PLUPERFECT = re.compile(
+    r"^(?:(?!\b(?:that|said|says|revealed|added)\b).)*\bhad (?:\w+ )?(?:said|warned|called|announced|urged"
+    r"|described|cautioned|stated|insisted|noted|stressed|indicated|suggested|claimed|denied|confirmed|acknowledged"
+    r"|told|expressed|vowed|pledged|threatened|condemned|criticized|criticised|welcomed|rejected|dismissed|argued"
+    r"|asserted|declared)\b"
+    r"|^و?كان(?:ت)? (?:\S+ ){0,6}(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|ذكر|ذكرت|صرح|صرحت|اوضح|اوضحت|حذر|حذرت|دعا|دعت"
+    r"|ادان|ادانت|نفي|نفت)\b"
+)
 # A statement of an unnamed official or diplomat: another voice than the named person beside it.
 _UNNAMED = re.compile(
-    r"\b(?:an? (?:senior )?(?:\w+ )?(?:official|diplomat)|officials said|a spokes(?:man|woman|person) for)\b"
+    r"\b(?:an? (?:senior )?(?:\w+ )?(?:official|diplomat)|a spokes(?:man|woman|person) for"
+    r"|officials (?:said|(?:have|had) (?:\w+ )?(?:said|indicated|warned|suggested|stated|told)))\b"
     r"|['’]s office\b|\bمكتب رييس"
     r"|\bمسوول(?:ه)? (?:في|من|رفيع|امريكي|اميركي|بريطاني|كبير)|\bالدبلوماسي\b|\bدبلوماسي (?:امريكي|اميركي)"
 )
@@ -182,6 +194,19 @@ class _Evidence:
     docs: frozenset[Hashable] = field(default_factory=frozenset)
     sounds: frozenset[str] = frozenset()  # consonant skeletons of names no table holds (reactions.names)
     channels: frozenset[str] = frozenset()  # how the report says the words were said (see :func:`channels`)
+    # Counts over the reports merged (see :attr:`record`): reports, those in the first person, those with quotation
+    # marks, those saying who said them ("said", "according to").
+    size: int = 1
+    first_person: int = 0
+    marks: int = 0
+    reported: int = 0
+
+    @property
+    def record(self) -> bool:
+        """The speaker's own words as said (an official item; a transcript's or a release's text: a third or more
+        of its sentences in the first person, no quotation marks, few "said"), not a report of them."""
+        return self.official or (self.first_person * 3 >= self.size and not self.marks
+                                 and self.reported * 4 <= self.size)
 
 
 def _normal(text: str) -> str:
@@ -363,7 +388,34 @@ def _report_evidence(report: Report) -> _Evidence:
         frozenset({report.doc}),
         frozenset(f"~{k}" for k in gazetteer.skeletons(text)),
         frozenset() if report.official else channels(report.text),
+        1,
+        _first_person(report.text),
+        int(bool(_QUOTE_MARK.search(report.text))),
+        int(bool(_REPORTED.search(fold(report.text)))),
     )
+
+
+# What tells the speaker's own record of an occasion (a transcript, a release) from a report of it: sentences in
+# the first person (English in the original case: "US" is no "us"; Arabic folded), no quotation marks (an opening
+# single quote counts, an apostrophe does not), few attributions.
+_QUOTE_MARK = re.compile("[«»“”„‟\"＂‘]|(?:^|[\\s:,])'\\w")
+_REPORTED = re.compile(r"\b(?:said|says|told|according to|commented|added|stated|announced)\b"
+                       r"|\b(?:و?قال|و?قالت|و?اضاف|و?اضافت|وفق|بحسب|و?اعلن|و?اعلنت|و?اكد|و?اكدت)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Mm]y|me)\b")
+_FIRST_PERSON_AR = re.compile(r"\b(?:نحن|اننا|انني|انا|لدينا|نود|نريد)\b")
+
+
+def _first_person(text: str) -> int:
+    return int(bool(_FIRST_PERSON.search(text) or _FIRST_PERSON_AR.search(fold(text))))
+
+
+def _unquoted(reports: _Evidence, record: _Evidence) -> bool:
+    """Whether ``reports`` quotes the speaker at length (same language) and ``record`` (the speaker's own words
+    of one occasion) has none of those words: the quotation is from another occasion."""
+    if not record.record or reports.record or reports.lang != record.lang:
+        return False
+    long = [q for q in reports.quotes if len(q.split()) >= 2 * QUOTE_WORDS]
+    return bool(long) and not _quote_found(long, record.body)
 
 
 def _merge(parts: Sequence[_Evidence]) -> _Evidence:
@@ -386,13 +438,18 @@ def _merge(parts: Sequence[_Evidence]) -> _Evidence:
         union("docs"),
         union("sounds"),
         union("channels"),
+        sum(p.size for p in parts),
+        sum(p.first_person for p in parts),
+        sum(p.marks for p in parts),
+        sum(p.reported for p in parts),
     )
 
 
 @functools.lru_cache(maxsize=16384)
 def is_backref(text: str) -> bool:
     """Whether a sentence recalls an earlier occasion ("last month", "وكان ... قد")."""
-    return bool(_BACKREF.search(fold(text)))
+    f = fold(text)
+    return bool(_BACKREF.search(f) or _PLUPERFECT.search(f))
 
 
 @functools.lru_cache(maxsize=16384)
@@ -770,6 +827,8 @@ def _ranked(group: Sequence[Report], candidates: Sequence[Candidate]) -> list[tu
     for order, (cid, parts) in enumerate(scored):
         if any(_other_people(mine, ev) for ev in parts):
             continue  # another person of the body speaks in this cluster: another occasion
+        if any(_unquoted(mine, ev) or _unquoted(ev, mine) for ev in parts):
+            continue  # a report in it quotes words the speaker's own record of the occasion does not have
         top = max((score(mine, ev, common, totals) for ev in parts if _could_join(mine, ev)), default=-math.inf)
         if top >= THRESHOLD:
             out.append((top, -order, cid))

@@ -188,6 +188,24 @@ def test_a_recap_days_later_with_the_same_numbers_is_not_the_same_statement():
     assert is_backref("وسبق أن أعلن لامي أن لندن ستعلق 30 رخصة تصدير أسلحة")
 
 
+def test_a_pluperfect_of_the_speaker_is_an_earlier_occasion_but_not_inside_reported_speech():
+    # pc4 held-out set: "Pentagon officials had cautioned" (E33 beside E30), "وكانت الوزارة قالت قبل ذلك" (E06
+    # beside E05); pc3 E90: "had pledged" is what the Lebanese premier told Raab, the same occasion
+    assert is_backref("After the strike, Pentagon officials had cautioned that they awaited an assessment.")
+    assert is_backref("وكانت الوزارة قالت قبل ذلك إن صاروخا واحدا على الأقل أطلق على المدمرة")
+    assert is_backref("وكان برايس أوضح، الأربعاء، أن واشنطن وافقت على الحوار")
+    assert not is_backref("Mr Raab revealed that the prime minister had pledged a full investigation.")
+    assert not is_backref("Mr Raab said the premier had insisted on an inquiry.")
+
+
+def test_officials_who_have_said_are_an_unnamed_voice():
+    reports = [report(1, "d", "Pentagon officials have indicated that the deaths will warrant a strong response.",
+                      speaker="us-pentagon"),
+               report(2, "d", "Secretary of Defense Lloyd Austin said the US would take all necessary actions.",
+                      speaker="us-pentagon", person="lloyd-austin")]
+    assert len(group_document(reports)) == 2
+
+
 def test_a_time_of_the_events_spoken_of_is_not_an_earlier_occasion():
     # Kerry on 26 Aug 2013 (dev pages set, E27): "last week" is when the attack was, not when he spoke
     assert not is_backref('"What we saw in Syria last week should shock the conscience of the world," Kerry said.')
@@ -240,6 +258,33 @@ def test_a_report_quoting_an_official_release_joins_it():
              "to improve the secure and humane detention of ISIS fighters")
     news = report("n", "news", f'"{quote}," Price said.', person="ned-price", quotes=[quote], hours=2)
     assert assign([news], [Candidate("release", (release,))])[0][1] == "release"
+
+
+BRIEFING = ["I want to begin by following up on the self-defense strikes we took overnight against radar sites in "
+            "Yemen.",
+            "As you know, the United States conducted strikes against three coastal radar sites on Yemen's Red Sea "
+            "coast.",
+            "And they were struck in order to defend our ships and their crews and to protect freedom of navigation."]
+STATEMENT_QUOTE = ("These limited self-defense strikes were conducted to protect our personnel, our ships, and our "
+                   "freedom of navigation in this important maritime passageway")
+
+
+def test_a_transcript_does_not_join_reports_quoting_words_it_does_not_have():
+    # pc4 held-out set: Cook's press briefing (E08, a transcript) repeats the points of the written statement of
+    # the night before (E05); the reports of the statement quote words the briefing does not have
+    briefing = [report(i, "t", text, speaker="us-pentagon", person="peter-cook", hours=12)
+                for i, text in enumerate(BRIEFING)]
+    news = report("n", "n", f'"{STATEMENT_QUOTE}," said Pentagon spokesman Peter Cook of the strikes on radar sites '
+                  "in Yemen.", speaker="us-pentagon", person="peter-cook", quotes=[STATEMENT_QUOTE])
+    assert assign(briefing, [Candidate(1, (news,))]) == [(tuple(briefing), None)]
+    # the same reports join a transcript that has the words they quote
+    said = [*BRIEFING, f"{STATEMENT_QUOTE}."]
+    record = [report(i, "t", text, speaker="us-pentagon", person="peter-cook", hours=12) for i, text in enumerate(said)]
+    assert assign(record, [Candidate(1, (news,))])[0][1] == 1
+    # a report quoting the speaker is no record: two such reports are compared as before
+    other = report("o", "o", f'Cook said: "{STATEMENT_QUOTE}."', speaker="us-pentagon", person="peter-cook",
+                   quotes=[STATEMENT_QUOTE], hours=1)
+    assert assign([other], [Candidate(1, (news,))])[0][1] == 1
 
 
 def test_the_clusterer_keeps_documents_apart_or_together_in_arrival_order():
