@@ -236,23 +236,46 @@ class _Markup:
         self.ends: list[int] = []
         self.extra = [0]  # characters beyond one per token before each markup (token index = position - extra)
         self.stacks: list[tuple[tuple[str, str], ...]] = []  # the open tags after each markup
+        self.closing: list[int] = []  # the length of the closing tags of each of those stacks
+        self.astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+        # the UTF-16 position of each markup's start and end (astral characters count twice)
+        self.u16_starts: list[int] = []
+        self.u16_ends: list[int] = []
         stack: list[tuple[str, str]] = []
+        now: tuple[tuple[str, str], ...] = ()
+        closing = extra = 0
+        astral, before_start, before_end = self.astral, 0, 0
+        starts, ends, extras = self.starts.append, self.ends.append, self.extra.append
+        stacks, closings = self.stacks.append, self.closing.append
+        u16_starts, u16_ends = self.u16_starts.append, self.u16_ends.append
         for m in _TOKEN.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-            self.extra.append(self.extra[-1] + m.end() - m.start() - 1)
+            start, end = m.span()
+            starts(start)
+            ends(end)
+            extra += end - start - 1
+            extras(extra)
+            if astral:
+                while before_start < len(astral) and astral[before_start] < start:
+                    before_start += 1
+                while before_end < len(astral) and astral[before_end] < end:
+                    before_end += 1
+            u16_starts(start + before_start)
+            u16_ends(end + before_end)
             name = m.group(2)
-            if name:
+            if name:  # a tag (else an entity, which leaves the stack as it is)
                 name = name.lower()
                 if m.group(1):
                     for k in range(len(stack) - 1, -1, -1):
                         if stack[k][0] == name:
                             del stack[k:]
+                            closing = sum(len(open_name) + 3 for open_name, _ in stack)
                             break
                 else:
                     stack.append((name, m.group(0)))
-            self.stacks.append(tuple(stack))
-        self.astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+                    closing += len(name) + 3
+                now = tuple(stack)
+            stacks(now)
+            closings(closing)  # len(_closers(now))
 
     def u16(self, pos: int) -> int:
         """UTF-16 units before character ``pos``."""
@@ -271,6 +294,11 @@ class _Markup:
         """The open tags after every token that ends at or before ``pos``."""
         k = bisect.bisect_right(self.ends, pos) - 1
         return self.stacks[k] if k >= 0 else ()
+
+    def closing_at(self, pos: int) -> int:
+        """``len(_closers(self.stack_at(pos)))``."""
+        k = bisect.bisect_right(self.ends, pos) - 1
+        return self.closing[k] if k >= 0 else 0
 
     def token_end(self, pos: int) -> int:
         k = bisect.bisect_right(self.starts, pos) - 1
@@ -297,6 +325,9 @@ def _closers(stack: tuple[tuple[str, str], ...]) -> str:
 def _drop_huge_tags(text: str, limit: int) -> str:
     """Remove each opening tag too long to share a message with text (more than a quarter of ``limit``, such
     as a link to a 4,000-character address), with its closing tag; its text stays."""
+    # (a tag over limit // 4 UTF-16 units has over limit // 8 characters: most texts have none, told by one search)
+    if not re.search(f"<[^<>]{{{max(0, limit // 8 - 1)},}}>", text):
+        return text
     huge = [m for m in _TOKEN.finditer(text) if m.group(2) and not m.group(1) and _u16(m.group(0)) > limit // 4]
     if not huge:
         return text
@@ -354,22 +385,23 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         stop = n  # character position of that token; n when the rest fits
         k = bisect.bisect_left(starts, pos)
         run_start = pos
-        stack = mk.stack_at(pos)
+        closing = mk.closing_at(pos)  # the length of the closing tags open at run_start
+        u16_starts, u16_ends, u16_n = mk.u16_starts, mk.u16_ends, mk.u16(n)
         while True:
             run_end = starts[k] if k < len(starts) else n
             if run_end > run_start:  # plain characters: the stack and its closing tags are constant
-                budget = room - len(_closers(stack))
-                if mk.u16(run_end) - base > budget:
+                budget = room - closing
+                if (u16_starts[k] if k < len(starts) else u16_n) - base > budget:
                     span = range(run_start + 1, run_end + 1)
                     stop = span[bisect.bisect_right(span, budget + base, key=mk.u16)] - 1
                     break
             if k >= len(starts):
                 break
-            after = mk.stacks[k]
-            if mk.u16(ends[k]) - base + len(_closers(after)) > room:
+            after = mk.closing[k]
+            if u16_ends[k] - base + after > room:
                 stop = starts[k]
                 break
-            stack = after
+            closing = after
             run_start = ends[k]
             k += 1
         if stop == n:

@@ -169,5 +169,4 @@ class ClusterView:
 
     @property
     def when(self) -> str:
-        published = sorted(a.published_at for a in self.articles if a.published_at)
-        return published[0] if published else self.first_seen_at
+        return min((a.published_at for a in self.articles if a.published_at), default=self.first_seen_at)

@@ -89,21 +89,21 @@ def clusters_by_id(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Cluste
     marks = ",".join("?" * len(ids))
     articles: dict[int, list[ArticleRef]] = {i: [] for i in ids}
     seen: set[tuple[int, int]] = set()
-    for row in db.query(
-        f"SELECT s.cluster_id, a.id, a.url, a.title, a.lang, a.published_at, a.first_seen_at, f.name, f.url AS feed_url "
+    # (tuples, not sqlite_utils' dict rows: a digest loads a thousand of these)
+    for cluster_id, article_id, url, title, lang, published_at, name, feed_url in db.conn.execute(
+        f"SELECT s.cluster_id, a.id, a.url, a.title, a.lang, a.published_at, f.name, f.url AS feed_url "
         f"FROM statements s JOIN articles a ON a.id = s.article_id JOIN feeds f ON f.id = a.feed_id "
         f"WHERE s.cluster_id IN ({marks}) ORDER BY coalesce(a.published_at, a.first_seen_at), a.id", ids):
-        if (row["cluster_id"], row["id"]) in seen:
+        if (cluster_id, article_id) in seen:
             continue
-        seen.add((row["cluster_id"], row["id"]))
-        articles[row["cluster_id"]].append(ArticleRef(
-            url=row["url"], title=row["title"] or "", outlet=_outlet(row["name"], row["url"] or row["feed_url"]),
-            lang=row["lang"], published_at=row["published_at"]))
+        seen.add((cluster_id, article_id))
+        articles[cluster_id].append(ArticleRef(url=url, title=title or "", outlet=_outlet(name, url or feed_url),
+                                               lang=lang, published_at=published_at))
     views = {}
-    for row in db.query(f"SELECT id, speaker, person, reaction, text, first_seen_at FROM clusters "
-                        f"WHERE id IN ({marks})", ids):
-        views[row["id"]] = ClusterView(row["id"], row["speaker"], row["person"], row["reaction"], row["text"],
-                                       row["first_seen_at"], tuple(articles[row["id"]]))
+    for cluster_id, speaker, person, reaction, text, first_seen_at in db.conn.execute(
+            f"SELECT id, speaker, person, reaction, text, first_seen_at FROM clusters WHERE id IN ({marks})", ids):
+        views[cluster_id] = ClusterView(cluster_id, speaker, person, reaction, text, first_seen_at,
+                                        tuple(articles[cluster_id]))
     return [views[i] for i in ids if i in views]
 
 
