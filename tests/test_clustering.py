@@ -626,6 +626,18 @@ def test_a_city_and_its_country_are_one_place():
     assert assign(elsewhere, [Candidate(1, tuple(city))])[0][1] is None  # the same words about another place
 
 
+def test_a_bodys_own_country_is_no_evidence_in_either_language():
+    # the UK's country was filed as "uk", which no gazetteer id is: "Britain" counted as a shared place in every
+    # pair of UK reports (pc4: the Foreign Office's condemnation and Hammond's next-day statement, one cluster)
+    from reactions.clustering import _own_entities
+
+    gazetteer = load_gazetteer()
+    for speaker, names in [("uk-government", "Britain, the United Kingdom, بريطانيا, المملكة المتحدة"),
+                           ("us-state-department", "the United States, الولايات المتحدة")]:
+        named = gazetteer.entities(names)
+        assert named and named <= _own_entities(speaker)
+
+
 def test_weekdays_and_the_quds_force_are_not_cities():
     g = load_gazetteer()
     assert g.entities("أعلنت الوزارة مساء يوم الخميس مقتل قائد فيلق القدس") == {"party:quds-force"}
