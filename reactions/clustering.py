@@ -461,10 +461,16 @@ def _voice(report: Report) -> str | None:
     """Who speaks: the named person, ``"unnamed"`` for an unnamed official or diplomat, else None."""
     if report.person:
         return report.person
-    return UNNAMED if _unnamed(report.text) else None
+    if _unnamed(report.text):
+        return UNNAMED
+    return STANDING if _STANDING.search(report.text) else None
 
 
 UNNAMED = "unnamed official"
+# The body's standing position in the present perfect ("The Government has said all staff are accounted for"),
+# beside a named person's words: not what the person said on the occasion reported.
+STANDING = "standing position"
+_STANDING = re.compile(r"\b(?:has|have) (?:\w+ )?(?:said|stated|maintained|insisted)\b")
 
 
 def _voices(reports: Sequence[Report]) -> list[list[Report]]:

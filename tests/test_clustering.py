@@ -206,6 +206,19 @@ def test_officials_who_have_said_are_an_unnamed_voice():
     assert len(group_document(reports)) == 2
 
 
+def test_a_bodys_standing_position_in_the_present_perfect_is_another_voice():
+    # pc3 E90 / E92: Raab pledges aid; "The Government has said" all embassy staff are accounted for
+    reports = [report(1, "d", "Dominic Raab has pledged 5 million pounds of aid to help Lebanon.", speaker="uk-government",
+                      person="dominic-raab"),
+               report(2, "d", "The Government has said all embassy staff based in Beirut are accounted for.",
+                      speaker="uk-government"),
+               report(3, "d", "Mr Raab said the aid included search and rescue experts.", speaker="uk-government",
+                      person="dominic-raab")]
+    assert group_document(reports) == [(reports[0], reports[2]), (reports[1],)]
+    # a named person's present perfect is that person's words
+    assert len(group_document([reports[0], replace(reports[1], person="dominic-raab")])) == 1
+
+
 def test_a_time_of_the_events_spoken_of_is_not_an_earlier_occasion():
     # Kerry on 26 Aug 2013 (dev pages set, E27): "last week" is when the attack was, not when he spoke
     assert not is_backref('"What we saw in Syria last week should shock the conscience of the world," Kerry said.')
