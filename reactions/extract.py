@@ -216,6 +216,11 @@ def _paragraph_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _blank(text: str, pos: int) -> int:
+    """How many white-space characters follow ``pos``."""
+    return len(text) - pos - len(text[pos:].lstrip())
+
+
 def _opens_paragraph(text: str, pos: int) -> bool:
     """Does ``pos`` open its line (only spaces before it)?"""
     line = text.rfind("\n", 0, pos) + 1
@@ -258,6 +263,66 @@ def _short_turn(lex: Lexicon, text: str, pos: int, lang: str) -> bool:
 _SHORT_TURN_WORDS = 16
 
 
+def _page_intro(view: list, nps: dict, lex: Lexicon) -> Context | None | bool:
+    """A line that introduces the page's text as someone's words: "Statement by Pentagon Press Secretary
+    Peter Cook on ...", "The text of the comments made by Ben Wallace, the Secretary of State for Defence, on
+    19 July 2020.": that speaker's Context (False: someone untracked, "Statement by NSC Spokesperson ...";
+    None: no introduction).  Only a document noun and its modifiers come before "by" (not "The statement by
+    the State Department concluded ...": a verb after the speaker makes it a sentence about the document)."""
+    w = lex.w
+    k = 0
+    while k < len(view) and (view[k].low in ("the", "•", "-", "text", "of", "full") or not view[k].low.isalnum()):
+        k += 1
+    noun = -1
+    for i in range(k, min(len(view), k + 8)):
+        if view[i].low in w.en_intro_nouns:
+            noun = i
+        elif view[i].low == "by":
+            break
+        elif view[i].low in lex.verbs or not view[i].low.isalpha():
+            return None
+    if noun < 0:
+        return None
+    by = noun + 1
+    while by < len(view) and by < noun + 3 and view[by].low in w.en_intro_participles:
+        by += 1
+    if by >= len(view) or view[by].low != "by":
+        return None
+    np_ = nps.get(by + 1)
+    if np_ is None or (np_.status == "other" and np_.person):
+        # "by Wendy Morton, the Parliamentary Under-Secretary of State for ...": a name the registry lacks
+        # (or holding no tracked post on the date it knows), then the post that makes it a tracked speaker's
+        k = by + 1 if np_ is None else np_.j
+        while k < len(view) and k < by + 5 and np_ is None and view[k].case[:1].isupper():
+            k += 1
+        post = None
+        if k > by + 1 and k + 1 < len(view) and view[k].low == ",":
+            post = nps.get(k + 2) if view[k + 1].low == "the" else nps.get(k + 1)
+        if post is not None and post.status == "tracked" and not post.person:
+            person = np_.person if np_ is not None else None
+            return Context(post.speaker or "", True, person, post.genders, rule="block-continuation")
+        if np_ is None:
+            return None
+    if np_ is None or any(t.low in lex.verbs for t in view[np_.j :]):
+        return None
+    if np_.status != "tracked" or not np_.speaker:
+        return False
+    return Context(np_.speaker, True, np_.person, np_.genders, rule="block-continuation")
+
+
+def _may_introduce(doc: _Doc, unit: Unit) -> bool:
+    """Cheap: may the unit be a line introducing someone's words (a document noun among its first words,
+    then "by")?"""
+    words = doc.unit_words(unit)
+    nouns = doc.lex.w.en_intro_nouns
+    return "by" in words[:20] and any(x in nouns for x in words[:8]) and _whole_line(doc.masked, unit)
+
+
+def _whole_line(text: str, unit: Unit) -> bool:
+    """Is the unit a line of its own?"""
+    return _opens_paragraph(text, unit.start) and not text[unit.end : _paragraph_end(text, unit.end)].strip()
+
+
 def _named_before(view: list, k: int) -> bool:
     """Is the word before a verb at ``k`` a name ("Smith said"), not "to say", "I", "we"?"""
     return k > 0 and view[k - 1].case[:1].isupper() and view[k - 1].low not in ("i", "we", "it")
@@ -280,10 +345,19 @@ def _bare_line(text: str, unit: Unit) -> bool:
     """A line of its own without a sentence's final punctuation (a heading: "Foreign Secretary speaks to
     media ahead of the Council meeting")."""
     a, b = unit.start, unit.end
-    if (a > 0 and text[a - 1] != "\n") or (b < len(text) and text[b] != "\n"):
+    if not _whole_line(text, unit):  # (a line may be indented: "    • Ben Wallace – 2020 Comments on ...")
         return is_subheading(text, unit)
     line = text[a:b].rstrip()
+    if line.endswith(",") or _DATE_LINE.match(line):
+        return False  # "Mr. President,", "I beg to move," and a dateline ("Sept. 17, 2016") are no headings
     return bool(line) and line[-1] not in ".!?؟:;؛\"»”'" and len(line.split()) <= 20
+
+
+_DATE_LINE = re.compile(
+    r"\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\s*$",
+    re.IGNORECASE,
+)
 
 
 def _names_person_first(view: list, nps: dict, block: Context, lex: Lexicon) -> bool:
@@ -370,6 +444,19 @@ def _extract(
                 in_block = True
         clauses: list[tuple[int, Context | None]] = []
         label = _label_speaker(reg, doc.masked, unit, day) if lang == "en" and not in_block else None
+        if lang == "en" and not pure_quote and label is None and _may_introduce(doc, unit):
+            page_view, _ = unit_view(doc.masked, doc.folded, unit, quotes)
+            page_nps = doc.noun_phrases(page_view, doc.mentions(page_view))
+            page_intro = _page_intro(page_view, page_nps, reg.lexicon) if page_nps else None
+            if page_intro is not None:
+                # "The statement made by X, the Foreign Secretary, in the House of Commons on ...": the
+                # paragraphs that follow are X's words (someone untracked's: nobody tracked speaks them)
+                block = page_intro or None
+                block_fresh = False
+                doc.ctx = page_intro or None
+                prev_unit_statement = None
+                intro = None
+                continue
         if not pure_quote and not in_block and label is None:
             has_trig, has_tracked = doc.scan(unit)
             if not has_trig and has_tracked:
@@ -505,16 +592,20 @@ def _extract(
                     if s2 < turn_end:
                         continue
                     sentence = text[cut:e2]
+                    if _DATE_LINE.match(sentence):
+                        continue  # a dateline under the heading ("Sept. 17, 2016")
                     opens = labelled or _opens_paragraph(doc.masked, s2)
                     if _procedural(reg.lexicon, sentence):
                         if opens:
                             smalltalk_end = _paragraph_end(doc.masked, s2)
+                        if doc.masked[s2:e].rstrip().endswith(","):
+                            # "I beg to move," then the motion's text: one procedure over two paragraphs
+                            nxt = _paragraph_end(doc.masked, e2)
+                            smalltalk_end = _paragraph_end(doc.masked, nxt + _blank(doc.masked, nxt))
                         if _names_agenda(reg.lexicon, sentence):
                             smalltalk_end = -1
                         continue
-                    if opens:
-                        smalltalk_end = -1
-                    elif s2 < smalltalk_end and not _takes_stance(sentence, doc.lowered[s2:e2]):
+                    if s2 < smalltalk_end and not _takes_stance(sentence, doc.lowered[s2:e2]):
                         continue
                     smalltalk_end = -1
                 inner = [

@@ -380,6 +380,8 @@ REQUIRED_LISTS = (
     "en_block_opener_prefixes",
     "en_block_procedure_phrases",
     "en_block_agenda_phrases",
+    "en_intro_nouns",
+    "en_intro_participles",
     "en_issue_verbs",
     "en_after_said_x",
     "en_while",

@@ -1,0 +1,57 @@
+"""English official pages that give one official's words whole: a line introducing them ("Statement by
+Pentagon Press Secretary Peter Cook on ...", "The comments made by Ben Wallace, the Secretary of State for
+Defence, on 29 December 2020.") opens that official's block; the House of Commons' procedure is no statement."""
+
+from reactions.extract import extract
+
+
+def _got(text: str, day: str) -> list[tuple[str, str | None, str, str]]:
+    return [(s.speaker, s.person, s.rule, s.text) for s in extract(text, "en", day)]
+
+
+def test_a_statement_by_line_opens_the_officials_block_over_a_dateline():
+    text = (
+        "Statement by Pentagon Press Secretary Peter Cook on Coalition Airstrike in Syria\n\nSept. 17, 2016\n\n"
+        "The Department of Defense continues to gather information on a coalition airstrike in Syria.\n\n"
+        "We will review all aspects of this strike."
+    )
+    got = _got(text, "2016-09-17")
+    assert [(g[0], g[1], g[2]) for g in got] == [("us-pentagon", "peter-cook", "block-continuation")] * 2
+
+
+def test_the_comments_made_by_a_secretary_of_state_open_his_block_up_to_the_next_heading():
+    text = (
+        "Ben Wallace – 2020 Comments on Military Communications\n\n"
+        "    The text of the comments made by Ben Wallace, the Secretary of State for Defence, on 19 July 2020.\n\n"
+        "    The newest contested frontier is space and so we need better communications for our forces.\n\n"
+        "  • Ben Wallace – 2020 Comments on Military Accommodation\n\n"
+        "    Our Armed Forces work incredibly hard to keep our nation safe."
+    )
+    got = _got(text, "2020-07-19")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "ben-wallace", "block-continuation")]
+    assert got[0][3].startswith("The newest contested frontier")
+
+
+def test_a_junior_minister_named_by_her_full_post_and_the_commons_procedure():
+    text = (
+        "The statement made by Wendy Morton, the Parliamentary Under-Secretary of State for Foreign, Commonwealth"
+        " and Development Affairs, in the House of Commons on 4 November 2021.\n\nI beg to move,\n\n"
+        "That the Republic of Belarus (Sanctions) Regulations 2021 be approved.\n\n"
+        "With your permission, Madam Deputy Speaker, I will make a statement.\n\n"
+        "These regulations correct that error."
+    )
+    got = _got(text, "2021-11-04")
+    assert [(g[0], g[1], g[2], g[3]) for g in got] == [
+        ("uk-government", "wendy-morton", "block-continuation", "These regulations correct that error.")
+    ]
+
+
+def test_an_introduction_of_someone_untracked_or_a_sentence_about_a_statement_opens_nothing():
+    nsc = "Statement by NSC Spokesperson Adrienne Watson on the ICBM Test\n\nThe United States strongly condemns it."
+    assert _got(nsc, "2022-11-03") == []
+    about = (
+        "The statement by the State Department concluded by saying that the United States stood with Britain."
+        "\n\nThe attack killed three people."
+    )
+    assert [g[2] for g in _got(about, "2017-06-04")] != ["block-continuation", "block-continuation"]
+    assert all(g[3] != "The attack killed three people." for g in _got(about, "2017-06-04"))
