@@ -475,13 +475,16 @@ _STANDING = re.compile(r"\b(?:has|have) (?:\w+ )?(?:said|stated|maintained|insis
 
 def _voices(reports: Sequence[Report]) -> list[list[Report]]:
     """The reports of one document by speaker and voice, in text order: a statement naming no one goes with the
-    voice before it (else the first one after it); a back-reference is a voice of its own."""
+    voice before it (else the first one after it, not across a back-reference); a back-reference is a voice of
+    its own."""
     groups: list[list[Report]] = []
     by_key: dict[tuple[str, str], list[Report]] = {}
     pending: dict[str, list[Report]] = {}
     last_voice: dict[str, str] = {}
     for report in reports:
         if is_backref(report.text) and not report.official:
+            if report.speaker in pending:  # what came before the turn to an earlier occasion is no part of it
+                groups.append(pending.pop(report.speaker))
             groups.append([report])
             continue
         voice = _voice(report)

@@ -219,6 +219,16 @@ def test_a_bodys_standing_position_in_the_present_perfect_is_another_voice():
     assert len(group_document([reports[0], replace(reports[1], person="dominic-raab")])) == 1
 
 
+def test_statements_naming_no_one_do_not_join_a_voice_across_a_turn_to_an_earlier_occasion():
+    reports = [report(1, "d", "The Pentagon said the strikes destroyed three radar sites.", speaker="us-pentagon"),
+               report(2, "d", "Earlier, the Pentagon had said a missile was fired at the destroyer.",
+                      speaker="us-pentagon"),
+               report(3, "d", "Peter Cook said in a statement that the destroyer was targeted for a second time.",
+                      speaker="us-pentagon", person="peter-cook")]
+    assert group_document(reports) == [(reports[0],), (reports[1],), (reports[2],)]
+    assert group_document([reports[0], reports[2]]) == [(reports[0], reports[2])]
+
+
 def test_a_time_of_the_events_spoken_of_is_not_an_earlier_occasion():
     # Kerry on 26 Aug 2013 (dev pages set, E27): "last week" is when the attack was, not when he spoke
     assert not is_backref('"What we saw in Syria last week should shock the conscience of the world," Kerry said.')
