@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lxml_html
 
 # Elements whose content is never prose (feedparser's sanitizer already drops most of them; pages and
 # unsanitised input may still carry them). Removed with their content, keeping the text that follows.
@@ -32,6 +31,11 @@ _BARE_SHORTCODES = frozenset({
 _ODD_SPACES = "\t\r\f\v\u00a0\u200b"  # with " ", what tidy() collapses (never \n: lines are kept)
 _SPACE_RUN = re.compile("  +")
 _SENTENCE_END = re.compile(r"[.!?؟。](?=\s|$)")
+# libxml2's HTML parser with lxml.html's settings but plain elements: lxml.html's element classes cost a Python
+# class lookup for every element touched (a fifth of turning a feed's HTML into text), and nothing here uses them.
+_HTML_PARSER = etree.HTMLParser()
+_FULL_HTML = re.compile(r"^\s*<(?:html|!doctype)", re.IGNORECASE)  # lxml.html's test: such a fragment is not wrapped
+_STRING = etree.XPath("string()", smart_strings=False)  # lxml.html's text_content()
 
 
 def strip_shortcodes(text: str) -> str:
@@ -79,17 +83,38 @@ def html_to_text(fragment: str | None, *, is_html: bool = True) -> str:
     if not is_html or ("<" not in fragment and "&" not in fragment):
         return tidy(strip_shortcodes(fragment))
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-        etree.strip_elements(root, *_KILL, with_tail=False)
+        body = _body(fragment)
+        if body is None:
+            return ""
+        etree.strip_elements(body, *_KILL, with_tail=False)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError, TypeError):
         return tidy(strip_shortcodes(fragment))
     # Only the block elements are visited (lxml picks them in C; the HTML parser lower-cases tag names).
-    for element in root.iter(_BLOCK_TAGS):
+    for element in body.iter(_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
         if element.tag in ("br", "hr"):
             continue
         element.text = "\n" + (element.text or "")
-    return tidy(strip_shortcodes(root.text_content()))
+    return tidy(strip_shortcodes(_STRING(body)))
+
+
+def _body(fragment: str) -> etree._Element | None:
+    """The ``<body>`` the HTML parser puts ``fragment`` in (as ``lxml.html.fragment_fromstring`` parses it);
+    None for a whole document without one (lxml.html fails an assertion there).
+
+    :raises etree.ParserError: an empty document.
+    """
+    doc = etree.fromstring(fragment if _FULL_HTML.match(fragment) else f"<html><body>{fragment}</body></html>",
+                           _HTML_PARSER)
+    if doc is None:
+        raise etree.ParserError("Document is empty")
+    bodies = [element for element in doc if element.tag == "body"]
+    if len(bodies) != 1:
+        return None
+    body = bodies[0]
+    if body.text is not None and not body.text.strip():
+        body.text = None  # lxml.html keeps only leading text that is not blank
+    return body
 
 
 def lead(text: str, *, max_chars: int = 400) -> str:

@@ -157,6 +157,14 @@ def test_html_to_text_keeps_paragraphs_and_drops_comments():
     assert html_to_text("<P>one<BR>two</P><DIV>three</DIV>") == "one\ntwo\nthree"
 
 
+def test_html_to_text_reads_whole_documents_and_leading_text():
+    page = "<!DOCTYPE html><html><head><title>T</title></head><body>lead <b>bold</b><p>para</p></body></html>"
+    assert html_to_text(page) == "lead bold\npara"
+    assert html_to_text(" \n <p>x</p>tail") == "x\ntail"
+    # a whole document without a body has no text (lxml.html failed an assertion there: the feed was lost)
+    assert html_to_text("<!doctype html><html><head><title>t</title></head></html>") == ""
+
+
 def test_tidy_collapses_spaces_and_drops_empty_lines():
     assert tidy(" a \t\u00a0 b\u200bc\r\n\n \f\v \n  d  e  ") == "a b c\nd e"
     # other Unicode spaces stay inside a line (a thin space, an ideographic space), and go at its ends
