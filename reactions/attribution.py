@@ -37,7 +37,11 @@ def _elsewhere(view: list[Token], lex: Lexicon) -> bool:
         return False
     for k in range(2, min(5, len(view))):
         if view[k].low in ("،", ","):
-            return view[1].low not in lex.w.home_places and not view[1].low.startswith(
+            place = view[1].low
+            if place in lex.w.home_places:
+                return False
+            # a known capital or country ("وفي القاهرة،"), else a word that is no "في السياق،" or "في البيان،"
+            return place in lex.w.ar_feminine_places or place in lex.ar_foreign_places or not place.startswith(
                 ("ال", "بيان", "تصريح")
             )
     return False
@@ -561,7 +565,13 @@ def age_context(doc: AttributionMixin, unit: Unit) -> None:
     ctx = doc.ctx
     if ctx is None or is_subheading(doc.masked, unit):
         return
-    ctx.age += len(unit.sentences)
+    occasion = False
+    if doc.lang == "ar" and len(unit.sentences) == 1:
+        words = scan_words(doc.lowered, unit.start, min(unit.end, unit.start + 30))[:2]
+        # "جاء ذلك خلال مؤتمر صحفي": where the statement was made; the speaker goes on
+        occasion = len(words) == 2 and f"{words[0]} {words[1]}" in doc.lex.w.ar_occasion_openers
+    if not occasion:
+        ctx.age += len(unit.sentences)
     if doc.lang == "ar" and ctx.tracked and ctx.person is not None and ctx.age <= MAX_CONTEXT_AGE:
         others = doc.other_people(unit, ctx.person)
         if others:

@@ -904,6 +904,7 @@ class ConstructionsMixin:
             or low in lex.ar_complementizers
             or low in lex.verbs
             or low in self.lex.w.ar_source_nouns
+            or self._object_head(low)  # "وانتقد المفوض سياسات ...": the object, not a name
         )
 
     def _title_gap(self, view: list[Token], a: int, b: int, limit: int) -> bool:

@@ -50,3 +50,56 @@ def test_a_countrys_human_rights_commission_stays_out(text):
 )
 def test_spellings_of_the_spokespersons_name_in_a_headline(text):
     assert [g[:3] for g in found(text, "2024-03-04")] == [("un-ohchr", "ravina-shamdasani", "headline-colon")]
+
+
+# --- "جاء ذلك خلال ..." says where the words were said: the speaker's turn goes on ------------------
+@pytest.mark.parametrize(
+    "between",
+    [
+        "جاء ذلك خلال تقديمه تقريره السنوي أمام مجلس حقوق الإنسان في جنيف.",
+        "وجاء ذلك في مؤتمر صحفي عقده في جنيف.",
+        "وجاءت تصريحاته في افتتاح الدورة الجديدة للمجلس.",
+    ],
+)
+def test_an_occasion_sentence_does_not_end_the_turn(between):
+    text = (
+        "حذر مفوض الأمم المتحدة السامي لحقوق الإنسان زيد رعد الحسين من اتساع رقعة الانتهاكات في العالم.\n"
+        f"{between}\n"
+        "وقال إن العام الماضي شهد سفك دماء بشكل غير عادي.\n"
+    )
+    got = found(text, "2017-02-28")
+    assert [g[:3] for g in got] == [
+        ("un-ohchr", "zeid-raad-al-hussein", "ar-verb/vs"),
+        ("un-ohchr", "zeid-raad-al-hussein", "ar-verb/pronoun"),
+    ]
+
+
+def test_background_brought_in_by_yati_dhalik_still_ends_the_turn():
+    text = (
+        "قالت المتحدثة باسم مفوضية الأمم المتحدة السامية لحقوق الإنسان مارتا أورتادو إنها قلقة.\n"
+        "يأتي ذلك في أعقاب انتقادات من ألمانيا ودول أخرى هذا الأسبوع.\n"
+        "وقالت إن الحكومة ستراجع موقفها.\n"
+    )
+    assert [g[2] for g in found(text, "2026-02-13")] == ["ar-verb/vs"]
+
+
+# --- a title followed by its verb's object ("وانتقد المفوض سياسات ..."): the title speaks ----------
+@pytest.mark.parametrize(
+    "second",
+    [
+        "وانتقد المفوض سياسات حكومة ميانمار تجاه المسلمين.",
+        "وانتقد المفوض السامي قرار السلطات منع دخول الخبراء.",
+    ],
+)
+def test_a_title_then_the_object_is_the_titles_statement(second):
+    text = f"حذر مفوض الأمم المتحدة السامي لحقوق الإنسان زيد رعد الحسين من اتساع رقعة الانتهاكات.\n{second}\n"
+    got = found(text, "2017-02-28")
+    assert [(g[0], g[2]) for g in got] == [("un-ohchr", "ar-verb/vs"), ("un-ohchr", "ar-verb/vs")]
+
+
+def test_a_title_then_an_unknown_name_is_still_someone_else():
+    text = (
+        "حذر مفوض الأمم المتحدة السامي لحقوق الإنسان زيد رعد الحسين من اتساع رقعة الانتهاكات.\n"
+        "وقال وزير الخارجية عادل الجبير إن بلاده ترفض التقرير.\n"
+    )
+    assert [g[2] for g in found(text, "2017-02-28")] == ["ar-verb/vs"]
