@@ -318,6 +318,14 @@ def _may_introduce(doc: _Doc, unit: Unit) -> bool:
     return "by" in words[:20] and any(x in nouns for x in words[:8]) and _whole_line(doc.masked, unit)
 
 
+def _announces_following(view: list, lex: Lexicon) -> bool:
+    """Does the unit announce the words that follow ("... made the following statement to the House of
+    Commons on Wednesday 29 June 2011")?"""
+    return any(
+        view[i].low == "following" and view[i + 1].low in lex.w.en_intro_nouns for i in range(len(view) - 1)
+    )
+
+
 def _whole_line(text: str, unit: Unit) -> bool:
     """Is the unit a line of its own?"""
     return _opens_paragraph(text, unit.start) and not text[unit.end : _paragraph_end(text, unit.end)].strip()
@@ -581,6 +589,8 @@ def _extract(
                     e2 -= 1
                 if e2 - s2 < 3:
                     continue
+                if c.rule.startswith("en-made-statement") and not doc.masked[s2:e].rstrip().endswith(":"):
+                    continue  # "X made the following statement to the House on ...": the block that follows speaks
                 if lang == "en" and c.rule in _BLOCK_RULES:
                     # "JOHN KIRBY: Good afternoon.", then "A few things at the top.": greetings and procedure
                     cut = s2
@@ -658,6 +668,7 @@ def _extract(
                 and (
                     ends_colon
                     or last.rule.endswith("/name-for")
+                    or (_whole_line(doc.masked, unit) and _announces_following(view, reg.lexicon))
                     or (last.rule.startswith("headline-colon") and _speaker_label(doc.masked, unit))
                 )
             ):

@@ -103,6 +103,11 @@ RULES = [
         [("un-ohchr", "en-referred-to/sv")],
     ),
     (
+        "The Foreign Secretary, William Hague made the following statement today:\n\nWe welcome the report.",
+        "2013-06-04",
+        [("uk-government", "en-made-statement/sv")],
+    ),
+    (
         "The State Department has made it clear that the visas will not be renewed.",
         "2023-03-06",
         [("us-state-department", "en-made-clear/sv")],

@@ -55,3 +55,34 @@ def test_an_introduction_of_someone_untracked_or_a_sentence_about_a_statement_op
     )
     assert [g[2] for g in _got(about, "2017-06-04")] != ["block-continuation", "block-continuation"]
     assert all(g[3] != "The attack killed three people." for g in _got(about, "2017-06-04"))
+
+
+def test_made_the_following_statement_opens_the_block_and_says_nothing_itself():
+    text = (
+        "Foreign Secretary William Hague made the following statement to the House of Commons on Wednesday"
+        " 29 June 2011\n\nProtests across Syria are still being met by unacceptable violence from the regime.\n\n"
+        "I hope further such meetings can be held."
+    )
+    got = _got(text, "2011-06-29")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "william-hague", "block-continuation")] * 2
+
+
+def test_made_the_following_statement_with_a_colon_is_one_statement_with_what_it_announces():
+    text = (
+        "The Foreign Secretary, William Hague made the following statement today:\n\n"
+        "The scale of the atrocities being committed by the Assad regime is becoming ever clearer.\n\n"
+        "We welcome the decision by France."
+    )
+    got = _got(text, "2013-06-04")
+    assert [(g[0], g[2]) for g in got] == [
+        ("uk-government", "en-made-statement/sv"),
+        ("uk-government", "block-continuation"),
+    ]
+    assert got[0][3].endswith("becoming ever clearer.")
+
+
+def test_a_caption_of_someone_delivering_a_statement_is_no_statement():
+    caption = "Michelle Bachelet delivers her statement during the opening day of the 50th session of the Council."
+    remarks = "Marie Harf, the deputy spokesperson for the State Department, made the remarks on Thursday."
+    assert _got(caption, "2022-06-13") == []
+    assert _got(remarks, "2015-03-26") == []
