@@ -41,14 +41,35 @@ class LoopStats:
     p99_ms: float
     over_threshold: int  # stalls longer than the log threshold
     threshold_ms: float
+    # what those stalls were (see StallMonitor.record): the loop's own thread running (code on the loop), waiting
+    # for a core (other processes on the machine), other threads of this process running (Python in the database
+    # threads holding the GIL), or none of these (a blocking call on the loop)
+    over_on_loop: int = 0
+    over_waiting: int = 0
+    over_in_threads: int = 0
+    over_blocked: int = 0
 
     def describe(self) -> str:
         """One line for a log or a report."""
-        return (f"event-loop lag over {self.samples} samples: max {self.max_ms:.0f} ms, p99 {self.p99_ms:.0f} ms, "
+        line = (f"event-loop lag over {self.samples} samples: max {self.max_ms:.0f} ms, p99 {self.p99_ms:.0f} ms, "
                 f"p50 {self.p50_ms:.0f} ms; {self.over_threshold} stalls over {self.threshold_ms:.0f} ms")
+        if self.over_on_loop + self.over_waiting + self.over_in_threads + self.over_blocked:
+            line += (f": {self.over_on_loop} running code on the loop, {self.over_waiting} waiting for a core, "
+                     f"{self.over_in_threads} while other threads ran (the GIL), {self.over_blocked} blocked")
+        return line
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _waited() -> float | None:
+    """Seconds the calling thread has spent ready to run but waiting for a core (Linux's schedstat); None
+    where the system does not say."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class StallMonitor:
@@ -68,6 +89,7 @@ class StallMonitor:
         self.samples = 0
         self.max_lag = 0.0
         self.over = 0
+        self.over_on_loop = self.over_waiting = self.over_in_threads = self.over_blocked = 0
         self._unlogged = 0  # stalls over the threshold since the last stall line
         self._worst_unlogged = 0.0
         self._logged_at = -math.inf
@@ -97,11 +119,21 @@ class StallMonitor:
     async def _run(self) -> None:
         while True:
             expected = self.clock() + self.interval
+            # (this runs on the loop's thread: its CPU and its wait for a core are the loop's)
+            loop_cpu, waited, process_cpu = time.thread_time(), _waited(), time.process_time()
             await asyncio.sleep(self.interval)
-            self.record(self.clock() - expected)
+            lag = self.clock() - expected
+            after = _waited()
+            self.record(lag, time.thread_time() - loop_cpu, time.process_time() - process_cpu,
+                        after - waited if after is not None and waited is not None else None)
 
-    def record(self, lag: float) -> None:
-        """One wake-up ``lag`` seconds late."""
+    def record(self, lag: float, loop_cpu: float | None = None, process_cpu: float | None = None,
+               waited: float | None = None) -> None:
+        """One wake-up ``lag`` seconds late. ``loop_cpu``, ``process_cpu`` and ``waited`` (the CPU time of the
+        loop's thread and of the whole process, and the time the loop's thread waited for a core, from the
+        timer's start to its wake-up) tell what a stall over the threshold was, the first that covers half the
+        lag: the loop's thread running (code on the loop), waiting for a core, the process's other threads
+        running (Python in the database threads holding the GIL); else a blocking call on the loop."""
         lag = max(0.0, lag)
         self.samples += 1
         self.histogram[int(lag * 1000)] += 1
@@ -109,6 +141,15 @@ class StallMonitor:
         if lag <= self.threshold:
             return
         self.over += 1
+        if loop_cpu is not None and process_cpu is not None:
+            if loop_cpu >= lag / 2:
+                self.over_on_loop += 1
+            elif waited is not None and waited >= lag / 2:
+                self.over_waiting += 1
+            elif process_cpu - loop_cpu >= lag / 2:
+                self.over_in_threads += 1
+            else:
+                self.over_blocked += 1
         self._unlogged += 1
         self._worst_unlogged = max(self._worst_unlogged, lag)
         now = self.clock()
@@ -133,7 +174,9 @@ class StallMonitor:
     def stats(self) -> LoopStats:
         return LoopStats(samples=self.samples, max_ms=round(self.max_lag * 1000, 1),
                          p50_ms=round(self.percentile(0.50), 1), p99_ms=round(self.percentile(0.99), 1),
-                         over_threshold=self.over, threshold_ms=round(self.threshold * 1000, 1))
+                         over_threshold=self.over, threshold_ms=round(self.threshold * 1000, 1),
+                         over_on_loop=self.over_on_loop, over_waiting=self.over_waiting,
+                         over_in_threads=self.over_in_threads, over_blocked=self.over_blocked)
 
 
 __all__ = ["LoopStats", "StallMonitor"]

@@ -26,6 +26,10 @@ def test_a_blocked_loop_is_measured_and_logged(caplog):
         stats = asyncio.run(scenario())
     # the timer was due at most one interval (10 ms) after the block began, so it is at least 290 ms late
     assert stats.max_ms >= 290 and stats.over_threshold == 1
+    # measured live, the stall is put down to exactly one cause (a sleep is no CPU: blocked, or waiting for a core
+    # on a loaded machine)
+    assert stats.over_on_loop + stats.over_waiting + stats.over_in_threads + stats.over_blocked == 1
+    assert stats.over_on_loop == stats.over_in_threads == 0
     assert stats.samples >= 2 and stats.p50_ms < stats.max_ms
     [line] = [r.getMessage() for r in caplog.records if "stalled" in r.getMessage()]
     assert "the event loop stalled" in line and "1 stalls over 100 ms" in line
@@ -67,3 +71,20 @@ def test_status_and_heartbeat_show_the_stalls(tmp_path):
     heartbeat.write([])
     data = json.loads((tmp_path / "raqib.db.heartbeat").read_text())
     assert LoopStats(**data["event_loop"]) == monitor.stats()
+
+
+def test_a_stall_is_put_down_to_the_loop_a_core_other_threads_or_a_blocking_call():
+    monitor = StallMonitor(threshold=0.05)
+    monitor.record(0.100, loop_cpu=0.090, process_cpu=0.095, waited=0.0)  # code on the loop
+    monitor.record(0.100, loop_cpu=0.010, process_cpu=0.020, waited=0.080)  # waiting for a core
+    monitor.record(0.100, loop_cpu=0.001, process_cpu=0.180, waited=0.010)  # a database thread's Python (GIL)
+    monitor.record(0.100, loop_cpu=0.001, process_cpu=0.002, waited=0.001)  # a blocking call on the loop
+    monitor.record(0.100, loop_cpu=0.001, process_cpu=0.002, waited=None)  # no schedstat: not waiting, then
+    monitor.record(0.100)  # nothing measured: counted, not put down to anything
+    monitor.record(0.010, loop_cpu=0.0, process_cpu=0.0, waited=0.0)  # under the threshold: not a stall
+    stats = monitor.stats()
+    assert (stats.over_threshold, stats.over_on_loop, stats.over_waiting, stats.over_in_threads,
+            stats.over_blocked) == (6, 1, 1, 1, 2)
+    assert stats.describe().endswith(
+        "6 stalls over 50 ms: 1 running code on the loop, 1 waiting for a core, 1 while other threads ran (the GIL), "
+        "2 blocked")
