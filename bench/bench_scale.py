@@ -271,6 +271,7 @@ def run(db_path: Path, repeat: int) -> int:
     measure("/who humanitarian aid (phrase)", who_topic("humanitarian aid"), repeat, rows)
     measure(f"/who {RARE} (rare word)", who_topic(RARE), repeat, rows)
     measure("/who qwertyuiop (no hits)", who_topic("qwertyuiop"), repeat, rows)
+    measure("/who Gaza (a place: its names in both languages)", who_topic("Gaza"), repeat, rows)
     measure("/status", lambda: render.status(queries.status(db, now), "en"), repeat, rows)
     measure("stats", lambda: storage.stats(db), repeat, rows)
     due = chats.chats_due_for_digest(db, now)  # every chat due at once (the job reads them a page at a time)
@@ -424,7 +425,7 @@ async def as_the_service(db_path: Path, repeat: int) -> int:
         for round_no in range(repeat):
             render.latest(await store.read(queries.latest_clusters, None, 5), "en", names, None)
             render.who_board(await store.read(queries.who_board, now, speakers), "en", names)
-            for topic in ("ceasefire", "المدنيين", "بالمدنيين", "humanitarian aid", RARE, "qwertyuiop"):
+            for topic in ("ceasefire", "المدنيين", "بالمدنيين", "humanitarian aid", RARE, "qwertyuiop", "Gaza"):
                 render.who_topic(topic, await store.read(queries.search_statements, topic, week, speakers), "en",
                                  names)
             render.status(await store.read(queries.status, now), "en")
@@ -432,7 +433,7 @@ async def as_the_service(db_path: Path, repeat: int) -> int:
             if due:
                 await store.read(bot_digest.digest_messages, due[round_no % len(due)], names, shared)
     stats = monitor.stats()
-    print(f"as the service runs them ({repeat} rounds of /latest, /who board and 6 topics, /status, stats, a digest): "
+    print(f"as the service runs them ({repeat} rounds of /latest, /who board and 7 topics, /status, stats, a digest): "
           f"{stats.describe()}")
     store.close()
     db.close()

@@ -177,6 +177,26 @@ class Gazetteer:
         """The English and Arabic names of an id (for search and display); empty strings when unknown."""
         return self.labels.get(entity, ("", ""))
 
+    def needles(self, entities: Iterable[str]) -> frozenset[str]:
+        """Folded strings (:func:`reactions.text.fold`) one of which is inside the folded text of any text that
+        :meth:`entities` finds one of ``entities`` in: per name, its longest word, an Arabic first word without
+        the alef of its article (a clitic may stand for it: للحسكة); none that holds another. For picking out,
+        from folded texts, the few worth asking :meth:`entities` about; never a match by itself."""
+        found = set().union(*(self._needles.get(entity, ()) for entity in entities))
+        return frozenset(n for n in found if not any(other != n and other in n for other in found))
+
+    @functools.cached_property
+    def _needles(self) -> dict[str, set[str]]:
+        """Each entity's needles (see :meth:`needles`), from every name of the tables."""
+        out: dict[str, set[str]] = {}
+        for table in (self.english, self.arabic):
+            for key, ids in table.items():
+                first = key[0][1:] if key[0].startswith("ال") and _is_arabic(key[0]) else key[0]
+                needle = fold(max((first, *key[1:]), key=len))
+                for entity in ids:
+                    out.setdefault(entity, set()).add(needle)
+        return out
+
     def expand(self, query: str) -> frozenset[str]:
         """A user's topic as ids: the names it contains, matched also without case for English."""
         ids = set(self.entities(query))

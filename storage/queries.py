@@ -287,10 +287,15 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
                 f"WHERE {scanned} AND instr(s.folded_title, ?) > 0", [*params, needle]):
             if whole is None or whole.search(title):
                 found[statement_id] = (speaker, cluster_id, created_at)
-    if wanted:
+    # the statements that may name what the topic names (a name's word in the folded text or title: few), each
+    # then asked for its names
+    needles = sorted(gazetteer.needles(wanted))
+    if needles:
+        any_needle = " OR ".join("instr(s.folded, ?) > 0 OR instr(s.folded_title, ?) > 0" for _ in needles)
         for statement_id, speaker, cluster_id, created_at, text, title in db.conn.execute(
                 f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s NOT INDEXED "
-                f"JOIN articles a ON a.id = s.article_id WHERE {scanned}", params):
+                f"JOIN articles a ON a.id = s.article_id WHERE {scanned} AND ({any_needle})",
+                [*params, *(n for n in needles for _column in (0, 1))]):
             if statement_id in found:
                 continue
             key = f"{text}\n{title or ''}"

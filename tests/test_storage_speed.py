@@ -305,7 +305,8 @@ def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tm
               "Talks on Syria", "محادثات سوريا", "A quiet day", "U.S. envoy visits the prison")
     texts = ("The United States condemns the attack.", "We are concerned about the detainees in the prison.",
              "وأعربت المفوضية عن قلقها إزاء أوضاع المدنيين", "Britain urged restraint in Syria.",
-             "نحث على ضبط النفس في سوريا")
+             "نحث على ضبط النفس في سوريا", "قصف قرب للحسكة ووبالحسكة", "The Syrians of al-Hasakah and Gaza",
+             "غزة تحت القصف")
     now = dt.datetime.now(dt.UTC)
     for i in range(60):
         published = (now - dt.timedelta(hours=rng.randint(1, 24 * 9))).strftime("%Y-%m-%d %H:%M:%S")
@@ -313,6 +314,34 @@ def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tm
                                                                                    "un-ohchr")))],
                     entry=f"e{i}", title=rng.choice(titles), published=published)
     since = queries.db_time(now - dt.timedelta(days=7))
-    for topic in ("prison", "Prison", "السجن", "سجن", "Syria", "سوريا", "Hasakah", "detainees", "المدنيين",
-                  "مدنيين", "qwertyuiop", "U.S. envoy", "us"):
+    for topic in ("prison", "Prison", "السجن", "سجن", "Syria", "سوريا", "Hasakah", "الحسكة", "Gaza", "غزة",
+                  "detainees", "المدنيين", "مدنيين", "qwertyuiop", "U.S. envoy", "us", "the United States"):
         assert queries.topic_hits(db, topic, since) == reference_hits(db, topic, since), topic
+
+
+def test_every_text_naming_a_place_holds_one_of_its_needles():
+    """/who asks the gazetteer only about statements holding one of the names' needles (a word of a name, folded):
+    every name of these places and people, as written and with Arabic clitics (وبالحسكة، للحسكة), holds one."""
+    from reactions.names import load_gazetteer
+    from reactions.text import fold
+
+    gazetteer = load_gazetteer()
+    wanted = set().union(*(gazetteer.expand(t) for t in ("Hasakah", "Syria", "Gaza", "Iraq", "Ned Price", "UN")))
+    assert len(wanted) >= 5
+    checked = 0
+    for table in (gazetteer.english, gazetteer.arabic):
+        for key, ids in table.items():
+            if wanted.isdisjoint(ids):
+                continue
+            name = " ".join(key)
+            forms = [name]
+            if table is gazetteer.arabic:
+                bare = name[2:] if name.startswith("ال") else name
+                forms += ["و" + name, "وب" + name, "ل" + name[1:] if name.startswith("ال") else "ل" + name, "فب" + bare]
+            for form in forms:
+                text = f"Officials in {form} said so."
+                found = gazetteer.entities(text) & wanted
+                for entity in found:
+                    checked += 1
+                    assert any(n in fold(text) for n in gazetteer.needles({entity})), (entity, text)
+    assert checked > 50
