@@ -359,6 +359,19 @@ REAL_CLASSES = [
     ("announcement", "ar", "وأفادت الوزارة بتعيين السفير السابق مبعوثا خاصا إلى المنطقة."),
     ("announcement", "en", "The secretary said the department had shared the intelligence with its allies."),
     ("statement", "ar", "وقال المتحدث إن الخبراء يعملون في بعثة مخصصة لكل بلد."),
+    # fourth pass (six sets): the verb that governs decides over what it is about; word senses of
+    # عين (a place) and هاجم (an armed attack); appalling, pleased, "will not allow", necessity
+    ("concern", "ar", "وأعربت المفوضة عن قلقها العميق إزاء تقارير عن انتهاكات خطيرة في الإقليم."),
+    ("condemnation", "ar", "وقال المتحدث إن ما جرى للمدنيين أمر مروع."),
+    ("statement", "ar", "وقال المتحدث إن المسلحين هاجموا قاعدة عين الأسد الجوية غرب البلاد."),
+    ("announcement", "ar", "وقال المتحدث إن القوات الأمريكية أسقطت طائرتين مسيرتين قرب القاعدة."),
+    ("support", "ar", "وقال المتحدث إن بلاده لا تزال جاهزة وجاهزين للدفاع عن حلفائها."),
+    ("welcome", "ar", "وقال الوزير: سررت جدا برؤية وقف إطلاق النار."),
+    ("warning", "ar", "وقال الوزير: لن نسمح بحدوث ذلك."),
+    ("warning", "en", "The secretary said the United States will not allow Iran to obtain a weapon."),
+    ("call", "en", "The High Commissioner said respect for international law was absolutely critical."),
+    ("support", "en", "The secretary emphasized his commitment to the troops stationed abroad."),
+    ("denial", "en", "The spokesman said the department has not seen evidence of the exercises."),
 ]
 
 
