@@ -307,6 +307,12 @@ MIGRATIONS: list[tuple[str, list[str | Callable[[sqlite3.Connection], None]]]] =
         "ALTER TABLE statements ADD COLUMN folded_title TEXT NOT NULL DEFAULT ''",
         _fill_folded,
     ]),
+    # 19: the /who board's counts and the digest's clusters read a speaker's statements of a day or a week by time;
+    # with their cluster in the index, the rows themselves are not read (about 1,600 a week per speaker)
+    ("speaker-time-cluster", [
+        "CREATE INDEX idx_statements_speaker_created_cluster ON statements (speaker, created_at, cluster_id)",
+        "DROP INDEX idx_statements_speaker_created",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -65,6 +65,7 @@ def test_a_database_at_every_earlier_version_upgrades_without_losing_rows(db_pat
     if version >= 1:
         found = db.execute("SELECT count(*) FROM statements_fts WHERE statements_fts MATCH 'shelling OR قصف'")
         assert found.fetchone()[0] == 2
+    if 1 <= version < [name for name, _steps in MIGRATIONS].index("folded-search") + 1:
         # /who's folded text and title (migration 18) filled in for the statements stored before it
         assert db.execute("SELECT folded, folded_title FROM statements ORDER BY id").fetchall() == [
             ("we deplore the shelling", "old news"), ("ندين قصف المدنيين", "old news")]
