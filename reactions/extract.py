@@ -270,9 +270,22 @@ def _page_intro(view: list, nps: dict, lex: Lexicon) -> Context | None | bool:
     None: no introduction).  Only a document noun and its modifiers come before "by" (not "The statement by
     the State Department concluded ...": a verb after the speaker makes it a sentence about the document)."""
     w = lex.w
-    k = 0
+    k = 2 if len(view) > 2 and view[1].low == ":" and view[0].low.isalpha() else 0  # "Defense: Statement by ..."
     while k < len(view) and (view[k].low in ("the", "•", "-", "text", "of", "full") or not view[k].low.isalnum()):
         k += 1
+    owner = nps.get(k)
+    if owner is not None and owner.j < len(view) and view[owner.j].low in ("'s", "s'"):
+        # "Jeremy Hunt's opening remarks at press conference with Mike Pompeo"
+        rest = view[owner.j + 1 : owner.j + 5]
+        if (
+            view[-1].low not in (".", "!", "?")  # a title, not "The Foreign Secretary's comments come amid ..."
+            and owner.status == "tracked"
+            and owner.speaker
+            and any(t.low in w.en_intro_nouns for t in rest)
+            and not any(t.low in lex.verbs for t in view[owner.j + 1 :])
+        ):
+            return Context(owner.speaker, True, owner.person, owner.genders, rule="block-continuation")
+        return None
     noun = -1
     for i in range(k, min(len(view), k + 8)):
         if view[i].low in w.en_intro_nouns:
@@ -315,7 +328,11 @@ def _may_introduce(doc: _Doc, unit: Unit) -> bool:
     then "by")?"""
     words = doc.unit_words(unit)
     nouns = doc.lex.w.en_intro_nouns
-    return "by" in words[:20] and any(x in nouns for x in words[:8]) and _whole_line(doc.masked, unit)
+    return (
+        ("by" in words[:20] or any(m in doc.masked[unit.start : unit.start + 60] for m in ("'s ", "\u2019s ")))
+        and any(x in nouns for x in words[:8])
+        and _whole_line(doc.masked, unit)
+    )
 
 
 def _announces_following(view: list, lex: Lexicon) -> bool:

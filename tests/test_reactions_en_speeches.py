@@ -2,6 +2,8 @@
 Pentagon Press Secretary Peter Cook on ...", "The comments made by Ben Wallace, the Secretary of State for
 Defence, on 29 December 2020.") opens that official's block; the House of Commons' procedure is no statement."""
 
+import pytest
+
 from reactions.extract import extract
 
 
@@ -86,3 +88,32 @@ def test_a_caption_of_someone_delivering_a_statement_is_no_statement():
     remarks = "Marie Harf, the deputy spokesperson for the State Department, made the remarks on Thursday."
     assert _got(caption, "2022-06-13") == []
     assert _got(remarks, "2015-03-26") == []
+
+
+def test_an_officials_remarks_as_a_title_open_the_block_and_a_sentence_about_them_does_not():
+    text = (
+        "Jeremy Hunt's opening remarks at press conference with Mike Pompeo\n\nGood afternoon.\n\n"
+        "I'm delighted to welcome Secretary Mike Pompeo to the Foreign Office."
+    )
+    got = _got(text, "2019-05-09")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "jeremy-hunt", "block-continuation")]
+    about = (
+        "Lammy said the shooting was disgusting.\nThe Foreign Secretary's comments come amid growing scrutiny.\n"
+        "At least seven more Palestinians died in Gaza on Saturday."
+    )
+    assert [g[2] for g in _got(about, "2025-08-02")] == ["en-verb/sv"]
+
+
+def test_a_section_name_may_stand_before_the_statement_by_line():
+    text = (
+        "Defense: Statement by Secretary of Defense Lloyd J. Austin III on naming the next Press Secretary\n\n"
+        "Pat will fill a critical role, leading our efforts to provide timely information to the media."
+    )
+    got = _got(text, "2022-08-04")
+    assert [(g[0], g[1], g[2]) for g in got] == [("us-pentagon", "lloyd-austin", "block-continuation")]
+
+
+@pytest.mark.parametrize("verb", ["underscored", "commended", "hinted", "outlined", "recounted", "observed"])
+def test_more_verbs_of_saying_read_with_their_tracked_subject(verb):
+    got = _got(f"Defense Secretary Pete Hegseth {verb} the military's readiness at the border.", "2025-01-28")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "en-verb/sv")]
