@@ -28,6 +28,7 @@ class Pair:
 
 
 _NAME_MARKS = frozenset('"«»“”')
+_RELATIVE_GENDER = {"الذي": "m", "التي": "f"}  # (folded) relative pronouns between a subject and its verb
 
 
 def _quote_before_break(view: list[Token], a: int, b: int) -> bool:
@@ -312,10 +313,13 @@ class ConstructionsMixin:
 
     def _says_nothing(self, view: list[Token], k: int) -> bool:
         """A verb of talking with nothing said after it in the sentence ("X يتحدث على خشبة المسرح",
-        "تحدث مع السفير"), "رد" with nothing answered ("ورد إيران ضد دول": a noun), or a byline ("كتب :
-        وكالات"): no statement."""
+        "تحدث مع السفير"), "رد" with nothing answered ("ورد إيران ضد دول": a noun), a byline ("كتب :
+        وكالات"), or words after the verb that give it another sense ("يبلغ من العمر"): no statement."""
         w = self.lex.w
         low = view[k].low
+        nxt = " ".join(t.low for t in view[k + 1 : k + 3])
+        if any(nxt == p or nxt.startswith(p + " ") for p in w.ar_not_speech_after):
+            return True  # "يبلغ من العمر 57 عاما", "تبلغ من العمر": reaches an age, informs nobody
         if low in w.ar_byline_verbs:
             rest = view[k + 1 :]
             return (
@@ -796,6 +800,12 @@ class ConstructionsMixin:
             if b in ends and (kind != "imperfect" or vs.kind != "np" or ends[b].status != "anaphor"):
                 # (a headline's subject comes first: "روبيو يهدد حماس", not "حماس" after the verb)
                 i0 = ends[b].i
+                rel = next((_RELATIVE_GENDER[t.low] for t in view[b:k] if t.low in _RELATIVE_GENDER), "")
+                gs = ends[b].genders
+                if rel and gs and rel not in gs and "" not in gs:
+                    # "تصريحات أوستن التي أعربت عن ...": the relative does not agree with the phrase before
+                    # it, so it is the noun before that ("التصريحات") that did it, not the speaker
+                    return Subject("unknown", gender=gender, how="sv")
                 if (
                     b == k
                     and i0 > 0

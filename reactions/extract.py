@@ -662,7 +662,7 @@ def _extract(
         if intro is not None and intro[0] == unit_no - 1 and len(out) > n_before:
             _merge_intro(out, intro[1], n_before, text, lang, doc.lowered)
         intro = None
-        if lang == "en" and len(out) > n_before and text[unit.start : unit.end].rstrip().endswith(":"):
+        if len(out) > n_before and text[unit.start : unit.end].rstrip().endswith(":"):
             intro = (unit_no, len(out) - 1)
         last = clauses[-1][1] if not label_quotes_other else label
         if len(clauses) > 1 and lang == "ar" and clauses[-1][0] < len(view):

@@ -103,3 +103,51 @@ def test_a_title_then_an_unknown_name_is_still_someone_else():
         "وقال وزير الخارجية عادل الجبير إن بلاده ترفض التقرير.\n"
     )
     assert [g[2] for g in found(text, "2017-02-28")] == ["ar-verb/vs"]
+
+
+# --- a verb of saying in another sense: "يبلغ من العمر" is an age --------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ديفيد كاميرون، وزير الخارجية البريطاني الجديد، يبلغ من العمر 57 عامًا، وهو مولود في لندن.",
+        "وعينت المتحدثة في الخارجية الأميركية عام 2013 وتبلغ من العمر 36 عاما.",
+        "ويبلغ طوله 1.86 متر بحسب سيرته الرسمية، وهو وزير الخارجية البريطاني الجديد.",
+    ],
+)
+def test_an_age_is_no_statement(text):
+    assert found(text, "2023-11-13") == []
+
+
+def test_the_same_verb_informing_is_still_one():
+    got = found("البنتاغون يبلغ الكونغرس بخطة لنشر قوات إضافية", "2023-11-13")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-present/sv")]
+
+
+# --- a relative pronoun that does not agree with the name before it belongs to the noun before that ---
+def test_a_relative_of_the_noun_before_the_name_is_no_statement():
+    text = "وجاء ستولتنبرغ عقب تصريحات أوستن التي أعربت أيضا عن تعازيه لفقدان الجنود الأمريكيين."
+    assert found(text, "2024-01-29") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("وزير الدفاع لويد أوستن، الذي أعرب عن غضبه، تعهد بالرد على الهجوم.", "us-pentagon"),
+        ("وكانت الخارجية الأمريكية التي أعلنت ذلك قد قالت إن الجنود أبطال.", "us-state-department"),
+    ],
+)
+def test_a_relative_that_agrees_still_lets_the_name_speak(text, speaker):
+    got = found(text, "2024-01-29")
+    assert [(g[0], g[2]) for g in got] == [(speaker, "ar-verb/sv")]
+
+
+# --- an Arabic announcement ending in a colon is one statement with the first sentence it announces ---
+def test_an_arabic_announcement_line_joins_the_first_sentence():
+    text = (
+        "وذكر وزير الخارجية الأمريكي أنتوني بلينكن، خلال المؤتمر الصحفي من واشنطن:\n"
+        "هناك آفاق مبشرة لمنطقة الشرق الأوسط بعد التوصل إلى اتفاق وقف إطلاق النار.\n"
+        "التطبيق الكامل لاتفاق وقف إطلاق النار ضرورة.\n"
+    )
+    got = found(text, "2025-01-16")
+    assert [g[2] for g in got] == ["ar-verb/vs", "block-continuation"]
+    assert got[0][3].startswith("وذكر") and got[0][3].endswith("وقف إطلاق النار.")

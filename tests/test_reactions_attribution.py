@@ -515,7 +515,7 @@ MORE_CASES = [
     (
         'وقال وزير الخارجية البريطاني جيريمي هانت:\n"لن نقبل بهذا السلوك".',
         "2018-10-10",
-        [("uk-government", "jeremy-hunt"), ("uk-government", "jeremy-hunt")],
+        [("uk-government", "jeremy-hunt")],  # the announcement and the quotation it announces: one
     ),
 ]
 
