@@ -194,6 +194,7 @@ class _Evidence:
     docs: frozenset[Hashable] = field(default_factory=frozenset)
     sounds: frozenset[str] = frozenset()  # consonant skeletons of names no table holds (reactions.names)
     channels: frozenset[str] = frozenset()  # how the report says the words were said (see :func:`channels`)
+    counterparts: frozenset[str] = frozenset()  # who the words were said to or beside ("meeting with Stoltenberg")
     # Counts over the reports merged (see :attr:`record`): reports, those in the first person, those with quotation
     # marks, those saying who said them ("said", "according to").
     size: int = 1
@@ -388,6 +389,7 @@ def _report_evidence(report: Report) -> _Evidence:
         frozenset({report.doc}),
         frozenset(f"~{k}" for k in gazetteer.skeletons(text)),
         frozenset() if report.official else channels(report.text),
+        _counterparts(report.text) - _own_entities(report.speaker),
         1,
         _first_person(report.text),
         int(bool(_QUOTE_MARK.search(report.text))),
@@ -403,6 +405,37 @@ _REPORTED = re.compile(r"\b(?:said|says|told|according to|commented|added|stated
                        r"|\b(?:و?قال|و?قالت|و?اضاف|و?اضافت|وفق|بحسب|و?اعلن|و?اعلنت|و?اكد|و?اكدت)\b")
 _FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|us|[Mm]y|me)\b")
 _FIRST_PERSON_AR = re.compile(r"\b(?:نحن|اننا|انني|انا|لدينا|نود|نريد)\b")
+
+
+# An occasion with another party: a meeting, talks, a call, a (joint) press conference with someone (English in
+# the original text, whose capitals the gazetteer reads; Arabic folded): the words after "with" / "مع" are searched
+# for names.
+_OCCASION_EN = re.compile(
+    r"\b(?:at|during|after|before|ahead of|following|in) (?:a|an|the|his|her|their|its) (?:\w+ ){0,3}"
+    r"(?:meeting|talks|call|news conference|press conference|visit) with ((?:\S+ ){1,6})", re.IGNORECASE)
+_OCCASION_AR = re.compile(
+    r"\b(?:و|ف)?(?:خلال|اثناء|في|عقب|بعد|قبل|اجري|اجرت) (?:\S+ )?(?:اجتماع|اجتماعه|اجتماعها|لقاء|لقايه|لقايها|مباحثات"
+    r"|مباحثاته|اتصال|اتصالا|اتصاله|مو?تمر صحفي مشترك) (?:\S+ )?مع ((?:\S+ ){1,6})"
+)
+
+
+@functools.lru_cache(maxsize=16384)
+def _counterparts(text: str) -> frozenset[str]:
+    """The people, bodies and countries a statement says the words were said to or beside (a meeting, a call, a
+    joint press conference with them): the occasion's other party."""
+    found: set[str] = set()
+    for m in [*_OCCASION_EN.finditer(text + " "), *_OCCASION_AR.finditer(fold(text) + " ")]:
+        found |= load_gazetteer().entities(m.group(1))
+    return frozenset(e for e in found if e.split(":", 1)[0] in ("person", "party", "org", "country"))
+
+
+def _other_occasion(mine: _Evidence, parts: Sequence[_Evidence]) -> bool:
+    """A report says the words were said to or beside someone (at a meeting, in a call) whom no report on the
+    other side names: the other side reports another occasion."""
+    theirs = frozenset().union(*(p.counterparts for p in parts))
+    named = frozenset().union(*(p.entities | p.titled for p in parts))
+    return bool(mine.counterparts and not mine.counterparts & named
+                or theirs and not theirs & (mine.entities | mine.titled))
 
 
 def _first_person(text: str) -> int:
@@ -438,6 +471,7 @@ def _merge(parts: Sequence[_Evidence]) -> _Evidence:
         union("docs"),
         union("sounds"),
         union("channels"),
+        union("counterparts"),
         sum(p.size for p in parts),
         sum(p.first_person for p in parts),
         sum(p.marks for p in parts),
@@ -836,6 +870,8 @@ def _ranked(group: Sequence[Report], candidates: Sequence[Candidate]) -> list[tu
     for order, (cid, parts) in enumerate(scored):
         if any(_other_people(mine, ev) for ev in parts):
             continue  # another person of the body speaks in this cluster: another occasion
+        if _other_occasion(mine, parts):
+            continue  # said at a meeting or in a call with someone the cluster's reports never name
         if any(_unquoted(mine, ev) or _unquoted(ev, mine) for ev in parts):
             continue  # a report in it quotes words the speaker's own record of the occasion does not have
         top = max((score(mine, ev, common, totals) for ev in parts if _could_join(mine, ev)), default=-math.inf)

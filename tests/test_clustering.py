@@ -18,6 +18,7 @@ from reactions.clustering import (
     Candidate,
     Clusterer,
     Report,
+    _counterparts,
     assign,
     channels,
     document_reports,
@@ -308,6 +309,25 @@ def test_a_transcript_does_not_join_reports_quoting_words_it_does_not_have():
     other = report("o", "o", f'Cook said: "{STATEMENT_QUOTE}."', speaker="us-pentagon", person="peter-cook",
                    quotes=[STATEMENT_QUOTE], hours=1)
     assert assign([other], [Candidate(1, (news,))])[0][1] == 1
+
+
+def test_words_said_at_a_meeting_with_someone_are_not_a_statement_that_never_names_them():
+    # dev pages set E04 / E05: Austin's written statement on Sunday and his remarks on Monday at the start of a
+    # meeting with NATO's secretary general repeat the same sentence
+    said = "the president and he would not tolerate attacks on American forces and would take all necessary actions"
+    sunday = report("s", "s", f"Defense Secretary Lloyd Austin said {said} to defend US troops after the attack in "
+                    "Jordan.", speaker="us-pentagon", person="lloyd-austin")
+    monday = report("m", "m", f"At the start of a meeting with NATO Secretary General Jens Stoltenberg, Austin said "
+                    f"{said} to defend US troops after the attack in Jordan.", speaker="us-pentagon",
+                    person="lloyd-austin", hours=20)
+    assert assign([monday], [Candidate(1, (sunday,))])[0][1] is None
+    assert assign([sunday], [Candidate(1, (monday,))])[0][1] is None
+    # a report of the same remarks that names NATO joins them
+    other = replace(monday, ref="o", doc="o", text=f"Austin, hosting the NATO chief, said {said} to defend US troops "
+                    "after the attack in Jordan.", time=monday.time + dt.timedelta(hours=1))
+    assert assign([other], [Candidate(1, (monday,))])[0][1] == 1
+    assert _counterparts("وأجرى اتصالاً هاتفياً مع نظيره التركي") == {"country:TR"}
+    assert not _counterparts("Kerry had threatened to call off bilateral talks with Russia")
 
 
 def test_the_clusterer_keeps_documents_apart_or_together_in_arrival_order():
