@@ -89,8 +89,7 @@ def pytest_xdist_make_scheduler(config, log):
 # the corpus chunks' totals last (by then every worker has computed and shared its chunks). The ONE_WORKER
 # group goes first of all (xdist hands out the largest units first).
 HEAVY_FIRST = ("tests/test_feeds_parsers.py::test_both_parsers",
-               "tests/test_feeds_corpus.py::test_feedparser_test_documents_never",
-               "tests/test_reactions_robustness.py::test_a_five_megabyte_text_returns")
+               "tests/test_feeds_corpus.py::test_feedparser_test_documents_never")
 LAST = ("tests/test_feeds_parsers.py::test_the_fast_path", "tests/test_feeds_parsers.py::test_texts_are",
         "tests/test_feeds_corpus.py::test_feedparser_test_documents_are_all")
 
