@@ -2,13 +2,15 @@
 served from loopback and polled through the real pipeline into a real SQLite database.
 
 Every feed must end either with its entries stored or with a readable error on its row; no exception
-escapes; polling again stores nothing new. Page fetching is off (the corpora have no pages).
+escapes; polling again stores nothing new (every real feed; a fixed sample of feedparser's documents, see
+SAMPLE). Page fetching is off (the corpora have no pages).
 """
 
 from __future__ import annotations
 
 import asyncio
 import csv
+import zlib
 from pathlib import Path
 
 import pytest
@@ -119,6 +121,12 @@ def test_real_feeds_polled_again_store_nothing_new(real_corpus):
 # out evenly), so that several xdist workers share the work; each chunk's totals are kept for this run (see
 # tests.shared.once_per_session) and the last test adds them up.
 CHUNKS = 4
+# Every document is polled once; a second poll without validators (every document fetched and parsed again: it
+# must store nothing new) polls a fixed sample of them, about one in SAMPLE chosen by a stable hash of the name,
+# plus every document whose first poll failed or stored fewer articles than it had entries (duplicate or missing
+# ids: the quirky ones). The 200 real feeds' second poll is above. (Issue 11: the lead's trade-off for a
+# two-minute make test; polling all 2,106 twice cost about 12 s of CPU more.)
+SAMPLE = 10
 
 
 def feedparser_test_files(index: int) -> list[str]:
@@ -126,9 +134,20 @@ def feedparser_test_files(index: int) -> list[str]:
     return [str(p.relative_to(FEEDPARSER_TESTS)) for p in files if p.is_file()][index::CHUNKS]
 
 
-def poll_feedparser_tests_twice(folder: Path, index: int) -> tuple[int, int]:
-    """Poll one chunk twice (the second time without validators: every document parsed again); check every
-    feed; return (feeds polled, new articles) of the first poll."""
+def in_sample(name: str) -> bool:
+    return zlib.crc32(name.encode("utf-8")) % SAMPLE == 0
+
+
+def polled_again(result) -> bool:
+    """Is this first-poll result's document polled a second time?"""
+    name = result.url.split("/", 3)[3]
+    return in_sample(name) or result.outcome == "failed" or result.new_articles < result.entries
+
+
+def poll_feedparser_tests(folder: Path, index: int) -> tuple[int, int, int]:
+    """Poll one chunk once, check every feed, poll its sample again (without validators: every document parsed
+    again) and check that nothing new was stored and the same documents failed; return (feeds polled, new
+    articles of the first poll, feeds polled again)."""
     files = feedparser_test_files(index)
     with FeedServer(root=FEEDPARSER_TESTS) as server:
         server.conditional = False
@@ -138,26 +157,33 @@ def poll_feedparser_tests_twice(folder: Path, index: int) -> tuple[int, int]:
             first = asyncio.run(poll_once(db, config))
             assert first.feeds_polled == len(files)
             check_every_feed_has_entries_or_an_error(db, first)
-            second = asyncio.run(poll_once(db, config))
+            again = [r for r in first.results if polled_again(r)]
+            second = asyncio.run(poll_once(db, config, [r.url for r in again]))
+            assert second.feeds_polled == len(again)
             assert (second.new_articles, second.changed_articles) == (0, 0)
-            assert second.failed == first.failed
+            failed = {r.url for r in second.results if r.outcome == "failed"}
+            assert failed == {r.url for r in again if r.outcome == "failed"}
         finally:
             db.close()
-    return first.feeds_polled, first.new_articles
+    return first.feeds_polled, first.new_articles, len(again)
 
 
-def polled_chunk(shared_dir: Path, index: int) -> tuple[int, int]:
+def polled_chunk(shared_dir: Path, index: int) -> tuple[int, int, int]:
     return once_per_session(shared_dir, f"feedparser-tests-{index}-of-{CHUNKS}",
-                            lambda: poll_feedparser_tests_twice(shared_dir, index))
+                            lambda: poll_feedparser_tests(shared_dir, index))
 
 
 @pytest.mark.parametrize("index", range(CHUNKS))
 def test_feedparser_test_documents_never_raise(shared_dir, index):
-    polled, _new = polled_chunk(shared_dir, index)
+    polled, _new, _again = polled_chunk(shared_dir, index)
     assert polled == len(feedparser_test_files(index))
 
 
 def test_feedparser_test_documents_are_all_polled_and_mostly_stored(shared_dir):
     totals = [polled_chunk(shared_dir, index) for index in range(CHUNKS)]
-    assert sum(polled for polled, _new in totals) == sum(len(feedparser_test_files(i)) for i in range(CHUNKS)) > 2000
-    assert sum(new for _polled, new in totals) > 1000
+    assert sum(polled for polled, _new, _again in totals) == sum(
+        len(feedparser_test_files(i)) for i in range(CHUNKS)) > 2000
+    assert sum(new for _polled, new, _again in totals) > 1000
+    # the second poll's sample: every failed or quirky document and about a tenth of the others
+    sampled = sum(in_sample(name) for i in range(CHUNKS) for name in feedparser_test_files(i))
+    assert 150 < sampled < 300 and sampled < sum(again for _polled, _new, again in totals) < 1000
