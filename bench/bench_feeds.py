@@ -10,9 +10,13 @@
 2. Second poll: the server answers every conditional request with 304. Must take under 2 seconds.
 3. Event-loop stall while the largest feed (2.5 MB) is parsed, with the process pool and with a thread
    pool: the longest gap a 10 ms heartbeat saw (what one huge feed costs every other feed).
+4. Parser agreement: the fast parser and feedparser read every document of both corpora (the 200 real feeds
+   and feedparser's test documents) alike (tests/parser_agreement.py; make test leaves out three of the
+   largest real feeds, this checks them all). Prints every disagreement.
 
-Usage: ``python bench/bench_feeds.py [--corpus DIR] [--per-host N] [--tracemalloc] [--skip-stall] [--db PATH]``.
-Exit status 1 when the 304 poll takes 2 seconds or more.
+Usage: ``python bench/bench_feeds.py [--corpus DIR] [--per-host N] [--tracemalloc] [--skip-stall]
+[--skip-agreement] [--db PATH]``.
+Exit status 1 when the 304 poll takes 2 seconds or more, or when the two parsers disagree on a document.
 """
 
 from __future__ import annotations
@@ -140,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                              f"(default {FetchConfig.per_host}, the configuration's default)")
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap (slower)")
     parser.add_argument("--skip-stall", action="store_true", help="skip the event-loop stall comparison")
+    parser.add_argument("--skip-agreement", action="store_true",
+                        help="skip the fast parser / feedparser agreement over both corpora")
     parser.add_argument("--db", type=Path, help="keep the first poll's database at this new path (to compare the "
                                                 "stored articles, statements and clusters of two versions)")
     args = parser.parse_args(argv)
@@ -210,7 +216,31 @@ def main(argv: list[str] | None = None) -> int:
             print(f"largest feed ({len(body) / 1e6:.1f} MB) parsed in a {kind} pool: {seconds:.2f} s, "
                   f"worst event-loop stall {lag * 1000:.0f} ms")
     feed_parse.shutdown_pool()
+    if not args.skip_agreement:
+        status |= parser_agreement()
     return status
+
+
+def parser_agreement() -> int:
+    """Compare the fast parser and feedparser on every document of both corpora; print the totals and every
+    disagreement; 1 when there is one."""
+    from tests.parser_agreement import compare_all, disagreements, documents
+
+    start, cpu = time.perf_counter(), time.process_time()
+    results = compare_all(documents())
+    differ = disagreements(results)
+    compared = sum(n for _taken, _differ, n, _same in results.values())
+    same = sum(s for _taken, _differ, _n, s in results.values())
+    print(f"parser agreement: {len(results)} documents, fast path taken for "
+          f"{sum(taken for taken, *_ in results.values())}, {compared} entries compared, {same} with identical "
+          f"text; {time.perf_counter() - start:.1f} s, {time.process_time() - cpu:.1f} s of CPU")
+    for name, fields in sorted(differ.items()):
+        print(f"PARSERS DISAGREE on {name}: {', '.join(sorted(fields))}")
+    if differ:
+        print(f"FAILED: the fast parser and feedparser disagree on {len(differ)} documents "
+              "(tests/parser_agreement.py says what may differ)")
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
