@@ -115,8 +115,17 @@ class ConstructionsMixin:
         verbs nor other phrases, then the colon.  Or "<words>: <body>" closing the unit."""
         w = self.lex.w
         p = 0
-        while p < k and (view[p].low in w.headline_labels or not view[p].low.isalnum()):
-            p += 1
+        for c in range(k - 1, 0, -1):
+            # an outlet's or section's label with a colon of its own before the headline ("الوقائع
+            # الإخبارية : الخارجية البريطانية: ..."): the headline starts after it
+            if view[c].low == ":":
+                if c <= 4 and not any(q in nps or view[q].low in self.lex.verbs for q in range(c)):
+                    p = c + 1
+                break
+        while p < k and (
+            view[p].low in w.headline_labels or not view[p].low.isalnum() or view[p].low.isdigit()
+        ):
+            p += 1  # (also a wire's "إعادة-" and a dateline's digits)
         title_words = 0  # "مبعوث الخارجية الأمريكية للجزيرة:": a title word before the body's name
         while p < k and p not in nps and title_words < 2 and view[p].ar and view[p].low not in self.lex.verbs:
             p += 1
@@ -314,12 +323,18 @@ class ConstructionsMixin:
     def _says_nothing(self, view: list[Token], k: int) -> bool:
         """A verb of talking with nothing said after it in the sentence ("X يتحدث على خشبة المسرح",
         "تحدث مع السفير"), "رد" with nothing answered ("ورد إيران ضد دول": a noun), a byline ("كتب :
-        وكالات"), or words after the verb that give it another sense ("يبلغ من العمر"): no statement."""
+        وكالات"), a verb that speaks only before a colon or quotation without one ("زاد عدد القتلى"), or
+        words after the verb that give it another sense ("يبلغ من العمر"): no statement."""
         w = self.lex.w
         low = view[k].low
         nxt = " ".join(t.low for t in view[k + 1 : k + 3])
         if any(nxt == p or nxt.startswith(p + " ") for p in w.ar_not_speech_after):
             return True  # "يبلغ من العمر 57 عاما", "تبلغ من العمر": reaches an age, informs nobody
+        if low in w.ar_speech_only_verbs:
+            q = k + 1
+            while q < len(view) and view[q].low in ("،", ","):
+                q += 1
+            return not (q < len(view) and (view[q].low in (":", QUOTE)))
         if low in w.ar_byline_verbs:
             rest = view[k + 1 :]
             return (

@@ -151,3 +151,52 @@ def test_an_arabic_announcement_line_joins_the_first_sentence():
     got = found(text, "2025-01-16")
     assert [g[2] for g in got] == ["ar-verb/vs", "block-continuation"]
     assert got[0][3].startswith("وذكر") and got[0][3].endswith("وقف إطلاق النار.")
+
+
+# --- verbs the news reports speech with: "أصر", "تطرق ... قائلا", "شكر"; "وزاد:" only before a colon --
+@pytest.mark.parametrize(
+    ("second", "rule"),
+    [
+        ("لكن أوستن أصر على أن القوات ستبقى في المنطقة.", "ar-verb/sv"),
+        ('وتطرق أوستن لأزمة إخفاء مرضه، قائلا: "لم أتعامل بشكل صحيح مع الأمر".', "ar-verb/vs"),
+        ("ومن جانبه، شكر أوستن القادة العسكريين على عملهم خلال الأزمة.", "ar-verb/vs"),
+        ('وزاد: "سنتخذ كل الإجراءات للدفاع عن المصالح الأمريكية".', "ar-verb/pronoun"),
+        ('واستكمل، "سنرد في المكان والوقت المناسبين".', "ar-verb/pronoun"),
+    ],
+)
+def test_more_verbs_of_saying(second, rule):
+    text = f"قال وزير الدفاع الأمريكي لويد أوستن إن الهجوم على القوات خطير.\n{second}\n"
+    got = found(text, "2024-02-01")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs"), ("us-pentagon", rule)]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "وزاد عدد القتلى في الهجوم إلى عشرة بحسب مصادر محلية.",
+        "واستكمل الجيش انسحابه من المنطقة صباح اليوم.",
+        "وتطرق الاجتماع إلى ملفات إقليمية عدة.",
+    ],
+)
+def test_the_same_verbs_in_other_senses_say_nothing(second):
+    text = f"قال وزير الدفاع الأمريكي لويد أوستن إن الهجوم على القوات خطير.\n{second}\n"
+    assert [g[2] for g in found(text, "2024-02-01")] == ["ar-verb/vs"]
+
+
+# --- a headline after an outlet's label with its own colon, a wire's "إعادة-" or a dateline ----------
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("الوقائع الإخبارية : الخارجية البريطانية: سنستخدم الدبلوماسية للتوصل إلى وقف لإطلاق النار", "uk-government"),
+        ("إعادة-البنتاجون: مقتل عسكريين اثنين من الجيش الأمريكي في سوريا", "us-pentagon"),
+        ("تحديث 2-الخارجية الأمريكية: لا تغيير في موقفنا من الاتفاق", "us-state-department"),
+    ],
+)
+def test_a_headline_after_a_label(text, speaker):
+    assert [(g[0], g[2]) for g in found(text, "2025-12-13")] == [(speaker, "headline-colon")]
+
+
+def test_a_sentence_before_the_colon_is_no_label():
+    # a clause with its own verb before the first colon: the second colon's phrase is no headline subject
+    text = "قال مراسلنا في لندن: الخارجية البريطانية: سنستخدم الدبلوماسية"
+    assert all(g[2] != "headline-colon" for g in found(text, "2025-12-13"))
