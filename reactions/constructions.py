@@ -49,6 +49,20 @@ def _clause_initial(view: list[Token], i: int) -> bool:
     return i == 0 or view[i - 1].low in (",", QUOTE, ":", "-", "(")
 
 
+def _capitalised_start(view: list[Token], i: int, titles: frozenset[str]) -> int:
+    """Where the capitalised or title words right before the phrase at ``i`` begin ("Foreign Secretary
+    Dominic Raab, said", "Foreign secretary Dominic Raab, said": a title not grouped with the name)."""
+    s = i
+    while (
+        s > 0
+        and i - s < 4
+        and view[s - 1].low.isalpha()
+        and (view[s - 1].case[:1].isupper() or view[s - 1].low in titles)
+    ):
+        s -= 1
+    return s
+
+
 class ConstructionsMixin:
     """Pairing verbs with subjects (mixed into the per-text state)."""
 
@@ -1106,7 +1120,11 @@ class ConstructionsMixin:
                     named = self._name_for(view, ends, np_, o)
                     if named is not None:
                         return Subject("np", named, how="name-for")  # "Rupert Colville, for OHCHR, read"
-                if np_ is not None and not said_x and _clause_initial(view, np_.i):
+                if (
+                    np_ is not None
+                    and not said_x
+                    and _clause_initial(view, _capitalised_start(view, np_.i, lex.w.en_label_titles))
+                ):
                     # "Ned Price, the State Department spokesman, said" / "a spokesman for the UN human
                     # rights office, Rupert Colville, said": an apposition closes before the verb
                     o = np_.i

@@ -216,6 +216,23 @@ def _paragraph_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _discourse_marker(sentence: str) -> bool:
+    """ "No.", "Look.", "Well.": a word that opens what follows (a rhetorical answer), not small talk."""
+    return sentence.strip(" .!,").lower() in ("no", "look", "listen", "well", "so")
+
+
+def _address_line(text: str, s: int, e: int) -> bool:
+    """A speech's address, a line of a few words ending with a comma ("Mr. President,", "Distinguished
+    Delegates,")."""
+    line = text[s:e].rstrip()
+    return (
+        line.endswith(",")
+        and len(line.split()) <= 4
+        and _opens_paragraph(text, s)
+        and not text[e : _paragraph_end(text, e)].strip()
+    )
+
+
 def _blank(text: str, pos: int) -> int:
     """How many white-space characters follow ``pos``."""
     return len(text) - pos - len(text[pos:].lstrip())
@@ -286,21 +303,23 @@ def _page_intro(view: list, nps: dict, lex: Lexicon) -> Context | None | bool:
         ):
             return Context(owner.speaker, True, owner.person, owner.genders, rule="block-continuation")
         return None
-    noun = -1
-    for i in range(k, min(len(view), k + 8)):
-        if view[i].low in w.en_intro_nouns:
-            noun = i
-        elif view[i].low == "by":
-            break
-        elif view[i].low in lex.verbs or not view[i].low.isalpha():
+    if k + 1 < len(view) and view[k].low == "attributable" and view[k + 1].low == "to":
+        by = k + 1  # "(Attributable to Pentagon Press Secretary John Kirby)"
+    else:
+        # "[Opening] statement [and global update of human rights concerns] [made] by X"
+        noun, by = -1, -1
+        for i in range(k, min(len(view), k + 14)):
+            if view[i].low == "by":
+                by = i
+                break
+            if view[i].low in w.en_intro_nouns:
+                noun = i
+            elif view[i].low in lex.verbs and view[i].low not in w.en_intro_participles:
+                return None
+            elif not view[i].low.isalpha() or (noun < 0 and i >= k + 8):
+                return None
+        if noun < 0 or by < 0:
             return None
-    if noun < 0:
-        return None
-    by = noun + 1
-    while by < len(view) and by < noun + 3 and view[by].low in w.en_intro_participles:
-        by += 1
-    if by >= len(view) or view[by].low != "by":
-        return None
     np_ = nps.get(by + 1)
     if np_ is None or (np_.status == "other" and np_.person):
         # "by Wendy Morton, the Parliamentary Under-Secretary of State for ...": a name the registry lacks
@@ -328,6 +347,8 @@ def _may_introduce(doc: _Doc, unit: Unit) -> bool:
     then "by")?"""
     words = doc.unit_words(unit)
     nouns = doc.lex.w.en_intro_nouns
+    if words[:2] == ["attributable", "to"]:
+        return _whole_line(doc.masked, unit)
     return (
         ("by" in words[:20] or any(m in doc.masked[unit.start : unit.start + 60] for m in ("'s ", "\u2019s ")))
         and any(x in nouns for x in words[:8])
@@ -619,11 +640,13 @@ def _extract(
                     if s2 < turn_end:
                         continue
                     sentence = text[cut:e2]
-                    if _DATE_LINE.match(sentence):
-                        continue  # a dateline under the heading ("Sept. 17, 2016")
+                    if _DATE_LINE.match(sentence) or (
+                        _address_line(doc.masked, s2, e) and not _procedural(reg.lexicon, sentence)
+                    ):
+                        continue  # a dateline under the heading ("Sept. 17, 2016"), an address ("Excellencies,")
                     opens = labelled or _opens_paragraph(doc.masked, s2)
                     if _procedural(reg.lexicon, sentence):
-                        if opens:
+                        if opens and not _discourse_marker(sentence):
                             smalltalk_end = _paragraph_end(doc.masked, s2)
                         if doc.masked[s2:e].rstrip().endswith(","):
                             # "I beg to move," then the motion's text: one procedure over two paragraphs

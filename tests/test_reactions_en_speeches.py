@@ -117,3 +117,31 @@ def test_a_section_name_may_stand_before_the_statement_by_line():
 def test_more_verbs_of_saying_read_with_their_tracked_subject(verb):
     got = _got(f"Defense Secretary Pete Hegseth {verb} the military's readiness at the border.", "2025-01-28")
     assert [(g[0], g[2]) for g in got] == [("us-pentagon", "en-verb/sv")]
+
+
+def test_attributable_to_opens_the_block():
+    text = (
+        "U.S. Conducts Defensive Precision Strike\n\n(Attributable to Pentagon Press Secretary John Kirby)\n\n"
+        "These strikes were authorized in response to recent attacks against American personnel in Iraq."
+    )
+    got = _got(text, "2021-02-25")
+    assert [(g[0], g[1], g[2]) for g in got] == [("us-pentagon", "john-kirby", "block-continuation")]
+
+
+def test_a_speech_by_line_with_words_between_and_its_address_lines():
+    text = (
+        "Opening statement and global update of human rights concerns by UN High Commissioner for Human Rights"
+        " Zeid Ra’ad Al Hussein at 38th session of the Human Rights Council\n\n18 June 2018\nMr. President,\n"
+        "Excellencies,\nDistinguished Delegates,\n\nI wish to draw on some final reflections.\n\n"
+        "No. A clear rejection of this comes from the negotiating record itself."
+    )
+    got = _got(text, "2018-06-18")
+    assert [(g[0], g[2], g[3]) for g in got] == [
+        ("un-ohchr", "block-continuation", "I wish to draw on some final reflections."),
+        ("un-ohchr", "block-continuation", "A clear rejection of this comes from the negotiating record itself."),
+    ]
+
+
+def test_a_comma_between_a_titled_subject_and_said():
+    got = _got("Foreign secretary Dominic Raab, said: “The UK has sanctioned those responsible.”", "2021-08-09")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "dominic-raab", "en-verb/apposition")]
