@@ -184,17 +184,17 @@ def fix_char_refs(body: bytes) -> bytes:
 
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _ATOM_NS = b"http://www.w3.org/2005/Atom"
-_GUID_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?guid[\s/>]")
-_ATOM_ID_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?id[\s>]")
-_EMPTY_GUID = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?guid(?:\s[^>]*)?(?:/>|>\s*</)")
-_EMPTY_ID = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?id(?:\s[^>]*)?(?:/>|>\s*</)")
-_RSS_DESCRIPTION = re.compile(rb"<description[\s/>]")
-_ATOM_SUMMARY = re.compile(rb"<(?:atom:)?summary[\s/>]")
 _UTF8 = frozenset({"utf-8", "utf8"})
+# a DOCTYPE without an internal subset, before the root element (group 1: the declaration)
+_PLAIN_DOCTYPE = re.compile(rb"^(?:\s*<\?xml[^>]*>)?(?:\s*<!--(?:(?!-->).)*-->)*\s*(<!DOCTYPE[^\[<>]*>)", re.DOTALL)
+# xml:base, or the plain base attribute feedparser honours as xml:base, anywhere: relative URIs then have another base
+_BASE_ATTR = re.compile(rb"\s(?:xml:)?base\s*=")
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def _fast_candidate(body: bytes, content_type: str) -> bytes | None:
-    """The body, without a UTF-8 BOM, when the fast parser may read it; None to leave it to feedparser."""
+def _fast_candidate(body: bytes, content_type: str) -> tuple[bytes, etree._Element] | None:
+    """The body (without a UTF-8 BOM or a plain DOCTYPE) and its XML tree, when the fast parser may read it;
+    None to leave it to feedparser."""
     charset = ""
     for param in content_type.split(";")[1:]:
         name, _, value = param.partition("=")
@@ -207,24 +207,32 @@ def _fast_candidate(body: bytes, content_type: str) -> bytes | None:
     declared = _XML_ENCODING.match(body[:200])
     if declared and declared.group(1).decode("ascii").lower() not in _UTF8 | {"us-ascii"}:
         return None
-    if b"<!DOCTYPE" in body[:4096] or b"<!ENTITY" in body[:4096]:
+    if b"<!ENTITY" in body[:4096]:
         return None  # DTD entities: feedparser's rules
+    if b"<!DOCTYPE" in body[:4096]:
+        # feedparser removes a DOCTYPE before it parses (it only reads one naming Netscape's RSS 0.91, and
+        # entities, which are declined above): a plain one (an Atom feed declaring <!DOCTYPE html>) goes too
+        doctype = _PLAIN_DOCTYPE.match(body)
+        if doctype is None or b"netscape" in doctype.group(0).lower():
+            return None
+        body = body[:doctype.start(1)] + body[doctype.end(1):]
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not _well_formed(body):
+    root = _xml_root(body)
+    if root is None:
         return None
-    return body
+    return body, root
 
 
-def _well_formed(body: bytes) -> bool:
+def _xml_root(body: bytes) -> etree._Element | None:
+    """The root of a well-formed document (None when it is not: feedparser's loose parser reads those)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=False)
     try:
-        etree.fromstring(body, parser)
+        return etree.fromstring(body, parser)
     except (etree.XMLSyntaxError, ValueError):
-        return False
-    return True
+        return None
 
 
 def _fast_version(body: bytes, root_head: bytes) -> str | None:
@@ -242,9 +250,10 @@ def _fast_version(body: bytes, root_head: bytes) -> str | None:
 def parse_fast(body: bytes, *, content_type: str = "", url: str = "", now: float | None = None) -> ParsedFeed | None:
     """The document read by fastfeedparser, or None when it is not one the fast path takes (see
     :func:`parse_document`) or fastfeedparser cannot read it; never raises for a bad document."""
-    candidate = _fast_candidate(body, content_type)
-    if candidate is None:
+    readable = _fast_candidate(body, content_type)
+    if readable is None:
         return _declined(url, "encoding, DTD or ill-formed XML")
+    candidate, root = readable
     if b"media:description" in candidate:
         return _declined(url, "media:description")  # feedparser lets it replace the item's summary (even an image caption after it)
     version = _fast_version(candidate, candidate[:8192])
@@ -257,42 +266,29 @@ def parse_fast(body: bytes, *, content_type: str = "", url: str = "", now: float
     raw_entries = list(parsed.get("entries") or ())
     if not raw_entries:
         return _declined(url, "no entries")  # an empty feed, or one the fast parser found nothing in: feedparser decides
-    # fastfeedparser gives an entry without a guid its link as id; feedparser gives none. Whether every entry
-    # or none has one is told by counting the tags; a mix goes to feedparser.
-    # An empty guid is no guid for feedparser, the link for fastfeedparser: feedparser again.
-    if version == "rss20":
-        tags = len(_GUID_TAG.findall(candidate))
-        ids_from_document = tags == len(raw_entries) and not _EMPTY_GUID.search(candidate)
-    else:
-        tags = len(_ATOM_ID_TAG.findall(candidate))
-        ids_from_document = tags >= len(raw_entries) and not _EMPTY_ID.search(candidate)
-    if tags and not ids_from_document:
-        return _declined(url, "some entries without a guid")
-    # An item without <link> gets even a non-permalink guid as its link from fastfeedparser (feedparser: none).
-    # Every item has its <link> when there are more of them than items (the channel has one too).
-    if (b'isPermaLink="false"' in candidate and candidate.count(b"<link>") <= len(raw_entries)
-            and any(raw.get("link") and raw.get("link") == raw.get("id") for raw in raw_entries)):
-        return _declined(url, "a link that may be a guid")
+    # What fastfeedparser's entries do not tell is read from the XML tree, item by item: whether it has a guid
+    # (fastfeedparser gives an entry without one its link as id; feedparser gives none), whether that guid is a
+    # permalink, and whether it has a summary (fastfeedparser makes one up from the content when there is none).
+    facts = _item_facts(root, version)
+    if facts is None:
+        return _declined(url, "an item with an empty guid, or two guids or summaries")
+    if len(facts) != len(raw_entries) or any(
+            fact.guid is not None and (raw.get("id") or "").strip() != fact.guid
+            for fact, raw in zip(facts, raw_entries, strict=False)):
+        return _declined(url, "items not matched one to one")
     # feedparser resolves a guid that is a permalink (RSS without isPermaLink="false", every Atom id) against
-    # the base as a relative URI: a relative one of those goes to feedparser.
-    permalinks = version == "atom10" or candidate.count(b'isPermaLink="false"') < tags
-    if tags and permalinks and any(not _SCHEME.match(raw.get("id") or "") for raw in raw_entries):
-        return _declined(url, "a relative guid")
+    # the base as a relative URI (with its own function); under xml:base the base varies: feedparser there.
+    guids = [fact.guid for fact in facts]
+    for index, fact in enumerate(facts):
+        if fact.guid is not None and fact.permalink and not _SCHEME.match(fact.guid):
+            if _BASE_ATTR.search(candidate):
+                return _declined(url, "a relative guid under xml:base")
+            guids[index] = _feedparser_urljoin(url, fact.guid)
     if b"xml:base" in candidate and any(not _SCHEME.match(raw.get("link") or "x:") for raw in raw_entries):
         return _declined(url, "a relative link under xml:base")
-    # feedparser's summary is the item's description (RSS) or summary (Atom), else its content; fastfeedparser
-    # makes up a short description from the content when there is none. Which it is, is told by counting the
-    # tags (one per item, or none, besides the channel's own; a mix goes to feedparser).
-    summaries = len((_RSS_DESCRIPTION if version == "rss20" else _ATOM_SUMMARY).findall(candidate))
-    if summaries in (len(raw_entries), len(raw_entries) + 1):
-        real_summaries = True
-    elif summaries <= 1:
-        real_summaries = False
-    else:
-        return _declined(url, "some entries without a summary")
     feed = parsed.get("feed") or {}
     items = []
-    for raw in raw_entries:
+    for raw, fact, guid in zip(raw_entries, facts, guids, strict=True):
         content = ""
         first = ""
         for part in raw.get("content") or ():
@@ -301,19 +297,71 @@ def parse_fast(body: bytes, *, content_type: str = "", url: str = "", now: float
             if len(text) > len(content):
                 content = text
         title = _fast_text(raw.get("title")).replace("\n", " ")
-        summary = html_to_text(_as_feedparser(raw.get("description"))) if real_summaries else first
+        summary = html_to_text(_as_feedparser(raw.get("description"))) if fact.summary else first
         published = _fast_time(raw.get("published"), now) or _fast_time(raw.get("updated"), now)
-        link = _as_feedparser(_fast_link(raw, version)) or None
-        if link is None and tags and permalinks and _HTTP.match(raw.get("id") or ""):
-            link = _as_feedparser(raw.get("id"))  # feedparser: a permalink guid stands in for the link
-        if link is None and not tags:
+        # an item without any link element gets even a non-permalink guid as its link from fastfeedparser
+        link = (_as_feedparser(_fast_link(raw, version)) or None) if fact.link else None
+        if link is None and guid is not None and fact.permalink and _HTTP.match(guid):
+            link = _as_feedparser(guid)  # feedparser: a permalink guid stands in for the link
+        if link is None and guid is None:
             return _declined(url, "an entry without guid or link")  # identified by a hash of its text alone: feedparser's text rules decide
-        items.append(_RawItem(link=link,
-                              guid=(_as_feedparser(raw.get("id")) or None) if tags else None,
+        items.append(_RawItem(link=link, guid=(_as_feedparser(guid) or None) if guid is not None else None,
                               title=title, summary=summary, content=content, published=published))
     language = (feed.get("language") or "")[:2].lower() or None
     title = _fast_text(feed.get("title")).replace("\n", " ")
     return _build(items, url or None, ParsedFeed(entries=(), title=title, version=version, language=language))
+
+
+@dataclass(frozen=True)
+class _ItemFacts:
+    """What the XML says of one item (RSS ``<item>``, Atom ``<entry>``) that fastfeedparser's entry does not."""
+
+    guid: str | None  # the text of its guid (RSS) or id (Atom), stripped; None without one
+    permalink: bool  # feedparser resolves the guid as a URI and lets it stand in for a missing link
+    summary: bool  # it has a description (RSS) or summary (Atom): feedparser's summary, else the content
+    link: bool = True  # it has a link element (in any namespace)
+
+
+def _item_facts(root: etree._Element, version: str) -> list[_ItemFacts] | None:
+    """The facts of every item in document order; None when an item has an empty guid (no guid for feedparser,
+    the link for fastfeedparser), two of them, one in a namespace or deeper in the item, or two summaries."""
+    facts = []
+    if version == "rss20":
+        for item in root.iter("item"):
+            guids = list(item.iter("{*}guid"))
+            summaries = sum(1 for _ in item.iter("description"))
+            if len(guids) > 1 or (guids and guids[0].tag != "guid") or summaries > 1:
+                return None
+            guid = (guids[0].text or "").strip() if guids else None
+            if guid == "":
+                return None
+            # feedparser lower-cases attribute names; only the value "true" (or none) makes a permalink
+            flag = next((value for name, value in guids[0].attrib.items() if name.lower() == "ispermalink"),
+                        "true") if guids else "false"
+            facts.append(_ItemFacts(guid, flag == "true", summaries == 1,
+                                    next(item.iter("{*}link"), None) is not None))
+        return facts
+    for entry in root.iter(_ATOM + "entry"):
+        ids = entry.findall(_ATOM + "id")
+        summaries = sum(1 for _ in entry.iter(_ATOM + "summary"))
+        if len(ids) > 1 or summaries > 1 or any(not _in_source(deep, entry) for deep in entry.iter("{*}id")
+                                                 if deep.getparent() is not entry):
+            return None  # an id deeper in the entry counts for feedparser too (but not one of its <source>)
+        guid = (ids[0].text or "").strip() if ids else None
+        if guid == "":
+            return None
+        facts.append(_ItemFacts(guid, True, summaries == 1))
+    return facts
+
+
+def _in_source(element: etree._Element, entry: etree._Element) -> bool:
+    """Whether ``element`` is inside an Atom ``<source>`` of ``entry`` (feedparser keeps that apart)."""
+    parent = element.getparent()
+    while parent is not None and parent is not entry:
+        if parent.tag == _ATOM + "source":
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _declined(url: str, reason: str, *, exc_info: bool = False) -> None:
@@ -323,6 +371,8 @@ def _declined(url: str, reason: str, *, exc_info: bool = False) -> None:
 
 # feedparser's test for "text that is really HTML" (pinned feedparser; its mixin keeps it as a static method).
 _looks_like_html_text = feedparser.mixin._FeedParserMixin.looks_like_html
+# how feedparser resolves a relative URI against its base (pinned feedparser)
+_feedparser_urljoin = feedparser.urls._urljoin
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 # feedparser maps C1 controls to the windows-1252 characters they stand for in mis-encoded feeds.

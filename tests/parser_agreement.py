@@ -36,6 +36,10 @@ KNOWN = {
     # the real corpus: a shell here-document ("<<EOF") in a code sample, which the two HTML parsers (feedparser's
     # sanitiser, lxml) split differently; these entries have no guid and a shared link, so the text is their key
     "2c95f93d868f5c01": {"keys"},
+    # the real corpus: HTML the two HTML parsers read differently, where feedparser's sanitiser loses text the fast
+    # path keeps (an entry opening with a self-closed <script .../> is empty for feedparser; escaped <meta> tags in
+    # a code sample come out as "<<<<<<<")
+    "ad1318939eb69cf1": {"text"},
     # a document testing feedparser's CSS sanitising: its sanitiser leaves out text the fast path keeps
     "wellformed/sanitize/large_atom_feed_that_needs_css_sanitisation.xml": {"text"},
 }

@@ -329,3 +329,71 @@ def test_common_feeds_take_the_fast_path_and_odd_ones_feedparser(monkeypatch):
     assert calls == [1]  # another encoding: feedparser
     parse_document(_feed_with("x").replace(b"</channel>", b"<item><title>broken</channel>"))
     assert calls == [1, 1]  # ill-formed: feedparser's loose parser
+
+
+def _rss(items: str, prolog: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="utf-8"?>{prolog}<rss version="2.0"><channel><title>T</title>'
+            f"<link>https://example.org/</link><description>d</description>{items}</channel></rss>").encode()
+
+
+MIXED_ITEMS = [
+    # some items with a guid, some without; some with a description, some with content only
+    '<item><title>one</title><link>https://example.org/1</link><guid>https://example.org/g1</guid>'
+    "<description>first summary</description></item>"
+    '<item><title>two</title><link>https://example.org/2</link>'
+    '<content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">&lt;p&gt;body two&lt;/p&gt;'
+    "</content:encoded></item>",
+    # relative guids: a permalink one (resolved against the document's address, as feedparser does) beside one
+    # that is not a permalink (kept as it is)
+    '<item><title>a</title><guid>/posts/a</guid><description>x</description></item>'
+    '<item><title>b</title><link>https://example.org/b</link><guid isPermaLink="false">post-b</guid>'
+    "<description>y</description></item>",
+    # an Atom feed declaring an HTML DOCTYPE (feedparser drops it), with relative ids
+    None,
+]
+ATOM_WITH_DOCTYPE = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><feed xmlns="http://www.w3.org/2005/Atom">'
+                     b"<title>T</title><id>https://example.org/</id><updated>2026-01-02T00:00:00Z</updated>"
+                     b'<entry><title>one</title><id>one</id><link href="https://example.org/1"/>'
+                     b"<updated>2026-01-01T00:00:00Z</updated><summary>s</summary></entry>"
+                     b'<entry><title>two</title><id>two</id><updated>2026-01-01T00:00:00Z</updated>'
+                     b'<content type="html">&lt;p&gt;c&lt;/p&gt;</content></entry></feed>')
+
+
+@pytest.mark.parametrize("index", range(len(MIXED_ITEMS)))
+def test_feeds_with_mixed_items_take_the_fast_path_and_agree_with_feedparser(index):
+    body = ATOM_WITH_DOCTYPE if MIXED_ITEMS[index] is None else _rss(MIXED_ITEMS[index])
+    url = "https://example.org/feed.xml"
+    fast = feeds.parse.parse_fast(body, url=url)
+    assert fast is not None, "declined"
+    ref = feeds.parse.parse_with_feedparser(body, url=url)
+    fields = ("key", "guid", "link", "title", "summary", "text", "published")
+    assert [tuple(getattr(e, f) for f in fields) for e in fast.entries] == \
+        [tuple(getattr(e, f) for f in fields) for e in ref.entries]
+    assert len(fast.entries) == 2
+
+
+def test_the_fast_path_reads_guids_and_summaries_item_by_item():
+    fast = feeds.parse.parse_fast(_rss(MIXED_ITEMS[0] + MIXED_ITEMS[1]), url="https://example.org/feed.xml")
+    assert fast is not None
+    by_title = {e.title: e for e in fast.entries}
+    assert by_title["one"].guid == "https://example.org/g1" and by_title["two"].guid is None
+    assert by_title["one"].summary == "first summary" and by_title["two"].summary == "body two"
+    assert by_title["a"].guid == by_title["a"].link == "https://example.org/posts/a"
+    assert by_title["b"].guid == "post-b" and by_title["b"].link == "https://example.org/b"
+
+
+@pytest.mark.parametrize("items", [
+    "<item><title>a</title><link>https://example.org/a</link><guid>  </guid></item>",  # an empty guid
+    "<item><title>a</title><link>https://example.org/a</link><guid>g1</guid><guid>g2</guid></item>",
+    "<item><title>a</title><link>https://example.org/a</link><description>1</description>"
+    "<description>2</description></item>",
+])
+def test_items_the_fast_path_cannot_tell_go_to_feedparser(items):
+    assert feeds.parse.parse_fast(_rss(items), url="https://example.org/feed.xml") is None
+    assert parse_document(_rss(items), url="https://example.org/feed.xml").entries
+
+
+def test_a_relative_guid_under_xml_base_goes_to_feedparser():
+    items = '<item xml:base="https://other.example/x/"><title>a</title><guid>p/1</guid></item>'
+    assert feeds.parse.parse_fast(_rss(items), url="https://example.org/feed.xml") is None
+    assert parse_document(_rss(items), url="https://example.org/feed.xml").entries[0].guid == "https://other.example/x/p/1"
