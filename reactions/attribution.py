@@ -586,6 +586,11 @@ def age_context(doc: AttributionMixin, unit: Unit) -> None:
         words = scan_words(doc.lowered, unit.start, unit.end)[:25]
         # (or the unit's subject is a pronoun that can be that person: "He was asked what steps ...")
         g = doc.lex.en_pronouns.get(words[0], "") if words and person else ""
-        ctx.pronoun_ok = (bool(names) and not names.isdisjoint(words)) or (
-            g in ("m", "f") and (g in ctx.genders or not ctx.genders)
+        # (or it keeps that person in view through a possessive or object pronoun of theirs: "No region
+        # escaped her withering gaze. She noted ...")
+        held = ("f" if "her" in words else "m" if ("his" in words or "him" in words) else "") if person else ""
+        ctx.pronoun_ok = (
+            (bool(names) and not names.isdisjoint(words))
+            or (g in ("m", "f") and (g in ctx.genders or not ctx.genders))
+            or (held != "" and held in ctx.genders and len(unit.sentences) == 1)
         )

@@ -467,6 +467,7 @@ def _extract(
     # Taiwan.", then "QUESTION: ..."), whose sentences are no statements
     smalltalk_end = -1
     turn_end = -1
+    turn = False  # the block is a transcript's turn, opened by a speaker's label
     for unit, quotes in split_units(doc.masked):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
@@ -591,6 +592,14 @@ def _extract(
             ):
                 # nobody named speaks ("I'm very pleased to say that ..."): the block's speaker goes on
                 clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
+            elif turn and clauses and (clauses[0][1] is None or not clauses[0][1].tracked) and not titled:
+                # a transcript's turn ("SECRETARY POMPEO: ..."): the official reports what others said ("The
+                # United Kingdom, France, and Germany released a statement this week concluding ..."), and goes
+                # on; quoting their very words gives the words to them ("..., and I quote, “...”")
+                if qs:
+                    clauses = []
+                else:
+                    clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
             elif not clauses or clauses[0][1] is None or clauses[0][1].speaker != block.speaker:
                 # someone else speaks (", added Ms. Vellucci", named with a title the registry lacks)
                 block = None  # someone else speaks
@@ -714,6 +723,7 @@ def _extract(
             ):
                 block = Context(last.speaker, True, last.person, last.genders, rule="block-continuation")
                 block_fresh = True
+                turn = _speaker_label(doc.masked, unit)
         else:
             doc.ctx = None
             prev_unit_statement = None

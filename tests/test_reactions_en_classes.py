@@ -621,3 +621,23 @@ def test_no_before_a_number_is_an_abbreviation_and_otherwise_ends_the_sentence()
         "No. 10 said so.",
         "Brig. Gen. Ryder agreed.",
     ]
+
+
+def test_a_possessive_pronoun_keeps_the_speaker_in_view_over_a_silent_sentence():
+    text = (
+        "The U.N. High Commissioner for Human Rights Michelle Bachelet called for action.\n\n"
+        "No region escaped her withering gaze. She noted the Council would hold dialogues on Iran."
+    )
+    got = extract(text, "en", "2021-06-21")
+    assert [(s.speaker, s.rule) for s in got] == [("un-ohchr", "en-verb/sv"), ("un-ohchr", "en-verb/pronoun")]
+    other = (
+        "The U.N. High Commissioner for Human Rights Michelle Bachelet called for action.\n\n"
+        "The minister met the delegates. She noted the Council would hold dialogues on Iran."
+    )
+    assert [s.rule for s in extract(other, "en", "2021-06-21")] == ["en-verb/sv"]
+
+
+def test_issued_a_warning_is_speech_like_issued_a_statement():
+    got = extract("UN human rights chief Michelle Bachelet has issued a stark warning that poverty is rising.",
+                  "en", "2021-06-21")
+    assert [(s.speaker, s.rule) for s in got] == [("un-ohchr", "en-issued/sv")]

@@ -209,3 +209,25 @@ def test_a_block_ends_at_someone_named_with_a_title_after_the_verb():
 def test_a_lone_discourse_marker_in_a_block_is_no_statement():
     got = _got(f"MR PRICE: {BODY} Look. We will support Ukraine.", "2022-05-23")
     assert [g[3] for g in got] == [f"MR PRICE: {BODY}", "We will support Ukraine."]
+
+
+def test_a_turn_goes_on_through_what_the_official_reports_others_said():
+    # the Secretary reports the E3's statement in his own words: still his; a quotation of someone else's
+    # very words is theirs; the turn goes on after both
+    text = (
+        "SECRETARY POMPEO: I want to recap two highlights of American diplomacy from this week.\n\n"
+        "The United Kingdom, France, and Germany released a statement concluding that Iran bears responsibility."
+        " Iran is the aggressor in the Middle East.\n\nQUESTION: And Saudi Arabia?"
+    )
+    got = _got(text, "2019-09-24")
+    assert [(g[0], g[2]) for g in got] == [
+        ("us-state-department", "headline-colon/label"),
+        ("us-state-department", "block-continuation"),
+        ("us-state-department", "block-continuation"),
+    ]
+    quoted = (
+        "SECRETARY POMPEO: I want to recap the week.\n\n"
+        "President Rouhani said, “We will respond to any attack.” Iran is the aggressor in the Middle East."
+    )
+    got = _got(quoted, "2019-09-24")
+    assert [g[3] for g in got] == ["SECRETARY POMPEO: I want to recap the week.", "Iran is the aggressor in the Middle East."]
