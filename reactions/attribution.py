@@ -346,7 +346,7 @@ class AttributionMixin:
             # "أطلقت ... صواريخ على ما قالت وزارة الدفاع إنها منشآت": the statement starts at "ما"
             clauses = [(0, None), (chosen.k - 1, first)]
         if not lang_en and chosen.k > 2 and clauses[-1][0] == 0:
-            sub = self._subordinate_start(view, chosen.k)
+            sub = self._subordinate_start(view, chosen.k, chosen.subject.how == "vs")
             if sub is not None:
                 # "وتعاني إدارتها من الانقسام، بعد أن اعتبر وزير الخارجية ...": the statement is the clause
                 clauses = [(0, None), (sub, first)]
@@ -482,12 +482,22 @@ class AttributionMixin:
                     return q
         return None
 
-    def _subordinate_start(self, view: list[Token], k: int) -> int | None:
+    def _subordinate_start(self, view: list[Token], k: int, subject_after: bool = False) -> int | None:
         """Where a subordinate clause opened right before the verb at ``k`` begins ("بعد أن", "عندما"),
         when a comma sets it apart from a main clause before it; None otherwise."""
         w = self.lex.w
         if view[k - 1].low in w.ar_subordinators:
             start = k - 1
+        elif (
+            subject_after
+            and view[k - 1].low in ("،", ",")
+            and view[k].low[:1] in ("و", "ف")
+            and view[k].low[1:] in self.lex.verbs
+            and any(t.low in self.lex.verbs for t in view[: k - 1])
+        ):
+            # 'ليعود المراسل ويؤكد: "..."، فكررت المتحدثة إجابتها: "..."': after someone else's words, a
+            # coordinated clause with its own subject after the verb is the statement
+            return k
         elif k > 1 and view[k - 1].low in ("أن", "ان") and view[k - 2].low in w.ar_subordinators_an:
             start = k - 2
         else:

@@ -236,14 +236,24 @@ class ConstructionsMixin:
         """ "ونقلت وكالة رويترز عن مسؤول في الخارجية الأمريكية قوله"; without "عن X" someone else speaks."""
         n = len(view)
         subj = Subject("unknown")
-        for q in range(k + 1, min(n, k + 10)):
-            if view[q].low == QUOTE and q + 1 < n and view[q + 1].low == "عن":
-                continue  # a quoted agency name: 'ونقلت وكالة "رويترز" عن ...'
+        q = k + 1
+        while q < min(n, k + 12):
+            if view[q].low == QUOTE and any(
+                view[r].low == "عن" and all(t.ar and t.low.isalpha() for t in view[q + 1 : r])
+                for r in range(q + 1, min(n, q + 4))
+            ):
+                # a quoted agency name, maybe with an adjective: 'ونقلت صحيفة "بوليتيكو" المحلية عن ...'
+                q += 1
+                continue
             if view[q].low in ("عن", QUOTE, ":") or view[q].low in self.lex.ar_complementizers:
                 np_ = nps.get(q + 1) if view[q].low == "عن" else None
                 if np_ is not None:
                     subj = Subject("np", np_, how="an")
+                elif (first := nps.get(k + 1)) is not None and first.status == "tracked" and not first.clitic:
+                    # "ونقلت المتحدثة باسم المفوضية X "قلق المفوضة ..."": a tracked speaker conveying words
+                    subj = Subject("np", first, how="vs")
                 break
+            q += 1
         return Pair(k, "past", subj)
 
     def _find_none(
@@ -720,6 +730,7 @@ class ConstructionsMixin:
         if (
             k >= 2
             and view[0].low in lex.w.ar_topic_openers
+            and view[1].low not in lex.w.ar_topic_preps  # "أما بشأن الحرب، فأكد ستارمر": no topic subject
             and not any(view[q].low in lex.ar_complementizers for q in range(1, k))
         ):
             # "أما X، عضو البرلمان ...، فقد قال": the topic after "أما" is the subject
@@ -944,6 +955,7 @@ class ConstructionsMixin:
             or low in lex.verbs
             or low in self.lex.w.ar_source_nouns
             or self._object_head(low)  # "وانتقد المفوض سياسات ...": the object, not a name
+            or (len(low) > 5 and low.endswith(("ها", "هم", "هما")))  # "فكررت المتحدثة إجابتها": a possessive
         )
 
     def _title_gap(self, view: list[Token], a: int, b: int, limit: int) -> bool:

@@ -200,3 +200,67 @@ def test_a_sentence_before_the_colon_is_no_label():
     # a clause with its own verb before the first colon: the second colon's phrase is no headline subject
     text = "قال مراسلنا في لندن: الخارجية البريطانية: سنستخدم الدبلوماسية"
     assert all(g[2] != "headline-colon" for g in found(text, "2025-12-13"))
+
+
+# --- relayed speech: a quoted outlet with an adjective before "عن"; a tracked speaker conveying words -
+@pytest.mark.parametrize(
+    "text",
+    [
+        'ونقلت صحيفة "بوليتيكو" المحلية عن متحدث باسم وزارة الدفاع الأميركية قوله إن المبنى مغلق.',
+        'ونقلت صحيفة "بوليتيكو" المحلية عن متحدث باسم وزارة الدفاع الأميركية، جون سميث، قوله إن المبنى مغلق.',
+        'ونقلت وكالة "رويترز" عن متحدث باسم وزارة الدفاع الأميركية قوله إن المبنى مغلق.',
+    ],
+)
+def test_relayed_from_a_quoted_outlet(text):
+    assert [(g[0], g[2]) for g in found(text, "2024-01-29")] == [("us-pentagon", "ar-relayed/an")]
+
+
+def test_a_tracked_speaker_conveying_someones_words():
+    text = 'ونقلت المتحدثة باسم مفوضية الأمم المتحدة لحقوق الإنسان رافينا شمداساني "قلق المفوضة الشديد".'
+    assert [g[:3] for g in found(text, "2019-06-04")] == [("un-ohchr", "ravina-shamdasani", "ar-relayed/vs")]
+
+
+def test_an_outlet_conveying_words_is_someone_else():
+    assert_untracked('ونقلت وكالة رويترز "قلق المفوضة الشديد" عن مصادرها في جنيف.', "2019-06-04", "ar")
+
+
+# --- a possessive after a title is its object, not a name: "فكررت المتحدثة إجابتها" ----------------
+def test_a_possessive_after_a_title_is_no_name():
+    text = (
+        'وقالت المتحدثة باسم البنتاغون سابرينا سينغ: "ليس لدينا عناصر على الأرض".\n'
+        'فكررت المتحدثة إجابتها: "ليس لدينا عناصر على الأرض في غزة".\n'
+    )
+    got = found(text, "2023-11-15")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")] * 2
+
+
+# --- "أما بشأن X، فأكد Y": a preposition after "أما" is no topic subject -----------------------------
+def test_ama_with_a_preposition_takes_the_subject_after_the_verb():
+    text = "أما بشأن الحرب الروسية الأوكرانية، فأكد رئيس الوزراء البريطاني كير ستارمر أن البلدين يعملان معا."
+    assert [g[:3] for g in found(text, "2025-09-18")] == [("uk-government", "keir-starmer", "ar-verb/vs")]
+
+
+def test_ama_with_a_topic_still_takes_the_topic():
+    text = "أما وزير الخارجية الروسي، فقد قال إن بلاده لن تتراجع."
+    assert found(text, "2025-09-18") == []
+
+
+# --- "المتحدثة الأميركية" continues the US spokesperson -----------------------------------------------
+def test_the_american_spokeswoman_continues():
+    text = (
+        "وقالت المتحدثة باسم وزارة الخارجية الأمريكية هيذر نويرت إن الناشطة كانت شجاعة.\n"
+        'وأضافت المتحدثة الأميركية أن الناشطة "دافعت بشجاعة عمن لا صوت لهم".\n'
+    )
+    got = found(text, "2018-02-12")
+    assert [(g[0], g[2]) for g in got] == [("us-state-department", "ar-verb/vs")] * 2
+
+
+# --- after someone else's words, ", فكرر X ..." is where the statement starts ------------------------
+def test_a_coordinated_clause_after_someone_elses_words_starts_the_statement():
+    text = (
+        'ليعود ويؤكد المراسل على الاستفسار: "إذن ليس لديكم مصادر على الأرض"، '
+        'فكررت المتحدثة باسم البنتاغون سابرينا سينغ إجابتها: "ليس لدينا عناصر على الأرض".'
+    )
+    got = found(text, "2023-11-15")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")]
+    assert got[0][3].startswith("فكررت")
