@@ -216,6 +216,15 @@ def _paragraph_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _list_line(text: str, unit: Unit) -> bool:
+    """A bullet point ("• UK sanctions Russian officials ...") or a short line announcing a list ("They
+    include:")."""
+    if not _opens_paragraph(text, unit.start):
+        return False
+    line = text[unit.start : _paragraph_end(text, unit.start)].strip()
+    return line[:1] in ("•", "·", "▪") or (line.endswith(":") and len(line.split()) <= 3)
+
+
 def _discourse_marker(sentence: str) -> bool:
     """ "No.", "Look.", "Well.": a word that opens what follows (a rhetorical answer), not small talk."""
     return sentence.strip(" .!,").lower() in ("no", "look", "listen", "well", "so")
@@ -320,6 +329,8 @@ def _page_intro(view: list, nps: dict, lex: Lexicon) -> Context | None | bool:
                 return None
         if noun < 0 or by < 0:
             return None
+    if by + 2 < len(view) and view[by + 1].low in ("the", "a", "an"):
+        by += 1  # "issued by the Foreign Office"
     np_ = nps.get(by + 1)
     if np_ is None or (np_.status == "other" and np_.person):
         # "by Wendy Morton, the Parliamentary Under-Secretary of State for ...": a name the registry lacks
@@ -477,6 +488,11 @@ def _extract(
         qs = [(qa, qb) for qa, qb in quotes if qa < unit.end and qb > unit.start]
         pure_quote = bool(qs) and outside_is_empty(doc.masked, unit, qs)
         in_block = False
+        if block is not None and lang == "en" and _list_line(doc.masked, unit):
+            # a press release's bullet points and a list's "They include:" (names, not the body's words):
+            # no statements, and the block goes on after them
+            age_context(doc, unit)
+            continue
         if block is not None:
             if (
                 (pure_quote and block_fresh and not _runs_on(doc.masked, unit, qs))

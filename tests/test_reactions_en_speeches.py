@@ -145,3 +145,18 @@ def test_a_speech_by_line_with_words_between_and_its_address_lines():
 def test_a_comma_between_a_titled_subject_and_said():
     got = _got("Foreign secretary Dominic Raab, said: “The UK has sanctioned those responsible.”", "2021-08-09")
     assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "dominic-raab", "en-verb/apposition")]
+
+
+def test_a_press_release_by_the_foreign_office_with_bullet_points_and_a_list():
+    text = (
+        "    The press release issued by the Foreign Office on 29 September 2023.\n\n"
+        "    Latest sanctions package holds those who would undermine Ukraine’s sovereignty to account.\n\n"
+        "    • UK sanctions Russian officials involved in recent sham elections\n"
+        "    • 1,600 individuals and entities have now been sanctioned by the UK\n\n"
+        "    Eleven new designations will be imposed by the UK in response to the sham elections.\n\n"
+        "    They include:\n\n    • Natalya Budarina, CEC Secretary.\n\n"
+        "    The UK will continue to hold Russia to account."
+    )
+    got = _got(text, "2023-09-29")
+    assert [(g[0], g[2]) for g in got] == [("uk-government", "block-continuation")] * 3
+    assert [g[3][:12] for g in got] == ["Latest sanct", "Eleven new d", "The UK will "]
