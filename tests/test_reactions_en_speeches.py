@@ -22,11 +22,13 @@ def test_a_statement_by_line_opens_the_officials_block_over_a_dateline():
 
 
 def test_the_comments_made_by_a_secretary_of_state_open_his_block_up_to_the_next_heading():
+    # (the next entry's title is a bullet point, skipped, then the title again as a heading: the block ends)
     text = (
         "Ben Wallace – 2020 Comments on Military Communications\n\n"
         "    The text of the comments made by Ben Wallace, the Secretary of State for Defence, on 19 July 2020.\n\n"
         "    The newest contested frontier is space and so we need better communications for our forces.\n\n"
         "  • Ben Wallace – 2020 Comments on Military Accommodation\n\n"
+        "    Ben Wallace – 2020 Comments on Military Accommodation\n\n"
         "    Our Armed Forces work incredibly hard to keep our nation safe."
     )
     got = _got(text, "2020-07-19")
