@@ -410,6 +410,11 @@ class AttributionMixin:
                 if view[q].low in ("،", ",", "؛", ";"):
                     cut = q + 1
                     break
+                if not lang_en and q == start - 1 and view[q].low in self.lex.w.ar_subordinators:
+                    # '... "أنها اتهامات لا أساس لها" بعدما اتهمت الخارجية الأميركية روسيا ...': the
+                    # subordinate clause is the other speaker's, comma or not
+                    cut = q
+                    break
                 if view[q].low == QUOTE:
                     break
             if cut is None or (

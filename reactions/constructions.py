@@ -355,10 +355,14 @@ class ConstructionsMixin:
         if any(nxt == p or nxt.startswith(p + " ") for p in w.ar_not_speech_after):
             return True  # "يبلغ من العمر 57 عاما", "تبلغ من العمر": reaches an age, informs nobody
         if low in w.ar_speech_only_verbs:
-            q = k + 1
-            while q < len(view) and view[q].low in ("،", ","):
-                q += 1
-            return not (q < len(view) and (view[q].low in (":", QUOTE)))
+            # a colon, a quotation or "أن" within a few words, before another clause ('وزاد: "..."', "وبين
+            # بلينكن أن ..."; not "زاد عدد القتلى", "بين البلدين")
+            for t in view[k + 1 : k + 7]:
+                if t.low in (":", QUOTE) or t.low in self.lex.ar_complementizers:
+                    return False
+                if t.low in (".", "؛", ";") or t.low in self.lex.verbs:
+                    return True
+            return True
         if low in w.ar_byline_verbs:
             rest = view[k + 1 :]
             return (

@@ -264,3 +264,36 @@ def test_a_coordinated_clause_after_someone_elses_words_starts_the_statement():
     got = found(text, "2023-11-15")
     assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")]
     assert got[0][3].startswith("فكررت")
+
+
+# --- "بعدما <verb> X" right after another speaker's words: X's clause, with or without a comma ------
+def test_a_subordinate_clause_of_another_speaker_without_a_comma():
+    text = (
+        'واعتبر الناطق باسم الكرملين ديمتري بيسكوف "أنها اتهامات لا أساس لها" بعدما اتهمت الخارجية '
+        'الأميركية، الثلاثاء، روسيا بأنها "مسؤولة" عن هذه الهجمات.'
+    )
+    got = found(text, "2018-02-22")
+    assert [(g[0], g[2]) for g in got] == [("us-state-department", "ar-verb/vs")]
+    assert got[0][3].startswith("بعدما اتهمت")
+
+
+# --- "بيّن" (explained) only with what was said: "وبين أن ...", "بيّن بلينكن أن ..." -----------------
+@pytest.mark.parametrize(
+    ("second", "rule"),
+    [
+        ("وبين أن القاهرة وواشنطن تدعمان جهود المبعوث الأممي.", "ar-verb/pronoun"),
+        ("وعن العلاقات مع الصين، بيّن بلينكن أن للصين رؤية مختلفة عن حقوق الإنسان.", "ar-verb/vs"),
+    ],
+)
+def test_bayyana_with_what_was_said(second, rule):
+    text = f"قال وزير الخارجية الأمريكي أنتوني بلينكن إن المحادثات كانت جيدة.\n{second}\n"
+    got = found(text, "2023-06-19")
+    assert [(g[0], g[2]) for g in got] == [("us-state-department", "ar-verb/vs"), ("us-state-department", rule)]
+
+
+def test_bayna_as_between_says_nothing():
+    text = (
+        "قال وزير الخارجية الأمريكي أنتوني بلينكن إن المحادثات كانت جيدة.\n"
+        "وبين البلدين خلافات قديمة حول التجارة والتكنولوجيا.\n"
+    )
+    assert [g[2] for g in found(text, "2023-06-19")] == ["ar-verb/vs"]
