@@ -751,12 +751,13 @@ def _extract(
 
 
 def _cut_block_fragment(text: str, st: Statement) -> bool:
-    """A page cut off mid-word inside a speaker's block ("... لكننا لن ندخل في ات", "... as you say. Our"): a few words
-    with no reporting verb of their own are no statement (one with its own verb, "وتابع: ربما هناك
+    """A page cut off mid-word inside a speaker's block or a quotation continuing them ("... لكننا لن ندخل في ات",
+    "... as you say. Our", '"But whenever there is excessive actio'): a few words with no reporting verb of their
+    own are no statement (one with its own verb, "وتابع: ربما هناك
     العشرات م", stays)."""
     tail = text.rstrip()
     return (
-        st.rule in ("block-continuation", "headline-colon/label")
+        st.rule in ("block-continuation", "headline-colon/label", "quote-continuation")
         and st.end >= len(tail)
         and tail[-1:].isalpha()
         and len(text[st.start : st.end].split()) <= 6

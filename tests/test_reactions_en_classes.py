@@ -641,3 +641,14 @@ def test_issued_a_warning_is_speech_like_issued_a_statement():
     got = extract("UN human rights chief Michelle Bachelet has issued a stark warning that poverty is rising.",
                   "en", "2021-06-21")
     assert [(s.speaker, s.rule) for s in got] == [("un-ohchr", "en-issued/sv")]
+
+
+def test_a_quotation_cut_off_after_a_few_words_at_the_pages_end_is_no_statement():
+    text = (
+        '"Terrorism is odious and needs to be condemned," High Commissioner Zeid Ra\'ad Al Hussein said.\n\n'
+        '"But whenever there is excessive actio'
+    )
+    got = extract(text, "en", "2015-03-02")
+    assert [(s.speaker, s.rule) for s in got] == [("un-ohchr", "en-verb/sv")]
+    whole = text.replace("excessive actio", "excessive action by the state, we will say so.\"")
+    assert [s.rule for s in extract(whole, "en", "2015-03-02")] == ["en-verb/sv", "quote-continuation"]
