@@ -756,6 +756,20 @@ class ConstructionsMixin:
             # which is its object; the speaker goes on. Only a verb that continues ("و/ف"): in "بينما كان رد
             # القاهرة" the word is a noun (Cairo's reply) and Cairo speaks
             vs = Subject("pronoun", gender=gender, how="object-first")
+        elif (
+            j < n
+            and gender == "m"
+            and view[k].low[:1] in ("و", "ف")
+            and j not in nps
+            and view[j].ar
+            and view[j].low.startswith("ال")
+            and len(view[j].low) > 5
+            and view[j].low.endswith(("ه", "ات"))
+            and not any(np_.i < j < np_.j for np_ in nps.values())
+        ):
+            # "ووصف الشركة الجديدة بأنها ...", "وكرر التغييرات ...": a masculine verb does not agree with a
+            # feminine noun or an inanimate plural after it, which is its object; the speaker goes on
+            vs = Subject("pronoun", gender=gender, how="object-first")
         elif j < n and j in nps and nps[j].clitic[:1] not in ("ب", "ل", "ك"):
             vs = Subject("np", nps[j], gender, how="vs")
             named = self._named_after_title(view, nps, nps[j]) if nps[j].status == "anaphor" else None

@@ -297,3 +297,29 @@ def test_bayna_as_between_says_nothing():
         "وبين البلدين خلافات قديمة حول التجارة والتكنولوجيا.\n"
     )
     assert [g[2] for g in found(text, "2023-06-19")] == ["ar-verb/vs"]
+
+
+# --- a masculine verb before a feminine noun or an inanimate plural: that noun is its object ----------
+@pytest.mark.parametrize(
+    "second",
+    [
+        "ووصف الشركة الجديدة بأنها إشارة إلى تصميم البلدين على الفوز.",
+        "واعتبر الانتهاكات التي وقعت في سوريا جرائم ضد الإنسانية.",
+        "ورفض الكشف عن الجماعات المسؤولة عن الهجوم.",
+    ],
+)
+def test_a_masculine_verb_then_its_object_continues(second):
+    text = f"قال وزير الخارجية البريطاني ديفيد لامي إن الاتفاق تاريخي.\n{second}\n"
+    got = found(text, "2024-07-20")
+    assert [(g[0], g[2]) for g in got] == [
+        ("uk-government", "ar-verb/vs"),
+        ("uk-government", "ar-verb/object-first"),
+    ]
+
+
+def test_a_feminine_verb_with_a_feminine_subject_is_still_someone_else():
+    text = (
+        "قال وزير الخارجية البريطاني ديفيد لامي إن الاتفاق تاريخي.\n"
+        "وقالت الحكومة الفرنسية إن الاتفاق يحتاج إلى مراجعة.\n"
+    )
+    assert [g[2] for g in found(text, "2024-07-20")] == ["ar-verb/vs"]
