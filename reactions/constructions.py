@@ -69,6 +69,7 @@ class ConstructionsMixin:
     reg: Registry
     lex: Lexicon
     day: str
+    unknown_names: dict[str, tuple[str, frozenset[str]]]
 
     # --- verbs and subjects -----------------------------------------------------------------------
     def pairs(self, view: list[Token], nps: dict[int, NP]) -> list[Pair]:
@@ -547,6 +548,39 @@ class ConstructionsMixin:
             return None
         return Subject("np", first, how="coordinated")
 
+    def note_unknown_names(self, view: list[Token], nps: dict[int, NP], pairs: list[Pair]) -> None:
+        """Remember the surname of someone the registry lacks, named after a tracked title that speaks
+        ("قال المتحدث باسم البنتاغون ... الكولونيل كونيه فولكنر إن ..."): a later "وأوضح فولكنر أن" is the
+        same body's.  The name is the two words before what ends the subject ("إن", a comma, a colon)."""
+        lex = self.lex
+        for p in pairs:
+            np_ = p.subject.np
+            if np_ is None or np_.status != "tracked" or np_.person is not None or p.subject.how != "vs":
+                continue
+            e = next(
+                (
+                    q
+                    for q in range(np_.j, min(len(view), np_.j + 10))
+                    if view[q].low in lex.ar_complementizers or view[q].low in ("،", ",", ":", QUOTE)
+                ),
+                None,
+            )
+            if e is None or e - 2 < np_.j:
+                continue
+            run = view[e - 2 : e]
+            if all(
+                t.ar
+                and (e - 2 + r) not in nps
+                and not any(o.i <= e - 2 + r < o.j for o in nps.values())
+                and not t.low.startswith("ال")
+                and t.low not in lex.ar_fillers
+                and t.low not in lex.ar_no_subject
+                and t.low not in lex.verbs
+                and t.low not in self.lex.w.ar_not_names
+                for r, t in enumerate(run)
+            ):
+                self.unknown_names.setdefault(run[-1].low, (np_.speaker or "", np_.genders))
+
     def _misspelled(self, view: list[Token], q: int) -> NP | None:
         """A one-letter misspelling ("بوميو", "Pomepo") of the surname of someone already named in full
         in this text, while they hold a tracked post."""
@@ -830,8 +864,16 @@ class ConstructionsMixin:
                 vs = Subject("pronoun", gender=gender, how="pronoun")
         else:
             fz = self._misspelled(view, j)
+            known = self.unknown_names.get(view[j].low)
             if fz:
                 vs = Subject("np", fz, gender, how="spelling")
+            elif known is not None and (j + 1 >= n or not self._name_follows(view, j + 1)):
+                # "وأوضح فولكنر أن": the surname of someone named earlier after a tracked title
+                speaker, genders = known
+                vs = Subject(
+                    "np", NP(j, j + 1, "tracked", speaker, None, genders, personlike=True, named=True), gender,
+                    how="surname",
+                )
             elif lex.verbs.get(view[j].low, ("", ""))[1] in ("imperfect", "participle"):
                 # "ومضى يقول:", "وتابع قائلا": a verb of saying right after, the speaker goes on
                 vs = Subject("pronoun", gender=gender, how="pronoun")

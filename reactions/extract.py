@@ -74,6 +74,9 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         lowered = self.folded.lower()
         self.lowered = lowered if len(lowered) == len(self.folded) else self.folded
         self.doc_persons: set[str] = set()
+        # Arabic: surnames of people the registry lacks, named once after a tracked title ("المتحدث باسم
+        # البنتاغون الكولونيل كونيه فولكنر إن"), with the speaker the title gave them (see note_unknown_names)
+        self.unknown_names: dict[str, tuple[str, frozenset[str]]] = {}
         self._bare_title_ok: dict[tuple[str, str], bool] = {}
         self.ctx: Context | None = None
         self._home: dict[str, bool] = {}
@@ -566,6 +569,8 @@ def _extract(
             ments = doc.mentions(view)
             nps = doc.noun_phrases(view, ments)
             prs = doc.pairs(view, nps)
+            if lang == "ar":
+                doc.note_unknown_names(view, nps, prs)
             clauses = doc.attribute(view, prs, nps)
         elif prev_unit_statement is not None and prev_unit_statement[0] == unit_no - 1:
             prev = prev_unit_statement[1]

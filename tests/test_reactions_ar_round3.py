@@ -323,3 +323,32 @@ def test_a_feminine_verb_with_a_feminine_subject_is_still_someone_else():
         "وقالت الحكومة الفرنسية إن الاتفاق يحتاج إلى مراجعة.\n"
     )
     assert [g[2] for g in found(text, "2024-07-20")] == ["ar-verb/vs"]
+
+
+# --- the surname of someone the registry lacks, named once after a tracked title, speaks for that body -
+@pytest.mark.parametrize(
+    ("first", "second", "speaker"),
+    [
+        (
+            "قال المتحدث باسم البنتاغون لشؤون القيادة الوسطى الكولونيل كونيه فولكنر إن الوزارة غيرت سياستها.",
+            "وردا على سؤال عن سبب هذا التحول، أوضح فولكنر أن الواقع الميداني تغير.",
+            "us-pentagon",
+        ),
+        (
+            "وقالت المتحدثة باسم الخارجية البريطانية روزي دياز، إن لندن تتابع الوضع عن كثب.",
+            "وفي وقت لاحق من اليوم، أكدت دياز أن السفارة ستبقى مفتوحة.",
+            "uk-government",
+        ),
+    ],
+)
+def test_the_surname_of_an_unlisted_spokesperson(first, second, speaker):
+    got = found(f"{first}\n{second}\n", "2019-02-13")
+    assert [(g[0], g[1], g[2]) for g in got] == [(speaker, None, "ar-verb/vs"), (speaker, None, "ar-verb/surname")]
+
+
+def test_a_surname_never_introduced_by_a_tracked_title_is_someone_else():
+    text = (
+        "قال المتحدث باسم البنتاغون لشؤون القيادة الوسطى الكولونيل كونيه فولكنر إن الوزارة غيرت سياستها.\n"
+        "وأوضح سميث أن الواقع الميداني تغير.\n"
+    )
+    assert [g[2] for g in found(text, "2019-02-13")] == ["ar-verb/vs"]
