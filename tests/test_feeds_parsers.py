@@ -2,7 +2,8 @@
 
 Both corpora nobody here wrote (200 real feeds, feedparser's 2,106 test documents) are read by both paths of
 ``feeds.parse`` (all but three large real feeds, which make bench compares: see BENCH_ONLY); wherever the
-fast path takes a document and feedparser reads it too, the two must give the same entries (keys, in order), titles, links and dates, and the same text, normalised as stated here.
+fast path takes a document and feedparser reads it too, the two must give the same entries (keys, in
+order), titles, links and dates, and the same text, normalised as stated here.
 
 Differences accepted (the fast path's text is the better one in each, and a feed that moves between the two
 paths at most sees its articles as "changed" once, never duplicated, since keys agree):
