@@ -69,7 +69,7 @@ def shared_dir(request, tmp_path_factory):
 # Tests that must run on one xdist worker, by node id prefix: they share a costly module fixture, which each
 # worker would otherwise build again. (xdist's own xdist_group marker does not group under pytest 9: it renames
 # an attribute pytest no longer reads.)
-ONE_WORKER = ("tests/test_feeds_corpus.py::test_real_feeds_",)
+ONE_WORKER = ("tests/test_feeds_corpus.py::test_real_feeds_", "tests/test_e2e_running.py::")
 
 
 class _Scheduling(LoadScopeScheduling):

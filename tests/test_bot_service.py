@@ -1,5 +1,6 @@
 """bot.service and bot.app wiring: which configuration `raqib run` uses, token redaction, post_init in
-Telegram mode (command menus, channels, jobs), and the daily digest job's sending."""
+Telegram mode (command menus, channels, jobs), and the daily digest job's sending. (`raqib -v run` answering
+on Telegram without ever logging its token: tests/test_e2e_running.py, against one shared running service.)"""
 
 from __future__ import annotations
 
@@ -176,39 +177,6 @@ def test_digest_job_sends_once_per_local_day(db):
     assert "Daily digest, 2026-01-10" in text and "US forces supported the SDF" in text
     assert "civilians" not in text
     assert chats.digest_sent(db, 5, "2026-01-10")
-
-
-@pytest.mark.slow
-def test_raqib_run_with_a_token_answers_on_telegram_and_never_logs_the_token(tmp_path):
-    """`raqib run` as a process in Telegram mode, against the fake Bot API server, verbose logging on."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    with FakeTelegram(token=TOKEN) as server:
-        (tmp_path / "raqib.toml").write_text(
-            f'[storage]\npath = "raqib.db"\n[telegram]\napi_url = "{server.api_url}"\n'
-            f'file_api_url = "{server.file_api_url}"\nadmins = [77]\n', encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k != "RAQIB_CONFIG"}
-        env["TELEGRAM_BOT_TOKEN"] = TOKEN
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "-v", "run", "--config", str(tmp_path / "raqib.toml")],
-                                cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            server.wait_until(lambda: server.method_calls("setMyCommands"), timeout=90)  # a busy machine starts Python slowly
-            server.send_command(77, "/status", user_id=77)
-            reply = server.wait_for(lambda m: int(m["chat_id"]) == 77, timeout=20)
-            assert "Feeds: 0 (0 failing)" in parse_html(reply["text"])
-            time.sleep(0.5)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err[-2000:]
-    assert TOKEN not in out + err
-    assert "AAH-secret" not in out + err
 
 
 def test_console_bot_never_calls_telegram(db):

@@ -56,8 +56,11 @@ def rss(items: list[str]) -> bytes:
 class Service:
     """One ``raqib run`` process with its own configuration, database and log."""
 
-    def __init__(self, folder: Path, api_url: str, feed_url: str) -> None:
+    def __init__(self, folder: Path, api_url: str, feed_url: str, *, token: str = TOKEN,
+                 options: tuple[str, ...] = ()) -> None:
+        """``options``: given to ``raqib`` before ``run`` at every start (``("-v",)``: verbose logging)."""
         self.folder = folder
+        self.token, self.options = token, options
         self.config = folder / "raqib.toml"
         self.db_path = folder / "raqib.db"
         self.log = folder / "raqib.log"
@@ -72,12 +75,13 @@ class Service:
         polls = len(server.method_calls("getUpdates"))
         # PYTHONPATH: this tree's packages first (an editable install made before a package gained its
         # __init__.py still maps it as a namespace package)
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1",
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": self.token, "PYTHONUNBUFFERED": "1",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
         env.pop("RAQIB_CONFIG", None)
         command = [str(RAQIB)] if RAQIB.exists() else [sys.executable, "-m", "bot"]
         with open(self.log, "a", encoding="utf-8") as log:
-            self.process = subprocess.Popen([*command, "--config", str(self.config), "run"], cwd=self.folder,
+            self.process = subprocess.Popen([*command, *self.options, "--config", str(self.config), "run"],
+                                            cwd=self.folder,
                                             env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while len(server.method_calls("getUpdates")) <= polls:  # polling has started

@@ -1,20 +1,17 @@
 """A feed's backoff is visible and resettable (issue 10, item 13): ``raqib feeds list`` shows the next try,
 ``raqib feeds retry URL|--all`` and ``/status retry`` reset it, and a running ``raqib run`` polls a retried feed
-within seconds instead of hours."""
+within seconds instead of hours (that one in tests/test_e2e_running.py, against one shared running service)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import signal
-import time
 
 import pytest
 
 from storage import feeds as feed_store
 from storage.db import open_db
 from tests.fake_telegram import FakeTelegram
-from tests.feed_server import FeedServer, rss
 from tests.test_bad_input import one_line_error, raqib
 from tests.test_bot_handlers import ADMIN, Chat, running
 
@@ -79,41 +76,3 @@ def test_status_shows_the_next_try_and_retry_resets_it(db, db_path):
                 assert "only" in (await other.say("/status retry all"))["visible"].lower()
     asyncio.run(scenario())
     assert feed_store.feed_by_url(db, "https://down.example/rss").next_poll_at == feed_store.RETRY_NOW
-
-
-@pytest.mark.slow
-def test_a_running_service_polls_a_retried_feed_within_seconds(tmp_path):
-    from tests.test_e2e_service import Service
-
-    with FakeTelegram(token="123:ABC") as telegram, FeedServer() as feeds:
-        feeds.route("/feed.xml", lambda _n: rss([{"title": "Back", "link": "https://x.test/1", "guid": "g1",
-                                                  "description": "<p>The site is back.</p>"}]))
-        feeds.route("/healthy.xml", lambda _n: rss([]))
-        url = feeds.url("/feed.xml")
-        service = Service(tmp_path, telegram.api_url, url)
-        service.config.write_text(  # a second, healthy feed with the same interval: a clock for the scheduler
-            service.config.read_text(encoding="utf-8")
-            + f'\n[[feeds]]\nurl = "{feeds.url("/healthy.xml")}"\nlang = "en"\ninterval = 5\nfetch_pages = false\n',
-            encoding="utf-8")
-        back_off(service.db_path, url)  # it was offline; its server is up again now
-        try:
-            service.start(telegram)
-            # more than the feeds' interval (5 s): the healthy feed polled twice; the backoff keeps the other waiting
-            telegram.wait_until(lambda: len(feeds.requests_to("/healthy.xml")) >= 2, timeout=40)
-            assert feeds.requests_to("/feed.xml") == []
-            retried = raqib("--config", str(service.config), "feeds", "retry", url, cwd=tmp_path)
-            assert retried.returncode == 0, retried.stderr
-            deadline = time.monotonic() + 15  # the retry job looks every 2 s; the backoff had 8 hours to go
-            while not feeds.requests_to("/feed.xml") and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert feeds.requests_to("/feed.xml"), service.log.read_text()[-2000:]
-            assert service.stop() == 0
-        finally:
-            if service.process is not None and service.process.poll() is None:
-                service.stop(signal.SIGKILL)
-    db = open_db(service.db_path)
-    try:
-        feed = feed_store.feed_by_url(db, url)
-        assert feed.consecutive_failures == 0 and feed.last_success_at is not None
-    finally:
-        db.close()

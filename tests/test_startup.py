@@ -1,6 +1,7 @@
 """Start-up as an operator meets it (issue 10, items 2, 7 and 10), with the real ``raqib run`` process: one
 service per database, a token Telegram rejects never printed, and a service that starts while Telegram is
-unreachable."""
+unreachable. (A second service refused while one runs, and commands answered while another process holds the
+write lock: tests/test_e2e_running.py, against one shared running service.)"""
 
 from __future__ import annotations
 
@@ -40,39 +41,6 @@ def world(tmp_path):
         finally:
             if service.process is not None and service.process.poll() is None:
                 service.stop(signal.SIGKILL)
-
-
-@pytest.mark.slow
-def test_a_second_service_on_the_same_database_is_refused_in_one_line(world):
-    telegram, _feeds, service = world
-    service.start(telegram)
-    # a delivery in flight for the first service: the second one's start-up recovery must not re-queue it
-    import sqlite3
-
-    conn = sqlite3.connect(service.db_path, timeout=30, isolation_level=None)
-    conn.execute("INSERT INTO chats (id, type, title) VALUES (4242, 'private', 'x')")
-    cluster = conn.execute("INSERT INTO clusters (speaker, text, norm_text, fanned_out) "
-                           "VALUES ('us-state-department', 't', 't', 1)").lastrowid
-    conn.execute("INSERT INTO deliveries (chat_id, cluster_id, status, attempts) VALUES (4242, ?, 'sending', 1)",
-                 (cluster,))
-    second = run_raqib(service.config, TOKEN)
-    assert second.returncode == 2, (second.stdout, second.stderr)
-    err = second.stderr.strip()
-    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
-    assert "another Raqib service" in err and str(service.process.pid) in err, err
-    assert conn.execute("SELECT status FROM deliveries WHERE chat_id = 4242").fetchone()[0] == "sending"
-    conn.close()
-    before = len(telegram.sent(31))
-    telegram.send_command(31, "/help")
-    telegram.wait_until(lambda: len(telegram.sent(31)) > before, timeout=15)
-    # the service asks for updates twice more (so it has confirmed this one): a second answer would be out by then
-    polls = len(telegram.method_calls("getUpdates"))
-    telegram.wait_until(lambda: len(telegram.method_calls("getUpdates")) >= polls + 2, timeout=30)
-    assert len(telegram.sent(31)) == before + 1  # answered once: only one service polls for updates
-    assert service.stop() == 0
-    # once the first one has stopped, a service starts again on the same database
-    service.start(telegram)
-    assert service.stop() == 0
 
 
 def test_a_rejected_token_is_one_line_and_never_printed(world):
@@ -149,31 +117,3 @@ def test_a_service_started_without_telegram_waits_polls_feeds_and_delivers_later
                 service.stop(signal.SIGKILL)
     lines = [x for x in service.log.read_text().splitlines() if "Telegram is unreachable" in x]
     assert lines and all(TOKEN not in x for x in lines)
-
-
-def test_commands_are_answered_while_another_process_holds_the_write_lock(world):
-    import sqlite3
-
-    telegram, _feeds, service = world
-    service.start(telegram)
-    before = len(telegram.sent(32))
-    telegram.send_command(32, "/help")  # the chat is known from now on
-    telegram.wait_until(lambda: len(telegram.sent(32)) > before, timeout=15)
-    service.wait_first_poll()
-    other = sqlite3.connect(service.db_path, timeout=30, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # e.g. a backup or a long import in another process
-    try:
-        for command in ("/help", "/latest", "/who"):
-            before = len(telegram.sent(32))
-            telegram.send_command(32, command)
-            # answered while the lock is still held (the service used to wait 30 s for it, frozen)
-            telegram.wait_until(lambda before=before: len(telegram.sent(32)) > before, timeout=15)
-            assert "Something went wrong" not in telegram.sent(32)[-1]["text"]
-    finally:
-        other.execute("COMMIT")
-        other.close()
-    before = len(telegram.sent(32))
-    telegram.send_command(32, "/subscribe pentagon")  # a write, once the lock is gone
-    telegram.wait_until(lambda: len(telegram.sent(32)) > before, timeout=15)
-    assert "Following" in telegram.sent(32)[-1]["text"]
-    assert service.stop() == 0
