@@ -95,13 +95,16 @@ lock:
 	( echo "# Exact versions of every package Raqib installs (generated from requirements.in by \`make lock\`)."; \
 	  /tmp/raqib-lock/bin/pip freeze ) > requirements.lock
 
-# The reaction-type model (eval/reaction_model.py, an evaluation tool the extractor does not use): cross-validate
-# it against the rules, or retrain its weights (eval/reaction_model.json); scikit-learn is installed for this only.
+# The reaction-type model (reactions/reaction_model.py: the rules' strong cues decide, else the model): cross-validate
+# it against the rules, or retrain its weights (reactions/reaction_model.json); scikit-learn is installed for this only.
+# Retrain after changing reactions.toml: the model reads the rules' cues by name.
 # PAGES: the development pages set kept outside the repository (third-party text; only weights derived
 # from it are written).
 PAGES ?= /work/annot/dev_pages_all.gold.jsonl
 HELD ?= /work/annot/heldout_H.gold.jsonl
-REACTION_SETS = real=tests/data/real.jsonl dev=$(SHARED)/eval/dev.jsonl pages=$(PAGES) H=$(HELD)
+HELD_K ?= /work/annot/heldout_K.gold.jsonl
+HELD_L ?= /work/annot/heldout_L.gold.jsonl
+REACTION_SETS = real=tests/data/real.jsonl dev=$(SHARED)/eval/dev.jsonl pages=$(PAGES) H=$(HELD) K=$(HELD_K) L=$(HELD_L)
 TRAIN_STAMP := $(VENV)/.train-installed
 
 $(TRAIN_STAMP): $(STAMP) requirements-train.lock

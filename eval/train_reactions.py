@@ -1,7 +1,7 @@
-"""Train, cross-validate and export the reaction-type model (eval/reaction_model.py).
+"""Train, cross-validate and export the reaction-type model (reactions/reaction_model.py).
 
     python eval/train_reactions.py cv     [--sets ...]   # grouped k-fold and cross-source accuracies
-    python eval/train_reactions.py train  [--sets ...]   # write eval/reaction_model.json
+    python eval/train_reactions.py train  [--sets ...]   # write reactions/reaction_model.json
     (make train-reactions: the same, with the project's sets)
 
 Examples are the gold statements that carry a ``reaction``, from JSONL gold sets (score.py's format).
@@ -31,10 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reaction_model import WEIGHTS, features  # noqa: E402  (eval/, beside this script)
-
 from reactions import extract  # noqa: E402
 from reactions.model import REACTIONS  # noqa: E402
+from reactions.reaction_model import MARGIN, WEIGHTS, features  # noqa: E402
 from reactions.reaction_types import explain  # noqa: E402
 
 DEFAULT_SETS = (
@@ -42,6 +41,8 @@ DEFAULT_SETS = (
     f"dev={ROOT.parent / 'shared/eval/dev.jsonl'}",
     "pages=/work/annot/dev_pages_all.gold.jsonl",
     "H=/work/annot/heldout_H.gold.jsonl",
+    "K=/work/annot/heldout_K.gold.jsonl",
+    "L=/work/annot/heldout_L.gold.jsonl",
 )
 HOLDOUT_SET = "real"  # the exported model never trains on this set's documents in holdout()
 HOLDOUT_BUCKETS = 10
@@ -177,33 +178,27 @@ def fit(examples: list[Example], c: float = C, min_count: int = MIN_COUNT) -> di
 # --- evaluation ----------------------------------------------------------------------------------
 
 
-def _strong_rules(text: str, lang: str) -> str | None:
-    decided, found = explain(text, lang)
-    return decided if any(not c.weak and not c.negated for c in found) else None
-
-
 def evaluate(model_data: dict, test: list[Example]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Per set, per method: (right, total) over found, required examples."""
-    from reaction_model import model_from_data
+    """Per set, per method: (right, total) over found, required examples.  ``rules``: the rules alone
+    (read again here, so that the figure is the rules' whatever the extractor shipped); ``shipped``: what
+    reactions.reaction_model.reaction does (strong cue decides, else the model when it leads by MARGIN)."""
+    from reactions.reaction_model import model_from_data
 
     model = model_from_data(model_data)
     res: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for ex in test:
         if not ex.required or ex.pred_text is None:
             continue
+        rules, found = explain(ex.pred_text, ex.lang)
+        strong = any(not c.weak and not c.negated for c in found)
         feats = features(ex.pred_text, ex.lang)
-        scores = model.scores(feats)
-        m = model.labels[max(range(len(scores)), key=scores.__getitem__)]
-        strong = _strong_rules(ex.pred_text, ex.lang)
-        # margin: the model's top score over its second
-        top2 = sorted(scores, reverse=True)[:2]
-        margin = top2[0] - top2[1]
+        m, lead = model.best(feats)
         guesses = {
-            "rules": ex.rules or "statement",
+            "rules": rules,
             "model": m,
-            "strong-rules+model": strong or m,
-            "model-unless-unsure(1.0)": m if margin >= 1.0 else (ex.rules or "statement"),
-            "model-unless-unsure(0.5)": m if margin >= 0.5 else (ex.rules or "statement"),
+            "strong-rules+model": rules if strong else m,
+            "shipped": rules if strong or lead < MARGIN else m,
+            "model-unless-unsure(1.5)": m if lead >= 1.5 else rules,
         }
         for key in (ex.set, f"{ex.set}:{ex.lang}", "all"):
             for meth, g in guesses.items():
@@ -229,13 +224,14 @@ def _print(title: str, res: dict) -> None:
         print(f"{key:10}{n:4}" + "".join(f"{row[m][0] / n:26.3f}" for m in methods))
 
 
-def cross_validate(examples: list[Example], c: float, min_count: int) -> None:
-    res: dict = {}
-    for k in range(FOLDS):
-        train = [ex for ex in examples if fold_of(ex.doc) != k]
-        test = [ex for ex in examples if fold_of(ex.doc) == k]
-        _merge(res, evaluate(fit(train, c, min_count), test))
-    _print(f"{FOLDS}-fold CV grouped by document, all sets pooled (C={c}, min_count={min_count})", res)
+def cross_validate(examples: list[Example], c: float, min_count: int, pooled: bool = True) -> None:
+    if pooled:
+        res: dict = {}
+        for k in range(FOLDS):
+            train = [ex for ex in examples if fold_of(ex.doc) != k]
+            test = [ex for ex in examples if fold_of(ex.doc) == k]
+            _merge(res, evaluate(fit(train, c, min_count), test))
+        _print(f"{FOLDS}-fold CV grouped by document, all sets pooled (C={c}, min_count={min_count})", res)
     names = sorted({ex.set for ex in examples})
     if len(names) >= 3:  # cross-set: train on the other sets, measure on each in turn
         for held in names:
@@ -255,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-count", type=int, default=MIN_COUNT)
     ap.add_argument("--out", default=str(WEIGHTS))
     ap.add_argument("--cache", help="keep the extracted examples in this file (outside the repository)")
+    ap.add_argument("--sets-only", action="store_true", help="cv: only hold out each set in turn (no pooled folds)")
     a = ap.parse_args(argv)
     t0 = time.perf_counter()
     if a.cache and Path(a.cache).exists():
@@ -271,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         file=sys.stderr,
     )
     if a.command == "cv":
-        cross_validate(examples, a.c, a.min_count)
+        cross_validate(examples, a.c, a.min_count, pooled=not a.sets_only)
         return 0
     train = [ex for ex in examples if not (ex.set == HOLDOUT_SET and holdout(ex.doc))]
     data = fit(train, a.c, a.min_count)

@@ -24,6 +24,7 @@ from .attribution import AttributionMixin, Context, age_context, is_subheading, 
 from .constructions import ConstructionsMixin
 from .mentions import MentionsMixin
 from .model import Attribution, Statement
+from .reaction_model import reaction as reaction_type
 from .reaction_types import classify
 from .registry import Lexicon, Registry, load_registry
 from .text import (
@@ -709,7 +710,7 @@ def _extract(
                         text=stext,
                         quotes=quotes_txt,
                         rule=c.rule,
-                        reaction=classify(stext, lang, doc.lowered[s2:e2].replace(PLACEHOLDER, "")),
+                        reaction=reaction_type(stext, lang, doc.lowered[s2:e2].replace(PLACEHOLDER, "")),
                     )
                 )
         if intro is not None and intro[0] == unit_no - 1 and len(out) > n_before:
@@ -791,7 +792,7 @@ def _merge_intro(out: list[Statement | None], i: int, j: int, text: str, lang: s
         kind="direct" if (head.quotes or first.quotes) else first.kind,
         quotes=head.quotes + first.quotes,
         rule=head.rule,
-        reaction=classify(stext, lang, lowered[head.start : first.end].replace(PLACEHOLDER, "")),
+        reaction=reaction_type(stext, lang, lowered[head.start : first.end].replace(PLACEHOLDER, "")),
     )
     out[i] = None
 

@@ -444,11 +444,21 @@ def _decide(rules: Rules, live: list[tuple[str, bool]]) -> str:
     return rules.default
 
 
+def reading(text: str, lang: str, folded: str | None = None) -> tuple[str, list[Cue], list[str]]:
+    """The rules' reading of ``text``: the label they decide, every cue (negated ones included, marked)
+    and the tokens (one scan, shared by :func:`explain` and the trained model's features)."""
+    rules, toks = _rules_and_tokens(text, lang, folded)
+    found = [
+        Cue(p.label or "", p.rule, i, end, p.weak, _negated(toks, i, rules))
+        for i, end, p in _scan(rules, toks)
+    ]
+    return _decide(rules, [(c.label, c.weak) for c in found if not c.negated]), found, toks
+
+
 def explain(text: str, lang: str, folded: str | None = None) -> tuple[str, list[Cue]]:
-    """The reaction type of ``text`` and the cues it was read from (negated ones included, marked)."""
-    rules = load_rules()["ar" if lang == "ar" else "en"]
-    found = cues(text, lang, folded)
-    return _decide(rules, [(c.label, c.weak) for c in found if not c.negated]), found
+    """The reaction type of ``text`` by the rules and the cues it was read from (negated ones included, marked)."""
+    decided, found, _ = reading(text, lang, folded)
+    return decided, found
 
 
 def classify(text: str, lang: str, folded: str | None = None) -> str:

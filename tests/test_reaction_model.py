@@ -1,5 +1,5 @@
-"""The trained reaction-type model, an evaluation tool beside the rules (eval/reaction_model.py, weights from
-eval/train_reactions.py; the extractor does not use it: it did not beat the rules on held-out sets)."""
+"""The reaction type the extractor gives (reactions/reaction_model.py): the rules' strong cues decide, else a
+small trained model (weights reactions/reaction_model.json, from eval/train_reactions.py) when it is sure."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ from collections import Counter
 
 import pytest
 
+from reactions import extract, reaction_model
 from reactions.model import REACTIONS
+from reactions.reaction_model import MARGIN, Model, features, load_model, model_from_data, predict, reaction
+from reactions.reaction_types import classify, explain
 from reactions.registry import RegistryError
 from tests.paths import ROOT
 
 if str(ROOT / "eval") not in sys.path:
     sys.path.insert(0, str(ROOT / "eval"))
-
-import reaction_model  # noqa: E402  (eval/)
-from reaction_model import Model, features, load_model, model_from_data, predict  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,35 @@ def test_a_linear_model_sums_the_weights_of_its_features_once_each():
     assert m.predict(["w=urge"]) == "call"
     assert m.predict(["w=said"]) == "statement"
     assert m.predict([]) == "statement"
+    assert m.best(["w=urge"]) == ("call", 1.5)
+
+
+def test_a_strong_cue_decides_whatever_the_model_says():
+    # a model that always answers "welcome" with a huge lead
+    eager = Model(("welcome", "statement"), (100.0, 0.0), {})
+    text = "The State Department strongly condemned the attack on the convoy."
+    assert classify(text, "en") == "condemnation"
+    assert reaction(text, "en", model=eager) == "condemnation"
+    negated = "The spokesman did not condemn the strikes."  # a negated cue is no strong cue
+    assert reaction(negated, "en", model=eager) == "welcome"
+
+
+def test_without_a_strong_cue_the_model_reads_the_statement_when_it_is_sure():
+    text = "The spokesman said the talks in Geneva would continue on Monday."
+    decided, found = explain(text, "en")
+    assert not any(not c.weak and not c.negated for c in found)
+    sure = Model(("welcome", "statement"), (MARGIN + 1.0, 0.0), {})
+    unsure = Model(("welcome", "statement"), (MARGIN / 2, 0.0), {})
+    assert reaction(text, "en", model=sure) == "welcome"
+    assert reaction(text, "en", model=unsure) == decided
+
+
+def test_the_extractor_gives_the_combined_reading():
+    text = "State Department spokesman Ned Price said talks with Moscow were continuing."
+    got = extract(text, lang="en", published="2022-03-01")
+    assert got, "no statement found"
+    for s in got:
+        assert s.reaction == reaction(s.text, "en")
 
 
 def test_a_broken_weights_file_is_a_clear_error(tmp_path):
@@ -74,9 +103,7 @@ def test_a_broken_weights_file_is_a_clear_error(tmp_path):
         reaction_model.load_model(str(bad))
 
 
-def test_the_model_beats_the_majority_label_on_its_held_out_documents(trainer):
-    """tests/data/real.jsonl's held-out tenth (trainer.holdout) is never trained on: the model must read
-    the statements there better than always answering the most common label."""
+def _held_out_gold(trainer) -> list[tuple[str, str, str]]:
     gold, held = [], set()
     for line in (ROOT / "tests/data/real.jsonl").read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
@@ -87,6 +114,22 @@ def test_the_model_beats_the_majority_label_on_its_held_out_documents(trainer):
             if g.get("reaction"):
                 gold.append((doc["text"][g["start"] : g["end"]], doc["lang"], g["reaction"]))
     assert len(held) >= 80 and len(gold) >= 60
+    return gold
+
+
+def test_the_model_beats_the_majority_label_on_its_held_out_documents(trainer):
+    """tests/data/real.jsonl's held-out tenth (trainer.holdout) is never trained on: the model must read
+    the statements there better than always answering the most common label."""
+    gold = _held_out_gold(trainer)
     majority = Counter(label for _, _, label in gold).most_common(1)[0][1] / len(gold)
     right = sum(predict(text, lang) == label for text, lang, label in gold) / len(gold)
     assert right >= majority + 0.10, (right, majority)
+
+
+def test_the_combined_reading_is_no_worse_than_the_rules_on_held_out_documents(trainer):
+    """On the same never-trained-on documents, the extractor's reading (rules' strong cues, else the model)
+    gets at least as many right as the rules alone."""
+    gold = _held_out_gold(trainer)
+    rules = sum(classify(text, lang) == label for text, lang, label in gold)
+    combined = sum(reaction(text, lang) == label for text, lang, label in gold)
+    assert combined >= rules, (combined, rules, len(gold))
