@@ -114,9 +114,14 @@ class AttributionMixin:
         c = local or self.ctx
         if c is None or c.age > (MAX_PRONOUN_AGE if self.lang == "en" else MAX_PRONOUN_AGE_AR):
             return None
-        if c.age and not c.pronoun_ok and local is None:
-            return None
         g = subj.gender
+        if c.age and not c.pronoun_ok and local is None:
+            # ('“...,” she said' after a sentence of background: the quotation's speaker, if she is the one
+            # who spoke last, not someone only named: "X was interviewed on the radio")
+            if not (
+                subj.quoted and c.person and c.rule != "topic" and g in ("m", "f") and c.genders == frozenset({g})
+            ):
+                return None
         if g == "p":
             return None
         if g in ("m", "f", "n") and c.genders and g not in c.genders and "" not in c.genders:

@@ -17,6 +17,7 @@ class Subject:
     np: NP | None = None
     gender: str = ""
     how: str = ""  # where it was found: vs, sv, pronoun, apposition, aside, said-x, document, ...
+    quoted: bool = False  # a pronoun right after a closing quotation ('"...," she said')
 
 
 @dataclass
@@ -1174,7 +1175,8 @@ class ConstructionsMixin:
         if b - 1 >= 0:
             prev = view[b - 1].low
             if prev in lex.en_pronouns:
-                return Subject("pronoun", gender=lex.en_pronouns[prev], how="pronoun")
+                quoted = b >= 2 and view[b - 2].low == QUOTE
+                return Subject("pronoun", gender=lex.en_pronouns[prev], how="pronoun", quoted=quoted)
             if prev == ",":
                 nx = k + 2 if k + 2 < len(view) and view[k + 1].low in ("a", "an", "the") else k + 1
                 after = nps.get(nx)

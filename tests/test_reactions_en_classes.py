@@ -652,3 +652,18 @@ def test_a_quotation_cut_off_after_a_few_words_at_the_pages_end_is_no_statement(
     assert [(s.speaker, s.rule) for s in got] == [("un-ohchr", "en-verb/sv")]
     whole = text.replace("excessive actio", "excessive action by the state, we will say so.\"")
     assert [s.rule for s in extract(whole, "en", "2015-03-02")] == ["en-verb/sv", "quote-continuation"]
+
+
+def test_she_said_after_a_quotation_goes_back_over_a_sentence_of_background_to_the_one_woman_in_view():
+    text = (
+        "UN Human Rights spokesperson Ravina Shamdasani said the High Commissioner was concerned.\n\n"
+        "On Thursday, the Russian parliament adopted proposals to broaden a ban.\n\n"
+        "“The proposals would expand an existing law from 2013,” she said.\n\n"
+        "On Friday, the Duma adopted a second bill.\n\n"
+        "He said the vote was unanimous."
+    )
+    got = extract(text, "en", "2022-10-28")
+    assert [(s.speaker, s.person, s.rule) for s in got] == [
+        ("un-ohchr", "ravina-shamdasani", "en-verb/sv"),
+        ("un-ohchr", "ravina-shamdasani", "en-verb/pronoun"),
+    ]
