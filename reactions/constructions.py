@@ -476,6 +476,16 @@ class ConstructionsMixin:
             return None  # "Blinken called his Turkish counterpart": a phone call, not a statement
         if k > 0 and view[k - 1].low in ("who", "which", "whom"):
             return None  # "an official who said ...": embedded speech, not the sentence's speaker
+        if low in self.lex.w.en_content_verbs and not any(
+            t.low in ("that", ":", QUOTE) for t in view[k + 1 : k + 8]
+        ):
+            # "Mattis and Dunford briefed the media shortly after ...": an event; what was said must follow
+            # ("briefed reporters that ...") or come before it ("..., Kirby briefed reporters on Friday.")
+            s0 = k
+            while s0 > 0 and view[s0 - 1].low not in (",", QUOTE, ":", ";"):
+                s0 -= 1
+            if s0 == 0:
+                return None
         if k > 0 and view[k - 1].low == "to" and low in self.lex.w.en_base_forms:
             return None  # "travelled to Cairo to urge restraint": an infinitive has no subject of its own
         b = k - 1 if k > 1 and view[k - 1].low.endswith("ly") else k

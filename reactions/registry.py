@@ -381,6 +381,7 @@ REQUIRED_LISTS = (
     "en_block_procedure_phrases",
     "en_block_agenda_phrases",
     "en_intro_nouns",
+    "en_content_verbs",
     "en_intro_participles",
     "en_issue_verbs",
     "en_after_said_x",

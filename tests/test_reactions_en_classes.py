@@ -667,3 +667,15 @@ def test_she_said_after_a_quotation_goes_back_over_a_sentence_of_background_to_t
         ("un-ohchr", "ravina-shamdasani", "en-verb/sv"),
         ("un-ohchr", "ravina-shamdasani", "en-verb/pronoun"),
     ]
+
+
+def test_briefed_reports_speech_only_with_what_was_said_beside_it():
+    event = (
+        "US Defence Secretary James Mattis and Chairman of the Joint Chiefs of Staff General Joseph Dunford"
+        " briefed the media shortly after the strikes."
+    )
+    assert extract(event, "en", "2018-04-14") == []
+    before = "Washington continues to monitor Russian troops, Pentagon Press Secretary John Kirby briefed reporters."
+    after = "Pentagon Press Secretary John Kirby briefed reporters that Russian troops were massing."
+    assert [s.rule for s in extract(before, "en", "2022-01-28")] == ["en-verb/sv"]
+    assert [s.rule for s in extract(after, "en", "2022-01-28")] == ["en-verb/sv"]
