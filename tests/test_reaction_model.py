@@ -133,3 +133,24 @@ def test_the_combined_reading_is_no_worse_than_the_rules_on_held_out_documents(t
     rules = sum(classify(text, lang) == label for text, lang, label in gold)
     combined = sum(reaction(text, lang) == label for text, lang, label in gold)
     assert combined >= rules, (combined, rules, len(gold))
+
+
+def test_the_model_reads_the_rules_of_reactions_toml():
+    """The model weighs the rules' cues by the pattern's text: a pattern renamed or removed in reactions.toml
+    without retraining (make train-reactions) silently loses its weight.  Most of them must still be there."""
+    from reactions import reaction_types as rt
+    from reactions.registry import read_toml
+
+    data = read_toml(rt.DATA)
+    patterns = {
+        p
+        for table in data.values()
+        if isinstance(table, dict)
+        for v in table.values()
+        if isinstance(v, list)
+        for p in v
+    }
+    named = [f.removeprefix("rule=") for f in load_model().weights if f.startswith("rule=")]
+    assert len(named) >= 100
+    missing = [p for p in named if p not in patterns]
+    assert len(missing) <= len(named) // 10, f"retrain the model (make train-reactions): {missing[:5]}"
