@@ -110,11 +110,12 @@ _PLUPERFECT = re.compile(
     r"|^و?كان(?:ت)? (?:\S+ ){0,6}(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|ذكر|ذكرت|صرح|صرحت|اوضح|اوضحت|حذر|حذرت|دعا|دعت"
     r"|ادان|ادانت|نفي|نفت)\b"
 )
-# A statement of an unnamed official or diplomat: another voice than the named person beside it.
+# A statement of an unnamed official or diplomat, or of an office (the prime minister's office, Downing Street):
+# another voice than the named person beside it.
 _UNNAMED = re.compile(
     r"\b(?:an? (?:senior )?(?:\w+ )?(?:official|diplomat)|a spokes(?:man|woman|person) for"
     r"|officials (?:said|(?:have|had) (?:\w+ )?(?:said|indicated|warned|suggested|stated|told)))\b"
-    r"|['’]s office\b|\bمكتب رييس"
+    r"|['’]s office\b|\bمكتب رييس|\bdowning street\b|\bnumber 10\b|\bno\.? ?10\b|\bداو(?:ني|ن)نغ ستريت\b"
     r"|\bمسوول(?:ه)? (?:في|من|رفيع|امريكي|اميركي|بريطاني|كبير)|\bالدبلوماسي\b|\bدبلوماسي (?:امريكي|اميركي)"
 )
 # A statement that turns to another subject (folded text, at its start).

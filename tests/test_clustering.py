@@ -213,6 +213,18 @@ def test_a_pluperfect_of_the_speaker_is_an_earlier_occasion_but_not_inside_repor
     assert not is_backref("Mr Raab said the premier had insisted on an inquiry.")
 
 
+def test_downing_street_is_another_voice_than_the_minister_it_announces():
+    # pc3 E45 / E46: Downing Street announces Hunt's appointment; Hunt vows to back the prime minister
+    reports = [report(1, "d", "In a statement, Downing Street said the Queen had approved the appointment of Jeremy "
+                      "Hunt as foreign secretary.", speaker="uk-government"),
+               report(2, "d", 'Mr Hunt vowed to stand "four square" behind the prime minister.',
+                      speaker="uk-government", person="jeremy-hunt")]
+    assert len(group_document(reports)) == 2
+    arabic = [replace(reports[0], text="وقال داونينغ ستريت في بيان إن الملكة وافقت على تعيين هانت", lang="ar"),
+              reports[1]]
+    assert len(group_document(arabic)) == 2
+
+
 def test_officials_who_have_said_are_an_unnamed_voice():
     reports = [report(1, "d", "Pentagon officials have indicated that the deaths will warrant a strong response.",
                       speaker="us-pentagon"),
