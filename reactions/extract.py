@@ -83,6 +83,19 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
         self._home: dict[str, bool] = {}
         self._words: tuple[int, int, list[str]] = (-1, -1, [])
 
+    def line_goes_on(self, last: str, first: str) -> bool:
+        """Does an Arabic line ending in ``last`` go on in the next line opening with ``first`` (a page
+        hard-wrapped mid-sentence): after a word that never ends a sentence ("في", "أن", an opening
+        quotation mark; lexicon ``ar_line_continues``) or between the two words of a registry name ("لويد"
+        / "أوستن"), unless the next line opens with a verb of saying?"""
+        nxt = fold(first)
+        if nxt in self.lex.verbs:
+            return False  # a new sentence (a page joining two stories, the first cut off: "... في\nقال X")
+        if last in ('"', "«", "“"):
+            return True
+        low = fold(last)
+        return low in self.lex.w.ar_line_continues or f"{low} {nxt}" in self.reg.ar_name_starts
+
     def unit_words(self, unit: Unit) -> list[str]:
         """The unit's words (:func:`scan_words`), read once for the several cheap looks at one unit."""
         a, b, words = self._words
@@ -483,7 +496,7 @@ def _extract(
     smalltalk_end = -1
     turn_end = -1
     turn = False  # the block is a transcript's turn, opened by a speaker's label
-    for unit, quotes in split_units(doc.masked):
+    for unit, quotes in split_units(doc.masked, doc.line_goes_on if lang == "ar" else None):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
             doc.ctx = None

@@ -704,6 +704,13 @@ class Registry:
                     for cl in ("و", "ف", "ب", "ل"):
                         firsts.add(cl + toks[0].low)
         self.person_first_tokens = frozenset(firsts)
+        # the first two words of Arabic full names ("لويد أوستن"): a line may break between them
+        self.ar_name_starts = frozenset(
+            " ".join(t.low for t in toks[:2])
+            for p in self.persons.values()
+            for n in p.names_ar
+            if len(toks := tokenize(fold(n))) >= 2
+        )
 
     def _build_constructions(self, data: dict[str, Any]) -> None:
         """The construction table, its trigger index and the pre-scan's trigger words (one source)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 # --- folding -------------------------------------------------------------------------------------
 
@@ -300,14 +300,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return sentences_and_paragraphs(text)[0]
 
 
-def sentences_and_paragraphs(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """:func:`split_sentences` and :func:`paragraphs` of ``text`` in one pass over its lines."""
+def sentences_and_paragraphs(
+    text: str, joins: Callable[[str, str], bool] | None = None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """:func:`split_sentences` and :func:`paragraphs` of ``text`` in one pass over its lines.  ``joins``
+    (last word of an Arabic line, first word of the next) says when a line break is no break: an Arabic
+    line hard-wrapped in the middle of a sentence or a name ("هدد وزير الدفاع الأمريكي لويد\nأوستن")."""
     spans: list[tuple[int, int]] = []
     paras: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
     while pos < n:
-        nl = _next_break(text, pos)
+        nl = _next_break(text, pos, joins)
         para = text[pos:nl]
         if para and not para.isspace():  # (what ``paragraphs`` keeps: ``para.strip()`` is not empty)
             paras.append((pos, nl))
@@ -334,7 +338,7 @@ def _add_span(spans: list[tuple[int, int]], para: str, offset: int, a: int, b: i
 _ALNUM = re.compile(r"[^\W_]")
 
 
-def _next_break(text: str, pos: int) -> int:
+def _next_break(text: str, pos: int, joins: Callable[[str, str], bool] | None = None) -> int:
     """The next line break at or after ``pos`` that ends a line (len(text) if none).  A hard-wrapped line
     of old wire copy ("The United States on Tuesday\ncondemned an attack ...") goes on: a line ending in a
     letter or a comma followed by a line opening with a lower-case Latin letter is one line."""
@@ -352,6 +356,13 @@ def _next_break(text: str, pos: int) -> int:
         ):
             pos = nl + 1
             continue
+        if joins is not None and 0 < nl < n - 1 and "\u0621" <= text[nl + 1] <= "\u064a":
+            line_start = text.rfind("\n", 0, nl) + 1
+            last = text[line_start:nl].rsplit(None, 1)
+            first = text[nl + 1 : nl + 40].split(None, 1)
+            if last and first and joins(last[-1], first[0]):
+                pos = nl + 1
+                continue
         return nl
 
 

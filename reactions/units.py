@@ -4,6 +4,7 @@ quotations, each quotation one placeholder token)."""
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -20,10 +21,13 @@ class Unit:
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
-def split_units(masked: str) -> list[tuple[Unit, list[tuple[int, int]]]]:
-    """Sentences grouped by the quotations that join them, each with the quotations it overlaps."""
+def split_units(
+    masked: str, joins: Callable[[str, str], bool] | None = None
+) -> list[tuple[Unit, list[tuple[int, int]]]]:
+    """Sentences grouped by the quotations that join them, each with the quotations it overlaps
+    (``joins``: see :func:`sentences_and_paragraphs`)."""
     out: list[tuple[Unit, list[tuple[int, int]]]] = []
-    sents, paras = sentences_and_paragraphs(masked)
+    sents, paras = sentences_and_paragraphs(masked, joins)
     si = 0
     for pa, pb in paras:
         quotes = find_quotes(masked, pa, pb)

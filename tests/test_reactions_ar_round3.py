@@ -352,3 +352,32 @@ def test_a_surname_never_introduced_by_a_tracked_title_is_someone_else():
         "وأوضح سميث أن الواقع الميداني تغير.\n"
     )
     assert [g[2] for g in found(text, "2019-02-13")] == ["ar-verb/vs"]
+
+
+# --- a page hard-wrapped mid-sentence: the line goes on after a name's first word, "في", an open mark ---
+def test_lines_wrapped_mid_name_and_mid_sentence_are_one_sentence():
+    text = (
+        "هدد وزير الدفاع الأمريكي لويد\nأوستن الخميس بالرد على استهداف قاعدة عسكرية أمريكية في\n"
+        "الأردن.\n"
+        'وكرر أوستن أن "\nالولايات المتحدة سيكون لها رد متعدد المستويات".\n'
+    )
+    got = found(text, "2024-02-01")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")] * 2
+    assert got[0][3].endswith("في\nالأردن.")
+    assert got[1][3].endswith('متعدد المستويات".')
+
+
+def test_a_story_cut_off_before_another_story_is_not_joined():
+    text = (
+        "وأضاف التقرير أن الطيار تحدث مع مراقبي الحركة الجوية في\n"
+        "قال المتحدث باسم البنتاغون جون كيربي إن الطائرات جاهزة.\n"
+    )
+    got = found(text, "2022-03-01")
+    assert [(g[0], g[2]) for g in got] == [("us-pentagon", "ar-verb/vs")]
+    assert got[0][3].startswith("قال المتحدث")
+
+
+def test_a_headline_line_without_a_full_stop_stays_apart():
+    text = "البنتاغون يحذر من تصعيد جديد في المنطقة\nوقال المتحدث باسم البنتاغون جون كيربي إن القوات جاهزة.\n"
+    got = found(text, "2022-03-01")
+    assert [g[2] for g in got] == ["ar-present/sv", "ar-verb/vs"]
