@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from .model import REACTIONS
@@ -397,12 +398,10 @@ def _scan(rules: Rules, toks: list[str]) -> list[tuple[int, int, _Pattern]]:
     void: set[int] = set()
     found: dict[int, tuple[int, _Pattern]] = {}
     n = len(toks)
-    for i, t in enumerate(toks):
-        candidates = by_first.get(t)
-        if candidates is None:
-            continue
+    # the tokens that begin a pattern, picked out in C (most tokens begin none)
+    for i in compress(range(n), map(by_first.__contains__, toks)):
         nxt = toks[i + 1] if i + 1 < n else ""
-        for p in candidates:
+        for p in by_first[toks[i]]:
             if p.single:
                 got: tuple[int, ...] | None = (i, i + 1)
             elif p.second is not None and nxt not in p.second:
