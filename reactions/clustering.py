@@ -452,6 +452,17 @@ def _unquoted(reports: _Evidence, record: _Evidence) -> bool:
     return bool(long) and not _quote_found(long, record.body)
 
 
+def _other_post(post: _Evidence, other: _Evidence) -> bool:
+    """Whether ``post`` reports a post (a tweet: the only channel it names) and ``other``, in the same language,
+    quotes the speaker at length with none of the post's words: a post is short and quoted whole, so words it
+    does not have were said on another occasion (a briefing the same day on the same killing)."""
+    if post.channels != {"post"} or post.lang != other.lang:
+        return False
+    mine = [q for q in post.quotes if len(q.split()) >= 2 * QUOTE_WORDS]
+    theirs = [q for q in other.quotes if len(q.split()) >= 2 * QUOTE_WORDS]
+    return bool(mine and theirs) and not (_quote_found(mine, other.body) or _quote_found(theirs, post.body))
+
+
 def _merge(parts: Sequence[_Evidence]) -> _Evidence:
     first = parts[0]
     union = lambda name: frozenset().union(*(getattr(p, name) for p in parts))  # noqa: E731
@@ -879,6 +890,8 @@ def _ranked(group: Sequence[Report], candidates: Sequence[Candidate]) -> list[tu
             continue  # another person of the body speaks in this cluster: another occasion
         if _other_occasion(mine, parts):
             continue  # said at a meeting or in a call with someone the cluster's reports never name
+        if any(_other_post(mine, ev) or _other_post(ev, mine) for ev in parts):
+            continue  # a post's words are quoted whole: a report quoting other words at length is another occasion
         if any(_unquoted(mine, ev) or _unquoted(ev, mine) for ev in parts):
             continue  # a report in it quotes words the speaker's own record of the occasion does not have
         top = max((score(mine, ev, common, totals) for ev in parts if _could_join(mine, ev)), default=-math.inf)

@@ -356,6 +356,23 @@ def test_words_said_at_a_meeting_with_someone_are_not_a_statement_that_never_nam
     assert not _counterparts("Kerry had threatened to call off bilateral talks with Russia")
 
 
+def test_reports_quoting_other_words_at_length_than_a_post_are_another_occasion():
+    # dev pages set E23 / E25: Price's post on the killing of Shireen Abu Akleh, and his words at the briefing
+    tweet = ("We are heartbroken by and strongly condemn the killing of American journalist Shireen Abu Akleh in "
+             "the West Bank")
+    post = report("p", "p", f'"{tweet}," State Department spokesman Ned Price said on Twitter.', person="ned-price",
+                  quotes=[tweet], reaction="condemnation")
+    said = ("The most important thing for us is that those responsible for the killing of journalist Shireen Abu "
+            "Akleh be held accountable")
+    briefing = report("b", "b", f'"{said}," Price said, and he strongly condemned the killing of the journalist '
+                      "Shireen Abu Akleh in the West Bank.", person="ned-price", quotes=[said],
+                      reaction="condemnation", hours=3)
+    assert assign([briefing], [Candidate(1, (post,))])[0][1] is None
+    # another report of the post quoting it joins
+    again = report("a", "a", f'Ned Price tweeted: "{tweet}."', person="ned-price", quotes=[tweet], hours=1)
+    assert assign([again], [Candidate(1, (post,))])[0][1] == 1
+
+
 def test_the_clusterer_keeps_documents_apart_or_together_in_arrival_order():
     clusterer = Clusterer()
     a = clusterer.add([report(("a", 0), "a", EN_PRICE, person="ned-price", reaction="condemnation")])
