@@ -7,12 +7,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-import pytest
-
 from storage import feeds as feed_store
 from storage.db import open_db
 from tests.fake_telegram import FakeTelegram
-from tests.test_bad_input import one_line_error, raqib
+from tests.test_bad_input import one_line_error, raqib, raqib_in_process
 from tests.test_bot_handlers import ADMIN, Chat, running
 
 
@@ -32,28 +30,29 @@ def back_off(db_path, url: str, hours: float = 8, failures: int = 7) -> None:
         db.close()
 
 
-@pytest.mark.slow
-def test_feeds_list_shows_the_next_try_and_retry_resets_it(tmp_path):
+def test_feeds_list_shows_the_next_try_and_retry_resets_it(tmp_path, monkeypatch, capsys):
+    def cli(*args: str):  # in this process: a process start costs about half a second of CPU (one real one below)
+        return raqib_in_process("--config", "raqib.toml", *args, cwd=tmp_path, monkeypatch=monkeypatch,
+                                capsys=capsys)
+
     (tmp_path / "raqib.toml").write_text('[storage]\npath = "r.db"\n')
     back_off(tmp_path / "r.db", "https://down.example/rss")
     back_off(tmp_path / "r.db", "https://other.example/rss", hours=2, failures=3)
-    listing = raqib("--config", "raqib.toml", "feeds", "list", cwd=tmp_path)
+    listing = raqib("--config", "raqib.toml", "feeds", "list", cwd=tmp_path)  # the real process
     assert listing.returncode == 0, listing.stderr
     assert "NEXT TRY" in listing.stdout and "in 7h59m" in listing.stdout, listing.stdout
     assert "raqib feeds retry" in listing.stdout
 
-    retried = raqib("--config", "raqib.toml", "feeds", "retry", "https://down.example/rss", cwd=tmp_path)
+    retried = cli("feeds", "retry", "https://down.example/rss")
     assert retried.returncode == 0 and "retry now: https://down.example/rss" in retried.stdout, retried
-    line = next(x for x in raqib("--config", "raqib.toml", "feeds", "list", cwd=tmp_path).stdout.splitlines()
-                if x.endswith("https://down.example/rss"))
+    line = next(x for x in cli("feeds", "list").stdout.splitlines() if x.endswith("https://down.example/rss"))
     assert " now " in line and "7h" not in line, line
 
-    everything = raqib("--config", "raqib.toml", "feeds", "retry", "--all", cwd=tmp_path)
+    everything = cli("feeds", "retry", "--all")
     assert "https://other.example/rss" in everything.stdout, everything
-    assert "nothing to retry" in raqib("--config", "raqib.toml", "feeds", "retry", "--all", cwd=tmp_path).stdout
-    one_line_error(raqib("--config", "raqib.toml", "feeds", "retry", "https://nope.example/", cwd=tmp_path),
-                   "no feed https://nope.example/")
-    assert raqib("--config", "raqib.toml", "feeds", "retry", cwd=tmp_path).returncode == 2  # URL or --all
+    assert "nothing to retry" in cli("feeds", "retry", "--all").stdout
+    one_line_error(cli("feeds", "retry", "https://nope.example/"), "no feed https://nope.example/")
+    assert cli("feeds", "retry").returncode == 2  # URL or --all
 
 
 def test_status_shows_the_next_try_and_retry_resets_it(db, db_path):
