@@ -429,7 +429,8 @@ def _bare_line(text: str, unit: Unit) -> bool:
 
 _DATE_LINE = re.compile(
     r"\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:\d{1,2}\s+)?"
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}\s*$",
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?\d{4}"
+    r"(?:,?\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,4})?)?\s*$",
     re.IGNORECASE,
 )
 
@@ -495,7 +496,7 @@ def _extract(
     # Taiwan.", then "QUESTION: ..."), whose sentences are no statements
     smalltalk_end = -1
     turn_end = -1
-    turn = False  # the block is a transcript's turn, opened by a speaker's label
+    turn: bool | str = False  # the block is a transcript's turn, opened by a speaker's label ("page": a page's)
     for unit, quotes in split_units(doc.masked, doc.line_goes_on if lang == "ar" else None):
         unit_no += 1
         if unit.end - unit.start > MAX_UNIT_CHARS:
@@ -533,6 +534,7 @@ def _extract(
                 # paragraphs that follow are X's words (someone untracked's: nobody tracked speaks them)
                 block = page_intro or None
                 block_fresh = False
+                turn = "page"
                 doc.ctx = page_intro or None
                 prev_unit_statement = None
                 intro = None
@@ -608,7 +610,12 @@ def _extract(
             and _names_person_first(view, nps, block, reg.lexicon)
         ):
             # "Foreign Secretary Boris Johnson speaks to media ahead of the Council:": the block's speaker
-            # named in the third person is the page's narration (a heading, a caption), not their words
+            # named in the third person is the page's narration (a heading, a caption), not their words; on
+            # a page introduced as their words ("Jeremy Hunt's opening remarks at ...") the words go on after
+            # the page's summary ("The Foreign Secretary spoke on 8 May, alongside ...")
+            if turn == "page" and not prs:
+                age_context(doc, unit)
+                continue
             block = None
             in_block = False
         if in_block and block is not None and lang == "ar" and prs:
@@ -627,7 +634,7 @@ def _extract(
             ):
                 # nobody named speaks ("I'm very pleased to say that ..."): the block's speaker goes on
                 clauses = [(0, Context(block.speaker, True, block.person, block.genders, rule=block.rule))]
-            elif turn and clauses and (clauses[0][1] is None or not clauses[0][1].tracked) and not titled:
+            elif turn is True and clauses and (clauses[0][1] is None or not clauses[0][1].tracked) and not titled:
                 # a transcript's turn ("SECRETARY POMPEO: ..."): the official reports what others said ("The
                 # United Kingdom, France, and Germany released a statement this week concluding ..."), and goes
                 # on; quoting their very words gives the words to them ("..., and I quote, “...”")

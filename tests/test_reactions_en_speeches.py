@@ -162,3 +162,21 @@ def test_a_press_release_by_the_foreign_office_with_bullet_points_and_a_list():
     got = _got(text, "2023-09-29")
     assert [(g[0], g[2]) for g in got] == [("uk-government", "block-continuation")] * 3
     assert [g[3][:12] for g in got] == ["Latest sanct", "Eleven new d", "The UK will "]
+
+
+def test_a_speech_page_goes_on_over_a_dated_timestamp_and_the_pages_summary_of_it():
+    text = (
+        "Jeremy Hunt's opening remarks at press conference with Mike Pompeo\n\n9 May 2019 12:55 PM\n\n"
+        "The Foreign Secretary spoke on 8 May, alongside the US Secretary of State, on the Iran nuclear deal.\n\n"
+        "Good afternoon.\n\nThe Anglo-American alliance was forged in the greatest struggle against tyranny."
+    )
+    got = _got(text, "2019-05-09")
+    assert [(g[0], g[2], g[3][:24]) for g in got] == [
+        ("uk-government", "block-continuation", "The Anglo-American allia")
+    ]
+
+
+def test_repeated_calls_is_speech_with_a_tracked_subject():
+    got = _got("British foreign minister David Lammy repeated calls for an immediate ceasefire.", "2024-10-01")
+    assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-verb/sv")]
+    assert _got("Russia repeated its warning to the West.", "2024-10-01") == []
