@@ -11,7 +11,9 @@ close in time, and show evidence that they report the same words:
 - the same numbers; the same content words (same language); the same reaction type.
 
 Merging two occasions is worse than leaving a report alone, so the evidence must add up to :data:`THRESHOLD`
-and any contradiction (two different people, too far apart in time) vetoes a join.
+and any contradiction vetoes a join: two different people, too far apart in time, two channels, words said at a
+meeting or in a call with someone the other reports never name, a quotation that the speaker's own record of the
+occasion (a transcript, a release) or a post quoted whole does not have.
 
 Inside one document, the statements of one speaker (and one person) are one report: outlets split a statement
 over several sentences. A sentence that points to an earlier occasion ("last month", "وكان ... قد") is kept
@@ -504,7 +506,8 @@ def _unnamed(text: str) -> bool:
 
 
 def _voice(report: Report) -> str | None:
-    """Who speaks: the named person, ``"unnamed"`` for an unnamed official or diplomat, else None."""
+    """Who speaks: the named person, :data:`UNNAMED` for an unnamed official, a diplomat or an office,
+    :data:`STANDING` for the body's standing position ("has said"), else None."""
     if report.person:
         return report.person
     if _unnamed(report.text):
