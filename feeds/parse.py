@@ -323,8 +323,8 @@ class _ItemFacts:
 
 
 def _item_facts(root: etree._Element, version: str) -> list[_ItemFacts] | None:
-    """The facts of every item in document order; None when an item has an empty guid (no guid for feedparser,
-    the link for fastfeedparser), two of them, one in a namespace or deeper in the item, or two summaries."""
+    """The facts of every item in document order; None when an item has two guids, one in a namespace or deeper
+    in the item, an empty Atom id, or two summaries."""
     facts = []
     if version == "rss20":
         for item in root.iter("item"):
@@ -332,9 +332,8 @@ def _item_facts(root: etree._Element, version: str) -> list[_ItemFacts] | None:
             summaries = sum(1 for _ in item.iter("description"))
             if len(guids) > 1 or (guids and guids[0].tag != "guid") or summaries > 1:
                 return None
-            guid = (guids[0].text or "").strip() if guids else None
-            if guid == "":
-                return None
+            # an empty guid is none for feedparser (fastfeedparser's id is then the link, as for no guid)
+            guid = (guids[0].text or "").strip() or None if guids else None
             # feedparser lower-cases attribute names; only the value "true" (or none) makes a permalink
             flag = next((value for name, value in guids[0].attrib.items() if name.lower() == "ispermalink"),
                         "true") if guids else "false"

@@ -348,6 +348,10 @@ MIXED_ITEMS = [
     '<item><title>a</title><guid>/posts/a</guid><description>x</description></item>'
     '<item><title>b</title><link>https://example.org/b</link><guid isPermaLink="false">post-b</guid>'
     "<description>y</description></item>",
+    # an empty guid is no guid (fastfeedparser's id is the link then)
+    '<item><title>e</title><link>https://example.org/e</link><guid>  </guid><description>x</description></item>'
+    '<item><title>f</title><link>https://example.org/f</link><guid>https://example.org/g/f</guid>'
+    "<description>y</description></item>",
     # an Atom feed declaring an HTML DOCTYPE (feedparser drops it), with relative ids
     None,
 ]
@@ -380,10 +384,11 @@ def test_the_fast_path_reads_guids_and_summaries_item_by_item():
     assert by_title["one"].summary == "first summary" and by_title["two"].summary == "body two"
     assert by_title["a"].guid == by_title["a"].link == "https://example.org/posts/a"
     assert by_title["b"].guid == "post-b" and by_title["b"].link == "https://example.org/b"
+    empty = feeds.parse.parse_fast(_rss(MIXED_ITEMS[2]), url="https://example.org/feed.xml")
+    assert empty is not None and [e.guid for e in empty.entries] == [None, "https://example.org/g/f"]
 
 
 @pytest.mark.parametrize("items", [
-    "<item><title>a</title><link>https://example.org/a</link><guid>  </guid></item>",  # an empty guid
     "<item><title>a</title><link>https://example.org/a</link><guid>g1</guid><guid>g2</guid></item>",
     "<item><title>a</title><link>https://example.org/a</link><description>1</description>"
     "<description>2</description></item>",
