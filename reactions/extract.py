@@ -317,6 +317,17 @@ def _page_intro(view: list, nps: dict, lex: Lexicon) -> Context | None | bool:
     while k < len(view) and (view[k].low in ("the", "•", "-", "text", "of", "full") or not view[k].low.isalnum()):
         k += 1
     owner = nps.get(k)
+    if (
+        owner is not None
+        and owner.status == "tracked"
+        and owner.speaker
+        and view[-1].low == ")"
+        and any(t.low == "(" for t in view[owner.i : owner.j])
+        and all(t.case[:1].isupper() or not t.low.isalpha() for t in view[owner.j :])
+    ):
+        # Hansard's speaker line: "The Secretary of State for Foreign, Commonwealth and Development Affairs
+        # (James Cleverly)", then the answer
+        return Context(owner.speaker, True, owner.person, owner.genders, rule="block-continuation")
     if owner is not None and owner.j < len(view) and view[owner.j].low in ("'s", "s'"):
         # "Jeremy Hunt's opening remarks at press conference with Mike Pompeo"
         rest = view[owner.j + 1 : owner.j + 5]
@@ -375,7 +386,7 @@ def _may_introduce(doc: _Doc, unit: Unit) -> bool:
     then "by")?"""
     words = doc.unit_words(unit)
     nouns = doc.lex.w.en_intro_nouns
-    if words[:2] == ["attributable", "to"]:
+    if words[:2] == ["attributable", "to"] or doc.masked[unit.start : unit.end].rstrip().endswith(")"):
         return _whole_line(doc.masked, unit)
     return (
         ("by" in words[:20] or any(m in doc.masked[unit.start : unit.start + 60] for m in ("'s ", "\u2019s ")))

@@ -180,3 +180,22 @@ def test_repeated_calls_is_speech_with_a_tracked_subject():
     got = _got("British foreign minister David Lammy repeated calls for an immediate ceasefire.", "2024-10-01")
     assert [(g[0], g[1], g[2]) for g in got] == [("uk-government", "david-lammy", "en-verb/sv")]
     assert _got("Russia repeated its warning to the West.", "2024-10-01") == []
+
+
+def test_a_hansard_speaker_line_opens_the_ministers_answer():
+    text = (
+        "Tommy Sheppard (Edinburgh East) (SNP)\n\n"
+        "4. Whether he has had recent discussions with his Israeli counterpart. (904714)\n\n"
+        "The Secretary of State for Foreign, Commonwealth and Development Affairs (James Cleverly)\n\n"
+        "I call on all parties to find opportunities to de-escalate tension.\n\n"
+        "Alex Davies-Jones (Pontypridd) (Lab)\n\nWill he condemn the raids?"
+    )
+    got = _got(text, "2023-05-02")
+    assert [(g[0], g[1], g[2], g[3]) for g in got] == [
+        (
+            "uk-government",
+            "james-cleverly",
+            "block-continuation",
+            "I call on all parties to find opportunities to de-escalate tension.",
+        )
+    ]
