@@ -38,4 +38,25 @@ CANDS = {
     "negation window 5": _set("negation_window", 5),
     "concern: استياء": add("concern", "strong_ar", "*استياء", "مستاء|مستاءه"),
     "warning: threaten only leans": move("warning", "strong_en", "weak_en", "+threaten"),
+    # fourth round (six sets: dev, real, pages, H, K, L), tried and not kept: a set lost, or no set gained
+    "condemnation: shock is condemnation": move("concern", "strong_ar", "weak_ar", "*صدمة"),
+    "concern: frustrated (ar)": add("concern", "strong_ar", "محبط|محبطه|محبطون", "*احباط"),
+    "denial: no plans (ar)": add(
+        "denial", "strong_ar", "لا توجد|يوجد ?اي ?*خطط|خطه", "لا تنوي|ينوي|تعتزم|يعتزم|تخطط|يخطط|نخطط|ننوي|نعتزم"
+    ),
+    "announcement: deaths and wounded (ar)": add("announcement", "weak_ar", "*مقتل", "اصيبوا|اصيب بجروح"),
+    "announcement: air strikes (ar)": add("announcement", "weak_ar", "*ضربة|ضربات|غارة|غارات جويه|جويا"),
+    "announcement: more future verbs (ar)": add(
+        "announcement", "weak_ar", ">يغادر|يترك|يتنحي|يدلي|يناقش|يركز|يستثمر|ينقل|يساعد"
+    ),
+    "announcement: discussed with (ar)": add("announcement", "weak_ar", "+ناقش/يناقش|بحثا|بحثت|بحث ~3 مع"),
+    "support: not الى جانب alone": rm("support", "strong_ar", "الي جانب"),
+    "support: not عازم": rm("support", "strong_ar", "عازم|عازمه|عازمون"),
+    "call: not مطالب (demands, a noun)": rm("call", "strong_ar", "*مطالب"),
+    "warning: يهدد only leans": move("warning", "strong_ar", "weak_ar", "+هدد/يهدد/-|مهددا"),
+    "announcement: not منح": rm("announcement", "strong_ar", "+منح/يمنح"),
+    "support: will support (en)": add("support", "strong_en", "will|would support|back"),
+    "call: is needed (en)": add("call", "weak_en", "is|are needed"),
+    "concern: frustrating (en)": add("concern", "strong_en", "frustrating|depressing|deeply depressing"),
+    "condemnation: grave breach (en)": add("condemnation", "strong_en", "grave breach|breaches"),
 }
