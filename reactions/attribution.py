@@ -63,6 +63,7 @@ class AttributionMixin:
     lowered: str
     ctx: Context | None
     _home: dict[str, bool]
+    _named_speakers: frozenset[str] | None
 
     # --- attribution ------------------------------------------------------------------------------
     def resolve(self, subj: Subject, local: Context | None) -> Context | None:
@@ -92,6 +93,12 @@ class AttributionMixin:
                 ):
                     # "The government said ..." in a text about Britain, with nobody else current
                     return Context(np_.home, True, None, np_.genders)
+                if np_.sole and (c is None or not c.tracked):
+                    sole = self.sole_body(np_.refers)
+                    if sole is not None:
+                        # "أدانت المملكة المتحدة ...", "الولايات المتحدة تصف ..." in a text that names one
+                        # tracked body of that country (and not the White House): that body
+                        return Context(sole, True, None, np_.genders)
                 return None
             ag = next(iter(np_.genders)) if len(np_.genders) == 1 else ""
             if (
@@ -127,6 +134,18 @@ class AttributionMixin:
         if g in ("m", "f", "n") and c.genders and g not in c.genders and "" not in c.genders:
             return None
         return Context(c.speaker, c.tracked, c.person, c.genders)
+
+    def sole_body(self, refers: tuple[str, ...]) -> str | None:
+        """The one speaker of ``refers`` (and of its country: a US body is not alone when the White House
+        is named) that the whole text names by a registry phrase, or None.  Read once per text."""
+        named = self._named_speakers
+        if named is None:
+            named = self._named_speakers = self.speakers_named()
+        got = [sp for sp in refers if sp in named]
+        rivals = self.lex.w.sole_rivals
+        if len(got) != 1 or any(r in named for r in rivals if r.split("-")[0] == got[0].split("-")[0]):
+            return None
+        return got[0]
 
     def home_text(self, speaker: str) -> bool:
         """Is the text about the country of ``speaker`` (a word of its markers list) and about no other

@@ -33,6 +33,7 @@ class NP:
     spokes: bool = (
         False  # a spokesperson of an anaphor ("متحدث باسم الوزارة"): the person's gender, not the body's
     )
+    sole: bool = False  # an anaphor naming the one body of ``refers`` the text names (lexicon [[anaphor]])
 
 
 @functools.lru_cache(maxsize=8)
@@ -679,6 +680,7 @@ class MentionsMixin:
                 personlike=a.gender != "" and "any" not in a.refers and not a.body,
                 home=a.home,
                 max_age=a.max_age,
+                sole=a.sole,
             )
         return None
 

@@ -58,6 +58,7 @@ class Mention:
     home: str = ""  # anaphor: the speaker it names when nobody is current, in a text about its country
     max_age: int = -1  # anaphor: sentences without speech after which it no longer refers (-1: default)
     body: bool = False  # anaphor: names a body ("الحكومة"), not a person: no person's gender to agree with
+    sole: bool = False  # anaphor: with nobody current, the one body of ``refers`` the text names ("الولايات المتحدة")
 
 
 TOLERANT_MIN_LEN = 5  # shorter Arabic words must be spelt as listed
@@ -467,6 +468,7 @@ class Registry:
         self._relevant: list[list[str]] = []
         self.doc_only_words: set[str] = set()  # derived surnames (see doc_only), folded lower-case
         self.home_words: set[str] = set()  # last words of "home" anaphors ("the government")
+        self.sole_words: set[str] = set()  # last words of "sole" anaphors ("الولايات المتحدة")
         self._resolve: dict[str, str] = {}
         self._holders: dict[tuple[str, str, str], str | None] = {}
         self._first_names: dict[tuple[str, ...], frozenset[str]] = {}
@@ -928,14 +930,21 @@ class Registry:
             body = an.get("body", False)
             if not isinstance(body, bool):
                 raise RegistryError(f"{where}: 'body' must be true or false")
+            sole = an.get("sole", False)
+            if not isinstance(sole, bool):
+                raise RegistryError(f"{where}: 'sole' must be true or false")
             for t in str_list(an.get("text", []), f"{where}: 'text'"):
                 self._add(
                     t,
-                    Mention("anaphor", gender=g, refers=refers, home=home, max_age=max_age, body=body),
+                    Mention(
+                        "anaphor", gender=g, refers=refers, home=home, max_age=max_age, body=body, sole=sole
+                    ),
                     pairs,
                 )
                 if home:
                     self.home_words.add(scan_words(fold_keep_offsets(t))[-1])
+                if sole:
+                    self.sole_words.add(scan_words(fold_keep_offsets(t))[-1])
 
         def fl(key: str) -> frozenset[str]:
             return frozenset(fold(w) for w in str_list(words.get(key, []), f"{src}: words.{key}"))

@@ -381,3 +381,57 @@ def test_a_headline_line_without_a_full_stop_stays_apart():
     text = "البنتاغون يحذر من تصعيد جديد في المنطقة\nوقال المتحدث باسم البنتاغون جون كيربي إن القوات جاهزة.\n"
     got = found(text, "2022-03-01")
     assert [g[2] for g in got] == ["ar-present/sv", "ar-verb/vs"]
+
+
+# --- "الممثلة الرسمية لوزارة ..." (RT's word for a spokesperson) is a spokesperson's title -------------
+def test_the_official_representative_of_a_ministry_is_its_spokesperson():
+    text = "أعلنت الممثلة الرسمية لوزارة الدفاع الأمريكية، سابرينا سينغ، أن الهجمات لم تسبب أضرارا كبيرة."
+    assert [g[:3] for g in found(text, "2023-11-01")] == [("us-pentagon", "sabrina-singh", "ar-verb/apposition")]
+
+
+def test_another_countrys_official_representative_stays_out():
+    assert_untracked("وقالت الممثلة الرسمية لوزارة الخارجية الروسية ماريا زاخاروفا إن موسكو سترد.", "2023-11-01", "ar")
+
+
+# --- a country stands for the one tracked body of it that the text names ------------------------------
+@pytest.mark.parametrize(
+    ("text", "speaker", "rule"),
+    [
+        (
+            "أدانت المملكة المتحدة بقوة قرار الحكومة الإسرائيلية توسيع العمليات.\n"
+            "وقال وزير الخارجية البريطاني ديفيد لامي إن القرار خاطئ.",
+            "uk-government",
+            "ar-verb/vs",
+        ),
+        (
+            "بريطانيا تعرب عن قلقها الشديد إزاء أعمال العنف في القدس\n"
+            "وقالت وزارة الخارجية البريطانية في بيان إن العنف يجب أن يتوقف.",
+            "uk-government",
+            "ar-present/sv",
+        ),
+        (
+            'الولايات المتحدة تصف الاعتراف بدولة فلسطينية بأنه "استعراضي"\n'
+            "وقال المتحدث باسم وزارة الخارجية الأمريكية إن الخطوة لا تساعد السلام.",
+            "us-state-department",
+            "ar-present/sv",
+        ),
+    ],
+)
+def test_a_country_for_the_one_body_the_text_names(text, speaker, rule):
+    got = found(text, "2024-09-22")
+    assert (got[0][0], got[0][2]) == (speaker, rule)
+    assert got[0][3].startswith(("أدانت", "بريطانيا", "الولايات"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the White House is named too: the United States may be either
+        "أدانت الولايات المتحدة الهجوم.\nوقال البيت الأبيض إن الرد سيكون قاسيا. وقالت الخارجية الأمريكية إنها تتابع.",
+        # no tracked body of the country is named at all
+        "أدانت المملكة المتحدة الهجوم على السفينة في البحر الأحمر.",
+    ],
+)
+def test_a_country_without_one_named_body_is_nobody(text):
+    got = found(text, "2024-09-22")
+    assert not any(g[3].startswith("أدانت") for g in got)
