@@ -521,6 +521,9 @@ class ConstructionsMixin:
             low in self.lex.en_weak
             and not speech_only  # (beside a quotation any subject may say it: '"...," he responded')
             and not (subj.kind == "np" and subj.np and subj.np.status == "tracked")
+            # ("He highlighted the military's preparedness": a pronoun opening the sentence goes on with the
+            # tracked speaker, if one is current)
+            and not (subj.kind == "pronoun" and b == 1 and low not in self.lex.w.en_weak_acts)
         ):
             if subj.kind == "unknown" or (subj.kind == "np" and subj.np and subj.np.status == "other"):
                 return Pair(k, "weak-other", Subject("unknown"))  # someone else acts: a new topic

@@ -383,6 +383,7 @@ REQUIRED_LISTS = (
     "en_block_agenda_phrases",
     "en_intro_nouns",
     "en_content_verbs",
+    "en_weak_acts",
     "en_intro_participles",
     "en_issue_verbs",
     "en_after_said_x",

@@ -679,3 +679,13 @@ def test_briefed_reports_speech_only_with_what_was_said_beside_it():
     after = "Pentagon Press Secretary John Kirby briefed reporters that Russian troops were massing."
     assert [s.rule for s in extract(before, "en", "2022-01-28")] == ["en-verb/sv"]
     assert [s.rule for s in extract(after, "en", "2022-01-28")] == ["en-verb/sv"]
+
+
+def test_a_weak_verb_after_a_sentence_opening_pronoun_goes_on_with_the_tracked_speaker():
+    text = (
+        "Defense Secretary Pete Hegseth confirmed the deployment of 1,500 troops to the border. "
+        "He highlighted the military's preparedness. He concluded his visit on Friday."
+    )
+    got = extract(text, "en", "2025-01-27")
+    assert [(s.speaker, s.rule) for s in got] == [("us-pentagon", "en-verb/sv"), ("us-pentagon", "en-verb/pronoun")]
+    assert extract("The minister arrived. He highlighted the army's preparedness.", "en", "2025-01-27") == []
