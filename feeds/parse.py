@@ -307,7 +307,7 @@ def parse_fast(body: bytes, *, content_type: str = "", url: str = "", now: float
             return _declined(url, "an entry without guid or link")  # identified by a hash of its text alone: feedparser's text rules decide
         items.append(_RawItem(link=link, guid=(_as_feedparser(guid) or None) if guid is not None else None,
                               title=title, summary=summary, content=content, published=published))
-    language = (feed.get("language") or "")[:2].lower() or None
+    language = (_feed_language(root, version) or feed.get("language") or "")[:2].lower() or None
     title = _fast_text(feed.get("title")).replace("\n", " ")
     return _build(items, url or None, ParsedFeed(entries=(), title=title, version=version, language=language))
 
@@ -351,6 +351,18 @@ def _item_facts(root: etree._Element, version: str) -> list[_ItemFacts] | None:
             return None
         facts.append(_ItemFacts(guid, True, summaries == 1))
     return facts
+
+
+def _feed_language(root: etree._Element, version: str) -> str | None:
+    """The feed's language as feedparser reads it: RSS ``<language>`` (or ``<dc:language>``) of the channel, the
+    ``xml:lang`` of an Atom feed (fastfeedparser reads only ``xml:lang``)."""
+    if version == "rss20":
+        for path in ("channel/language", "channel/{http://purl.org/dc/elements/1.1/}language"):
+            found = root.find(path)
+            if found is not None and (found.text or "").strip():
+                return found.text.strip()
+        return None
+    return root.get("{http://www.w3.org/XML/1998/namespace}lang")
 
 
 def _in_source(element: etree._Element, entry: etree._Element) -> bool:

@@ -62,6 +62,8 @@ def compare(path: Path, url: str) -> tuple[bool, set[str], int, int]:
     differ: set[str] = set()
     if [e.key for e in fast.entries] != [e.key for e in ref.entries]:
         differ.add("keys")
+    if fast.language != ref.language:  # the feed's language: an entry's when detection finds no letters
+        differ.add("language")
     same_text = compared = 0
     by_key = {e.key: e for e in ref.entries}
     for entry in fast.entries:

@@ -402,3 +402,14 @@ def test_a_relative_guid_under_xml_base_goes_to_feedparser():
     items = '<item xml:base="https://other.example/x/"><title>a</title><guid>p/1</guid></item>'
     assert feeds.parse.parse_fast(_rss(items), url="https://example.org/feed.xml") is None
     assert parse_document(_rss(items), url="https://example.org/feed.xml").entries[0].guid == "https://other.example/x/p/1"
+
+
+@pytest.mark.parametrize("body", [
+    _rss("<item><title>a</title><link>https://example.org/a</link></item>").replace(
+        b"<description>d</description>", b"<description>d</description><language>ar-SA</language>"),
+    ATOM_WITH_DOCTYPE.replace(b'<feed xmlns=', b'<feed xml:lang="ar" xmlns='),
+])
+def test_the_fast_path_reads_the_feeds_language_as_feedparser_does(body):
+    fast = feeds.parse.parse_fast(body, url="https://example.org/feed.xml")
+    assert fast is not None and fast.language == "ar"
+    assert feeds.parse.parse_with_feedparser(body, url="https://example.org/feed.xml").language == "ar"
