@@ -824,6 +824,16 @@ class ConstructionsMixin:
             if named is not None:
                 # a generic title narrowed to a tracked person ("المبعوث الأمريكي الخاص إلى اليمن تيم ليندركينغ")
                 vs = Subject("np", named, gender, how="vs")
+            elif (
+                nps[j].status == "anaphor"
+                and nps[j].j + 2 < n
+                and view[nps[j].j].low in self.lex.w.ar_relatives
+                and view[nps[j].j + 1].low in self.lex.w.ar_document_verbs
+                and (author := nps.get(nps[j].j + 2)) is not None
+                and author.status == "tracked"
+            ):
+                # "وأضاف البيان الذي نشرته الحكومة البريطانية أن ...": the document's author speaks
+                vs = Subject("np", author, gender, how="document")
             elif nps[j].status == "anaphor" and self._name_follows(view, nps[j].j):
                 # "وقال وزير الخارجية عادل الجبير": someone else, unless a long title ends in a tracked name
                 vs = self._appositive(view, nps, j + 1, gender)

@@ -435,3 +435,31 @@ def test_a_country_for_the_one_body_the_text_names(text, speaker, rule):
 def test_a_country_without_one_named_body_is_nobody(text):
     got = found(text, "2024-09-22")
     assert not any(g[3].startswith("أدانت") for g in got)
+
+
+# --- a document and its author: "جاء ذلك في بيان صحفي أصدره X", "البيان الذي نشرته X" --------------------
+@pytest.mark.parametrize(
+    ("text", "speaker", "rule"),
+    [
+        ("جاء ذلك في بيان صحفي أصدره المفوض السامي لحقوق الإنسان في جنيف.", "un-ohchr", "ar-occasion-document"),
+        ("وجاء ذلك في بيان للخارجية البريطانية نشرته على موقعها.", "uk-government", "ar-occasion-document"),
+        (
+            "وأضاف البيان الذي نشرته الحكومة البريطانية أن بريطانيا ترغب في رؤية إسرائيل آمنة.",
+            "uk-government",
+            "ar-verb/document",
+        ),
+    ],
+)
+def test_a_document_and_its_author(text, speaker, rule):
+    assert [(g[0], g[2]) for g in found(text, "2024-04-14")] == [(speaker, rule)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأضاف البيان الذي نشرته وزارة الخارجية الروسية أن موسكو سترد.",
+        "جاء ذلك في بيان صحفي أصدرته وزارة الخارجية الروسية في موسكو.",
+    ],
+)
+def test_another_countrys_document_stays_out(text):
+    assert found(text, "2024-04-14") == []
