@@ -20,6 +20,7 @@ Pure: text in, ids out; the tables are built once per process.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import threading
@@ -134,6 +135,19 @@ class Gazetteer:
                     break
             i += matched or 1
         return frozenset(found)
+
+    @functools.cached_property
+    def version(self) -> int:
+        """A fingerprint of what :meth:`entities` answers: the name tables and the code that reads them (this
+        module and :mod:`reactions.text`'s folding). Stored names (``storage``'s ``statement_names``) carry it, so
+        names found with other tables or rules are known stale. A positive 60-bit integer."""
+        digest = hashlib.sha256()
+        for module in (Path(__file__), Path(__file__).with_name("text.py")):
+            digest.update(module.read_bytes())
+        for table in (self.english, self.arabic):
+            for key in sorted(table):
+                digest.update(repr((key, sorted(table[key]))).encode())
+        return int(digest.hexdigest()[:15], 16)
 
     def _lookup(self, words: list[str]) -> frozenset[str] | None:
         if _is_arabic(words[0]):

@@ -11,11 +11,13 @@ import sqlite_utils
 
 from reactions.clustering import assign, document_keys, group_keys, read_time
 from reactions.model import Statement
+from reactions.names import load_gazetteer
 from reactions.text import fold
 from storage.clusters import article_reports, candidates, file_keys, normalise
 from storage.db import transaction
 from storage.errors import AlreadyExists, NotFound, StorageError
 from storage.models import TIME_FORMAT, ArticleRow, ClusterRow, NewArticle, SaveResult, StatementRow, utc_now
+from storage.names import file_names
 
 _CHUNK = 500
 
@@ -195,14 +197,17 @@ def _save(db: sqlite_utils.Database, article: NewArticle, statements: Sequence[S
             file_keys(db, chosen, group, when)
             for r in group:
                 cluster_of[r.ref] = chosen
-        inserted, cluster_ids = 0, []
+        inserted, cluster_ids, named = 0, [], []
         folded_title = fold(article.title or "")
+        gazetteer = load_gazetteer()
         for i, statement in enumerate(unique):
             cluster_id = cluster_of[i]
-            db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, now,
-                                                            folded_title))
+            cursor = db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang,
+                                                                     now, folded_title, gazetteer.version))
+            named.append((cursor.lastrowid, statement.text, article.title))
             inserted += 1
             cluster_ids.append(cluster_id)
+        file_names(db.conn, gazetteer, named)
         _delete_empty_clusters(db, orphans)
         return SaveResult(article_id, status, inserted, tuple(dict.fromkeys(cluster_ids)),
                           tuple(c for c in dict.fromkeys(created) if c in cluster_ids))
@@ -213,18 +218,19 @@ HELD_BACK = 2  # clusters.fanned_out: found in a feed's first poll, stored but n
 _INSERT_ARTICLE = """INSERT INTO articles (feed_id, entry_key, url, title, text, lang, published_at, content_hash,
                          link_key, first_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 _INSERT_STATEMENT = """INSERT INTO statements (article_id, cluster_id, speaker, person, kind, text, quotes, reaction,
-                           lang, start, "end", created_at, folded, folded_title)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+                           lang, start, "end", created_at, folded, folded_title, names_version)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _statement_values(article_id: int, cluster_id: int | None, statement: Statement, lang: str | None,
-                      now: str, folded_title: str) -> tuple:
+                      now: str, folded_title: str, names_version: int) -> tuple:
     """The row of a statement, with its text and its article's title folded for /who (migration 18;
-    ``folded_title``: ``fold(title)``, once per article). A changed article's statements are written again, so
-    the folded title follows the title."""
+    ``folded_title``: ``fold(title)``, once per article) and the version of the gazetteer its names are filed
+    with (:mod:`storage.names`). A changed article's statements are written again, so the folded title and the
+    names follow the title."""
     return (article_id, cluster_id, statement.speaker, statement.person, statement.kind, statement.text,
             json.dumps(list(statement.quotes or ()), ensure_ascii=False), statement.reaction or "statement",
-            lang, statement.start, statement.end, now, fold(statement.text or ""), folded_title)
+            lang, statement.start, statement.end, now, fold(statement.text or ""), folded_title, names_version)
 
 
 def import_articles(db: sqlite_utils.Database, articles: Sequence[NewArticle], *, now: str | None = None) -> None:
@@ -270,6 +276,7 @@ def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle
     now = _db_time(now) if now else utc_now()
     times = [_statement_time(article.published_at, now) for article, _statement in reports]
     filed: dict[tuple, frozenset[str]] = {}
+    gazetteer, named = load_gazetteer(), []
     try:
         with transaction(db):
             feed_ids = sorted({article.feed_id for article, _statement in reports})
@@ -282,8 +289,10 @@ def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle
                 article_id = db.execute(_INSERT_ARTICLE, (
                     article.feed_id, article.entry_key, article.url, article.title or "", article.text or "",
                     article.lang, article.published_at, digest, None, when)).lastrowid
-                db.execute(_INSERT_STATEMENT, _statement_values(article_id, cluster_id, statement, article.lang, when,
-                                                                fold(article.title or "")))
+                statement_id = db.execute(_INSERT_STATEMENT, _statement_values(
+                    article_id, cluster_id, statement, article.lang, when, fold(article.title or ""),
+                    gazetteer.version)).lastrowid
+                named.append((statement_id, statement.text, article.title))
                 official = feed_speakers.get(article.feed_id) == statement.speaker
                 # reprints with the same words, title and person have the same keys (group_keys reads nothing
                 # else of a report): computed once
@@ -296,6 +305,7 @@ def import_cluster(db: sqlite_utils.Database, reports: Sequence[tuple[NewArticle
                 db.conn.executemany(
                     "INSERT OR IGNORE INTO cluster_keys (speaker, key, seen_at, cluster_id) VALUES (?, ?, ?, ?)",
                     [(statement.speaker, key, when, cluster_id) for key in sorted(filed[same])])
+            file_names(db.conn, gazetteer, named)
     except sqlite3.IntegrityError as exc:
         raise StorageError(f"cannot import the cluster of {reports[0][0].entry_key!r}: {exc}") from None
     return cluster_id

@@ -287,15 +287,26 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
                 f"WHERE {scanned} AND instr(s.folded_title, ?) > 0", [*params, needle]):
             if whole is None or whole.search(title):
                 found[statement_id] = (speaker, cluster_id, created_at)
-    # the statements that may name what the topic names (a name's word in the folded text or title: few), each
-    # then asked for its names
+    if wanted:
+        # the statements whose names, filed with this gazetteer when they were stored (storage.names), hold one
+        # the topic names: through the index
+        keys = sorted(wanted)
+        for statement_id, speaker, cluster_id, created_at in db.conn.execute(
+                "SELECT s.id, s.speaker, s.cluster_id, s.created_at FROM statement_names n "
+                "INDEXED BY idx_statement_names_name JOIN statements s ON s.id = n.statement_id "
+                f"WHERE n.name_key IN ({','.join('?' * len(keys))}) AND n.statement_id >= ? "
+                f"AND s.names_version = ? AND {scanned}", [*keys, window.first, gazetteer.version, *params]):
+            found.setdefault(statement_id, (speaker, cluster_id, created_at))
+    # the others (names filed with other tables or rules, or never) that may name what the topic names (a name's
+    # word in the folded text or title: few), each then asked for its names
     needles = sorted(gazetteer.needles(wanted))
     if needles:
         any_needle = " OR ".join("instr(s.folded, ?) > 0 OR instr(s.folded_title, ?) > 0" for _ in needles)
         for statement_id, speaker, cluster_id, created_at, text, title in db.conn.execute(
                 f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s NOT INDEXED "
-                f"JOIN articles a ON a.id = s.article_id WHERE {scanned} AND ({any_needle})",
-                [*params, *(n for n in needles for _column in (0, 1))]):
+                f"JOIN articles a ON a.id = s.article_id WHERE {scanned} AND s.names_version IS NOT ? "
+                f"AND ({any_needle})",
+                [*params, gazetteer.version, *(n for n in needles for _column in (0, 1))]):
             if statement_id in found:
                 continue
             key = f"{text}\n{title or ''}"

@@ -69,6 +69,10 @@ def test_a_database_at_every_earlier_version_upgrades_without_losing_rows(db_pat
         # /who's folded text and title (migration 18) filled in for the statements stored before it
         assert db.execute("SELECT folded, folded_title FROM statements ORDER BY id").fetchall() == [
             ("we deplore the shelling", "old news"), ("ندين قصف المدنيين", "old news")]
+    if version >= 1:  # each statement's names filed (migration 20), with the gazetteer's version
+        from reactions.names import load_gazetteer
+
+        assert {v for (v,) in db.execute("SELECT names_version FROM statements")} == {load_gazetteer().version}
     db.close()
 
 

@@ -291,11 +291,14 @@ def reference_hits(db, topic, since):
     return [(r[1], r[2], r[3]) for r in hits]
 
 
+@pytest.mark.parametrize("stale", ["none", "half", "all"])
 @pytest.mark.parametrize("scanned", [7, 5000])
-def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tmp_path, monkeypatch, scanned):
-    """The folded text and title stored with each statement (migration 18) and compared in SQL give the hits, in
-    the order, that folding each statement of the window in Python gave, the newest MAX_SCANNED alone scanned
-    across languages."""
+def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tmp_path, monkeypatch, scanned, stale):
+    """The folded text and title stored with each statement (migration 18) and compared in SQL, and the names
+    filed with each (migration 20), give the hits, in the order, that folding each statement of the window in
+    Python and asking the gazetteer about it gave, the newest MAX_SCANNED alone scanned across languages; also
+    when some or all statements' names were filed with another gazetteer (their names then wrong: ignored) or
+    never."""
     import datetime as dt
 
     monkeypatch.setattr(queries, "MAX_SCANNED", scanned)
@@ -314,6 +317,16 @@ def test_who_matches_exactly_as_when_it_folded_every_statement_at_each_search(tm
                                                                                    "un-ohchr")))],
                     entry=f"e{i}", title=rng.choice(titles), published=published)
     since = queries.db_time(now - dt.timedelta(days=7))
+    if stale != "none":
+        ids = [r[0] for r in db.conn.execute("SELECT id FROM statements ORDER BY id")][::2 if stale == "half" else 1]
+        for i, statement_id in enumerate(ids):
+            db.conn.execute("UPDATE statements SET names_version = ? WHERE id = ?", [None if i % 3 else 7,
+                                                                                     statement_id])
+            db.conn.execute("DELETE FROM statement_names WHERE statement_id = ?", [statement_id])
+            db.conn.executemany("INSERT INTO statement_names (statement_id, name_key) VALUES (?, ?)",
+                                [(statement_id, key) for key in ("country:PS", "country:SY", "city:173811")])
+        db.conn.commit()
+    assert db.conn.execute("SELECT count(*) FROM statement_names").fetchone()[0] > 0
     for topic in ("prison", "Prison", "السجن", "سجن", "Syria", "سوريا", "Hasakah", "الحسكة", "Gaza", "غزة",
                   "detainees", "المدنيين", "مدنيين", "qwertyuiop", "U.S. envoy", "us", "the United States"):
         assert queries.topic_hits(db, topic, since) == reference_hits(db, topic, since), topic
@@ -345,3 +358,37 @@ def test_every_text_naming_a_place_holds_one_of_its_needles():
                     checked += 1
                     assert any(n in fold(text) for n in gazetteer.needles({entity})), (entity, text)
     assert checked > 50
+
+
+def test_names_filed_at_save_are_those_the_migration_finds_and_go_with_their_statement(tmp_path):
+    """The names save_article files with each statement (storage.names) are the gazetteer's for its text and
+    title, the same the migration's fill finds for rows stored without them; a changed article's statements are
+    written again with the names of its new title, and the old ones' names go."""
+    from reactions.names import load_gazetteer
+    from storage.names import fill_all
+
+    gazetteer = load_gazetteer()
+    db = make_db(tmp_path)
+    texts = ("Britain urged restraint in Syria.", "غزة تحت القصف", "The Syrians of al-Hasakah and Gaza", "No names.")
+    for i, text in enumerate(texts):
+        add_article(db, [statement(text)], entry=f"e{i}", title="Talks on Iraq" if i % 2 else "A quiet day")
+
+    def filed():
+        return sorted(db.conn.execute("SELECT statement_id, name_key FROM statement_names"))
+
+    saved = filed()
+    expected = sorted((sid, name) for sid, text, title in db.conn.execute(
+        "SELECT s.id, s.text, a.title FROM statements s JOIN articles a ON a.id = s.article_id")
+        for name in gazetteer.entities(f"{text}\n{title}"))
+    assert saved == expected and {"country:SY", "country:IQ"} <= {name for _sid, name in saved}
+    assert {v for (v,) in db.conn.execute("SELECT DISTINCT names_version FROM statements")} == {gazetteer.version}
+    db.conn.execute("DELETE FROM statement_names")
+    db.conn.execute("UPDATE statements SET names_version = NULL")
+    fill_all(db.conn, gazetteer, chunk=3)
+    assert filed() == saved
+    assert {v for (v,) in db.conn.execute("SELECT DISTINCT names_version FROM statements")} == {gazetteer.version}
+    old_ids = {sid for (sid,) in db.conn.execute("SELECT id FROM statements WHERE text = ?", [texts[0]])}
+    add_article(db, [statement(texts[0])], entry="e0", title="Talks on Jordan")  # the article changed
+    assert old_ids.isdisjoint(sid for sid, _name in filed())
+    new_names = {name for sid, name in filed() if sid not in {s for s, _n in saved}}
+    assert new_names == gazetteer.entities(f"{texts[0]}\nTalks on Jordan") and "country:JO" in new_names
