@@ -1,13 +1,16 @@
 """Cross-set validation of changes to the reaction-type rules (reactions/reactions.toml).
 
     python eval/reaction_rules_cv.py eval/reaction_candidates.py [--cache FILE] [--sets NAME=PATH ...]
-    (make cv-reaction-rules: the same, with the project's four real-text sets)
+    (make cv-reaction-rules: the same, with the project's six real-text sets: dev, real, pages, H, K, L)
 
 A candidates file defines ``CANDS``: a name for each change -> a function that edits the parsed
 reactions.toml (a dict) in place; :func:`add`, :func:`rm`, :func:`move` and :func:`sense` below build the
 usual ones.  The tool prints, for each change alone, the right answers it gains or loses on each set;
 then, holding out each set in turn, the changes selected on the other sets and the held-out set's accuracy
 before and after them; last, the selection on all sets (the changes to make in reactions.toml).
+
+The rules alone are measured; the extractor also runs the trained model on statements without a strong cue
+(reactions/reaction_model.py), so retrain it and run `make cv-reactions` before keeping a change.
 
 Selection (one pass): changes are ranked by what they gain alone on the tuning sets; each is kept if the
 total still rises and no tuning set loses a right answer.  A change that only one set likes, or that one
