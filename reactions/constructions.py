@@ -3,6 +3,7 @@ with its subject."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .mentions import NP
@@ -29,6 +30,13 @@ class Pair:
 
 
 _NAME_MARKS = frozenset('"«»“”')
+
+
+@functools.lru_cache(maxsize=8192)
+def _surname(name: str, arabic: bool) -> str:
+    """The last word of a registry name, folded (Arabic) or lower-case: read once per name, not once per
+    look at a word."""
+    return fold(name).split()[-1] if arabic else name.split()[-1].lower()
 _RELATIVE_GENDER = {"الذي": "m", "التي": "f"}  # (folded) relative pronouns between a subject and its verb
 
 
@@ -608,7 +616,7 @@ class ConstructionsMixin:
             person = self.reg.persons[pid]
             names = person.names_ar if tok.ar else person.names_en
             for name in names:
-                last = fold(name).split()[-1] if tok.ar else name.split()[-1].lower()
+                last = _surname(name, tok.ar)
                 if len(last) >= 5 and last != word and one_edit(word, last):
                     post = person.post_on(self.day)
                     if post is None or not self.reg.is_tracked(post.speaker):

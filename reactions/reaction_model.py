@@ -40,8 +40,8 @@ def _features(lang: str, decided: str, found: list[Cue], toks: list[str]) -> lis
         out.append(f"cue={c.label}/{kind}")
         out.append(f"rule={c.rule}")
     words = [t for t in toks if t[0].isalnum()]
-    out.extend(f"w={w}" for w in words)
-    out.extend(f"f={w}" for w in words[:FIRST_WORDS])
+    out.extend(map("w=".__add__, words))  # (f"w={w}" for each word, in C)
+    out.extend(map("f=".__add__, words[:FIRST_WORDS]))
     return out
 
 
@@ -60,8 +60,8 @@ class Model:
     weights: dict[str, tuple[float, ...]]
 
     def scores(self, feats: list[str]) -> list[float]:
-        get = self.weights.get
-        rows = [w for w in map(get, set(feats)) if w is not None]
+        # the rows of the features the model knows, each once (a row is a non-empty tuple: filter keeps it)
+        rows = list(filter(None, map(self.weights.get, set(feats))))
         return [sum(col) for col in zip(self.bias, *rows, strict=True)]
 
     def predict(self, feats: list[str]) -> str:
