@@ -65,13 +65,18 @@ def _views(db: sqlite_utils.Database, subs: Sequence[chats.Subscription], chat: 
     return kept
 
 
+_BLOCKS = ("rendered statements",)  # the key of the blocks in a round's shared dict (digests' keys are longer)
+
+
 def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: render.Names,
-                    shared: dict[tuple, list[str]] | None = None) -> list[str]:
+                    shared: dict[tuple, Any] | None = None) -> list[str]:
     """The digest's messages for one due chat (empty when there is nothing to report).
 
     :param shared: digests already made in this round, by what decides them (window, day, timezone, the chat's
         language and sources, its subscriptions): chats with the same combination (at a hundred thousand
-        chats, about one in twenty is distinct) share one query and one rendering.
+        chats, about one in twenty is distinct) share one query and one rendering; and the statements rendered
+        for them (:func:`bot.render.digest`'s ``blocks``), which chats following other mixes of the same
+        speakers reuse.
     """
     subs = chats.subscriptions_of(db, due.chat_id)
     chat = chats.chat_by_id(db, due.chat_id)
@@ -80,7 +85,8 @@ def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: rend
     if shared is not None and key in shared:
         return shared[key]
     views = _views(db, subs, chat, due.window_start, due.window_end)
-    parts = render.digest(due.day, views, due.lang, names, due.timezone) if views else []
+    blocks = shared.setdefault(_BLOCKS, {}) if shared is not None else None
+    parts = render.digest(due.day, views, due.lang, names, due.timezone, blocks=blocks) if views else []
     if shared is not None:
         shared[key] = parts
     return parts
@@ -99,7 +105,7 @@ async def send_due_digests(db: sqlite_utils.Database | AsyncDB, sink: Any, names
     limiter = limiter_for(sink)
     now = now or dt.datetime.now(dt.UTC)
     sent = 0
-    shared: dict[tuple, list[str]] = {}
+    shared: dict[tuple, Any] = {}
     async for due in _due_chats(store, now):
         parts = await store.read(digest_messages, due, names, shared)
         if not parts:

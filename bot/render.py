@@ -143,8 +143,13 @@ def who_topic(topic: str, results: Sequence[Any], lang: str, names: Names, tz: s
 
 
 def digest(day: str, views: Sequence[Any], lang: str, names: Names, tz: str = "UTC",
-           limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The daily digest: per speaker, the day's statements with links, split into messages."""
+           limit: int = TELEGRAM_LIMIT, blocks: dict[tuple, str] | None = None) -> list[str]:
+    """The daily digest: per speaker, the day's statements with links, split into messages.
+
+    :param blocks: statements already rendered for other digests (by the view, language and timezone, which
+        decide a block), kept by the caller between digests of a round: chats following different mixes of
+        speakers share each speaker's blocks.
+    """
     title = t("digest_title", lang, day=esc(day))
     if not views:
         return [rtl(f"{title}\n\n{t('digest_empty', lang)}", lang)]
@@ -155,8 +160,16 @@ def digest(day: str, views: Sequence[Any], lang: str, names: Names, tz: str = "U
     sections = []
     for speaker in order:
         items = by_speaker[speaker]
-        blocks = [cluster_block(v, lang, names, tz, with_speaker=False) for v in items]
-        sections.append(f"<b>{esc(names.speaker(speaker, lang))}</b> ({len(items)})\n\n" + "\n\n".join(blocks))
+        if blocks is None:
+            rendered = [cluster_block(v, lang, names, tz, with_speaker=False) for v in items]
+        else:
+            rendered = []
+            for view in items:
+                key = (view, lang, tz)
+                if (block := blocks.get(key)) is None:
+                    block = blocks[key] = cluster_block(view, lang, names, tz, with_speaker=False)
+                rendered.append(block)
+        sections.append(f"<b>{esc(names.speaker(speaker, lang))}</b> ({len(items)})\n\n" + "\n\n".join(rendered))
     return split_html(rtl(title + "\n\n" + "\n\n".join(sections), lang), limit)
 
 

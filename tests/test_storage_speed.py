@@ -142,11 +142,13 @@ def test_due_digests_with_the_check_time_are_those_of_judging_every_chat(tmp_pat
         chats.chats_due_for_digest(paged, now, limit=0)
 
 
-def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_would_get(tmp_path):
+def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_would_get(tmp_path, monkeypatch):
+    """Chats with the same combination share a digest, and chats with others each statement's rendering (once
+    per view, language and timezone in a round); each gets the digest it would get alone."""
     import datetime as dt
 
     from bot import render
-    from bot.digest import digest_messages
+    from bot.digest import _BLOCKS, digest_messages
     from reactions import load_registry
     from storage import chats
 
@@ -166,11 +168,16 @@ def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_woul
     names = render.Names.from_registry(load_registry())
     due = chats.chats_due_for_digest(db, dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC))
     assert len(due) == 30
+    alone = [digest_messages(db, item, names) for item in due]
+    rendered = []
+    block = render.cluster_block
+    monkeypatch.setattr(render, "cluster_block", lambda *a, **k: rendered.append(a[0]) or block(*a, **k))
     shared: dict = {}
-    for item in due:
-        assert digest_messages(db, item, names, shared) == digest_messages(db, item, names)
-    assert any(digest_messages(db, item, names) for item in due)
-    assert len(shared) < len(due)  # some chats shared a digest
+    assert [digest_messages(db, item, names, shared) for item in due] == alone
+    assert any(alone)
+    assert len(shared) - 1 < len(due)  # some chats shared a digest
+    assert len(rendered) == len(shared[_BLOCKS]) > 0  # each statement rendered once per language and timezone
+    assert len(rendered) < sum(p.count("🕒") for key, parts in shared.items() if key != _BLOCKS for p in parts)
 
 
 def test_fan_out_in_steps_commits_bounded_chunks_and_a_stop_midway_loses_and_repeats_nothing(tmp_path):
