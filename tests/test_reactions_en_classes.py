@@ -689,3 +689,14 @@ def test_a_weak_verb_after_a_sentence_opening_pronoun_goes_on_with_the_tracked_s
     got = extract(text, "en", "2025-01-27")
     assert [(s.speaker, s.rule) for s in got] == [("us-pentagon", "en-verb/sv"), ("us-pentagon", "en-verb/pronoun")]
     assert extract("The minister arrived. He highlighted the army's preparedness.", "en", "2025-01-27") == []
+
+
+def test_the_pm_goes_on_with_the_prime_minister_in_view():
+    text = (
+        "Prime Minister Rishi Sunak has landed in Tel Aviv. Mr. Sunak stressed the need to prevent escalation.\n"
+        "In a speech to his staff in Jerusalem, the PM reiterated Britain’s support for Israel."
+    )
+    got = extract(text, "en", "2023-10-19")
+    assert [(s.speaker, s.rule) for s in got] == [("uk-government", "en-verb/sv")] * 2
+    other = "Israeli President Isaac Herzog met the delegation. The PM reiterated support for Israel."
+    assert extract(other, "en", "2023-10-19") == []
