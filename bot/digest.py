@@ -42,7 +42,8 @@ def digest_views(db: sqlite_utils.Database, chat_id: int, window_start: str, win
 
 
 def _views(db: sqlite_utils.Database, subs: Sequence[chats.Subscription], chat: chats.Chat | None,
-           window_start: str, window_end: str, fold: Callable[[str], str] | None = None) -> list[queries.ClusterView]:
+           window_start: str, window_end: str, fold: Callable[[str], str] | None = None,
+           shared: dict | None = None) -> list[queries.ClusterView]:
     if not subs:
         return []
     keywords: dict[str, list[str] | None] = {}
@@ -51,9 +52,9 @@ def _views(db: sqlite_utils.Database, subs: Sequence[chats.Subscription], chat: 
             keywords[sub.speaker] = None
         elif keywords.get(sub.speaker, []) is not None:
             keywords.setdefault(sub.speaker, []).append(sub.keyword)
-    views = queries.digest_clusters(db, window_start, window_end, sorted(keywords))
+    views = queries.digest_clusters(db, window_start, window_end, sorted(keywords), shared)
     if chat is not None:  # the chat's source languages, each cluster in its preferred one
-        views = languages.localize(db, views, chat.sources, chat.lang)
+        views = languages.localize(db, views, chat.sources, chat.lang, shared)
     if all(k is None for k in keywords.values()):
         return views
     fold = fold or reactions_fold
@@ -74,9 +75,10 @@ def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: rend
 
     :param shared: digests already made in this round, by what decides them (window, day, timezone, the chat's
         language and sources, its subscriptions): chats with the same combination (at a hundred thousand
-        chats, about one in twenty is distinct) share one query and one rendering; and the statements rendered
-        for them (:func:`bot.render.digest`'s ``blocks``), which chats following other mixes of the same
-        speakers reuse.
+        chats, about one in twenty is distinct) share one query and one rendering; and each speaker's clusters,
+        each cluster as a chat's languages show it, and the statements rendered for them
+        (:func:`storage.queries.digest_clusters`, :func:`storage.languages.localize`, :func:`bot.render.digest`'s
+        ``blocks``), which chats following other mixes of the same speakers reuse.
     """
     subs = chats.subscriptions_of(db, due.chat_id)
     chat = chats.chat_by_id(db, due.chat_id)
@@ -84,7 +86,7 @@ def digest_messages(db: sqlite_utils.Database, due: chats.DigestDue, names: rend
            tuple((sub.speaker, sub.keyword) for sub in subs))
     if shared is not None and key in shared:
         return shared[key]
-    views = _views(db, subs, chat, due.window_start, due.window_end)
+    views = _views(db, subs, chat, due.window_start, due.window_end, shared=shared)
     blocks = shared.setdefault(_BLOCKS, {}) if shared is not None else None
     parts = render.digest(due.day, views, due.lang, names, due.timezone, blocks=blocks) if views else []
     if shared is not None:

@@ -65,12 +65,24 @@ def sql_filter(sources: str, cluster_column: str = "clusters.id") -> tuple[str, 
 
 
 def localize(db: sqlite_utils.Database, views: Sequence[ClusterView], sources: str,
-             interface_lang: str) -> list[ClusterView]:
+             interface_lang: str, shared: dict | None = None) -> list[ClusterView]:
     """The clusters a chat with ``sources`` receives, each shown in its preferred language: the text of the
     cluster's first statement in that language (when it has one), and the outlets that carried it in the
-    chat's languages first (the others are kept when none is in them)."""
+    chat's languages first (the others are kept when none is in them).
+
+    :param shared: views already localized (each on its own: by the view, ``sources`` and the interface
+        language), kept by the caller between digests of a round.
+    """
     if not views:
         return []
+    if shared is not None:
+        keys = [("localized", view, sources, interface_lang) for view in views]
+        missing = [view for view, key in zip(views, keys, strict=True) if key not in shared]
+        if missing:
+            done = {view.id: view for view in localize(db, missing, sources, interface_lang)}
+            for view in missing:
+                shared[("localized", view, sources, interface_lang)] = done.get(view.id)
+        return [found for key in keys if (found := shared[key]) is not None]
     prefer = preferred(sources, interface_lang)
     ok = allowed(sources)
     langs = cluster_languages(db, [v.id for v in views])

@@ -332,12 +332,36 @@ def _trim(memo: dict) -> None:
             del memo[key]
 
 
+DIGEST_LIMIT = 1000  # clusters of one digest at most
+
+
 def digest_clusters(db: sqlite_utils.Database, day_start_utc: str | dt.datetime, day_end_utc: str | dt.datetime,
-                    speakers: Sequence[str] | None = None) -> list[ClusterView]:
+                    speakers: Sequence[str] | None = None, shared: dict | None = None) -> list[ClusterView]:
     """Clusters first seen by Raqib in ``[day_start_utc, day_end_utc)`` (of these speakers if given),
-    oldest first. Read-only."""
+    oldest first. Read-only.
+
+    :param shared: each speaker's clusters of the window, kept by the caller between digests of a round (a
+        cluster has one speaker, so a mix of speakers is the union of theirs): chats following different mixes
+        of the same speakers share the queries. The same answer as without it (when the speakers' clusters
+        together are more than :data:`DIGEST_LIMIT`, the query of the mix is asked as without it).
+    """
     start = day_start_utc if isinstance(day_start_utc, str) else db_time(day_start_utc)
     end = day_end_utc if isinstance(day_end_utc, str) else db_time(day_end_utc)
+    if shared is not None and speakers:
+        per_speaker = []
+        for speaker in dict.fromkeys(speakers):
+            key = ("digest clusters", start, end, speaker)
+            if key not in shared:
+                ids = _digest_ids(db, start, end, [speaker])
+                shared[key] = (len(ids), [v for v in clusters_by_id(db, ids) if v.articles])
+            per_speaker.append(shared[key])
+        if sum(n for n, _views in per_speaker) < DIGEST_LIMIT:  # (so no speaker's list was cut short either)
+            return sorted((v for _n, views in per_speaker for v in views), key=lambda v: (v.when, v.id))
+    views = [v for v in clusters_by_id(db, _digest_ids(db, start, end, speakers)) if v.articles]
+    return sorted(views, key=lambda v: (v.when, v.id))
+
+
+def _digest_ids(db: sqlite_utils.Database, start: str, end: str, speakers: Sequence[str] | None) -> list[int]:
     sql = ("SELECT DISTINCT s.cluster_id AS id FROM statements s WHERE s.created_at >= ? AND s.created_at < ? "
            "AND s.cluster_id IS NOT NULL "
            "AND NOT EXISTS (SELECT 1 FROM statements o WHERE o.cluster_id = s.cluster_id AND o.created_at < ?)")
@@ -347,9 +371,7 @@ def digest_clusters(db: sqlite_utils.Database, day_start_utc: str | dt.datetime,
             return []
         sql += f" AND s.speaker IN ({','.join('?' * len(speakers))})"
         params += list(speakers)
-    ids = [r["id"] for r in db.query(sql + " LIMIT 1000", params)]
-    views = [v for v in clusters_by_id(db, ids) if v.articles]
-    return sorted(views, key=lambda v: (v.when, v.id))
+    return [r[0] for r in db.conn.execute(sql + f" LIMIT {DIGEST_LIMIT}", params)]
 
 
 def status(db: sqlite_utils.Database, now: dt.datetime | None = None) -> StatusView:

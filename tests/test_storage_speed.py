@@ -148,26 +148,37 @@ def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_woul
     import datetime as dt
 
     from bot import render
-    from bot.digest import _BLOCKS, digest_messages
+    from bot.digest import _BLOCKS, digest_messages, digest_views
     from reactions import load_registry
     from storage import chats
+    from storage.articles import save_article
+    from storage.feeds import add_feed
+    from storage.models import NewArticle
 
     db = make_db(tmp_path)
-    for i in range(40):
-        add_article(db, [statement(f"The State Department condemned attack number {i}.",
-                                   speaker=("us-state-department", "us-pentagon")[i % 2])],
-                    entry=f"d{i}", published="2026-03-10 09:00:00")
+    speakers = ["us-state-department", "us-pentagon", "un-ohchr"]
+    arabic = add_feed(db, "https://news.example/ar.rss", name="أخبار", lang="ar")
+    for i in range(60):
+        said = statement(f"The State Department condemned attack number {i}.", speaker=speakers[i % 3])
+        add_article(db, [said], entry=f"d{i}", published="2026-03-10 09:00:00")
+        if i % 4 == 0:  # the same statement reported in Arabic too (one cluster, two languages), or only in Arabic
+            text = f"أدانت الخارجية الهجوم رقم {i}"
+            save_article(db, NewArticle(feed_id=arabic.id, entry_key=f"a{i}", url=f"https://ar.example/{i}",
+                                        title="إدانة", text=text, lang="ar", published_at="2026-03-10 09:10:00",
+                                        content_hash=None),
+                         [statement(text if i % 8 else said.text, speaker=speakers[i % 3])])
     db.conn.execute("UPDATE statements SET created_at = '2026-03-10 09:30:00'")
     rng = random.Random(4)
-    for chat_id in range(1, 31):
+    for chat_id in range(1, 41):
         chats.ensure_chat(db, chat_id, lang=rng.choice(("ar", "en")), timezone=rng.choice(("UTC", "Asia/Riyadh")),
                           digest_time="08:00")
-        for speaker in rng.sample(["us-state-department", "us-pentagon"], rng.randint(1, 2)):
+        chats.set_sources(db, chat_id, rng.choice(("ar", "en", "both")))
+        for speaker in rng.sample(speakers, rng.randint(1, 3)):
             chats.subscribe(db, chat_id, speaker, rng.choice(["", "", "attack number 3"]))
     db.conn.execute("UPDATE chats SET created_at = '2026-01-01 00:00:00'")
     names = render.Names.from_registry(load_registry())
     due = chats.chats_due_for_digest(db, dt.datetime(2026, 3, 11, 12, 0, tzinfo=dt.UTC))
-    assert len(due) == 30
+    assert len(due) == 40
     alone = [digest_messages(db, item, names) for item in due]
     rendered = []
     block = render.cluster_block
@@ -175,9 +186,15 @@ def test_a_digest_shared_by_chats_with_the_same_combination_is_the_one_each_woul
     shared: dict = {}
     assert [digest_messages(db, item, names, shared) for item in due] == alone
     assert any(alone)
-    assert len(shared) - 1 < len(due)  # some chats shared a digest
+    digests = {key: parts for key, parts in shared.items() if isinstance(parts, list)}
+    assert len(digests) < len(due)  # some chats shared a digest
     assert len(rendered) == len(shared[_BLOCKS]) > 0  # each statement rendered once per language and timezone
-    assert len(rendered) < sum(p.count("🕒") for key, parts in shared.items() if key != _BLOCKS for p in parts)
+    assert len(rendered) < sum(p.count("🕒") for parts in digests.values() for p in parts)
+    assert {p for parts in digests.values() for p in parts if "الهجوم رقم" in p}  # some shown in Arabic
+    # each speaker's clusters queried once per window, each localized once per view, languages and interface
+    assert {key[3] for key in shared if key[0] == "digest clusters"} == set(speakers)
+    assert sum(key[0] == "localized" for key in shared) < sum(len(digest_views(db, item.chat_id, item.window_start,
+                                                                              item.window_end)) for item in due)
 
 
 def test_fan_out_in_steps_commits_bounded_chunks_and_a_stop_midway_loses_and_repeats_nothing(tmp_path):
