@@ -22,6 +22,7 @@ from reactions.names import load_gazetteer
 from reactions.text import fold
 from storage.languages import sql_filter
 from storage.models import ArticleRef, ClusterView, db_time
+from storage.names import names_key
 
 __all__ = [
     "ArticleRef", "ClusterView", "WhoRow", "SearchResult", "FailingFeed", "StatusView",
@@ -278,15 +279,6 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
         scanned += " AND (s.created_at > ? OR s.created_at = ? AND s.id >= ?)"
         params += [oldest[0], oldest[0], oldest[1]]
     found: dict[int, tuple[str, int, str]] = {}  # by statement id
-    if needle:
-        # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
-        whole = None if re.search("[\u0600-\u06ff]", needle) else re.compile(
-            r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
-        for statement_id, speaker, cluster_id, created_at, title in db.conn.execute(
-                f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.folded_title FROM statements s NOT INDEXED "
-                f"WHERE {scanned} AND instr(s.folded_title, ?) > 0", [*params, needle]):
-            if whole is None or whole.search(title):
-                found[statement_id] = (speaker, cluster_id, created_at)
     if wanted:
         # the statements whose names, filed with this gazetteer when they were stored (storage.names), hold one
         # the topic names: through the index
@@ -296,20 +288,35 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
                 "INDEXED BY idx_statement_names_name JOIN statements s ON s.id = n.statement_id "
                 f"WHERE n.name_key IN ({','.join('?' * len(keys))}) AND n.statement_id >= ? "
                 f"AND s.names_version = ? AND {scanned}", [*keys, window.first, gazetteer.version, *params]):
-            found.setdefault(statement_id, (speaker, cluster_id, created_at))
-    # the others (names filed with other tables or rules, or never) that may name what the topic names (a name's
-    # word in the folded text or title: few), each then asked for its names
+            found[statement_id] = (speaker, cluster_id, created_at)
+    # One pass over the window for the rest: the titles holding the folded topic, and the statements whose names
+    # were filed with other tables or rules, or never, that may name what the topic names (a name's word in the
+    # folded text or title: few), each then asked for its names
     needles = sorted(gazetteer.needles(wanted))
+    either, either_params = [], []
+    if needle:
+        either.append("instr(s.folded_title, ?) > 0")
+        either_params.append(needle)
     if needles:
         any_needle = " OR ".join("instr(s.folded, ?) > 0 OR instr(s.folded_title, ?) > 0" for _ in needles)
-        for statement_id, speaker, cluster_id, created_at, text, title in db.conn.execute(
-                f"SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.text, a.title FROM statements s NOT INDEXED "
-                f"JOIN articles a ON a.id = s.article_id WHERE {scanned} AND s.names_version IS NOT ? "
-                f"AND ({any_needle})",
-                [*params, gazetteer.version, *(n for n in needles for _column in (0, 1))]):
+        either.append(f"s.names_version IS NOT ? AND ({any_needle})")
+        either_params += [gazetteer.version, *(n for n in needles for _column in (0, 1))]
+    # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
+    whole = None if not needle or re.search("[\u0600-\u06ff]", needle) else re.compile(
+        r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    if either:
+        for statement_id, speaker, cluster_id, created_at, folded_title, stale, text, title in db.conn.execute(
+                "SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.folded_title, s.names_version IS NOT ?, "
+                f"s.text, a.title FROM statements s NOT INDEXED JOIN articles a ON a.id = s.article_id "
+                f"WHERE {scanned} AND ({' OR '.join(either)})", [gazetteer.version, *params, *either_params]):
             if statement_id in found:
                 continue
-            key = f"{text}\n{title or ''}"
+            if needle and needle in folded_title and (whole is None or whole.search(folded_title)):
+                found[statement_id] = (speaker, cluster_id, created_at)
+                continue
+            if not stale or not wanted:
+                continue
+            key = names_key(text, title)
             if (named := _NAMED.get(key)) is None:
                 named = _NAMED[key] = gazetteer.entities(key)
                 _trim(_NAMED)
