@@ -17,10 +17,32 @@ from storage.db import open_db
 from tests.shared import session_dir
 
 
+def _share_the_default_ssl_context() -> None:
+    """Every httpx client made in a test process (python-telegram-bot's two per Bot, a Fetcher per poll) made
+    its own default TLS context, loading certifi's bundle: 40 to 50 ms of CPU each, several hundred times a run.
+    The tests never open a TLS connection (everything is http:// on 127.0.0.1), so one context, made once per
+    process, serves them all. Only the default case (verify=True, no client certificate) is shared."""
+    from httpx._transports import default
+
+    create = default.create_ssl_context
+    shared: list = []
+
+    def create_ssl_context(verify=True, cert=None, trust_env=True):
+        if verify is not True or cert is not None or not trust_env:
+            return create(verify=verify, cert=cert, trust_env=trust_env)
+        if not shared:
+            shared.append(create())
+        return shared[0]
+
+    default.create_ssl_context = create_ssl_context
+
+
 def pytest_configure(config):
     """One cache of prebuilt tables (reactions.prebuilt) for this run, empty at its start: the first process
     to need the registry or the gazetteer builds it, and every other one (the xdist workers, each raqib
-    process started) reads it. The run's own folder, so nothing left by an earlier run is read."""
+    process started) reads it. The run's own folder, so nothing left by an earlier run is read. And one
+    default TLS context per test process (see _share_the_default_ssl_context)."""
+    _share_the_default_ssl_context()  # in the controller and in every xdist worker
     if hasattr(config, "workerinput"):
         return  # an xdist worker: the controller's folder is in the environment it inherited
     folder = tempfile.mkdtemp(prefix="raqib-test-cache-")
