@@ -27,6 +27,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -85,12 +86,19 @@ def _covered(a: int, b: int, spans: list[tuple[int, int]]) -> int:
     return total
 
 
-def collect(sets: list[str]) -> list[Example]:
-    out: list[Example] = []
+def _fail(message: str) -> NoReturn:
+    """One line on stderr, exit 2 (a bad argument or a missing set: no traceback)."""
+    print(f"train_reactions: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def read_sets(sets: list[str]) -> list[tuple[str, list[dict]]]:
+    """Every set's documents, all read before any is extracted (a missing set fails at once, in one line)."""
+    out = []
     for spec in sets:
         name, _, path = spec.partition("=")
         if not path:
-            sys.exit(f"train_reactions: a set is NAME=PATH, got {spec!r}")
+            _fail(f"a set is NAME=PATH, got {spec!r}")
         try:
             docs = [
                 json.loads(line)
@@ -98,7 +106,15 @@ def collect(sets: list[str]) -> list[Example]:
                 if line.strip()
             ]
         except (OSError, ValueError) as err:
-            sys.exit(f"train_reactions: cannot read {path}: {err}")
+            hint = " (the page sets live outside the repository: PAGES=, HELD=, HELD_K=, HELD_L= or --sets)"
+            _fail(f"cannot read {path}: {err}{hint if not Path(path).exists() else ''}")
+        out.append((name, docs))
+    return out
+
+
+def collect(sets: list[str]) -> list[Example]:
+    out: list[Example] = []
+    for name, docs in read_sets(sets):
         for d in docs:
             text, lang = d["text"], d.get("lang") or "en"
             preds = [s for s in extract(text, lang=lang, published=d.get("published")) if s.speaker]

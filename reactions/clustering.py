@@ -40,6 +40,7 @@ from rapidfuzz import fuzz
 from . import dictd
 from .model import Statement
 from .names import load_gazetteer
+from .reaction_model import load_model
 from .registry import load_registry
 from .text import fold, fold_case
 
@@ -324,11 +325,12 @@ def _lookalike_orgs() -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Build what clustering and ``/who`` read on first use (the registry, the gazetteer, the speakers' own
-    names): a service calls it once at start-up, off the event loop (``asyncio.to_thread`` or a thread), so
-    the first article or ``/who`` does not stall the loop for seconds. (Here, not in ``reactions.names``:
-    clustering imports names, so names may not import clustering.)"""
+    """Build what clustering, extraction and ``/who`` read on first use (the registry, the gazetteer, the
+    speakers' own names, the reaction model's weights): a service calls it once at start-up, off the event loop
+    (``asyncio.to_thread`` or a thread), so the first article or ``/who`` does not stall the loop for seconds.
+    (Here, not in ``reactions.names``: clustering imports names, so names may not import clustering.)"""
     load_registry()
+    load_model()  # (80 ms of json.loads holding the GIL at the first statement otherwise)
     _ = load_gazetteer().version  # (the fingerprint storage files names with: 70 ms)
     _speaker_words()
     _lookalike_orgs()

@@ -122,11 +122,14 @@ def test_warm_up_builds_the_gazetteer_once_for_concurrent_callers(monkeypatch, t
     assert builds == [1] and got == ["the gazetteer", "the gazetteer"]
 
 
-def test_warm_up_loads_the_tables_clustering_reads():
+def test_warm_up_loads_the_tables_clustering_reads(monkeypatch):
     from reactions import clustering, names
 
+    loaded = []
+    monkeypatch.setattr(clustering, "load_model", lambda: loaded.append("the reaction model"))
     clustering.warm_up()
     assert names._built and names.load_gazetteer() is names._built[0]
+    assert loaded == ["the reaction model"]
 
 
 # --- one document ---------------------------------------------------------------------------------------------

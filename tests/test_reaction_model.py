@@ -154,3 +154,25 @@ def test_the_model_reads_the_rules_of_reactions_toml():
     assert len(named) >= 100
     missing = [p for p in named if p not in patterns]
     assert len(missing) <= len(named) // 10, f"retrain the model (make train-reactions): {missing[:5]}"
+
+
+def test_training_without_a_page_set_fails_in_one_line_before_extracting(trainer, tmp_path, capsys, monkeypatch):
+    """`make train-reactions` on a machine without /work/annot: every set is read first, so a missing one stops
+    it at once, in one line naming the file and the Makefile's variables, exit 2 (no traceback, nothing written)."""
+
+    def no_extraction(*_args, **_kwargs):
+        raise AssertionError("extracted before every set was read")
+
+    monkeypatch.setattr(trainer, "extract", no_extraction)
+    out = tmp_path / "model.json"
+    missing = tmp_path / "annot" / "dev_pages_all.gold.jsonl"
+    with pytest.raises(SystemExit) as exited:
+        trainer.main(["train", "--sets", f"real={ROOT / 'tests/data/real.jsonl'}", f"pages={missing}",
+                      "--out", str(out)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(missing) in err and "PAGES=" in err, err
+    assert not out.exists()
+    with pytest.raises(SystemExit) as exited:
+        trainer.main(["cv", "--sets", "no-path-given"])
+    assert exited.value.code == 2 and "NAME=PATH" in capsys.readouterr().err

@@ -19,7 +19,7 @@ def _fill(conn):
     tables = _tables(conn)
     if "feeds" in tables:
         conn.execute("INSERT INTO feeds (id, url, lang) VALUES (1, 'https://example.org/feed', 'en')")
-        conn.execute("INSERT INTO articles (id, feed_id, entry_key, title) VALUES (1, 1, 'e1', 'Old news')")
+        conn.execute("INSERT INTO articles (id, feed_id, entry_key, title) VALUES (1, 1, 'e1', 'Old news from Gaza')")
         conn.execute("INSERT INTO clusters (id, speaker, text, norm_text) VALUES (1, 'un-ohchr', 't', 't')")
         conn.execute('INSERT INTO statements (article_id, cluster_id, speaker, kind, text, start, "end") '
                      "VALUES (1, 1, 'un-ohchr', 'direct', 'We deplore the shelling', 0, 24)")
@@ -68,11 +68,17 @@ def test_a_database_at_every_earlier_version_upgrades_without_losing_rows(db_pat
     if 1 <= version < [name for name, _steps in MIGRATIONS].index("folded-search") + 1:
         # /who's folded text and title (migration 18) filled in for the statements stored before it
         assert db.execute("SELECT folded, folded_title FROM statements ORDER BY id").fetchall() == [
-            ("we deplore the shelling", "old news"), ("ندين قصف المدنيين", "old news")]
+            ("we deplore the shelling", "old news from gaza"), ("ندين قصف المدنيين", "old news from gaza")]
     if version >= 1:  # each statement's names filed (migration 20), with the gazetteer's version
         from reactions.names import load_gazetteer
 
-        assert {v for (v,) in db.execute("SELECT names_version FROM statements")} == {load_gazetteer().version}
+        gazetteer = load_gazetteer()
+        assert {v for (v,) in db.execute("SELECT names_version FROM statements")} == {gazetteer.version}
+        filed = db.execute("SELECT statement_id, name_key FROM statement_names ORDER BY 1, 2").fetchall()
+        found = sorted((sid, name) for sid, text, title in db.execute(
+            "SELECT s.id, s.text, a.title FROM statements s JOIN articles a ON a.id = s.article_id")
+            for name in gazetteer.entities(f"{text}\n{title}"))
+        assert filed == found and len(filed) >= 2  # (the title names Gaza for both statements)
     db.close()
 
 
