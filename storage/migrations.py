@@ -338,6 +338,13 @@ MIGRATIONS: list[tuple[str, list[str | Callable[[sqlite3.Connection], None]]]] =
         END""",
         _fill_names,
     ]),
+    # 21: the statements of a time window with their cluster from the index alone: /who's scan bound (the 5,000th
+    # newest of the week) read 5,000 rows for their cluster (2.4 ms at a million statements), as did /status's
+    # count of the day's clusters
+    ("created-cluster", [
+        "CREATE INDEX idx_statements_created_cluster ON statements (created_at, cluster_id)",
+        "DROP INDEX idx_statements_created",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
