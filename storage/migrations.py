@@ -345,6 +345,12 @@ MIGRATIONS: list[tuple[str, list[str | Callable[[sqlite3.Connection], None]]]] =
         "CREATE INDEX idx_statements_created_cluster ON statements (created_at, cluster_id)",
         "DROP INDEX idx_statements_created",
     ]),
+    # 22: ... and in the order /who reads them (newest first, then by id): with the cluster between the time and the
+    # id, the 5,000 were sorted again
+    ("created-id-cluster", [
+        "CREATE INDEX idx_statements_created_id_cluster ON statements (created_at, id, cluster_id)",
+        "DROP INDEX idx_statements_created_cluster",
+    ]),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -215,7 +215,7 @@ def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *,
     # Every statement of the window has an id at least that of the window's first statement: bounding the
     # FTS rowid by it keeps the search to the window instead of every hit of the archive.
     # (INDEXED BY: left alone, SQLite answers min(id) by walking the rowids from the archive's first statement)
-    first = db.conn.execute("SELECT min(id) FROM statements INDEXED BY idx_statements_created_cluster WHERE created_at >= ?",
+    first = db.conn.execute("SELECT min(id) FROM statements INDEXED BY idx_statements_created_id_cluster WHERE created_at >= ?",
                             [since_text]).fetchone()[0]
     if first is None:
         return None
