@@ -11,7 +11,7 @@ over the statements' words (``statements_fts``) and canned queries:
 
 Read-only twice over: Datasette opens the file with ``mode=ro`` (the service may go on writing; WAL lets it), or,
 with ``--immutable``, as an immutable snapshot (a copy that nothing writes any more, e.g. a backup). Nothing in the
-metadata writes. The tables about subscribers (chats, subscriptions, deliveries, digests) are closed to every
+metadata writes. The tables about subscribers (chats, subscriptions, deliveries, digests, row_counts) are closed to every
 visitor, and arbitrary SQL is off unless ``--allow-sql`` (SQL could read those tables).
 """
 
@@ -29,7 +29,8 @@ from storage.migrations import LATEST_VERSION
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
-PRIVATE_TABLES = ("chats", "subscriptions", "deliveries", "digests_sent", "edits")
+# (row_counts: the kept counts of stats, subscribers and active chats among them)
+PRIVATE_TABLES = ("chats", "subscriptions", "deliveries", "digests_sent", "edits", "row_counts")
 STATEMENT_COLUMNS = {
     "id": "The statement's number.",
     "cluster_id": "The statement cluster it belongs to: the same statement as carried by several outlets "
@@ -51,6 +52,16 @@ STATEMENT_COLUMNS = {
     "article_id": "The article that carried it.",
     "start": "Where the statement starts in the article's text (characters).",
     "end": "Where it ends.",
+    "folded": "The text folded for matching (case, Arabic letter forms and prefixes): what /who compares.",
+    "folded_title": "The article's title, folded the same way.",
+    "names_version": "The version of the place and people names its names (statement_names) were found with.",
+}
+# kept for the service's own lookups, not data to read: described, hidden from the table list
+INDEX_TABLES = {
+    "cluster_keys": ("Cluster keys", "Each cluster filed under the names, numbers, person and words of its reports, "
+                                     "for finding the clusters a new report may join."),
+    "statement_names": ("Statement names", "The places, parties, bodies and people each statement and its article's "
+                                           "title name (ids such as country:PS), for /who about a place or a person."),
 }
 
 
@@ -62,7 +73,8 @@ def metadata(db_name: str = "raqib") -> dict[str, Any]:
                        "the outlet and the source link. Search the words, or facet by speaker, reaction type, "
                        "language and outlet.",
         "columns": {k: v for k, v in STATEMENT_COLUMNS.items() if k not in ("created_at", "quotes", "article_id",
-                                                                             "start", "end")},
+                                                                             "start", "end", "folded",
+                                                                             "folded_title", "names_version")},
         "facets": ["speaker", "reaction", "lang", "outlet"],
         "sort_desc": "seen_at",
         "fts_table": "statements_fts",
@@ -120,6 +132,8 @@ def metadata(db_name: str = "raqib") -> dict[str, Any]:
             },
             "label_column": "name",
         },
+        **{name: {"title": title, "description": description, "hidden": True}
+           for name, (title, description) in INDEX_TABLES.items()},
         **private,
     }
     queries = {

@@ -72,6 +72,14 @@ def test_titles_and_descriptions_are_served(archive_db):
         for name, table in meta["databases"]["raqib"]["tables"].items():
             existing = {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}
             assert set(table.get("columns", {})) <= existing, name
+        # and every table or view of the schema is described or closed (the README says so), every statement's
+        # column too (a migration adding one says what it is)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND "
+                                             "name NOT LIKE 'sqlite_%' AND name NOT LIKE 'statements_fts%'")}
+        described = meta["databases"]["raqib"]["tables"]
+        assert tables <= set(described), tables - set(described)
+        statement_columns = {r[1] for r in conn.execute("PRAGMA table_info(statements)")}
+        assert statement_columns <= set(archive.STATEMENT_COLUMNS), statement_columns - set(archive.STATEMENT_COLUMNS)
 
 
 def test_subscribers_stay_private_and_nothing_writes(archive_db):
