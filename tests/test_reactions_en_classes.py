@@ -700,3 +700,12 @@ def test_the_pm_goes_on_with_the_prime_minister_in_view():
     assert [(s.speaker, s.rule) for s in got] == [("uk-government", "en-verb/sv")] * 2
     other = "Israeli President Isaac Herzog met the delegation. The PM reiterated support for Israel."
     assert extract(other, "en", "2023-10-19") == []
+
+
+def test_says_government_spokesperson_in_a_text_about_britain():
+    text = (
+        "Downing Street clashes with UK foreign secretary over Gaza\n"
+        "Israel's actions do not fully align with Foreign Secretary Lammy's assessment, says government spokesperson"
+    )
+    got = extract(text, "en", "2025-05-20")
+    assert [(s.speaker, s.rule) for s in got] == [("uk-government", "en-verb/said-x")]
