@@ -187,6 +187,32 @@ class AttributionMixin:
             t.low in (".", "!", "؟", "?", QUOTE, ":", "،", ",") for t in view
         )
 
+    def _clause_subject(self, view: list[Token], nps: dict[int, NP], k: int) -> NP | None:
+        """The subject of a verb opening the sentence or its first clause after a comma (negations
+        skipped), before the verb at ``k``: a registry phrase right after that first verb."""
+        lex = self.lex
+        for p in range(1, k):
+            np_ = nps.get(p)
+            if np_ is None or np_.clitic or np_.status not in ("tracked", "other") or np_.j > k:
+                continue
+            q = p - 1  # the verb before the phrase
+            start = q
+            while start > 0 and view[start - 1].low in lex.w.ar_negations:
+                start -= 1
+            opens = start == 0 or view[start - 1].low in ("،", ",")
+            if (
+                opens
+                and view[q].ar
+                and view[q].low not in lex.w.ar_not_verbs
+                and q not in nps
+                and not any(o.i < q < o.j for o in nps.values())
+                and view[q].low not in lex.ar_fillers
+                and view[q].low not in lex.w.ar_prepositions
+            ):
+                return np_
+            return None  # only the first phrase of the sentence
+        return None
+
     def _unknown_opener(self, view: list[Token], nps: dict[int, NP]) -> bool:
         """Does the sentence open with a (non-reporting) verb whose subject is a name the registry lacks
         ("وعرج كوكر", "ولم يأت وانغ")?"""
@@ -236,18 +262,11 @@ class AttributionMixin:
             ]
         chosen = main_pairs[0]
         local0 = None
-        if (
-            chosen.subject.kind == "pronoun"
-            and chosen.k > 1
-            and not lang_en
-            and view
-            and view[0].low not in self.lex.w.ar_not_verbs
-            and 1 in nps
-            and not nps[1].clitic
-            and nps[1].status in ("tracked", "other")
-        ):
-            # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...": the sentence's subject speaks
-            local0 = self.resolve(Subject("np", nps[1]), None)
+        opener = self._clause_subject(view, nps, chosen.k) if not lang_en else None
+        if chosen.subject.kind == "pronoun" and chosen.k > 1 and opener is not None:
+            # "ويحرص وزير الخارجية الأميركية على ...، وأكد ...", "بعد أشهر من الضغط، حسم رئيس الوزراء
+            # البريطاني قراره وأعلن ...", "ولم يقطع بومبيو تعهدات ... وقال": the sentence's subject speaks
+            local0 = self.resolve(Subject("np", opener), None)
         elif (
             chosen.subject.kind == "pronoun"
             and chosen.k > 1

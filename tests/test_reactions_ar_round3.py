@@ -463,3 +463,23 @@ def test_a_document_and_its_author(text, speaker, rule):
 )
 def test_another_countrys_document_stays_out(text):
     assert found(text, "2024-04-14") == []
+
+
+# --- the subject of a verb opening the sentence (or its clause after a comma) speaks for a later "وأعلن" -
+@pytest.mark.parametrize(
+    "text",
+    [
+        "بعد أشهر من الضغط الشعبي، حسم رئيس الوزراء البريطاني كير ستارمر قراره وأعلن رسميا الاعتراف بالدولة.",
+        "التقى وزير الخارجية الأمريكي ماركو روبيو نظيره الفرنسي في باريس، وأكد أن البلدين متفقان.",
+    ],
+)
+def test_the_clause_subject_speaks_for_a_later_verb(text):
+    got = found(text, "2025-09-21")
+    assert [(g[0], g[2]) for g in got] == [(got[0][0], "ar-verb/pronoun")]
+    assert got[0][0] in ("uk-government", "us-state-department")
+
+
+def test_a_phrase_after_another_word_is_no_clause_subject():
+    # the tracked phrase is the object of a verb whose subject is someone else ("استقبل الرئيس المصري ...")
+    text = "استقبل الرئيس المصري وزير الخارجية الأمريكي ماركو روبيو وأكد أن العلاقات قوية."
+    assert found(text, "2025-09-21") == []
