@@ -229,14 +229,11 @@ def topic_hits(db: sqlite_utils.Database, topic: str, since_text: str, *,
             f"AND {window.sql} ORDER BY s.created_at DESC, s.id DESC LIMIT 2000",
             [query, first, *window.params])]
     needle = fold(topic)
-    if not hits and needle:  # (a topic that folds to "" would match everything)
-        hits = [tuple(r) for r in db.conn.execute(
-            # (NOT INDEXED: the window's rows read in id order from the first, half the reads of the time index's
-            # order; few of them match)
-            f"SELECT s.speaker, s.cluster_id, s.created_at FROM statements s NOT INDEXED WHERE s.id >= ? "
-            f"AND {window.sql} AND instr(s.folded, ?) > 0 ORDER BY s.created_at DESC, s.id DESC LIMIT 2000",
-            [first, *window.params, needle])]
-    return hits + _hits_across_languages(db, topic, window)
+    # none: the folded topic as a substring of the folded text (a topic that folds to "" would match everything),
+    # found in the same pass over the window as the matches across languages
+    in_text = needle if not hits and needle else None
+    found_in_text, across = _hits_across_languages(db, topic, window, in_text)
+    return (found_in_text if in_text else hits) + across
 
 
 @dataclass(frozen=True)
@@ -259,15 +256,17 @@ class _Window:
 MAX_SCANNED = 5000  # the newest statements of the window matched across languages
 
 
-def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Window) -> list[tuple[str, int, str]]:
+def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Window, in_text: str | None = None
+                           ) -> tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]:
     """``(speaker, cluster_id, created_at)`` of the newest :data:`MAX_SCANNED` statements of the window whose
     article's title holds the folded topic, or whose text or title names a place, party, body or person that the
-    topic names; newest first."""
+    topic names; newest first. First, when ``in_text`` is given, the newest 2,000 statements of the whole window
+    whose folded text holds it (read in the same pass)."""
     gazetteer = load_gazetteer()
     wanted = gazetteer.expand(topic)
     needle = fold(topic)
     if not wanted and not needle:
-        return []
+        return [], []
     # the oldest statement scanned: the MAX_SCANNED-th newest of the window (None: the window holds fewer)
     oldest = db.conn.execute(
         f"SELECT s.created_at, s.id FROM statements s WHERE s.id >= ? AND {window.sql} "
@@ -275,9 +274,12 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
         [window.first, *window.params, MAX_SCANNED - 1]).fetchone()
     scanned = f"s.id >= ? AND {window.sql}"
     params: list = [window.first, *window.params]
+    bound, bound_params = "1", []
     if oldest is not None:
-        scanned += " AND (s.created_at > ? OR s.created_at = ? AND s.id >= ?)"
-        params += [oldest[0], oldest[0], oldest[1]]
+        bound, bound_params = "(s.created_at > ? OR s.created_at = ? AND s.id >= ?)", [oldest[0], oldest[0], oldest[1]]
+    window_params = list(params)
+    scanned += f" AND {bound}"
+    params += bound_params
     found: dict[int, tuple[str, int, str]] = {}  # by statement id
     if wanted:
         # the statements whose names, filed with this gazetteer when they were stored (storage.names), hold one
@@ -304,12 +306,24 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
     # English words whole ("us" is not in "focus"); Arabic ones anywhere in a word (بالحسكة, والسجن)
     whole = None if not needle or re.search("[\u0600-\u06ff]", needle) else re.compile(
         r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
-    if either:
-        for statement_id, speaker, cluster_id, created_at, folded_title, stale, text, title in db.conn.execute(
+    texts: list[tuple[str, int, str, int]] = []  # (speaker, cluster_id, created_at, id) holding in_text
+    if either or in_text:
+        # (NOT INDEXED: the window's rows read in id order from the first, half the reads of the time index's
+        # order; few of them match. The title read only for a statement asked for its names.)
+        across = f"{bound} AND ({' OR '.join(either)})" if either else "0"
+        holding, holding_params = ("instr(s.folded, ?) > 0", [in_text]) if in_text else ("0", [])
+        for (statement_id, speaker, cluster_id, created_at, folded_title, stale, text, title, holds, scan
+             ) in db.conn.execute(
                 "SELECT s.id, s.speaker, s.cluster_id, s.created_at, s.folded_title, s.names_version IS NOT ?, "
-                f"s.text, a.title FROM statements s NOT INDEXED JOIN articles a ON a.id = s.article_id "
-                f"WHERE {scanned} AND ({' OR '.join(either)})", [gazetteer.version, *params, *either_params]):
-            if statement_id in found:
+                "s.text, CASE WHEN s.names_version IS NOT ? "
+                "THEN (SELECT a.title FROM articles a WHERE a.id = s.article_id) END, "
+                f"{holding}, {across} FROM statements s NOT INDEXED "
+                f"WHERE s.id >= ? AND {window.sql} AND ({holding} OR {across})",
+                [gazetteer.version, gazetteer.version, *holding_params, *bound_params, *either_params,
+                 *window_params, *holding_params, *bound_params, *either_params]):
+            if in_text and holds:
+                texts.append((speaker, cluster_id, created_at, statement_id))
+            if not scan or statement_id in found:
                 continue
             if needle and needle in folded_title and (whole is None or whole.search(folded_title)):
                 found[statement_id] = (speaker, cluster_id, created_at)
@@ -322,7 +336,9 @@ def _hits_across_languages(db: sqlite_utils.Database, topic: str, window: _Windo
                 _trim(_NAMED)
             if wanted & named:
                 found[statement_id] = (speaker, cluster_id, created_at)
-    return [found[i] for i in sorted(found, key=lambda i: (found[i][2], i), reverse=True)]
+    texts.sort(key=lambda r: (r[2], r[3]), reverse=True)
+    return ([r[:3] for r in texts[:2000]],
+            [found[i] for i in sorted(found, key=lambda i: (found[i][2], i), reverse=True)])
 
 
 # The names found in a statement and its title, kept between searches (by the text itself, so an edited
