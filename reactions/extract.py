@@ -19,6 +19,8 @@ import datetime as _dt
 import functools
 import re
 import weakref
+from itertools import compress, repeat
+from operator import attrgetter
 
 from .attribution import AttributionMixin, Context, age_context, is_subheading, opening_np
 from .constructions import ConstructionsMixin
@@ -38,6 +40,8 @@ from .text import (
     tokenize,
 )
 from .units import MAX_UNIT_CHARS, QUOTE, Unit, is_label, outside_is_empty, split_units, unit_view
+
+_LOW = attrgetter("low")
 
 
 def _day(published: object) -> str:
@@ -87,14 +91,21 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
     def speakers_named(self) -> frozenset[str]:
         """Every speaker a registry phrase names anywhere in the text (a body, a title, a person's full name
         with their post on the date): read only when a "sole" anaphor has nobody current."""
-        toks = tokenize(self.folded)
+        # (the folded text folds to itself: its tokens are read without folding it again)
+        toks = tokenize(self.folded, folded=self.folded)
         out: set[str] = set()
-        i = 0
-        while i < len(toks):
-            m = self.reg.index.match_at(toks, i)
-            if not m:
-                i += 1
+        index = self.reg.index
+        # longest phrases from left to right, as ``match_at`` at every token would find them; only the tokens
+        # not known to begin no phrase are looked at (picked out in C: most begin none)
+        starts = compress(range(len(toks)), map(index._key_cache.get, map(_LOW, toks), repeat(True)))
+        free = 0  # the first token after the last phrase found
+        for i in starts:
+            if i < free:
                 continue
+            m = index.match_at(toks, i)
+            if not m:
+                continue
+            free = i + m[0]
             mm = m[1]
             if mm.kind in ("org", "title") and mm.speaker:
                 out.add(mm.speaker)
@@ -103,7 +114,6 @@ class _Doc(MentionsMixin, ConstructionsMixin, AttributionMixin):
                     post = self.reg.persons[pid].post_on(self.day)
                     if post is not None:
                         out.add(post.speaker)
-            i += m[0]
         return frozenset(out)
 
     def line_goes_on(self, last: str, first: str) -> bool:

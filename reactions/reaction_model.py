@@ -71,9 +71,9 @@ class Model:
     def best(self, feats: list[str]) -> tuple[str, float]:
         """The best label and its lead over the next one."""
         s = self.scores(feats)
-        order = sorted(range(len(s)), key=lambda k: (-s[k], k))
-        lead = s[order[0]] - s[order[1]] if len(order) > 1 else float("inf")
-        return self.labels[order[0]], lead
+        b = s.index(max(s))  # (ties: the first label in order)
+        lead = s[b] - max(s[:b] + s[b + 1 :]) if len(s) > 1 else float("inf")
+        return self.labels[b], lead
 
 
 def model_from_data(data: dict) -> Model:

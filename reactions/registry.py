@@ -247,13 +247,18 @@ class PhraseIndex:
         return cands
 
     def _split_bucket(self, key: str) -> tuple[list, dict[str, list]]:
+        """The bucket's entries as (words, case_sensitive, mention, plain): one-token phrases, and longer ones
+        by their second word's lower-case form.  ``plain``: matched on folded forms, and its first two words
+        are the bucket's key and the lower-case second word, so that where :meth:`match_at` looks it up only
+        its words after the second need comparing."""
         singles: list = []
         longer: dict[str, list] = {}
-        for entry in self.entries[key]:
-            if len(entry[0]) == 1:
-                singles.append(entry)
+        for seq, cs, mention in self.entries[key]:
+            plain = not cs and seq[0] == key and (len(seq) == 1 or seq[1] == seq[1].lower())
+            if len(seq) == 1:
+                singles.append((seq, cs, mention, plain))
             else:
-                longer.setdefault(entry[0][1].lower(), []).append(entry)
+                longer.setdefault(seq[1].lower(), []).append((seq, cs, mention, plain))
         self._split[key] = (singles, longer)
         return singles, longer
 
@@ -264,6 +269,7 @@ class PhraseIndex:
             return None
         best: tuple[int, Mention, str] | None = None
         nxt = toks[i + 1].low if i + 1 < len(toks) else None
+        after: tuple[str, ...] | None = None  # the folded forms of the tokens after the next one (read once)
         for key, clitic in cands:
             split = self._split.get(key)
             if split is None:
@@ -272,9 +278,19 @@ class PhraseIndex:
             # (the entries that can match, in index order: one-token phrases, then those whose second
             # word is the next token; the first longest match wins, as over the whole bucket)
             group = longer.get(nxt, ()) if nxt is not None else ()
-            for seq, cs, mention in (*singles, *group) if group else singles:
+            for seq, cs, mention, plain in (*singles, *group) if group else singles:
                 n = len(seq)
                 if n <= (best[0] if best else 0) or i + n > len(toks):
+                    continue
+                if plain:
+                    # its first word is the key and its second the next token's (the bucket's split): the rest
+                    # must be the folded forms of the tokens after them, compared as tuples in C
+                    if n > 2:
+                        if after is None:
+                            after = tuple(t.low for t in toks[i + 2 : i + self.max_len])
+                        if seq[2:] != after[: n - 2]:
+                            continue
+                    best = (n, mention, clitic)
                     continue
                 ok = True
                 for k in range(n):
