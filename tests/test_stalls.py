@@ -16,23 +16,25 @@ from bot.stalls import LoopStats, StallMonitor
 
 def test_a_blocked_loop_is_measured_and_logged(caplog):
     async def scenario():
-        async with StallMonitor(interval=0.01, threshold=0.1) as monitor:
+        async with StallMonitor(interval=0.01, threshold=0.25) as monitor:
             await asyncio.sleep(0.05)
-            time.sleep(0.3)  # holds the loop, as a query run on it would
+            time.sleep(0.5)  # holds the loop, as a query run on it would
             await asyncio.sleep(0.05)
         return monitor.stats()
 
     with caplog.at_level(logging.WARNING, logger="bot.stalls"):
         stats = asyncio.run(scenario())
-    # the timer was due at most one interval (10 ms) after the block began, so it is at least 290 ms late
-    assert stats.max_ms >= 290 and stats.over_threshold == 1
-    # measured live, the stall is put down to exactly one cause (a sleep is no CPU: blocked, or waiting for a core
-    # on a loaded machine)
-    assert stats.over_on_loop + stats.over_waiting + stats.over_in_threads + stats.over_blocked == 1
+    # the timer was due at most one interval (10 ms) after the block began, so it is at least 490 ms late; a loaded
+    # machine may add a late wake-up of its own, so the block is one stall or more, never none
+    assert stats.max_ms >= 490 and stats.over_threshold >= 1
+    # measured live, each stall is put down to exactly one cause (a sleep is no CPU: blocked, or waiting for a core
+    # on a loaded machine), never to code on the loop or to other threads (there are none)
+    assert (stats.over_on_loop + stats.over_waiting + stats.over_in_threads + stats.over_blocked
+            == stats.over_threshold)
     assert stats.over_on_loop == stats.over_in_threads == 0
     assert stats.samples >= 2 and stats.p50_ms < stats.max_ms
-    [line] = [r.getMessage() for r in caplog.records if "stalled" in r.getMessage()]
-    assert "the event loop stalled" in line and "1 stalls over 100 ms" in line
+    lines = [r.getMessage() for r in caplog.records if "stalled" in r.getMessage()]
+    assert lines and "the event loop stalled" in lines[0] and "stalls over 250 ms" in lines[0]
 
 
 def test_percentiles_and_one_log_line_per_period(caplog):
