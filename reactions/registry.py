@@ -124,11 +124,15 @@ class PhraseIndex:
     _alt_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def alternates(self, word: str) -> tuple[str, ...]:
-        """Other spellings, in people's names, of a name word that is itself listed ("برايان": "براين")."""
+        """Other spellings, in people's names, of a name word that is itself listed ("برايان": "براين").
+        Only name words have any, and only they are cached: the cache is as bounded as the registry (it kept
+        every Arabic word a long-running process had read)."""
+        if word not in self._name_words:
+            return ()
         got = self._alt_cache.get(word)
         if got is None:
             got = ()
-            if word in self._name_words and len(word) >= TOLERANT_MIN_LEN:
+            if len(word) >= TOLERANT_MIN_LEN:
                 near: set[str] = set()
                 for key in _deletes(word) | {word}:
                     near |= self._near.get(key, set())

@@ -129,3 +129,15 @@ posts = [{ speaker = "uk-government", role = "minister", from = "2030-01-01", to
     path = _write(tmp_path, SPEAKERS_FILE.read_text(encoding="utf-8") + extra)
     reg = build_registry(path, LEXICON_FILE)
     assert reg.persons["jane-doe"].post_on("2030-05-05").speaker == "uk-government"
+
+
+def test_alternate_spellings_are_cached_for_name_words_only():
+    # a name word's other spellings are found (and cached); any other word has none and leaves no entry, so a
+    # long-running process does not keep every Arabic word it has read
+    idx = load_registry().index
+    name = next(w for w in sorted(idx._name_words) if idx.alternates(w))
+    assert name in idx._alt_cache
+    other = "كلمةليستاسما"
+    assert other not in idx._name_words
+    assert idx.alternates(other) == ()
+    assert other not in idx._alt_cache
