@@ -612,26 +612,28 @@ class ConstructionsMixin:
         word = tok.low
         if len(word) < 4 or not (tok.ar or tok.case[:1].isupper()) or word in self.lex.verbs:
             return None
-        for pid in self.doc_persons:
-            person = self.reg.persons[pid]
-            names = person.names_ar if tok.ar else person.names_en
-            for name in names:
-                last = _surname(name, tok.ar)
-                if len(last) >= 5 and last != word and one_edit(word, last):
-                    post = person.post_on(self.day)
-                    if post is None or not self.reg.is_tracked(post.speaker):
-                        return None
-                    return NP(
-                        q,
-                        q + 1,
-                        "tracked",
-                        post.speaker,
-                        pid,
-                        frozenset({person.gender}),
-                        personlike=True,
-                        named=True,
-                    )
-        return None
+        # every person of the text whose surname is one edit away: two (a set's order varies with the hash seed)
+        # would make the answer depend on the process, so a misspelling that fits two people names nobody
+        found = [pid for pid in sorted(self.doc_persons)
+                 if any(len(last) >= 5 and last != word and one_edit(word, last)
+                        for last in (_surname(name, tok.ar) for name in (
+                            self.reg.persons[pid].names_ar if tok.ar else self.reg.persons[pid].names_en)))]
+        if len(found) != 1:
+            return None
+        person = self.reg.persons[found[0]]
+        post = person.post_on(self.day)
+        if post is None or not self.reg.is_tracked(post.speaker):
+            return None
+        return NP(
+            q,
+            q + 1,
+            "tracked",
+            post.speaker,
+            found[0],
+            frozenset({person.gender}),
+            personlike=True,
+            named=True,
+        )
 
     def _name_for(self, view: list[Token], ends: dict[int, NP], np_: NP, o: int) -> NP | None:
         """ "Liz Throssell for the Office of the United Nations High Commissioner for Human Rights said",
