@@ -155,7 +155,6 @@ def test_raqib_health_against_the_real_service_and_a_frozen_one(running):
     finally:
         os.kill(service.process.pid, signal.SIGCONT)
     assert stale.returncode == 1 and "the service's jobs have stopped" in stale.stdout
-    wait(lambda: health.check(beat, max_age=2).ok, "the heartbeat did not resume after SIGCONT", service)
 
 
 def test_a_second_service_on_the_same_database_is_refused_in_one_line(running):
